@@ -1,0 +1,3 @@
+"""Safeguarding practice assistant."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,21 @@
+"""`sgbot`: one command line for everything.
+
+Each module below registers its commands on `app`. Heavy imports (torch, the
+embedding model, Chroma, SQLAlchemy) happen inside the command functions so that
+`sgbot --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="sgbot",
+    help="Safeguarding practice assistant: cited answers, the pre-referral checklist and the review queue.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+
+# Registration side effects: each module adds its commands to `app`.
+from bot.cli import knowledge as _knowledge  # noqa: E402,F401

@@ -1,0 +1,77 @@
+"""One `Settings` object, read from the environment and `.env`.
+
+Every setting is documented in the README's Configuration section. Secrets are
+`SecretStr` so that printing settings never shows them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Lists come from the environment as comma-separated text ("a@x.org, b@x.org").
+CsvList = Annotated[list[str], NoDecode]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Where everything the app writes lives: the knowledge index and the database.
+    data_dir: Path = Field(default=Path("./data"), alias="SGBOT_DATA_DIR")
+
+    # Knowledge index.
+    chroma_host: str | None = Field(default=None, alias="CHROMA_HOST")
+    chroma_port: int = Field(default=8000, alias="CHROMA_PORT")
+    collection: str = Field(default="knowledge", alias="SGBOT_COLLECTION")
+    embedding_batch_size: int = Field(default=32, alias="SGBOT_EMBEDDING_BATCH_SIZE")
+
+    # Answers.
+    default_area: str | None = Field(default=None, alias="SGBOT_DEFAULT_AREA")
+    regional_areas: CsvList = Field(default_factory=lambda: ["West Midlands", "Northshire Region"],
+                                      alias="SGBOT_REGIONAL_AREAS")
+    national_areas: CsvList = Field(default_factory=lambda: ["national", "England"],
+                                      alias="SGBOT_NATIONAL_AREAS")
+    contact: str = Field(
+        default="your duty team or the safeguarding partnership business unit",
+        alias="SGBOT_CONTACT",
+    )
+    answer_sentences: int = Field(default=3, alias="SGBOT_ANSWER_SENTENCES")
+
+    # Optional LLM (LangChain). Off by default: answers are extractive.
+    llm_base_url: str | None = Field(default=None, alias="SGBOT_LLM_BASE_URL")
+    llm_model: str | None = Field(default=None, alias="SGBOT_LLM_MODEL")
+    llm_api_key: SecretStr | None = Field(default=None, alias="SGBOT_LLM_API_KEY")
+
+    # Database (referrals, sessions, events).
+    database_url: str | None = Field(default=None, alias="DATABASE_URL")
+
+    # Roles: comma-separated user ids or emails.
+    business_unit: CsvList = Field(default_factory=list, alias="SGBOT_BUSINESS_UNIT")
+    admins: CsvList = Field(default_factory=list, alias="SGBOT_ADMINS")
+
+    @field_validator("regional_areas", "national_areas", "business_unit", "admins", mode="before")
+    @classmethod
+    def _split_csv(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'sgbot.sqlite3').resolve()}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
