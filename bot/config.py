@@ -54,6 +54,18 @@ class Settings(BaseSettings):
     business_unit: CsvList = Field(default_factory=list, alias="SGBOT_BUSINESS_UNIT")
     admins: CsvList = Field(default_factory=list, alias="SGBOT_ADMINS")
 
+    # --- Slack (issue 4) -------------------------------------------------------
+    # Bot token (xoxb-…) and signing secret from the app's settings page; the
+    # app-level token (xapp-…, scope connections:write) only for Socket Mode.
+    slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    # Channel id (C…) where submitted referrals and hand-offs are posted.
+    slack_business_unit_channel: str | None = Field(default=None, alias="SLACK_BUSINESS_UNIT_CHANNEL")
+    # Slack Web API base URL; overridden only to point at a local stand-in in tests.
+    slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    # --- end Slack ---------------------------------------------------------------
+
     @field_validator("regional_areas", "national_areas", "business_unit", "admins", mode="before")
     @classmethod
     def _split_csv(cls, value: object) -> object:
