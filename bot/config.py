@@ -66,6 +66,30 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
     # --- end Slack ---------------------------------------------------------------
 
+    # --- Microsoft Teams (issue 5) ------------------------------------------------
+    # The Azure Bot's Entra ID app registration: client id, tenant, and either a
+    # client secret or a certificate (PFX file). Every request to /api/messages
+    # must carry a valid JWT for this app id unless TEAMS_ANONYMOUS is switched on.
+    teams_app_id: str | None = Field(default=None, alias="TEAMS_APP_ID")
+    teams_app_password: SecretStr | None = Field(default=None, alias="TEAMS_APP_PASSWORD")
+    teams_tenant_id: str | None = Field(default=None, alias="TEAMS_TENANT_ID")
+    teams_cert_pfx_file: Path | None = Field(default=None, alias="TEAMS_CERT_PFX_FILE")
+    teams_cert_send_x5c: bool = Field(default=False, alias="TEAMS_CERT_SEND_X5C")
+    # Local testing only: accept requests without a token. `sgbot serve` refuses
+    # to start like this unless bound to a loopback address.
+    teams_anonymous: bool = Field(default=False, alias="TEAMS_ANONYMOUS")
+    # Conversation id of the business unit's Teams channel (19:…@thread.tacv2),
+    # where submitted referrals and hand-offs are posted.
+    teams_business_unit_conversation: str | None = Field(
+        default=None, alias="TEAMS_BUSINESS_UNIT_CONVERSATION"
+    )
+    # Teams service URL used for the business-unit channel until the bot has
+    # seen a message there (after that the stored conversation reference wins).
+    teams_service_url: str = Field(
+        default="https://smba.trafficmanager.net/uk/", alias="TEAMS_SERVICE_URL"
+    )
+    # --- end Microsoft Teams ------------------------------------------------------
+
     @field_validator("regional_areas", "national_areas", "business_unit", "admins", mode="before")
     @classmethod
     def _split_csv(cls, value: object) -> object:
