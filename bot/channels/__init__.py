@@ -1,0 +1,1 @@
+"""Channels: translate platform events into `Message`s and render `Reply`s; nothing else."""

@@ -1,0 +1,107 @@
+"""Slack mrkdwn: escaping, converting the core's markdown-ish text, and splitting.
+
+Slack treats `<…>` as links and mentions (`<@U123>`, `<!channel>`), so every
+`&`, `<` and `>` in text we did not write ourselves is escaped. Blocks are sent
+with `verbatim: true` as well, so Slack does not turn `@here` or `#channel` in a
+user's text into a mention. The core writes a small markdown dialect
+(`**bold**`, `- ` bullets, `# headings`, `[label](url)`); Slack's mrkdwn
+spells those differently.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_LINK = re.compile(r"\[([^\]\n]{1,300})\]\(((?:https?://|mailto:)[^\s)]{1,1900})\)")
+_BARE_URL = re.compile(r"(?<![<|(])\bhttps?://[^\s<>|)]+")
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+_BULLET = re.compile(r"^(\s*)[-*]\s+", re.MULTILINE)
+
+
+def escape(text: str) -> str:
+    """Text shown as typed: no mentions, no links, no `&` entities misread."""
+    return "".join(_ESCAPES.get(char, char) for char in text)
+
+
+def plain(text: str, limit: int | None = None) -> str:
+    """Text for `plain_text` objects (no escaping needed), cut to `limit` characters."""
+    text = text.replace("**", "")
+    return truncate(text, limit) if limit is not None else text
+
+
+def link(url: str, label: str | None = None) -> str:
+    """A mrkdwn link; `|`, `<` and `>` in the label would break it."""
+    safe_url = url.replace(">", "%3E").replace("<", "%3C").replace("|", "%7C").replace(" ", "%20")
+    if not label:
+        return f"<{safe_url}>"
+    return f"<{safe_url}|{escape(label).replace('|', '¦')}>"
+
+
+def to_mrkdwn(text: str) -> str:
+    """The core's markdown-ish text as Slack mrkdwn, with everything else escaped."""
+    # Pull links out before escaping so that their angle brackets survive.
+    links: list[str] = []
+
+    def _keep_link(match: re.Match[str]) -> str:
+        links.append(link(match.group(2), match.group(1)))
+        return f"\x00{len(links) - 1}\x00"
+
+    def _keep_bare(match: re.Match[str]) -> str:
+        url = match.group(0).rstrip(".,;:")
+        tail = match.group(0)[len(url):]
+        links.append(link(url))
+        return f"\x00{len(links) - 1}\x00{tail}"
+
+    text = text.replace("\x00", "")
+    text = _LINK.sub(_keep_link, text)
+    text = _BARE_URL.sub(_keep_bare, text)
+    text = escape(text)
+    text = _HEADING.sub(lambda m: f"*{m.group(1)}*", text)
+    text = _BOLD.sub(lambda m: f"*{m.group(1)}*", text)
+    text = _BULLET.sub(lambda m: f"{m.group(1)}• ", text)
+    return re.sub(r"\x00(\d+)\x00", lambda m: links[int(m.group(1))], text)
+
+
+def truncate(text: str, limit: int) -> str:
+    """At most `limit` characters, marked with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - 1, 0)].rstrip() + "…"
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Pieces of at most `limit` characters, cut at paragraph, line, then word boundaries.
+
+    Long answers are split, never rejected; a piece never ends inside a
+    `<link|label>` or an `&amp;` entity, which Slack would show broken.
+    """
+    pieces: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = -1
+        for separator in ("\n\n", "\n", " "):
+            cut = window.rfind(separator)
+            if cut > limit // 3:
+                break
+        if cut <= limit // 3:
+            cut = limit
+        cut = _not_inside_token(rest, cut)
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def _not_inside_token(text: str, cut: int) -> int:
+    """Move `cut` back to before an unfinished `<…>` link or `&…;` entity."""
+    opening = text.rfind("<", 0, cut)
+    if opening > text.rfind(">", 0, cut) and opening > 0:
+        return opening
+    ampersand = text.rfind("&", max(cut - 6, 0), cut)
+    if ampersand != -1 and ";" not in text[ampersand:cut] and ampersand > 0:
+        return ampersand
+    return cut
