@@ -40,6 +40,14 @@ def say(name: str, **fields: Any) -> str:
     return template.format(**fields).strip()
 
 
+def say_from(relative: str, name: str, **fields: Any) -> str:
+    """The template `name` from another prompts file (a YAML mapping), filled in."""
+    data = load_yaml(relative)
+    if not isinstance(data, dict) or name not in data:
+        raise KeyError(f"prompts/{relative} has no entry {name!r}")
+    return str(data[name]).format(**fields).strip()
+
+
 @lru_cache(maxsize=None)
 def load_text(relative: str) -> str:
     """A whole prompt file, e.g. 'emergency_route.md'."""
