@@ -54,6 +54,18 @@ class Settings(BaseSettings):
     business_unit: CsvList = Field(default_factory=list, alias="SGBOT_BUSINESS_UNIT")
     admins: CsvList = Field(default_factory=list, alias="SGBOT_ADMINS")
 
+    # --- Referrals and the review queue (issue 3) --------------------------------
+    # Statutory clocks, in England & Wales working days unless said otherwise.
+    notification_working_days: int = Field(default=5, alias="SGBOT_NOTIFICATION_WORKING_DAYS")
+    rapid_review_working_days: int = Field(default=15, alias="SGBOT_RAPID_REVIEW_WORKING_DAYS")
+    practice_review_months: int = Field(default=6, alias="SGBOT_PRACTICE_REVIEW_MONTHS")
+    final_report_working_days: int = Field(default=7, alias="SGBOT_FINAL_REPORT_WORKING_DAYS")
+    decision_working_days: int = Field(default=5, alias="SGBOT_DECISION_WORKING_DAYS")
+    due_soon_working_days: int = Field(default=2, alias="SGBOT_DUE_SOON_WORKING_DAYS")
+    timezone: str = Field(default="Europe/London", alias="SGBOT_TIMEZONE")
+    checklist: str = Field(default="practice_review", alias="SGBOT_CHECKLIST")
+    # --- end referrals -------------------------------------------------------------
+
     # --- Slack (issue 4) -------------------------------------------------------
     # Bot token (xoxb-…) and signing secret from the app's settings page; the
     # app-level token (xapp-…, scope connections:write) only for Socket Mode.
