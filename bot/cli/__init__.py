@@ -19,3 +19,4 @@ app = typer.Typer(
 
 # Registration side effects: each module adds its commands to `app`.
 from bot.cli import knowledge as _knowledge  # noqa: E402,F401
+from bot.cli import serve as _serve  # noqa: E402,F401

@@ -95,11 +95,25 @@ def actions(elements: Sequence[dict[str, Any]], block_id: str | None = None) -> 
 
 
 def reply_buttons(buttons: Iterable[Button]) -> list[dict[str, Any]]:
-    """The core's buttons; the pressed button's value comes back as `Message(action=value)`."""
+    """The core's buttons; the pressed button's value comes back as `Message(action=value)`.
+
+    Slack cuts button labels at 75 characters; choices with longer labels (the
+    checklist's are sentences) become one section each, the full label beside a
+    short button, rather than losing words.
+    """
+    usable = [item for item in buttons if len(item.value) <= BUTTON_VALUE_LIMIT]  # must round-trip intact
+    if any(len(item.label) > BUTTON_TEXT_LIMIT for item in usable) and len(usable) < MESSAGE_BLOCK_LIMIT // 2:
+        blocks = []
+        for index, item in enumerate(usable):
+            block = section(escape(item.label), block_id=f"{CHOICE_BLOCK_PREFIX}{index}")
+            block["accessory"] = button(
+                slack_text("choose"), f"{BUTTON_ACTION_PREFIX}{index}", item.value, item.style
+            )
+            blocks.append(block)
+        return blocks
     elements = [
         button(item.label, f"{BUTTON_ACTION_PREFIX}{index}", item.value, item.style)
-        for index, item in enumerate(buttons)
-        if len(item.value) <= BUTTON_VALUE_LIMIT  # a longer value could not round-trip intact
+        for index, item in enumerate(usable)
     ]
     return actions(elements, block_id=CHOICE_BLOCK_PREFIX)
 
@@ -274,6 +288,20 @@ def pack(
 def choice_made(user_id: str, label: str) -> dict[str, Any]:
     """What replaces a row of buttons once someone pressed one (no second press)."""
     return context(slack_text("chose", user=user_id, label=escape(label)))
+
+
+def replace_choices(blocks: list[dict[str, Any]], replacement: dict[str, Any]) -> list[dict[str, Any]]:
+    """The message's blocks with its row(s) of choices replaced by what was chosen."""
+    result: list[dict[str, Any]] = []
+    replaced = False
+    for block in blocks:
+        if str(block.get("block_id", "")).startswith(CHOICE_BLOCK_PREFIX):
+            if not replaced:
+                result.append(replacement)
+                replaced = True
+        else:
+            result.append(block)
+    return result
 
 
 def replace_block(

@@ -50,7 +50,7 @@ def to_mrkdwn(text: str) -> str:
 
     def _keep_bare(match: re.Match[str]) -> str:
         url = match.group(0).rstrip(".,;:")
-        tail = match.group(0)[len(url):]
+        tail = match.group(0)[len(url) :]
         links.append(link(url))
         return f"\x00{len(links) - 1}\x00{tail}"
 

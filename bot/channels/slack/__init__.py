@@ -1,0 +1,1 @@
+"""Slack: Bolt listeners, Block Kit rendering, modals and App Home (see app.py)."""

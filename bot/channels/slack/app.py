@@ -1,0 +1,710 @@
+"""The Slack app: Bolt listeners that turn Slack events into `Message`s, and `Outcome`s into posts.
+
+Every listener acknowledges first (Slack wants an answer within 3 seconds)
+and only then does the slow part: the assistant runs in a worker thread
+(`asyncio.to_thread`), the database is asked through the same. With Bolt's
+async app and `process_before_response=False` the HTTP response (or the
+Socket Mode envelope ack) goes back as soon as `ack()` is called; the rest of
+the listener carries on in the background.
+
+Nothing here knows about safeguarding: routing, roles and state are the
+assistant's. Logs carry Slack ids, never what anyone typed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.channels.slack import blocks as kit
+from bot.channels.slack import modals
+from bot.channels.slack.channel_settings import (
+    AnswerMode,
+    ChannelSettings,
+    load_channel_settings,
+    parse_areas,
+    save_channel_settings,
+)
+from bot.channels.slack.client import SlackNotConfigured, make_client
+from bot.channels.slack.delivery import Poster, error_code
+from bot.channels.slack.home import home_view
+from bot.channels.slack.metrics import SlackMetrics
+from bot.channels.slack.mrkdwn import escape, to_mrkdwn, truncate
+from bot.channels.slack.text import slack_text
+from bot.channels.slack.users import Profile, UserDirectory
+from bot.config import Settings
+from bot.db import Database, claim_inbound_event, get_channel_state, get_database, put_channel_state
+from bot.feedback import Feedback, Handoff, record_feedback, record_handoff
+from bot.messages import Message, Notification, Outcome, Reply
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+# Message subtypes that are a person saying something; edits, joins, bot posts are not.
+ANSWERABLE_SUBTYPES = {None, "file_share", "thread_broadcast"}
+SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+# What the referral checklist is started with (the assistant's command word).
+REFER_ACTION = "refer"
+REFER_BUTTON = "sgbot.refer"
+# How long a modal submission may wait for the assistant before the modal closes
+# and the outcome is posted in the thread instead (Slack allows 3 s in all).
+MODAL_ANSWER_SECONDS = 2.0
+
+Ack = Callable[..., Awaitable[Any]]
+
+
+def thread_key(channel_id: str, thread_ts: str) -> str:
+    """The core's thread id: a Slack ts is unique only within its channel."""
+    return f"{channel_id}:{thread_ts}"
+
+
+class SlackChannel:
+    """One Slack workspace's app around one `Assistant`.
+
+    `assistant` is anything with `handle(Message) -> Outcome` (the real
+    `bot.assistant.Assistant` by default); `client` defaults to a Web API
+    client built from settings (`SLACK_API_URL` points it at a stand-in in tests).
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        assistant: Any | None = None,
+        client: AsyncWebClient | None = None,
+        database: Database | None = None,
+        socket_mode: bool = False,
+    ) -> None:
+        if not socket_mode and settings.slack_signing_secret is None:
+            raise SlackNotConfigured(
+                "SLACK_SIGNING_SECRET is not set: copy the Signing Secret from your Slack app's "
+                "'Basic Information' page (or run `sgbot serve --socket-mode` with SLACK_APP_TOKEN)."
+            )
+        if assistant is None:
+            from bot.assistant import Assistant
+
+            assistant = Assistant(settings)
+        self.settings = settings
+        self.assistant = assistant
+        self.client = client or make_client(settings)
+        self.metrics = SlackMetrics()
+        self.poster = Poster(self.client, self.metrics)
+        self.users = UserDirectory(self.client)
+        self._database = database
+        self._database_lock = asyncio.Lock()
+        signing_secret = settings.slack_signing_secret
+        self.app = AsyncApp(
+            client=self.client,
+            signing_secret=signing_secret.get_secret_value() if signing_secret else None,
+            # Socket Mode envelopes are authenticated by the connection, not signed.
+            request_verification_enabled=not socket_mode,
+            process_before_response=False,
+            name="sgbot",
+        )
+        self._register()
+
+    # ----------------------------------------------------------------- plumbing
+
+    async def database(self) -> Database:
+        # The first open runs migrations: off the event loop, and only once.
+        if self._database is None:
+            async with self._database_lock:
+                if self._database is None:
+                    self._database = await asyncio.to_thread(get_database, self.settings)
+        return self._database
+
+    async def _db(self, function: Callable[..., Any], *args: Any) -> Any:
+        database = await self.database()
+        return await asyncio.to_thread(function, database, *args)
+
+    async def claim(self, event_id: str | None) -> bool:
+        """True if this worker should act on the event (first delivery, in any replica)."""
+        if not event_id:
+            return True
+        first = bool(await self._db(claim_inbound_event, PLATFORM, event_id))
+        if not first:
+            self.metrics.count("duplicates")
+            log.info("duplicate slack event ignored", extra={"event_id": event_id})
+        return first
+
+    async def _tracked(self, kind: str, work: Awaitable[Any]) -> None:
+        """Background work after an ack: counted, timed, and never silently lost."""
+        self.metrics.in_flight += 1
+        started = time.perf_counter()
+        try:
+            await work
+        except Exception:
+            self.metrics.count("failures", kind)
+            log.exception("slack %s failed", kind)
+        finally:
+            self.metrics.in_flight -= 1
+            self.metrics.observe(f"{kind}_work", time.perf_counter() - started)
+
+    async def channel_settings(self, channel_id: str) -> ChannelSettings:
+        result: ChannelSettings = await self._db(load_channel_settings, channel_id)
+        return result
+
+    def _is_admin(self, profile: Profile) -> bool:
+        # With no admins configured, whoever can see the channel may set it up.
+        return not self.settings.admins or self.users.is_one_of(profile, self.settings.admins)
+
+    @property
+    def business_unit_channel(self) -> str | None:
+        return self.settings.slack_business_unit_channel
+
+    def _register(self) -> None:
+        app = self.app
+        app.event("message")(self._on_message)
+        app.event("app_mention")(self._on_mention)
+        app.event("app_home_opened")(self._on_home_opened)
+        app.command("/safeguarding")(self._on_safeguarding_command)
+        app.command("/refer")(self._on_refer_command)
+        app.action(re.compile(r"^sgbot\.button\.\d+$"))(self._on_button)
+        app.action(REFER_BUTTON)(self._on_refer_button)
+        app.action(kit.FEEDBACK_UP)(self._on_feedback_up)
+        app.action(kit.FEEDBACK_DOWN)(self._on_feedback_down)
+        app.action(kit.HANDOFF)(self._on_handoff_button)
+        app.view(modals.FEEDBACK_VIEW)(self._on_feedback_submitted)
+        app.view(modals.HANDOFF_VIEW)(self._on_handoff_submitted)
+        app.view(modals.SETTINGS_VIEW)(self._on_settings_submitted)
+        app.view(modals.QUESTION_VIEW)(self._on_question_submitted)
+        app.event("app_uninstalled")(self._ignore)
+        app.event("tokens_revoked")(self._ignore)
+
+    async def _ignore(self, ack: Ack) -> None:
+        await ack()
+
+    # ------------------------------------------------------------------- events
+
+    async def _on_message(self, ack: Ack, body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
+        await ack()
+        self.metrics.count("events", "message")
+        if event.get("subtype") not in ANSWERABLE_SUBTYPES or event.get("bot_id") or not event.get("user"):
+            return
+        channel_id = str(event.get("channel", ""))
+        text = str(event.get("text") or "")
+        if event.get("channel_type") != "im":
+            bot_user = context.get("bot_user_id")
+            if bot_user and f"<@{bot_user}" in text:
+                return  # the app_mention event for the same message answers it
+            settings = await self.channel_settings(channel_id)
+            if settings.mode != "all":
+                return
+        await self._tracked("message", self._answer_event(body, event, text))
+
+    async def _on_mention(self, ack: Ack, body: dict[str, Any], event: dict[str, Any]) -> None:
+        await ack()
+        self.metrics.count("events", "app_mention")
+        if event.get("bot_id") or not event.get("user"):
+            return
+        text = MENTION.sub("", str(event.get("text") or "")).strip()
+        await self._tracked("mention", self._answer_event(body, event, text))
+
+    async def _answer_event(self, body: dict[str, Any], event: dict[str, Any], text: str) -> None:
+        if not await self.claim(body.get("event_id")):
+            return
+        channel_id = str(event["channel"])
+        thread_ts = str(event.get("thread_ts") or event["ts"])
+        area = None
+        if event.get("channel_type") != "im":
+            area = (await self.channel_settings(channel_id)).area
+        await self.converse(
+            user_id=str(event["user"]),
+            text=text,
+            channel_id=channel_id,
+            thread_ts=thread_ts,
+            area=area,
+        )
+
+    async def converse(
+        self,
+        *,
+        user_id: str,
+        channel_id: str,
+        thread_ts: str,
+        text: str | None = None,
+        action: str | None = None,
+        area: str | None = None,
+    ) -> Outcome | None:
+        """Hand one message to the assistant and post what it says in the thread."""
+        profile = await self.users.profile(user_id)
+        message = Message(
+            channel="slack",
+            user_id=user_id,
+            text=text,
+            action=action,
+            thread_id=thread_key(channel_id, thread_ts),
+            area=area,
+            display_name=profile.display_name,
+            email=profile.email,
+        )
+        outcome = await self.ask_assistant(message, channel_id, thread_ts)
+        if outcome is not None:
+            await self.deliver(outcome, channel_id, thread_ts, question=text)
+        return outcome
+
+    async def ask_assistant(self, message: Message, channel_id: str, thread_ts: str | None) -> Outcome | None:
+        """The assistant's outcome, or None after telling the user it failed (never silence)."""
+        started = time.perf_counter()
+        try:
+            outcome: Outcome = await asyncio.to_thread(self.assistant.handle, message)
+        except Exception:
+            self.metrics.count("failures", "assistant")
+            log.exception(
+                "assistant failed",
+                extra={"slack_channel": channel_id, "thread": thread_ts, "user": message.user_id},
+            )
+            await self.say_error(channel_id, thread_ts)
+            return None
+        finally:
+            self.metrics.observe("assistant", time.perf_counter() - started)
+        return outcome
+
+    async def say_error(self, channel_id: str, thread_ts: str | None) -> None:
+        reply = Reply(text=slack_text("error", contact=self.settings.contact))
+        try:
+            await self.poster.post(
+                channel_id, kit.render_reply(reply, contact=self.settings.contact), thread_ts
+            )
+        except SlackApiError as exc:
+            log.error("could not tell the user about a failure: %s", error_code(exc))
+
+    async def deliver(
+        self, outcome: Outcome, channel_id: str, thread_ts: str | None, *, question: str | None = None
+    ) -> None:
+        """Post the replies in the thread, then the notifications where they belong."""
+        for reply in outcome.replies:
+            messages = kit.render_reply(
+                reply,
+                contact=self.settings.contact,
+                feedback=question is not None and is_answer(reply),
+                question=question,
+            )
+            await self.poster.post(channel_id, messages, thread_ts)
+        for notification in outcome.notifications:
+            await self.notify(notification)
+
+    async def notify(self, notification: Notification) -> None:
+        messages = kit.render_reply(notification.reply, contact=self.settings.contact)
+        if notification.audience == "business_unit":
+            channel = self.business_unit_channel
+            if not channel:
+                log.warning("business-unit notification not posted: SLACK_BUSINESS_UNIT_CHANNEL is not set")
+                return
+            # Later news about a referral goes in the thread of its first post.
+            reference = notification.referral_reference
+            key = f"referral:{reference}" if reference else None
+            thread = await self._db(get_channel_state, f"slack:{channel}", key) if key else None
+            posted = await self.poster.post(channel, messages, thread)
+            if key and not thread and posted:
+                await self._db(put_channel_state, f"slack:{channel}", key, posted[0])
+            return
+        if SLACK_USER_ID.match(notification.audience):
+            dm = await self.poster.open_dm(notification.audience)
+            await self.poster.post(dm, messages)
+            return
+        log.info(
+            "notification for a user of another channel skipped", extra={"audience": notification.audience}
+        )
+
+    # ---------------------------------------------------------------- commands
+
+    async def _on_safeguarding_command(self, ack: Ack, command: dict[str, Any]) -> None:
+        text = str(command.get("text") or "").strip()
+        self.metrics.count("commands", "safeguarding")
+        if not text or text.lower() in ("help", "?"):
+            await ack(text=slack_text("help"))
+            return
+        if text.lower().startswith("settings"):
+            await ack()
+            await self._tracked("settings", self._open_settings(command))
+            return
+        await ack()
+        await self._tracked("command", self._answer_command(command, text))
+
+    async def _answer_command(self, command: dict[str, Any], text: str) -> None:
+        user_id = str(command["user_id"])
+        channel_id = str(command["channel_id"])
+        asked = kit.SlackMessage(
+            text=truncate(slack_text("slash_question", user=user_id, question=""), 300),
+            blocks=kit.sections(slack_text("slash_question", user=user_id, question=escape(text))),
+        )
+        area = None
+        try:
+            posted = await self.poster.post(channel_id, [asked])
+            if not channel_id.startswith("D"):
+                area = (await self.channel_settings(channel_id)).area
+        except SlackApiError as exc:
+            if error_code(exc) not in ("not_in_channel", "channel_not_found", "is_archived"):
+                raise
+            # The bot is not in that channel: answer privately instead of not at all.
+            notice = slack_text("answered_in_dm", channel=channel_id)
+            channel_id = await self.poster.open_dm(user_id)
+            posted = await self.poster.post(
+                channel_id, [kit.SlackMessage(text=notice, blocks=[kit.section(notice)]), asked]
+            )
+        await self.converse(
+            user_id=user_id, text=text, channel_id=channel_id, thread_ts=posted[-1], area=area
+        )
+
+    async def _on_refer_command(self, ack: Ack, command: dict[str, Any]) -> None:
+        await ack()
+        self.metrics.count("commands", "refer")
+        await self._tracked("refer", self.start_referral(str(command["user_id"])))
+
+    async def _on_refer_button(self, ack: Ack, body: dict[str, Any]) -> None:
+        await ack()
+        await self._tracked("refer", self.start_referral(str(body["user"]["id"])))
+
+    async def start_referral(self, user_id: str) -> None:
+        """The checklist runs in a DM thread, so a referrer's answers stay private."""
+        dm = await self.poster.open_dm(user_id)
+        intro = slack_text("refer_started")
+        posted = await self.poster.post(dm, [kit.SlackMessage(text=intro, blocks=[kit.section(intro)])])
+        await self.converse(user_id=user_id, action=REFER_ACTION, channel_id=dm, thread_ts=posted[0])
+
+    async def _open_settings(self, command: dict[str, Any]) -> None:
+        user_id = str(command["user_id"])
+        channel_id = str(command["channel_id"])
+        profile = await self.users.profile(user_id)
+        if not self._is_admin(profile):
+            await self.client.chat_postEphemeral(
+                channel=channel_id, user=user_id, text=slack_text("settings_not_allowed")
+            )
+            return
+        current = await self.channel_settings(channel_id)
+        view = modals.settings_modal(current, {"c": channel_id})
+        await self.client.views_open(trigger_id=command["trigger_id"], view=view)
+
+    async def _on_settings_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        await ack()
+        await self._tracked("settings", self._save_settings(body, view))
+
+    async def _save_settings(self, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user_id = str(body["user"]["id"])
+        channel_id = str(modals.read_metadata(view).get("c") or "")
+        profile = await self.users.profile(user_id)
+        if not channel_id or not self._is_admin(profile):
+            return
+        values = modals.submitted_values(view)
+        mode: AnswerMode = "all" if values.get(modals.MODE_BLOCK) == "all" else "mentions"
+        chosen = ChannelSettings(areas=parse_areas(values.get(modals.AREAS_BLOCK, "")), mode=mode)
+        await self._db(save_channel_settings, channel_id, chosen)
+        areas = ", ".join(escape(area) for area in chosen.areas) or slack_text("settings_no_areas")
+        mode_text = slack_text(f"settings_mode_{mode}_short")
+        note = slack_text("settings_saved", user=user_id, areas=areas, mode=mode_text)
+        await self.poster.post(channel_id, [kit.SlackMessage(text=note, blocks=[kit.section(note)])])
+
+    # ------------------------------------------------------------------ buttons
+
+    async def _on_button(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        self.metrics.count("actions", "button")
+        await self._tracked("button", self._press(body, action))
+
+    async def _press(self, body: dict[str, Any], action: dict[str, Any]) -> None:
+        user_id = str(body["user"]["id"])
+        value = str(action.get("value") or "")
+        label = str((action.get("text") or {}).get("text") or value)
+        container = body.get("container") or {}
+        if container.get("type") == "view":  # a button on the App Home
+            dm = await self.poster.open_dm(user_id)
+            intro = kit.choice_made(user_id, label)
+            posted = await self.poster.post(dm, [kit.SlackMessage(text=label, blocks=[intro])])
+            channel_id, thread_ts, message_ts = dm, posted[0], None
+        else:
+            channel_id = str(container.get("channel_id") or body["channel"]["id"])
+            message = body.get("message") or {}
+            message_ts = str(container.get("message_ts") or message.get("ts"))
+            thread_ts = str(message.get("thread_ts") or message_ts)
+        in_business_unit = channel_id == self.business_unit_channel
+        if message_ts and not in_business_unit:
+            # One answer per question: the buttons give way to what was chosen.
+            blocks = kit.replace_choices(
+                (body.get("message") or {}).get("blocks") or [], kit.choice_made(user_id, label)
+            )
+            try:
+                await self.poster.update(channel_id, message_ts, kit.SlackMessage(text=label, blocks=blocks))
+            except SlackApiError as exc:
+                log.warning("could not update the pressed message: %s", error_code(exc))
+        area = None
+        if not channel_id.startswith("D") and not in_business_unit:
+            area = (await self.channel_settings(channel_id)).area
+        profile = await self.users.profile(user_id)
+        message_in = Message(
+            channel="slack",
+            user_id=user_id,
+            action=value,
+            thread_id=thread_key(channel_id, thread_ts),
+            area=area,
+            display_name=profile.display_name,
+            email=profile.email,
+        )
+        outcome = await self.ask_assistant(message_in, channel_id, thread_ts)
+        if outcome is None:
+            return
+        # In the business unit's channel a follow-up question (a decision's reason)
+        # is asked in a modal, so that the channel shows decisions, not a dialogue.
+        trigger = body.get("trigger_id")
+        if in_business_unit and trigger and outcome.replies and modals.asks_for_input(outcome.replies[-1]):
+            *before, question = outcome.replies
+            await self.deliver(
+                Outcome(replies=before, notifications=outcome.notifications), channel_id, thread_ts
+            )
+            metadata = {"c": channel_id, "t": thread_ts}
+            view = modals.question_modal(question, label, metadata)
+            try:
+                await self.client.views_open(trigger_id=trigger, view=view)
+                return
+            except SlackApiError as exc:  # trigger expired: ask in the thread instead
+                log.warning("could not open a modal: %s", error_code(exc))
+                await self.deliver(Outcome(replies=[question]), channel_id, thread_ts)
+                return
+        await self.deliver(outcome, channel_id, thread_ts)
+
+    async def _on_question_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """An answer typed or chosen in a modal goes to the assistant before the modal closes,
+        so that a refused answer (no reason given) shows as an error in the modal itself."""
+        metadata = modals.read_metadata(view)
+        values = modals.submitted_values(view)
+        channel_id = str(metadata.get("c") or "")
+        thread_ts = str(metadata.get("t") or "")
+        user_id = str(body["user"]["id"])
+        profile = await self.users.profile(user_id)  # cached: they pressed a button a moment ago
+        if modals.CHOICE_BLOCK in values:
+            message = Message(
+                channel="slack",
+                user_id=user_id,
+                action=values[modals.CHOICE_BLOCK],
+                thread_id=thread_key(channel_id, thread_ts),
+                display_name=profile.display_name,
+                email=profile.email,
+            )
+        else:
+            message = Message(
+                channel="slack",
+                user_id=user_id,
+                text=values.get(modals.INPUT_BLOCK, ""),
+                thread_id=thread_key(channel_id, thread_ts),
+                display_name=profile.display_name,
+                email=profile.email,
+            )
+        task = asyncio.ensure_future(asyncio.to_thread(self.assistant.handle, message))
+        done, _ = await asyncio.wait({task}, timeout=MODAL_ANSWER_SECONDS)
+        if not done:
+            await ack()
+            await self._tracked("modal", self._deliver_later(task, channel_id, thread_ts))
+            return
+        try:
+            outcome: Outcome = task.result()
+        except Exception:
+            log.exception("assistant failed on a modal submission")
+            await ack()
+            await self.say_error(channel_id, thread_ts)
+            return
+        last = outcome.replies[-1] if outcome.replies else None
+        step = metadata.get("step")
+        if last is not None and modals.asks_for_input(last):
+            if last.expects is not None and step and last.expects.step == step:
+                # Asked the same again: the answer was refused; say why next to the box.
+                block = modals.CHOICE_BLOCK if modals.CHOICE_BLOCK in values else modals.INPUT_BLOCK
+                await ack(response_action="errors", errors={block: truncate(last.text, 150)})
+                return
+            next_view = modals.question_modal(last, str(view.get("title", {}).get("text", "")), metadata)
+            await ack(response_action="update", view=next_view)
+            *before, _ = outcome.replies
+            outcome = Outcome(replies=before, notifications=outcome.notifications)
+        else:
+            await ack()
+        await self._tracked("modal", self.deliver(outcome, channel_id, thread_ts))
+
+    async def _deliver_later(self, task: Awaitable[Outcome], channel_id: str, thread_ts: str) -> None:
+        try:
+            outcome = await task
+        except Exception:
+            log.exception("assistant failed on a modal submission")
+            await self.say_error(channel_id, thread_ts)
+            return
+        await self.deliver(outcome, channel_id, thread_ts)
+
+    # ----------------------------------------------------------------- feedback
+
+    async def _on_feedback_up(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        self.metrics.count("feedback", "up")
+        await self._tracked("feedback", self._record_rating(body, action, "up", None, None))
+
+    async def _record_rating(
+        self,
+        body: dict[str, Any],
+        action: dict[str, Any] | None,
+        rating: str,
+        reason: str | None,
+        category: str | None,
+        where: dict[str, Any] | None = None,
+    ) -> None:
+        user_id = str(body["user"]["id"])
+        if where is None:
+            container = body.get("container") or {}
+            where = {
+                "c": container.get("channel_id"),
+                "m": container.get("message_ts"),
+                "s": _sources(action),
+                "b": (body.get("message") or {}).get("blocks") or [],
+            }
+        channel_id, message_ts = str(where["c"]), str(where["m"])
+        feedback = Feedback(
+            platform=PLATFORM,
+            conversation=channel_id,
+            message=message_ts,
+            user_id=user_id,
+            rating="up" if rating == "up" else "down",
+            reason=reason,
+            category=category,
+            sources=list(where.get("s") or []),
+        )
+        await self._db(record_feedback, feedback)
+        log.info(
+            "feedback recorded", extra={"slack_channel": channel_id, "message": message_ts, "rating": rating}
+        )
+        blocks = where.get("b")
+        if blocks:
+            thanks = kit.context(slack_text(f"feedback_thanks_{feedback.rating}", user=user_id))
+            updated = kit.replace_block(blocks, f"{kit.FEEDBACK_BLOCK_ID}0", thanks)
+            try:
+                await self.poster.update(channel_id, message_ts, kit.SlackMessage(text="…", blocks=updated))
+            except SlackApiError as exc:
+                log.warning("could not update the rated message: %s", error_code(exc))
+
+    async def _on_feedback_down(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """👎 counts at once (the buttons give way to thanks); the modal adds the reason."""
+        await ack()
+        self.metrics.count("feedback", "down")
+        container = body.get("container") or {}
+        metadata = {"c": container.get("channel_id"), "m": container.get("message_ts"), "s": _sources(action)}
+        await self._tracked(
+            "feedback",
+            self.client.views_open(trigger_id=body["trigger_id"], view=modals.feedback_modal(metadata)),
+        )
+        await self._tracked("feedback", self._record_rating(body, action, "down", None, None))
+
+    async def _on_feedback_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        await ack()
+        metadata = modals.read_metadata(view)
+        values = modals.submitted_values(view)
+        reason = values.get(modals.INPUT_BLOCK) or None
+        category = values.get(modals.CHOICE_BLOCK) or None
+        where = {**metadata, "b": []}  # the message already shows the thanks
+        await self._tracked(
+            "feedback", self._record_rating(body, None, "down", reason, category, where=where)
+        )
+
+    # ------------------------------------------------------------------ hand-off
+
+    async def _on_handoff_button(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        self.metrics.count("actions", "handoff")
+        container = body.get("container") or {}
+        message = body.get("message") or {}
+        question = _json_value(action).get("q") or ""
+        metadata = {
+            "c": container.get("channel_id"),
+            "t": message.get("thread_ts") or container.get("message_ts"),
+        }
+        await self._tracked(
+            "handoff",
+            self.client.views_open(
+                trigger_id=body["trigger_id"], view=modals.handoff_modal(question, metadata)
+            ),
+        )
+
+    async def _on_handoff_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        await ack()
+        metadata = modals.read_metadata(view)
+        question = modals.submitted_values(view).get(modals.INPUT_BLOCK, "")
+        await self._tracked("handoff", self._hand_off(str(body["user"]["id"]), metadata, question))
+
+    async def _hand_off(self, user_id: str, metadata: dict[str, Any], question: str) -> None:
+        channel_id, thread_ts = str(metadata.get("c")), str(metadata.get("t"))
+        target = self.business_unit_channel
+        if not target:
+            note = slack_text("handoff_no_channel", contact=self.settings.contact)
+            await self.poster.post(
+                channel_id, [kit.SlackMessage(text=note, blocks=[kit.section(note)])], thread_ts
+            )
+            return
+        permalink = ""
+        try:
+            link = await self.client.chat_getPermalink(channel=channel_id, message_ts=thread_ts)
+            permalink = str(link.get("permalink") or "")
+        except SlackApiError as exc:
+            log.info("no permalink for a hand-off: %s", error_code(exc))
+        quoted = "\n".join(f"> {line}" for line in escape(question).splitlines() or [""])
+        text = slack_text("handoff_posted", user=user_id, permalink=permalink or "#", question=quoted)
+        posted = await self.poster.post(
+            target,
+            [kit.SlackMessage(text=truncate(f"Question from <@{user_id}>", 300), blocks=kit.sections(text))],
+        )
+        await self._db(
+            record_handoff,
+            Handoff(
+                platform=PLATFORM,
+                conversation=channel_id,
+                thread=thread_ts,
+                user_id=user_id,
+                posted_to=target,
+                posted_message=posted[0] if posted else "",
+            ),
+        )
+        done = slack_text("handoff_done")
+        await self.poster.post(
+            channel_id, [kit.SlackMessage(text=done, blocks=[kit.section(done)])], thread_ts
+        )
+
+    # --------------------------------------------------------------------- home
+
+    async def _on_home_opened(self, ack: Ack, event: dict[str, Any]) -> None:
+        await ack()
+        if event.get("tab") not in (None, "home"):
+            return
+        await self._tracked("home", self.publish_home(str(event["user"])))
+
+    async def publish_home(self, user_id: str) -> None:
+        profile = await self.users.profile(user_id)
+        is_business_unit = self.users.is_one_of(profile, self.settings.business_unit)
+        view = await asyncio.to_thread(home_view, self.settings, self.assistant, profile, is_business_unit)
+        await self.client.views_publish(user_id=user_id, view=view)
+
+
+def is_answer(reply: Reply) -> bool:
+    """Replies to a question (answers and "I don't know"), which get 👍 / 👎 / hand-off buttons;
+    a checklist step or a summary does not."""
+    return not reply.buttons and reply.expects is None and reply.card is None
+
+
+def _json_value(action: dict[str, Any] | None) -> dict[str, Any]:
+    if not action:
+        return {}
+    try:
+        data = json.loads(str(action.get("value") or "{}"))
+    except json.JSONDecodeError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _sources(action: dict[str, Any] | None) -> list[str]:
+    sources = _json_value(action).get("s") or []
+    return [str(source) for source in sources][:50]
+
+
+__all__ = ["SlackChannel", "SlackNotConfigured", "is_answer", "thread_key", "to_mrkdwn"]

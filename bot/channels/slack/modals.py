@@ -1,0 +1,240 @@
+"""Modals: the 👎 reason, a hand-off to the business unit, channel settings, and
+a question the core asks in the middle of a button flow (e.g. the reason for a
+triage decision).
+
+Each modal carries what the submission needs in `private_metadata` (ids only,
+at most 3,000 characters), so no state is kept in process memory.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.channels.slack.blocks import (
+    VIEW_BLOCK_LIMIT,
+    card_blocks,
+    sections,
+)
+from bot.channels.slack.channel_settings import ChannelSettings
+from bot.channels.slack.mrkdwn import plain, to_mrkdwn, truncate
+from bot.channels.slack.text import slack_text, slack_text_map
+from bot.messages import Button, Reply
+
+FEEDBACK_VIEW = "sgbot.view.feedback"
+HANDOFF_VIEW = "sgbot.view.handoff"
+SETTINGS_VIEW = "sgbot.view.settings"
+QUESTION_VIEW = "sgbot.view.question"
+
+INPUT_BLOCK = "sgbot.input"
+INPUT_ACTION = "value"
+CHOICE_BLOCK = "sgbot.choice"
+CHOICE_ACTION = "choice"
+AREAS_BLOCK = "sgbot.areas"
+MODE_BLOCK = "sgbot.mode"
+
+TITLE_LIMIT = 24
+INPUT_LIMIT = 3000
+RADIO_LIMIT = 10
+SELECT_LIMIT = 100
+OPTION_TEXT_LIMIT = 75
+OPTION_VALUE_LIMIT = 150
+# A decision without a reason is no use in the referral's history.
+REASON_MINIMUM = 5
+# Expectation types that are answered by typing rather than choosing.
+TEXT_TYPES = {"text", "long_text", "reason", "number", "date", "email"}
+
+
+def _title(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": plain(text, TITLE_LIMIT)}
+
+
+def _metadata(data: dict[str, Any]) -> str:
+    return json.dumps(data, separators=(",", ":"))[:3000]
+
+
+def read_metadata(view: dict[str, Any]) -> dict[str, Any]:
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _modal(
+    callback_id: str, title: str, blocks: list[dict[str, Any]], metadata: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": _title(title),
+        "submit": _title(slack_text("modal_submit")),
+        "close": _title(slack_text("modal_cancel")),
+        "private_metadata": _metadata(metadata),
+        "blocks": blocks[:VIEW_BLOCK_LIMIT],
+    }
+
+
+def text_input(
+    label: str,
+    *,
+    multiline: bool = True,
+    initial: str | None = None,
+    placeholder: str | None = None,
+    minimum: int | None = None,
+    optional: bool = False,
+    block_id: str = INPUT_BLOCK,
+) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": INPUT_ACTION,
+        "multiline": multiline,
+        "max_length": INPUT_LIMIT,
+    }
+    if initial:
+        element["initial_value"] = initial[:INPUT_LIMIT]
+    if placeholder:
+        element["placeholder"] = {"type": "plain_text", "text": plain(placeholder, 150)}
+    if minimum:
+        element["min_length"] = minimum
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "optional": optional,
+        "label": {"type": "plain_text", "text": plain(label, 2000)},
+        "element": element,
+    }
+
+
+def _option(label: str, value: str) -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": plain(label, OPTION_TEXT_LIMIT)}, "value": value}
+
+
+def feedback_modal(metadata: dict[str, Any]) -> dict[str, Any]:
+    choices = slack_text_map("feedback_choices")
+    blocks = [
+        *sections(slack_text("feedback_modal_intro")),
+        {
+            "type": "input",
+            "block_id": CHOICE_BLOCK,
+            "label": {"type": "plain_text", "text": slack_text("feedback_choice_label")},
+            "element": {
+                "type": "radio_buttons",
+                "action_id": CHOICE_ACTION,
+                "options": [_option(label, key) for key, label in choices.items()],
+            },
+        },
+        text_input(
+            slack_text("feedback_reason_label"),
+            placeholder=slack_text("feedback_reason_placeholder"),
+            optional=True,
+        ),
+    ]
+    return _modal(FEEDBACK_VIEW, slack_text("feedback_modal_title"), blocks, metadata)
+
+
+def handoff_modal(question: str, metadata: dict[str, Any]) -> dict[str, Any]:
+    blocks = [
+        *sections(slack_text("handoff_modal_intro")),
+        text_input(slack_text("handoff_question_label"), initial=question, minimum=2),
+    ]
+    return _modal(HANDOFF_VIEW, slack_text("handoff_modal_title"), blocks, metadata)
+
+
+def settings_modal(current: ChannelSettings, metadata: dict[str, Any]) -> dict[str, Any]:
+    mode_options = [
+        _option(slack_text("settings_mode_mentions"), "mentions"),
+        _option(slack_text("settings_mode_all"), "all"),
+    ]
+    initial_mode = mode_options[1] if current.mode == "all" else mode_options[0]
+    areas = text_input(
+        slack_text("settings_areas_label"),
+        multiline=False,
+        initial=", ".join(current.areas),
+        optional=True,
+        block_id=AREAS_BLOCK,
+    )
+    areas["hint"] = {"type": "plain_text", "text": slack_text("settings_areas_hint")}
+    blocks = [
+        areas,
+        {
+            "type": "input",
+            "block_id": MODE_BLOCK,
+            "label": {"type": "plain_text", "text": slack_text("settings_mode_label")},
+            "element": {
+                "type": "radio_buttons",
+                "action_id": CHOICE_ACTION,
+                "options": mode_options,
+                "initial_option": initial_mode,
+            },
+        },
+    ]
+    return _modal(SETTINGS_VIEW, slack_text("settings_modal_title"), blocks, metadata)
+
+
+def asks_for_input(reply: Reply) -> bool:
+    """Whether a reply is a question the user must answer (choice or typed text)."""
+    if reply.expects is not None:
+        return True
+    return bool(reply.buttons)
+
+
+def question_modal(reply: Reply, title: str, metadata: dict[str, Any]) -> dict[str, Any]:
+    """The core's question as a modal: its text, a choice if it offers buttons, a text box if it
+    expects typed text. Submitting sends the chosen value or the text back as a `Message`."""
+    blocks: list[dict[str, Any]] = []
+    if reply.text.strip():
+        blocks.extend(sections(to_mrkdwn(reply.text)))
+    blocks.extend(card_blocks(reply.card))
+    choices = _choices(reply)
+    expects_text = reply.expects is not None and reply.expects.type in TEXT_TYPES
+    if choices and not expects_text:
+        options = [
+            _option(choice.label, choice.value)
+            for choice in choices
+            if len(choice.value) <= OPTION_VALUE_LIMIT
+        ][:SELECT_LIMIT]
+        element: dict[str, Any] = {
+            "type": "radio_buttons" if len(options) <= RADIO_LIMIT else "static_select",
+            "action_id": CHOICE_ACTION,
+            "options": options,
+        }
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": CHOICE_BLOCK,
+                "label": {"type": "plain_text", "text": plain(title, 2000)},
+                "element": element,
+            }
+        )
+    else:
+        minimum = REASON_MINIMUM if reply.expects is not None and reply.expects.type == "reason" else 1
+        blocks.append(text_input(slack_text("modal_answer_label"), minimum=minimum))
+    metadata = {**metadata, "step": reply.expects.step if reply.expects else None}
+    return _modal(QUESTION_VIEW, title, blocks, metadata)
+
+
+def _choices(reply: Reply) -> list[Button]:
+    if reply.buttons:
+        return list(reply.buttons)
+    if reply.expects is not None and reply.expects.options:
+        return [Button(label=option, value=option) for option in reply.expects.options]
+    return []
+
+
+def submitted_values(view: dict[str, Any]) -> dict[str, str]:
+    """{block_id: typed text or chosen value} from a view_submission's state."""
+    values: dict[str, str] = {}
+    state = (view.get("state") or {}).get("values") or {}
+    for block_id, actions in state.items():
+        for action in actions.values():
+            if action.get("type") in ("radio_buttons", "static_select"):
+                selected = action.get("selected_option") or {}
+                values[block_id] = str(selected.get("value") or "")
+            else:
+                values[block_id] = str(action.get("value") or "")
+    return values
+
+
+def short(text: str, limit: int = 150) -> str:
+    return truncate(" ".join(text.split()), limit)

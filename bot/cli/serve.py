@@ -1,0 +1,37 @@
+"""`sgbot serve`: Slack (HTTP or Socket Mode), Teams, /healthz and /metrics on one port."""
+
+from __future__ import annotations
+
+import typer
+
+from bot.cli import app
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("0.0.0.0", help="Interface to listen on."),
+    port: int = typer.Option(3000, help="Port to listen on."),
+    socket_mode: bool = typer.Option(
+        False,
+        "--socket-mode",
+        help="Connect to Slack over Socket Mode (needs SLACK_APP_TOKEN) instead of receiving HTTP "
+        "requests at /slack/events: for sites with no public URL.",
+    ),
+    log_level: str = typer.Option("info", help="uvicorn log level."),
+) -> None:
+    """Run the chat server: Slack at /slack/events (or Socket Mode), health at /healthz."""
+    import logging
+
+    import uvicorn
+
+    from bot.channels.slack.client import SlackNotConfigured
+    from bot.config import get_settings
+    from bot.server import create_app
+
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        asgi = create_app(get_settings(), slack_mode="socket" if socket_mode else "http")
+    except SlackNotConfigured as exc:
+        typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+    uvicorn.run(asgi, host=host, port=port, log_level=log_level, proxy_headers=True)

@@ -1,0 +1,109 @@
+"""One ASGI application for every chat platform: `sgbot serve` runs it under uvicorn.
+
+Each channel contributes a `Component`: its routes (Slack's /slack/events,
+Teams' /api/messages), its metrics, and what to start and stop with the
+server (Slack's Socket Mode connection). A channel whose settings are absent
+is left out with a log line saying which setting to set, so one deployment can
+serve Slack, Teams or both.
+
+    GET /healthz   200 {"status": "ok", "components": [...]}: the process is up
+    GET /metrics   Prometheus text: counts and timings, never message text
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Literal
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse, PlainTextResponse
+from starlette.routing import BaseRoute
+
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+SlackMode = Literal["http", "socket", "off"]
+
+
+@dataclass
+class Component:
+    """What one channel adds to the server."""
+
+    name: str
+    routes: list[BaseRoute] = field(default_factory=list)
+    metrics: Callable[[], str] | None = None
+    startup: Callable[[], Awaitable[None]] | None = None
+    shutdown: Callable[[], Awaitable[None]] | None = None
+
+
+# A provider builds its component from settings, or returns None when its
+# channel is not configured (after logging which setting is missing).
+ComponentProvider = Callable[[Settings, SlackMode], "Component | None"]
+
+
+def _slack(settings: Settings, slack_mode: SlackMode) -> Component | None:
+    if slack_mode == "off":
+        return None
+    from bot.channels.slack.server import slack_component
+
+    return slack_component(settings, socket_mode=slack_mode == "socket")
+
+
+# Channels served by `sgbot serve`. Teams: add its provider to this list.
+PROVIDERS: list[ComponentProvider] = [_slack]
+
+
+def create_app(
+    settings: Settings,
+    *,
+    slack_mode: SlackMode = "http",
+    components: Sequence[Component] | None = None,
+) -> FastAPI:
+    """The ASGI app; `components` replaces the configured providers (tests pass their own)."""
+    if components is None:
+        built = [provider(settings, slack_mode) for provider in PROVIDERS]
+        components = [component for component in built if component is not None]
+    components = list(components)
+    if not components:
+        log.warning("no chat channel is configured: only /healthz and /metrics are served")
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        for component in components:
+            if component.startup is not None:
+                await component.startup()
+        try:
+            yield
+        finally:
+            for component in reversed(components):
+                if component.shutdown is not None:
+                    try:
+                        await component.shutdown()
+                    except Exception:
+                        log.exception("stopping %s failed", component.name)
+
+    app = FastAPI(
+        title="sgbot",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=lifespan,
+    )
+
+    async def healthz() -> JSONResponse:
+        return JSONResponse({"status": "ok", "components": [component.name for component in components]})
+
+    async def metrics() -> PlainTextResponse:
+        text = "".join(component.metrics() for component in components if component.metrics is not None)
+        return PlainTextResponse(text or "\n", media_type="text/plain; version=0.0.4")
+
+    app.add_api_route("/healthz", healthz, methods=["GET"])
+    app.add_api_route("/metrics", metrics, methods=["GET"])
+    for component in components:
+        app.router.routes.extend(component.routes)
+    app.state.components = components
+    return app
