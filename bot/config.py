@@ -100,6 +100,9 @@ class Settings(BaseSettings):
     teams_service_url: str = Field(
         default="https://smba.trafficmanager.net/uk/", alias="TEAMS_SERVICE_URL"
     )
+    # Refuse activities whose serviceUrl is not a Microsoft Teams / Bot Framework
+    # host, so replies (and the bot's token) only ever go to Microsoft.
+    teams_check_service_url: bool = Field(default=True, alias="TEAMS_CHECK_SERVICE_URL")
     # --- end Microsoft Teams ------------------------------------------------------
 
     @field_validator("regional_areas", "national_areas", "business_unit", "admins", mode="before")

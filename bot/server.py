@@ -53,8 +53,16 @@ def _slack(settings: Settings, slack_mode: SlackMode) -> Component | None:
     return slack_component(settings, socket_mode=slack_mode == "socket")
 
 
-# Channels served by `sgbot serve`. Teams: add its provider to this list.
-PROVIDERS: list[ComponentProvider] = [_slack]
+def _teams(settings: Settings, slack_mode: SlackMode) -> Component | None:
+    # Teams (issue 5): POST /api/messages. `sgbot serve` has already run
+    # bot.channels.teams.check_teams_can_start(settings, host).
+    from bot.channels.teams.route import teams_component
+
+    return teams_component(settings)
+
+
+# Channels served by `sgbot serve`.
+PROVIDERS: list[ComponentProvider] = [_slack, _teams]
 
 
 def create_app(

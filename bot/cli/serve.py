@@ -29,6 +29,14 @@ def serve(
     from bot.server import create_app
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # Teams: refuse anonymous mode off loopback, or an app id without credentials.
+    from bot.channels.teams import TeamsConfigError, check_teams_can_start
+
+    try:
+        check_teams_can_start(get_settings(), host)
+    except TeamsConfigError as exc:
+        typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
     try:
         asgi = create_app(get_settings(), slack_mode="socket" if socket_mode else "http")
     except SlackNotConfigured as exc:

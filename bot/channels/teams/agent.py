@@ -1,0 +1,390 @@
+"""The Teams agent: Agents SDK activities in, the assistant's `Outcome` out.
+
+It only translates. An activity becomes a channel-neutral `Message`; the
+synchronous `Assistant.handle` runs in a worker thread; each `Reply` is
+rendered as text and Adaptive Cards and sent into the same conversation;
+notifications go to the business unit's channel (or a user's 1:1 chat) as
+proactive messages, using conversation references kept in the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+from microsoft_agents.activity import Activity, ActivityTypes, ConversationReference
+from microsoft_agents.hosting.core import (
+    AgentApplication,
+    ApplicationOptions,
+    ClaimsIdentity,
+    MemoryStorage,
+    TurnContext,
+    TurnState,
+)
+from microsoft_agents.hosting.core.connector import ConnectorClientBase
+from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
+from microsoft_agents.hosting.core.security import OutboundHostValidator
+from microsoft_agents.hosting.fastapi import CloudAdapter
+
+from bot.assistant import Assistant
+from bot.channels.teams import conversations
+from bot.channels.teams.auth import ProviderFactory, auth_configuration, connection_manager
+from bot.channels.teams.feedback import (
+    FEEDBACK_KEY,
+    HANDOFF_KEY,
+    HANDOFF_QUESTION_KEY,
+    feedback_actions,
+    record_feedback,
+)
+from bot.channels.teams.metrics import TeamsMetrics
+from bot.channels.teams.render import (
+    ACTION_KEY,
+    CHOICES_KEY,
+    CHOICES_SUBMIT_KEY,
+    REASON_KEY,
+    TEXT_KEY,
+    TEXT_SUBMIT_KEY,
+    RenderOptions,
+    render_reply,
+)
+from bot.channels.teams.text import say
+from bot.config import Settings
+from bot.db import Database, claim_inbound_event, get_database
+from bot.feedback import Handoff, record_handoff
+from bot.messages import Message, Notification, Outcome, Reply
+
+log = logging.getLogger("sgbot.teams")
+
+BUSINESS_UNIT = "business_unit"
+_GROUP_TYPES = {"channel", "groupChat"}
+
+
+def _user_id(activity: Activity) -> str:
+    sender = activity.from_property
+    if sender is None:
+        return "unknown"
+    # The Entra object id is stable across chats and is what admins can list in SGBOT_BUSINESS_UNIT.
+    return str(sender.aad_object_id or sender.id or "unknown")
+
+
+def _in_group(activity: Activity) -> bool:
+    conversation = activity.conversation
+    return bool(conversation and (conversation.conversation_type in _GROUP_TYPES or conversation.is_group))
+
+
+def _value(activity: Activity) -> dict[str, Any]:
+    value = activity.value
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {}
+    return value if isinstance(value, dict) else {}
+
+
+class TeamsBot:
+    """One Agents SDK application and adapter around the assistant core."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        assistant: Assistant | None = None,
+        provider_factory: ProviderFactory | None = None,
+    ) -> None:
+        self.settings = settings
+        self.assistant = assistant or Assistant(settings)
+        self.auth_config = auth_configuration(settings)
+        self.connections = connection_manager(self.auth_config, provider_factory)
+        check_hosts = settings.teams_check_service_url and not settings.teams_anonymous
+        self.adapter = CloudAdapter(
+            connection_manager=self.connections,
+            host_validator=OutboundHostValidator(enabled=check_hosts),
+        )
+        # Conversation state lives in our database, not the SDK's storage; the
+        # SDK only needs somewhere to keep its own (empty) turn state.
+        self.app: AgentApplication[TurnState] = AgentApplication[TurnState](
+            ApplicationOptions(
+                storage=MemoryStorage(),
+                bot_app_id=settings.teams_app_id or "",
+                start_typing_timer=True,
+                remove_recipient_mention=True,
+            ),
+            connection_manager=self.connections,
+        )
+        self.app.activity(ActivityTypes.message)(self._on_message)
+        self.app.conversation_update("membersAdded")(self._on_members_added)
+        self.app.error(self._on_error)
+        self._db: Database | None = None
+        self.metrics = TeamsMetrics()
+        # user id → email from the Teams member API; only a cache, so a restart merely re-asks.
+        self._emails: dict[str, str | None] = {}
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            self._db = get_database(self.settings)
+        return self._db
+
+    # -- inbound ------------------------------------------------------------------
+
+    async def _on_members_added(self, context: TurnContext, state: TurnState) -> None:
+        activity = context.activity
+        bot_id = activity.recipient.id if activity.recipient else None
+        await asyncio.to_thread(conversations.remember, self.db, activity, _user_id(activity))
+        # Installed in a 1:1 chat: say hello once. In a team or group chat, stay quiet.
+        added_bot = any(member.id == bot_id for member in activity.members_added or [])
+        if added_bot and not _in_group(activity):
+            name = activity.from_property.name if activity.from_property else ""
+            await context.send_activity(say("welcome", person=name or "there"))
+
+    async def _on_message(self, context: TurnContext, state: TurnState) -> None:
+        activity = context.activity
+        event_id = conversations.inbound_event_id(activity)
+        if activity.id and not await asyncio.to_thread(claim_inbound_event, self.db, "teams", event_id):
+            log.info("teams.duplicate", extra={"event_id": event_id})
+            self.metrics.count("activities", "duplicate")
+            return
+        self.metrics.count("activities", "message")
+        user_id = _user_id(activity)
+        await asyncio.to_thread(conversations.remember, self.db, activity, user_id)
+        value = _value(activity)
+        in_group = _in_group(activity)
+        conversation_id = activity.conversation.id if activity.conversation else user_id
+        channel_settings = await asyncio.to_thread(
+            conversations.conversation_settings, self.db, conversation_id
+        )
+
+        mentions_only = channel_settings[conversations.MODE_KEY] != "all"
+        if in_group and not value and mentions_only and not activity.is_recipient_mentioned():
+            return  # a channel conversation between people, not addressed to the bot
+
+        if FEEDBACK_KEY in value:
+            thanks = await asyncio.to_thread(
+                record_feedback,
+                self.db,
+                user_id=user_id,
+                conversation_id=conversation_id,
+                message_id=str(activity.reply_to_id or activity.id or ""),
+                value=value,
+            )
+            await context.send_activity(thanks)
+            return
+        if HANDOFF_KEY in value:
+            await self._hand_off(context, user_id, str(value.get(HANDOFF_QUESTION_KEY) or ""))
+            return
+
+        email = await self._email(context, user_id)
+        text = (activity.text or "").strip()
+        if not value:
+            command_reply = await self._channel_command(text, conversation_id, user_id, email, in_group)
+            if command_reply is not None:
+                await context.send_activity(command_reply)
+                return
+
+        message = self._message(activity, value, user_id, conversation_id, channel_settings, email)
+        if message is None:
+            return
+        log.info(
+            "teams.message", extra={"event_id": event_id, "user": user_id, "action": bool(message.action)}
+        )
+        try:
+            outcome: Outcome = await asyncio.to_thread(self.assistant.handle, message)
+        except Exception:
+            log.exception("teams.assistant_failed", extra={"event_id": event_id})
+            self.metrics.count("errors", "assistant")
+            await context.send_activity(say("error", contact=self.settings.contact))
+            return
+        await self.send_outcome(context, outcome, in_group=in_group, question=message.text)
+
+    def _message(
+        self,
+        activity: Activity,
+        value: dict[str, Any],
+        user_id: str,
+        conversation_id: str,
+        channel_settings: dict[str, Any],
+        email: str | None = None,
+    ) -> Message | None:
+        """The core's `Message` for a typed message or a card submission."""
+        sender = activity.from_property
+        areas = channel_settings.get(conversations.AREAS_KEY) or []
+        common: dict[str, Any] = {
+            "user_id": user_id,
+            "email": email,
+            "thread_id": conversation_id,
+            "display_name": sender.name if sender else None,
+            "channel": "teams",
+            "area": areas[0] if areas else None,
+        }
+        if ACTION_KEY in value:
+            reason = str(value.get(REASON_KEY) or "").strip()
+            return Message(action=str(value[ACTION_KEY]), text=reason or None, **common)
+        if TEXT_SUBMIT_KEY in value:
+            return Message(text=str(value.get(TEXT_KEY) or ""), **common)
+        if CHOICES_SUBMIT_KEY in value:
+            # Input.ChoiceSet posts a multi-select as "a,b,c".
+            return Message(text=str(value.get(CHOICES_KEY) or "").replace(",", ", "), **common)
+        text = (activity.text or "").strip()
+        if not text:
+            return None
+        return Message(text=text, **common)
+
+    async def _channel_command(
+        self, text: str, conversation_id: str, user_id: str, email: str | None, in_group: bool
+    ) -> str | None:
+        """`area …` and `mode …`: settings of the conversation the bot is in (admins only)."""
+        words = text.split(maxsplit=1)
+        command = words[0].lower() if words else ""
+        if command in {"help", "/help", "?"}:
+            return say("help")
+        if command not in {"area", "areas", "mode"}:
+            return None
+        current = await asyncio.to_thread(conversations.conversation_settings, self.db, conversation_id)
+        if len(words) == 1:
+            areas = current[conversations.AREAS_KEY]
+            shown = say("area_show", areas=", ".join(areas)) if areas else say("area_none")
+            return shown + "\n\n" + say("mode_show", mode=say(f"mode_{current[conversations.MODE_KEY]}"))
+        if not self._is_admin(user_id, email):
+            return say("settings_not_allowed")
+        argument = words[1].strip()
+        if command == "mode":
+            mode = argument.lower()
+            if mode not in {"all", "mentions"}:
+                return say("mode_unknown", given=argument[:40])
+            await asyncio.to_thread(conversations.save_mode, self.db, conversation_id, mode)
+            return say("mode_set", mode=say(f"mode_{mode}"))
+        if argument.lower() in {"none", "clear", "-"}:
+            await asyncio.to_thread(conversations.save_areas, self.db, conversation_id, [])
+            return say("area_cleared")
+        areas = []
+        for part in argument.replace(";", ",").split(","):
+            area = part.strip()
+            if area and area.lower() not in (known.lower() for known in areas):
+                areas.append(area)
+        await asyncio.to_thread(conversations.save_areas, self.db, conversation_id, areas)
+        return say("area_set", areas=", ".join(areas))
+
+    def _is_admin(self, user_id: str, email: str | None) -> bool:
+        admins = {entry.lower() for entry in self.settings.admins}
+        return user_id.lower() in admins or bool(email and email.lower() in admins)
+
+    async def _email(self, context: TurnContext, user_id: str) -> str | None:
+        """The sender's email, when roles are configured by email (one lookup per user)."""
+        entries = self.settings.admins + self.settings.business_unit
+        if not any("@" in entry for entry in entries):
+            return None
+        if user_id in self._emails:
+            return self._emails[user_id]
+        client = context.services.get(ConnectorClientBase)  # type: ignore[type-abstract]
+        activity = context.activity
+        if (
+            not isinstance(client, TeamsConnectorClient)
+            or not activity.conversation
+            or not activity.from_property
+        ):
+            return None  # expectReplies turns have no connector
+        try:
+            member = await client.get_conversation_member(activity.conversation.id, activity.from_property.id)
+        except Exception:
+            log.warning("teams.member_lookup_failed", extra={"user": user_id})
+            return None
+        email = member.email or member.user_principal_name
+        if len(self._emails) > 5000:
+            self._emails.clear()
+        self._emails[user_id] = email
+        return email
+
+    # -- outbound -----------------------------------------------------------------
+
+    async def send_outcome(
+        self, context: TurnContext, outcome: Outcome, *, in_group: bool, question: str | None = None
+    ) -> None:
+        options = RenderOptions(in_channel=in_group)
+        for reply in outcome.replies:
+            extra = feedback_actions(reply, question) if reply.citations else []
+            for activity in render_reply(reply, options, extra_actions=extra):
+                await context.send_activity(activity)
+                self.metrics.count("sent", "reply")
+        for notification in outcome.notifications:
+            await self.deliver(notification)
+
+    async def deliver(self, notification: Notification) -> bool:
+        """Send a notification proactively; False (and a log line) if there is nowhere to send it."""
+        if notification.audience == BUSINESS_UNIT:
+            target = self.settings.teams_business_unit_conversation
+            if not target:
+                log.warning(
+                    "teams.no_business_unit_channel", extra={"referral": notification.referral_reference}
+                )
+                return False
+            reference: ConversationReference | None = await asyncio.to_thread(
+                conversations.channel_reference,
+                self.db,
+                target,
+                service_url=self.settings.teams_service_url,
+                tenant_id=self.settings.teams_tenant_id,
+                bot_id=self.settings.teams_app_id,
+            )
+            in_channel = True
+        else:
+            reference = await asyncio.to_thread(
+                conversations.stored_reference, self.db, conversations.user_channel(notification.audience)
+            )
+            if reference is None:
+                # The user has never talked to the bot in Teams (they may be on Slack).
+                log.info("teams.no_user_conversation", extra={"referral": notification.referral_reference})
+                return False
+            in_channel = False
+        assert reference is not None
+        activities = render_reply(notification.reply, RenderOptions(in_channel=in_channel))
+        await self.send_proactive(reference, activities)
+        self.metrics.count("sent", "notification")
+        return True
+
+    async def send_proactive(self, reference: ConversationReference, activities: list[Activity]) -> None:
+        async def send(context: TurnContext) -> None:
+            for activity in activities:
+                await context.send_activity(activity)
+
+        continuation = reference.get_continuation_activity()
+        # A new message, not a reply to the (made-up) id of the continuation event.
+        continuation.id = None
+        if self.settings.teams_app_id:
+            await self.adapter.continue_conversation(self.settings.teams_app_id, continuation, send)
+        else:
+            # Anonymous local testing: no identity, no token on outgoing calls.
+            await self.adapter.continue_conversation_with_claims(ClaimsIdentity(), continuation, send)
+
+    async def _hand_off(self, context: TurnContext, user_id: str, question: str) -> None:
+        """ "Ask the business unit": the question goes to their channel with who asked."""
+        activity = context.activity
+        name = activity.from_property.name if activity.from_property else user_id
+        if not self.settings.teams_business_unit_conversation or not question.strip():
+            await context.send_activity(say("handoff_no_channel", contact=self.settings.contact))
+            return
+        reply = Reply(text=say("handoff_posted", person=name, question=question.strip()))
+        await self.deliver(Notification(audience=BUSINESS_UNIT, reply=reply))
+        conversation_id = activity.conversation.id if activity.conversation else ""
+        await asyncio.to_thread(
+            record_handoff,
+            self.db,
+            Handoff(
+                platform="teams",
+                conversation=conversation_id,
+                thread=str(activity.reply_to_id or activity.id or ""),
+                user_id=user_id,
+                posted_to=self.settings.teams_business_unit_conversation,
+                posted_message="",
+            ),
+        )
+        await context.send_activity(say("handoff_done"))
+
+    async def _on_error(self, context: TurnContext, error: Exception) -> None:
+        log.error("teams.turn_failed", exc_info=error)
+        try:
+            await context.send_activity(say("error", contact=self.settings.contact))
+        except Exception:  # the connector itself may be what failed
+            log.exception("teams.error_reply_failed")

@@ -1,0 +1,122 @@
+"""Where the bot can speak later: Teams conversation references, kept in the database.
+
+A proactive message (a referral for the business unit, a request for more
+information for a referrer) needs the service URL and conversation of the
+place it goes to. They are stored on every activity the bot receives so that
+they survive a restart, in the shared `channel_state` table.
+
+Teams conversation ids can be long, so database keys use a short digest of
+the id; the id itself is in the stored value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from microsoft_agents.activity import (
+    Activity,
+    ChannelAccount,
+    ChannelId,
+    Channels,
+    ConversationAccount,
+    ConversationReference,
+)
+
+from bot.db import Database, get_channel_state, put_channel_state
+
+REFERENCE_KEY = "reference"
+AREAS_KEY = "areas"
+MODE_KEY = "mode"
+
+
+def digest(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()[:32]
+
+
+def conversation_channel(conversation_id: str) -> str:
+    """The channel_state `channel` for one Teams conversation (or channel thread)."""
+    return f"teams:conversation:{digest(conversation_id)}"
+
+
+def user_channel(user_id: str) -> str:
+    return f"teams:user:{digest(user_id)}"
+
+
+def base_conversation_id(conversation_id: str) -> str:
+    """A channel thread's id without ';messageid=…': the channel itself."""
+    return conversation_id.split(";", 1)[0]
+
+
+def inbound_event_id(activity: Activity) -> str:
+    """Activity ids are unique within a conversation only, so qualify them with it."""
+    conversation = activity.conversation.id if activity.conversation else ""
+    return f"{digest(conversation)[:16]}:{activity.id}"
+
+
+def reference_of(activity: Activity) -> dict[str, Any]:
+    reference = activity.get_conversation_reference()
+    return reference.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def remember(db: Database, activity: Activity, user_id: str) -> None:
+    """Store where this conversation (and, for a 1:1 chat, this user) can be reached."""
+    if not activity.conversation or not activity.service_url:
+        return
+    reference = reference_of(activity)
+    reference.pop("activityId", None)
+    conversation_id = activity.conversation.id
+    put_channel_state(db, conversation_channel(conversation_id), REFERENCE_KEY, reference)
+    base = base_conversation_id(conversation_id)
+    if base != conversation_id:
+        # Posting to the channel itself (a new thread) uses the id without the message part.
+        channel_reference = dict(reference)
+        channel_reference["conversation"] = {**reference["conversation"], "id": base}
+        put_channel_state(db, conversation_channel(base), REFERENCE_KEY, channel_reference)
+    if (activity.conversation.conversation_type or "personal") == "personal":
+        put_channel_state(db, user_channel(user_id), REFERENCE_KEY, reference)
+
+
+def stored_reference(db: Database, channel: str) -> ConversationReference | None:
+    data = get_channel_state(db, channel, REFERENCE_KEY)
+    if not data:
+        return None
+    return ConversationReference.model_validate(data)
+
+
+def channel_reference(
+    db: Database, conversation_id: str, *, service_url: str, tenant_id: str | None, bot_id: str | None
+) -> ConversationReference:
+    """The reference for a configured channel, stored or built from settings.
+
+    Before the bot has seen any message in the business unit's channel it can
+    still post there, given the Teams service URL and the channel id.
+    """
+    stored = stored_reference(db, conversation_channel(conversation_id))
+    if stored is not None:
+        return stored
+    return ConversationReference(
+        channel_id=ChannelId(Channels.ms_teams),
+        service_url=service_url,
+        conversation=ConversationAccount(
+            id=conversation_id, is_group=True, conversation_type="channel", tenant_id=tenant_id
+        ),
+        agent=ChannelAccount(id=f"28:{bot_id}" if bot_id else "bot"),
+    )
+
+
+def conversation_settings(db: Database, conversation_id: str) -> dict[str, Any]:
+    """Per-conversation settings (areas, answer mode) apply to the whole channel."""
+    channel = conversation_channel(base_conversation_id(conversation_id))
+    return {
+        AREAS_KEY: get_channel_state(db, channel, AREAS_KEY, []) or [],
+        MODE_KEY: get_channel_state(db, channel, MODE_KEY, "mentions") or "mentions",
+    }
+
+
+def save_areas(db: Database, conversation_id: str, areas: list[str]) -> None:
+    put_channel_state(db, conversation_channel(base_conversation_id(conversation_id)), AREAS_KEY, areas)
+
+
+def save_mode(db: Database, conversation_id: str, mode: str) -> None:
+    put_channel_state(db, conversation_channel(base_conversation_id(conversation_id)), MODE_KEY, mode)

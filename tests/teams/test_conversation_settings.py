@@ -1,0 +1,92 @@
+"""Teams over HTTP: help, per-conversation settings, duplicate deliveries, mentions."""
+
+from __future__ import annotations
+
+from bot.channels.teams import conversations
+from bot.db import get_database
+
+from .harness import all_text, message_activity
+
+CHANNEL_THREAD = "19:general@thread.tacv2;messageid=1700000000001"
+
+
+def test_help_is_answered_in_the_same_chat(anonymous_settings, connector, serve, post):
+    served = serve(anonymous_settings)
+    response = post(served, message_activity("help", service_url=connector.url))
+    assert response.status_code in (200, 202)
+    [reply] = connector.posted("a:personal-pat")
+    assert "Refer a case" in reply["text"] and "999" in reply["text"]
+    assert reply["from"]["id"] == "28:bot-app" and reply["recipient"]["id"] == "29:pat"
+
+
+def test_an_activity_delivered_twice_is_answered_once(anonymous_settings, connector, serve, post):
+    served = serve(anonymous_settings)
+    activity = message_activity("help", service_url=connector.url, activity_id="1700000000555")
+    for _ in range(3):
+        assert post(served, activity).status_code in (200, 202)
+    assert len(connector.posted("a:personal-pat")) == 1
+
+
+def test_the_same_activity_id_in_another_conversation_is_a_new_message(
+    anonymous_settings, connector, serve, post
+):
+    served = serve(anonymous_settings)
+    for conversation in ("a:personal-pat", "a:personal-sam"):
+        activity = message_activity(
+            "help", service_url=connector.url, conversation_id=conversation, activity_id="1700000000777"
+        )
+        post(served, activity)
+    assert len(connector.posted("a:personal-pat")) == 1
+    assert len(connector.posted("a:personal-sam")) == 1
+
+
+def test_in_a_channel_the_bot_answers_only_when_mentioned(anonymous_settings, connector, serve, post):
+    served = serve(anonymous_settings)
+    common = {"service_url": connector.url, "conversation_id": CHANNEL_THREAD, "conversation_type": "channel"}
+    post(served, message_activity("help", **common))
+    assert connector.posted() == []
+    post(served, message_activity("help", mention_bot=True, **common))
+    [reply] = connector.posted()
+    assert "Refer a case" in reply["text"]
+    assert reply["replyToId"]  # threaded under the message that mentioned it
+
+
+def test_an_admin_sets_the_areas_of_a_channel_and_they_survive_a_restart(
+    anonymous_settings, connector, serve, post
+):
+    served = serve(anonymous_settings)
+    common = {
+        "service_url": connector.url,
+        "conversation_id": CHANNEL_THREAD,
+        "conversation_type": "channel",
+        "mention_bot": True,
+    }
+    post(served, message_activity("area Northshire, Eastbrook", aad_object_id="aad-admin", **common))
+    assert "Northshire, Eastbrook" in all_text(connector.posted()[-1])
+    served.close()
+
+    restarted = serve(anonymous_settings)
+    other_thread = {**common, "conversation_id": "19:general@thread.tacv2;messageid=1700000000999"}
+    post(restarted, message_activity("area", **other_thread))
+    assert "Northshire, Eastbrook" in all_text(connector.posted()[-1])
+    db = get_database(anonymous_settings)
+    stored = conversations.conversation_settings(db, CHANNEL_THREAD)
+    assert stored[conversations.AREAS_KEY] == ["Northshire", "Eastbrook"]
+
+
+def test_only_admins_change_settings(anonymous_settings, connector, serve, post):
+    served = serve(anonymous_settings)
+    post(served, message_activity("mode all", service_url=connector.url))
+    assert "Only the assistant's admins" in connector.posted()[-1]["text"]
+    db = get_database(anonymous_settings)
+    assert conversations.conversation_settings(db, "a:personal-pat")[conversations.MODE_KEY] == "mentions"
+
+
+def test_conversation_references_are_kept_for_proactive_messages(anonymous_settings, connector, serve, post):
+    served = serve(anonymous_settings)
+    post(served, message_activity("help", service_url=connector.url))
+    db = get_database(anonymous_settings)
+    reference = conversations.stored_reference(db, conversations.user_channel("aad-pat"))
+    assert reference is not None
+    assert reference.conversation.id == "a:personal-pat"
+    assert reference.service_url == connector.url
