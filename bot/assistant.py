@@ -1,29 +1,108 @@
 """The assistant: decides which job a message is for, and nothing else.
 
-It routes a channel-neutral `Message` to Q&A, the referral checklist or the
-review queue and returns an `Outcome`. It holds no per-user state in memory:
-state lives in the database.
+It routes a channel-neutral `Message` to the referral checklist, the review
+queue or Q&A and returns an `Outcome`. It holds no per-user state in memory:
+where each user is lives in the database, so any process can take the next
+message.
+
+Loading the knowledge index and embedding model takes seconds, so the
+answerer is created only when a question (or a checklist step's cited
+guidance) actually needs it; the checklist and queue never wait for it.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+from typing import TYPE_CHECKING
+
 from bot.config import Settings, get_settings
-from bot.messages import Message, Outcome
-from bot.qa.service import Answerer
+from bot.messages import Citation, Message, Outcome, Reply
+
+if TYPE_CHECKING:
+    from bot.qa.service import Answerer
+    from bot.referral.conversation import ReferralConversation, Turn
+
+log = logging.getLogger(__name__)
 
 
 class Assistant:
     def __init__(self, settings: Settings | None = None, answerer: Answerer | None = None) -> None:
         self.settings = settings or get_settings()
         self._answerer = answerer
+        self._referrals: ReferralConversation | None = None
+        self._lock = threading.Lock()
+        # The guidance queries are fixed text from the checklist YAML: cache what they find.
+        self._guidance: dict[tuple[str, str | None], Reply] = {}
 
     @property
     def answerer(self) -> Answerer:
-        # Loading the embedding model takes seconds: only when a question arrives.
-        if self._answerer is None:
-            self._answerer = Answerer.from_settings(self.settings)
-        return self._answerer
+        with self._lock:
+            if self._answerer is None:
+                from bot.qa.service import Answerer
+
+                self._answerer = Answerer.from_settings(self.settings)
+            return self._answerer
+
+    @property
+    def referrals(self) -> ReferralConversation:
+        with self._lock:
+            if self._referrals is None:
+                from bot.db import get_database
+                from bot.referral.conversation import ReferralConversation
+
+                self._referrals = ReferralConversation(get_database(self.settings), self.settings)
+            return self._referrals
 
     def handle(self, message: Message) -> Outcome:
-        answer = self.answerer.answer(message.content, area=message.area)
-        return Outcome(replies=[answer.to_reply()])
+        turn = self.referrals.handle(message)
+        if not turn.handled:
+            return Outcome(replies=[self._answer(message.content, message)])
+        return self._resolve(turn, message)
+
+    def _resolve(self, turn: Turn, message: Message) -> Outcome:
+        from bot.referral.conversation import GuidanceSlot
+
+        outcome = Outcome(notifications=list(turn.notifications))
+        if turn.question is not None:
+            outcome.replies.append(self._answer(turn.question, message))
+        for item in turn.replies:
+            if isinstance(item, GuidanceSlot):
+                outcome.replies.append(self._guidance_reply(item.query, message.area))
+            else:
+                outcome.replies.append(item)
+        return outcome
+
+    def _answer(self, question: str, message: Message) -> Reply:
+        return self.answerer.answer(question, area=message.area).to_reply()
+
+    def _guidance_reply(self, query: str, area: str | None) -> Reply:
+        """A cited passage for a checklist step; only the YAML's query text is searched."""
+        from bot.referral.text import say
+
+        key = (query, area)
+        cached = self._guidance.get(key)
+        if cached is not None:
+            return cached
+        unavailable = Reply(say("guidance_unavailable", contact=self.settings.contact))
+        if not self._knowledge_available():
+            return unavailable
+        try:
+            answer = self.answerer.answer(query, area=area)
+        except Exception:  # the checklist must carry on without guidance, never fail on it
+            log.warning("guidance lookup failed", exc_info=True)
+            return unavailable
+        if not answer.answered or not answer.citations:
+            return unavailable
+        reply = Reply(
+            text=f"{say('guidance_heading')}\n{answer.text}",
+            citations=list[Citation](answer.citations),
+        )
+        self._guidance[key] = reply
+        return reply
+
+    def _knowledge_available(self) -> bool:
+        if self._answerer is not None or self.settings.chroma_host:
+            return True
+        index = self.settings.index_dir
+        return index.exists() and any(index.iterdir())

@@ -8,5 +8,7 @@ from __future__ import annotations
 
 from bot.db import infrastructure as _infrastructure  # noqa: F401
 from bot.db.base import Base
+from bot.referral import models as _referral  # noqa: F401
+from bot.sessions import models as _sessions  # noqa: F401
 
 __all__ = ["Base"]

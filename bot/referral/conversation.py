@@ -1,0 +1,475 @@
+"""The referral checklist as a conversation, with its state in the database.
+
+Each message is one unit of work: the user's conversation session, the draft
+and its answers are read, changed and committed together, so an answer is
+either saved with the step that follows it or not at all, whichever process
+handles the next message. Nothing here knows which channel the user is in.
+
+The conversation never calls Q&A itself (that can take seconds, and must not
+hold a database transaction open): it returns the question, or the guidance
+queries to look up, in the `Turn` for the assistant to resolve.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.config import Settings
+from bot.db import Database
+from bot.messages import Button, Expectation, Message, Notification, Reply
+from bot.prompts import load_text
+from bot.referral import commands, statuses
+from bot.referral.answers import InvalidAnswer, hint, parse_answer
+from bot.referral.commands import Command
+from bot.referral.definition import ChecklistDefinition, Step, load_checklist
+from bot.referral.errors import QueueError
+from bot.referral.models import Referral
+from bot.referral.queue import Actor, ReviewQueue
+from bot.referral.repository import ReferralRepository
+from bot.referral.text import say
+from bot.referral.triage_chat import TriageChat
+from bot.sessions.models import ConversationSession
+
+log = logging.getLogger(__name__)
+
+FREE_TEXT = {"text"}
+EXACT_START = {"refer", "/refer", "start", "/start", "new referral"}
+
+
+@dataclass(frozen=True)
+class GuidanceSlot:
+    """Where a cited passage from the knowledge base goes, found by this query (from the YAML only)."""
+
+    query: str
+
+
+@dataclass
+class Turn:
+    """What the conversation produced; the assistant fills in Q&A and guidance."""
+
+    handled: bool = True  # False: not for the referral feature; route to Q&A
+    replies: list[Reply | GuidanceSlot] = field(default_factory=list)
+    notifications: list[Notification] = field(default_factory=list)
+    question: str | None = None  # asked mid-checklist: answer it before `replies`
+
+
+class ReferralConversation:
+    def __init__(self, database: Database, settings: Settings, queue: ReviewQueue | None = None) -> None:
+        self.database = database
+        self.settings = settings
+        self.definition: ChecklistDefinition = load_checklist(settings.checklist)
+        self.queue = queue or ReviewQueue(database, settings, checklist=self.definition)
+        self.triage = TriageChat(self.queue)
+
+    # --- entry point -------------------------------------------------------------------
+
+    def handle(self, message: Message) -> Turn:
+        text = message.content
+        command = commands.parse(text)
+        actor = Actor(message.user_id, message.email)
+        if command is not None and command.kind in TriageChat.KINDS:
+            replies, notifications = self.triage.handle(actor, command)
+            return Turn(replies=list(replies), notifications=notifications)
+        try:
+            return self._in_transaction(message, command)
+        except IntegrityError:
+            # Two first messages from a new user raced to create their session row: the
+            # other one won, so this one simply runs again against it.
+            return self._in_transaction(message, command)
+
+    def _in_transaction(self, message: Message, command: Command | None) -> Turn:
+        with self.database.transaction() as session:
+            state = self._session(session, message.user_id)
+            turn = self._route(session, state, message, command)
+            session.flush()
+            return turn
+
+    # --- routing -----------------------------------------------------------------------
+
+    def _route(
+        self, session: Session, state: ConversationSession, message: Message, command: Command | None
+    ) -> Turn:
+        actor = Actor(message.user_id, message.email)
+        text = message.content
+        if command is not None and command.kind == "reply":
+            return self._reply_command(session, state, actor, command)
+        if state.replying_to is not None:
+            if command is not None and command.kind == "cancel":
+                state.replying_to = None
+                return Turn(replies=[Reply(say("cancelled_reply"))])
+            return self._attach_reply(session, state, actor, state.replying_to, text)
+        referral = self._draft(session, state)
+        if referral is None or state.step is None:
+            return self._idle(session, state, message, command, referral)
+        step = self.definition.step(state.step) or self._next_step(referral.answer_values())
+        free_text = step.type in FREE_TEXT
+        if command is not None and free_text and not self._command_at_free_text(command, text):
+            command = None  # "Change of school in May…" is an answer, not a command
+        if command is not None:
+            return self._checklist_command(session, state, referral, step, command, message)
+        question = commands.question_in(text, free_text_step=free_text)
+        if question is not None:
+            answers = referral.answer_values()
+            return Turn(question=question, replies=[Reply(say("carry_on")), self._prompt(step, answers)])
+        return self._answer(session, state, referral, step, text, message)
+
+    def _command_at_free_text(self, command: Command, text: str) -> bool:
+        lowered = " ".join(text.lower().split())
+        if command.kind == "start":
+            return lowered in EXACT_START
+        if command.kind == "change":
+            return command.argument == "" or self._resolve_step(command.argument, {}) is not None
+        return True
+
+    def _idle(
+        self,
+        session: Session,
+        state: ConversationSession,
+        message: Message,
+        command: Command | None,
+        referral: Referral | None,
+    ) -> Turn:
+        kind = command.kind if command else None
+        if kind == "start":
+            return self._start(session, state, message)
+        if kind == "submit" and referral is not None and referral.status != statuses.DRAFT:
+            return Turn(replies=[Reply(say("already_submitted", reference=referral.reference))])
+        if kind == "cancel":
+            return Turn(replies=[Reply(say("nothing_to_cancel"))])
+        if kind in {"continue", "back", "change", "submit"}:
+            return Turn(
+                replies=[Reply(say("no_checklist"), buttons=[Button("Refer a case", "refer", "primary")])]
+            )
+        return Turn(handled=False)
+
+    # --- starting, resuming ------------------------------------------------------------
+
+    def _start(self, session: Session, state: ConversationSession, message: Message) -> Turn:
+        referral = ReferralRepository(session).add(
+            Referral(
+                checklist=self.definition.id,
+                status=statuses.DRAFT,
+                user_id=message.user_id,
+                referrer_email=message.email,
+                channel=message.channel,
+                area=message.area,
+            )
+        )
+        state.referral_id = referral.id
+        state.history = []
+        first = self._next_step({})
+        state.step = first.id
+        log.info("referral draft started", extra={"referral_id": referral.id, "user": message.user_id})
+        return Turn(replies=[Reply(say("start")), *self._present(first, {})])
+
+    def _resume(self, referral: Referral, step: Step) -> Turn:
+        answers = referral.answer_values()
+        if step.type == "confirm":
+            return Turn(replies=[Reply(say("resume")), self._summary(answers)])
+        return Turn(replies=[Reply(say("resume")), self._prompt(step, answers)])
+
+    # --- checklist commands ------------------------------------------------------------
+
+    def _checklist_command(
+        self,
+        session: Session,
+        state: ConversationSession,
+        referral: Referral,
+        step: Step,
+        command: Command,
+        message: Message,
+    ) -> Turn:
+        answers = referral.answer_values()
+        kind = command.kind
+        if kind in {"start", "continue"}:
+            return self._resume(referral, step)
+        if kind == "help":
+            replies: list[Reply | GuidanceSlot] = [Reply(self._help_text(step, answers))]
+            if step.guidance_query:
+                replies.append(GuidanceSlot(step.guidance_query))
+            replies.append(self._prompt(step, answers, show_help=False))
+            return Turn(replies=replies)
+        if kind == "cancel":
+            return self._cancel(session, state, referral, say("cancelled"))
+        if kind == "back":
+            history = list(state.history or [])
+            while history and history[-1] == step.id:
+                history.pop()
+            if not history:
+                return Turn(replies=[Reply(say("back_at_start")), self._prompt(step, answers)])
+            previous = self.definition.step(history.pop())
+            state.history = history
+            assert previous is not None
+            state.step = previous.id
+            return Turn(replies=[self._prompt(previous, answers)])
+        if kind == "change":
+            if not command.argument:
+                return Turn(replies=[self._change_menu(answers)])
+            target = self._resolve_step(command.argument, answers)
+            if target is None:
+                names = ", ".join(s.id for s in self._answered_steps(answers))
+                return Turn(replies=[Reply(say("unknown_step", step=command.argument, steps=names or "-"))])
+            state.step = target.id
+            return Turn(replies=[self._prompt(target, answers)])
+        if kind == "submit":
+            if step.type != "confirm":
+                return Turn(replies=[Reply(say("still_incomplete")), self._prompt(step, answers)])
+            return self._submit(session, state, referral, message)
+        return Turn(replies=[self._prompt(step, answers)])
+
+    def _cancel(self, session: Session, state: ConversationSession, referral: Referral, text: str) -> Turn:
+        state.step = None
+        state.history = []
+        state.referral_id = None
+        if referral.status == statuses.DRAFT:
+            ReferralRepository(session).delete_draft(referral)
+        log.info("referral draft cancelled", extra={"referral_id": referral.id})
+        return Turn(replies=[Reply(text)])
+
+    # --- answering ---------------------------------------------------------------------
+
+    def _answer(
+        self,
+        session: Session,
+        state: ConversationSession,
+        referral: Referral,
+        step: Step,
+        text: str,
+        message: Message,
+    ) -> Turn:
+        answers = referral.answer_values()
+        if step.type == "confirm":
+            lowered = text.strip().lower()
+            if lowered in {"submit", "send", "yes", "1"}:
+                return self._submit(session, state, referral, message)
+            if lowered in {"change", "2"}:
+                return Turn(replies=[self._change_menu(answers)])
+            if lowered in {"3"}:
+                return self._cancel(session, state, referral, say("cancelled"))
+            return Turn(replies=[self._summary(answers)])
+        try:
+            parsed = parse_answer(step, text, self.queue.today())
+        except InvalidAnswer as problem:
+            return Turn(replies=[Reply(str(problem)), self._prompt(step, answers, show_help=False)])
+        option = step.option(str(parsed.value)) if step.type in {"choice", "yesno"} else None
+        notes = [Reply(n) for n in parsed.notes]
+        if option is not None and option.block:
+            return Turn(replies=[*notes, Reply(option.block), self._prompt(step, answers, show_help=False)])
+        if option is not None and option.stop == "emergency":
+            # Not saved: on `continue` the same question is asked again.
+            return Turn(
+                replies=[Reply(load_text("emergency_route.md"), urgent=True), Reply(say("emergency_stop"))]
+            )
+        if option is not None and option.stop == "redirect":
+            return self._cancel(session, state, referral, say("redirected_end", message=option.message or ""))
+        if option is not None and option.stop == "cancel":
+            return self._cancel(session, state, referral, say("criteria_stop"))
+        repository = ReferralRepository(session)
+        repository.save_answer(
+            referral, step.id, self.definition.index(step.id), parsed.value, parsed.display
+        )
+        answers[step.id] = parsed.value
+        history = [s for s in (state.history or []) if s != step.id]
+        state.history = [*history, step.id]
+        if option is not None and option.goto:
+            repository.remove_answer(referral, step.id)  # asked again once the earlier answer changes
+            answers.pop(step.id, None)
+            target = self.definition.step(option.goto)
+            assert target is not None
+            state.step = target.id
+            return Turn(replies=[*notes, self._prompt(target, answers)])
+        following = self._next_step(answers)
+        state.step = following.id
+        return Turn(replies=[*notes, *self._present(following, answers)])
+
+    # --- submission --------------------------------------------------------------------
+
+    def _submit(
+        self, session: Session, state: ConversationSession, referral: Referral, message: Message
+    ) -> Turn:
+        answers = referral.answer_values()
+        missing = self._next_step(answers)
+        if missing.type != "confirm":
+            state.step = missing.id
+            return Turn(replies=[Reply(say("still_incomplete")), self._prompt(missing, answers)])
+        applicable = {s.id for s in self.definition.applicable(answers)}
+        repository = ReferralRepository(session)
+        for step_id in list(answers):
+            if step_id not in applicable:  # answers on a branch not taken are not sent
+                repository.remove_answer(referral, step_id)
+        session.flush()
+        reference, created, notifications = self.queue.submit(
+            session, referral, Actor(message.user_id, message.email)
+        )
+        state.step = None
+        state.history = []
+        state.referral_id = referral.id  # a retried Submit finds it, and files nothing new
+        if not created:
+            return Turn(replies=[Reply(say("already_submitted", reference=reference))])
+        log.info("referral submitted", extra={"referral_id": referral.id, "reference": reference})
+        receipt = Reply(
+            say("submitted", reference=reference), card={"kind": "referral_receipt", "reference": reference}
+        )
+        return Turn(replies=[receipt], notifications=notifications)
+
+    # --- replies to requests for more information --------------------------------------
+
+    def _reply_command(
+        self, session: Session, state: ConversationSession, actor: Actor, command: Command
+    ) -> Turn:
+        reference = command.reference or ""
+        if command.argument:
+            return self._attach_reply(session, state, actor, reference, command.argument)
+        state.replying_to = reference
+        return Turn(replies=[Reply(say("reply_prompt", reference=reference))])
+
+    def _attach_reply(
+        self, session: Session, state: ConversationSession, actor: Actor, reference: str, text: str
+    ) -> Turn:
+        cleaned = text.strip()
+        if not cleaned:
+            return Turn(replies=[Reply(say("reply_prompt", reference=reference))])
+        try:
+            result = self.queue.provide_info(actor, reference, cleaned, session=session)
+        except QueueError as problem:
+            state.replying_to = None
+            return Turn(replies=[Reply(str(problem))])
+        state.replying_to = None
+        turn = Turn(
+            replies=[Reply(say("reply_attached", reference=reference))], notifications=result.notifications
+        )
+        if state.step is not None and state.referral_id is not None:
+            referral = self._draft(session, state)
+            step = self.definition.step(state.step)
+            if referral is not None and step is not None:
+                turn.replies.append(Reply(say("carry_on")))
+                turn.replies.append(self._prompt(step, referral.answer_values()))
+        return turn
+
+    # --- presenting steps --------------------------------------------------------------
+
+    def _present(self, step: Step, answers: dict[str, Any]) -> list[Reply | GuidanceSlot]:
+        """A step shown for the first time: guidance (cited) first, then the question."""
+        if step.type == "confirm":
+            return [self._summary(answers)]
+        parts: list[Reply | GuidanceSlot] = []
+        if step.guidance_query:
+            parts.append(GuidanceSlot(step.guidance_query))
+        parts.append(self._prompt(step, answers))
+        return parts
+
+    def _prompt(self, step: Step, answers: dict[str, Any], *, show_help: bool = True) -> Reply:
+        if step.type == "confirm":
+            return self._summary(answers)
+        applicable = [s for s in self.definition.applicable(answers) if s.type != "confirm"]
+        number = next((i + 1 for i, s in enumerate(applicable) if s.id == step.id), len(applicable))
+        lines = [
+            f"_{say('progress', number=number, total=len(applicable))}_",
+            self.definition.fill(step.question, answers),
+        ]
+        if show_help and step.help:
+            lines.append(self.definition.fill(step.help, answers))
+        if step.id in answers:
+            lines.append(say("current_answer", answer=self._display(step, answers[step.id])))
+        if step.type in {"text", "number", "date", "multiselect"}:
+            lines.append(hint(step))
+        buttons = [Button(o.label, o.value) for o in step.options]
+        return Reply(
+            text="\n\n".join(lines),
+            buttons=buttons,
+            expects=Expectation(step=step.id, type=step.type, options=[o.value for o in step.options]),
+        )
+
+    def _help_text(self, step: Step, answers: dict[str, Any]) -> str:
+        if step.help:
+            return self.definition.fill(step.help, answers)
+        return say("no_help", contact=self.settings.contact)
+
+    def _summary(self, answers: dict[str, Any]) -> Reply:
+        rows = []
+        lines = [say("summary_heading", title=self.definition.title)]
+        for number, step in enumerate(self._answered_steps(answers), start=1):
+            shown = self._display(step, answers[step.id])
+            label = self.definition.fill(step.label, answers)
+            rows.append({"step": step.id, "label": label, "answer": shown})
+            lines.append(f"{number}. **{label}**: {shown}")
+        summary_step = self.definition.steps[-1]
+        lines.append(self.definition.fill(summary_step.question, answers))
+        lines.append(say("summary_buttons_help"))
+        return Reply(
+            text="\n".join(line for line in lines if line),
+            buttons=[
+                Button(say("button_submit"), "submit", "primary"),
+                Button(say("button_change"), "change"),
+                Button(say("button_cancel"), "cancel", "danger"),
+            ],
+            card={"kind": "referral_summary", "title": self.definition.title, "answers": rows},
+            expects=Expectation(step=summary_step.id, type="confirm", options=["submit", "change", "cancel"]),
+        )
+
+    def _change_menu(self, answers: dict[str, Any]) -> Reply:
+        steps = self._answered_steps(answers)
+        return Reply(
+            text=say("change_which"),
+            buttons=[Button(self.definition.fill(s.label, answers), f"change {s.id}") for s in steps],
+            expects=Expectation(step="change", type="choice", options=[f"change {s.id}" for s in steps]),
+        )
+
+    def _display(self, step: Step, value: Any) -> str:
+        if step.type in {"choice", "yesno"}:
+            option = step.option(str(value))
+            return option.label if option else str(value)
+        if step.type == "multiselect" and isinstance(value, list):
+            return ", ".join((step.option(v).label if step.option(v) else v) for v in value)  # type: ignore[union-attr]
+        if step.type == "date":
+            try:
+                return date.fromisoformat(str(value)).strftime("%d %B %Y").lstrip("0")
+            except ValueError:
+                return str(value)
+        return str(value)
+
+    # --- helpers -----------------------------------------------------------------------
+
+    def _session(self, session: Session, user_id: str) -> ConversationSession:
+        statement = select(ConversationSession).where(ConversationSession.user_id == user_id)
+        state = session.scalars(statement.with_for_update()).first()
+        if state is None:
+            state = ConversationSession(user_id=user_id, history=[])
+            session.add(state)
+            session.flush()
+        return state
+
+    def _draft(self, session: Session, state: ConversationSession) -> Referral | None:
+        if state.referral_id is None:
+            return None
+        return ReferralRepository(session).get(state.referral_id)
+
+    def _next_step(self, answers: dict[str, Any]) -> Step:
+        for step in self.definition.applicable(answers):
+            if step.type == "confirm" or step.id not in answers:
+                return step
+        return self.definition.steps[-1]
+
+    def _answered_steps(self, answers: dict[str, Any]) -> list[Step]:
+        return [s for s in self.definition.applicable(answers) if s.id in answers and s.type != "confirm"]
+
+    def _resolve_step(self, name: str, answers: dict[str, Any]) -> Step | None:
+        wanted = name.strip().lower().replace(" ", "_")
+        candidates = self._answered_steps(answers) if answers else list(self.definition.steps)
+        if wanted.isdigit():
+            index = int(wanted) - 1
+            return candidates[index] if 0 <= index < len(candidates) else None
+        for step in candidates:
+            if wanted in {
+                step.id.lower(),
+                self.definition.fill(step.label, answers).lower().replace(" ", "_"),
+            }:
+                return step
+        return None

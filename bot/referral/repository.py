@@ -1,0 +1,122 @@
+"""Finding and storing referrals: the only module that writes SQL queries for them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, selectinload
+
+from bot.referral.models import ReferenceCounter, Referral, ReferralAnswer, ReferralEvent
+from bot.referral.statuses import DRAFT, OPEN
+
+
+class ReferralRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, referral_id: int, *, for_update: bool = False) -> Referral | None:
+        statement = select(Referral).where(Referral.id == referral_id)
+        if for_update:
+            statement = (
+                statement.with_for_update()
+            )  # PostgreSQL row lock; SQLite already holds the write lock
+        return self.session.scalars(statement).first()
+
+    def by_reference(self, reference: str) -> Referral | None:
+        statement = select(Referral).where(Referral.reference == reference.strip().upper())
+        return self.session.scalars(statement).first()
+
+    def add(self, referral: Referral) -> Referral:
+        self.session.add(referral)
+        self.session.flush()
+        return referral
+
+    def delete_draft(self, referral: Referral) -> None:
+        if referral.status != DRAFT:
+            raise ValueError("only a draft can be deleted")
+        self.session.delete(referral)
+
+    def save_answer(
+        self, referral: Referral, step_id: str, position: int, value: object, display: str
+    ) -> None:
+        for answer in referral.answers:
+            if answer.step_id == step_id:
+                answer.value = value
+                answer.display = display
+                answer.position = position
+                return
+        referral.answers.append(
+            ReferralAnswer(step_id=step_id, position=position, value=value, display=display)
+        )
+
+    def remove_answer(self, referral: Referral, step_id: str) -> None:
+        referral.answers[:] = [a for a in referral.answers if a.step_id != step_id]
+
+    def add_event(self, event: ReferralEvent) -> None:
+        self.session.add(event)
+
+    def events_since(self, referral_id: int, version: int) -> Sequence[ReferralEvent]:
+        statement = (
+            select(ReferralEvent)
+            .where(ReferralEvent.referral_id == referral_id, ReferralEvent.version > version)
+            .order_by(ReferralEvent.id)
+        )
+        return self.session.scalars(statement).all()
+
+    def next_reference_number(self, year: int) -> int:
+        """Take the next number for `year`, atomically: one upsert, in the caller's transaction.
+
+        Two submissions at once both increment the same row; the database makes the
+        second wait for the first, so they get different numbers.
+        """
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        upsert = insert(ReferenceCounter).values(year=year, last=1)
+        statement = upsert.on_conflict_do_update(
+            index_elements=["year"], set_={"last": ReferenceCounter.last + 1}
+        ).returning(ReferenceCounter.last)
+        return int(self.session.connection().execute(statement).scalar_one())
+
+    def queue(
+        self,
+        *,
+        user_id: str | None = None,
+        statuses: frozenset[str] | None = OPEN,
+        limit: int | None = 50,
+        offset: int = 0,
+    ) -> Sequence[Referral]:
+        """Submitted referrals, what is due first at the top (undated ones last, oldest first)."""
+        statement = select(Referral).where(Referral.status != DRAFT)
+        if statuses is not None:
+            statement = statement.where(Referral.status.in_(sorted(statuses)))
+        if user_id is not None:
+            statement = statement.where(Referral.user_id == user_id)
+        statement = statement.order_by(
+            Referral.next_due_on.asc().nulls_last(), Referral.submitted_at.asc(), Referral.id.asc()
+        )
+        if limit is not None:
+            statement = statement.limit(limit).offset(offset)
+        return self.session.scalars(statement).all()
+
+    def count(self, *, user_id: str | None = None, statuses: frozenset[str] | None = OPEN) -> int:
+        statement = select(func.count(Referral.id)).where(Referral.status != DRAFT)
+        if statuses is not None:
+            statement = statement.where(Referral.status.in_(sorted(statuses)))
+        if user_id is not None:
+            statement = statement.where(Referral.user_id == user_id)
+        return int(self.session.scalar(statement) or 0)
+
+    def with_details(self, referral_id: int) -> Referral | None:
+        statement = (
+            select(Referral)
+            .where(Referral.id == referral_id)
+            .options(selectinload(Referral.answers), selectinload(Referral.events))
+        )
+        return self.session.scalars(statement).first()
+
+    def due_between(self, start: date, end: date) -> Sequence[Referral]:
+        statement = select(Referral).where(Referral.next_due_on >= start, Referral.next_due_on <= end)
+        return self.session.scalars(statement).all()

@@ -1,0 +1,21 @@
+"""Wording for the referral feature, from prompts/referral.yaml."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.prompts import load_yaml, say_from
+
+PROMPTS_FILE = "referral.yaml"
+
+
+def say(name: str, **fields: Any) -> str:
+    return say_from(PROMPTS_FILE, name, **fields)
+
+
+def label(group: str, value: str | None) -> str:
+    """The human label for a status, review type, decision or clock."""
+    if value is None:
+        return "-"
+    labels = load_yaml(PROMPTS_FILE).get("labels", {}).get(group, {})
+    return str(labels.get(value, value.replace("_", " ")))
