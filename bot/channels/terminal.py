@@ -1,0 +1,82 @@
+"""The terminal channel: renders replies with rich and numbers the buttons.
+
+Like every channel it only translates: a typed line becomes a `Message`, an
+`Outcome` becomes text on the console. Typing a button's number presses it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.text import Text
+
+from bot.messages import Button, Message, Outcome, Reply
+
+# Step types whose answers are themselves numbers or free text: a typed number is an answer there.
+_TYPED_ANSWERS = {"text", "number", "date", "multiselect"}
+
+
+@dataclass
+class TerminalChannel:
+    user_id: str
+    console: Console = field(default_factory=Console)
+    display_name: str | None = None
+    email: str | None = None
+    area: str | None = None
+    _buttons: list[Button] = field(default_factory=list)
+    _expects_typed: bool = False
+
+    def message(self, line: str) -> Message:
+        """A typed line as a Message: a number of a shown button presses that button."""
+        stripped = line.strip()
+        if stripped.isdigit() and self._buttons and not self._expects_typed:
+            index = int(stripped) - 1
+            if 0 <= index < len(self._buttons):
+                return self._message(action=self._buttons[index].value)
+        return self._message(text=line)
+
+    def _message(self, text: str | None = None, action: str | None = None) -> Message:
+        return Message(
+            user_id=self.user_id,
+            text=text,
+            action=action,
+            display_name=self.display_name,
+            channel="terminal",
+            area=self.area,
+            email=self.email,
+        )
+
+    def render(self, outcome: Outcome) -> None:
+        self._buttons = []
+        for reply in outcome.replies:
+            self._render_reply(reply)
+        for notification in outcome.notifications:
+            target = (
+                "the business unit" if notification.audience == "business_unit" else notification.audience
+            )
+            self.console.print(
+                Panel(Markdown(notification.reply.text), title=f"notification for {target}", style="dim")
+            )
+        expects = outcome.expects
+        self._expects_typed = expects is not None and expects.type in _TYPED_ANSWERS
+
+    def _render_reply(self, reply: Reply) -> None:
+        body = Markdown(reply.text)
+        if reply.urgent:
+            self.console.print(Panel(body, style="bold red", title="urgent"))
+        else:
+            self.console.print(body)
+        for citation in reply.citations:
+            line = f"[{citation.number}] {citation.title} — {citation.section} ({citation.area}"
+            line += f"; effective {citation.effective})" if citation.effective else ")"
+            self.console.print(Text(line, style="cyan"))
+        if reply.buttons:
+            start = len(self._buttons)
+            self._buttons.extend(reply.buttons)
+            for number, button in enumerate(reply.buttons, start=start + 1):
+                style = {"primary": "bold green", "danger": "bold red"}.get(button.style, "bold")
+                self.console.print(Text(f"  {number}. ", style="bold") + Text(button.label, style=style))
+        self.console.print()
