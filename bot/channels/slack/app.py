@@ -26,7 +26,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.slack import blocks as kit
-from bot.channels.slack import modals
+from bot.channels.slack import modals, triage
 from bot.channels.slack.channel_settings import (
     AnswerMode,
     ChannelSettings,
@@ -177,7 +177,9 @@ class SlackChannel:
         app.view(modals.FEEDBACK_VIEW)(self._on_feedback_submitted)
         app.view(modals.HANDOFF_VIEW)(self._on_handoff_submitted)
         app.view(modals.SETTINGS_VIEW)(self._on_settings_submitted)
-        app.view(modals.QUESTION_VIEW)(self._on_question_submitted)
+        app.action(triage.REQUEST_INFO)(self._on_triage_button)
+        app.action(triage.DECIDE)(self._on_triage_button)
+        app.view(triage.TRIAGE_VIEW)(self._on_triage_submitted)
         app.event("app_uninstalled")(self._ignore)
         app.event("tokens_revoked")(self._ignore)
 
@@ -283,21 +285,26 @@ class SlackChannel:
         self, outcome: Outcome, channel_id: str, thread_ts: str | None, *, question: str | None = None
     ) -> None:
         """Post the replies in the thread, then the notifications where they belong."""
+        # 👍 / 👎 / hand-off belong under an answer to a question, not under checklist steps.
+        answered = question is not None and len(outcome.replies) == 1 and is_answer(outcome.replies[0])
         for reply in outcome.replies:
-            messages = kit.render_reply(
-                reply,
-                contact=self.settings.contact,
-                feedback=question is not None and is_answer(reply),
-                question=question,
-            )
+            messages = self.render(reply, channel_id, feedback=answered, question=question)
             await self.poster.post(channel_id, messages, thread_ts)
         for notification in outcome.notifications:
             await self.notify(notification)
 
+    def render(
+        self, reply: Reply, channel_id: str, *, feedback: bool = False, question: str | None = None
+    ) -> list[kit.SlackMessage]:
+        extra = triage.triage_blocks(reply) if channel_id == self.business_unit_channel else []
+        return kit.render_reply(
+            reply, contact=self.settings.contact, feedback=feedback, question=question, extra=extra
+        )
+
     async def notify(self, notification: Notification) -> None:
-        messages = kit.render_reply(notification.reply, contact=self.settings.contact)
         if notification.audience == "business_unit":
             channel = self.business_unit_channel
+            messages = self.render(notification.reply, channel or "")
             if not channel:
                 log.warning("business-unit notification not posted: SLACK_BUSINESS_UNIT_CHANNEL is not set")
                 return
@@ -310,6 +317,7 @@ class SlackChannel:
                 await self._db(put_channel_state, f"slack:{channel}", key, posted[0])
             return
         if SLACK_USER_ID.match(notification.audience):
+            messages = self.render(notification.reply, "")
             dm = await self.poster.open_dm(notification.audience)
             await self.poster.post(dm, messages)
             return
@@ -453,89 +461,43 @@ class SlackChannel:
         outcome = await self.ask_assistant(message_in, channel_id, thread_ts)
         if outcome is None:
             return
-        # In the business unit's channel a follow-up question (a decision's reason)
-        # is asked in a modal, so that the channel shows decisions, not a dialogue.
-        trigger = body.get("trigger_id")
-        if in_business_unit and trigger and outcome.replies and modals.asks_for_input(outcome.replies[-1]):
-            *before, question = outcome.replies
-            await self.deliver(
-                Outcome(replies=before, notifications=outcome.notifications), channel_id, thread_ts
-            )
-            metadata = {"c": channel_id, "t": thread_ts}
-            view = modals.question_modal(question, label, metadata)
-            try:
-                await self.client.views_open(trigger_id=trigger, view=view)
-                return
-            except SlackApiError as exc:  # trigger expired: ask in the thread instead
-                log.warning("could not open a modal: %s", error_code(exc))
-                await self.deliver(Outcome(replies=[question]), channel_id, thread_ts)
-                return
         await self.deliver(outcome, channel_id, thread_ts)
 
-    async def _on_question_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        """An answer typed or chosen in a modal goes to the assistant before the modal closes,
-        so that a refused answer (no reason given) shows as an error in the modal itself."""
+    # ------------------------------------------------------------------- triage
+
+    async def _on_triage_button(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """Open the reason modal at once: the trigger id is valid for 3 seconds only."""
+        await ack()
+        self.metrics.count("actions", "triage")
+        found = _json_value(action)
+        container = body.get("container") or {}
+        message = body.get("message") or {}
+        metadata = {
+            "c": container.get("channel_id"),
+            "t": message.get("thread_ts") or container.get("message_ts"),
+        }
+        view = triage.triage_modal(
+            str(action["action_id"]), str(found.get("r") or ""), found.get("v"), metadata
+        )
+        await self._tracked("triage", self.client.views_open(trigger_id=body["trigger_id"], view=view))
+
+    async def _on_triage_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         metadata = modals.read_metadata(view)
-        values = modals.submitted_values(view)
-        channel_id = str(metadata.get("c") or "")
-        thread_ts = str(metadata.get("t") or "")
-        user_id = str(body["user"]["id"])
-        profile = await self.users.profile(user_id)  # cached: they pressed a button a moment ago
-        if modals.CHOICE_BLOCK in values:
-            message = Message(
-                channel="slack",
-                user_id=user_id,
-                action=values[modals.CHOICE_BLOCK],
-                thread_id=thread_key(channel_id, thread_ts),
-                display_name=profile.display_name,
-                email=profile.email,
-            )
-        else:
-            message = Message(
-                channel="slack",
-                user_id=user_id,
-                text=values.get(modals.INPUT_BLOCK, ""),
-                thread_id=thread_key(channel_id, thread_ts),
-                display_name=profile.display_name,
-                email=profile.email,
-            )
-        task = asyncio.ensure_future(asyncio.to_thread(self.assistant.handle, message))
-        done, _ = await asyncio.wait({task}, timeout=MODAL_ANSWER_SECONDS)
-        if not done:
-            await ack()
-            await self._tracked("modal", self._deliver_later(task, channel_id, thread_ts))
+        command = triage.triage_command(metadata, modals.submitted_values(view))
+        if isinstance(command, tuple):  # no reason, or no decision: say so next to the box
+            block, problem = command
+            await ack(response_action="errors", errors={block: problem})
             return
-        try:
-            outcome: Outcome = task.result()
-        except Exception:
-            log.exception("assistant failed on a modal submission")
-            await ack()
-            await self.say_error(channel_id, thread_ts)
-            return
-        last = outcome.replies[-1] if outcome.replies else None
-        step = metadata.get("step")
-        if last is not None and modals.asks_for_input(last):
-            if last.expects is not None and step and last.expects.step == step:
-                # Asked the same again: the answer was refused; say why next to the box.
-                block = modals.CHOICE_BLOCK if modals.CHOICE_BLOCK in values else modals.INPUT_BLOCK
-                await ack(response_action="errors", errors={block: truncate(last.text, 150)})
-                return
-            next_view = modals.question_modal(last, str(view.get("title", {}).get("text", "")), metadata)
-            await ack(response_action="update", view=next_view)
-            *before, _ = outcome.replies
-            outcome = Outcome(replies=before, notifications=outcome.notifications)
-        else:
-            await ack()
-        await self._tracked("modal", self.deliver(outcome, channel_id, thread_ts))
-
-    async def _deliver_later(self, task: Awaitable[Outcome], channel_id: str, thread_ts: str) -> None:
-        try:
-            outcome = await task
-        except Exception:
-            log.exception("assistant failed on a modal submission")
-            await self.say_error(channel_id, thread_ts)
-            return
-        await self.deliver(outcome, channel_id, thread_ts)
+        await ack()
+        await self._tracked(
+            "triage",
+            self.converse(
+                user_id=str(body["user"]["id"]),
+                action=command,
+                channel_id=str(metadata.get("c")),
+                thread_ts=str(metadata.get("t")),
+            ),
+        )
 
     # ----------------------------------------------------------------- feedback
 

@@ -236,6 +236,7 @@ def render_reply(
     contact: str,
     feedback: bool = False,
     question: str | None = None,
+    extra: list[dict[str, Any]] | None = None,
 ) -> list[SlackMessage]:
     """The blocks of one `Reply`, as one message or several if Block Kit's limits demand.
 
@@ -253,6 +254,7 @@ def render_reply(
     if not buttons and reply.expects is not None and reply.expects.options:
         buttons = [Button(label=option, value=option) for option in reply.expects.options]
     tail.extend(reply_buttons(buttons))
+    tail.extend(extra or [])
     if feedback:
         tail.extend(feedback_blocks(reply, question))
     return pack(body, tail, fallback=fallback_text(reply))

@@ -1,6 +1,5 @@
-"""Modals: the 👎 reason, a hand-off to the business unit, channel settings, and
-a question the core asks in the middle of a button flow (e.g. the reason for a
-triage decision).
+"""Modals: the 👎 reason, a hand-off to the business unit, channel settings
+(and, in triage.py, the business unit's decisions and requests).
 
 Each modal carries what the submission needs in `private_metadata` (ids only,
 at most 3,000 characters), so no state is kept in process memory.
@@ -13,18 +12,15 @@ from typing import Any
 
 from bot.channels.slack.blocks import (
     VIEW_BLOCK_LIMIT,
-    card_blocks,
     sections,
 )
 from bot.channels.slack.channel_settings import ChannelSettings
-from bot.channels.slack.mrkdwn import plain, to_mrkdwn, truncate
+from bot.channels.slack.mrkdwn import plain, truncate
 from bot.channels.slack.text import slack_text, slack_text_map
-from bot.messages import Button, Reply
 
 FEEDBACK_VIEW = "sgbot.view.feedback"
 HANDOFF_VIEW = "sgbot.view.handoff"
 SETTINGS_VIEW = "sgbot.view.settings"
-QUESTION_VIEW = "sgbot.view.question"
 
 INPUT_BLOCK = "sgbot.input"
 INPUT_ACTION = "value"
@@ -39,10 +35,6 @@ RADIO_LIMIT = 10
 SELECT_LIMIT = 100
 OPTION_TEXT_LIMIT = 75
 OPTION_VALUE_LIMIT = 150
-# A decision without a reason is no use in the referral's history.
-REASON_MINIMUM = 5
-# Expectation types that are answered by typing rather than choosing.
-TEXT_TYPES = {"text", "long_text", "reason", "number", "date", "email"}
 
 
 def _title(text: str) -> dict[str, Any]:
@@ -61,7 +53,7 @@ def read_metadata(view: dict[str, Any]) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _modal(
+def modal(
     callback_id: str, title: str, blocks: list[dict[str, Any]], metadata: dict[str, Any]
 ) -> dict[str, Any]:
     return {
@@ -106,7 +98,7 @@ def text_input(
     }
 
 
-def _option(label: str, value: str) -> dict[str, Any]:
+def option(label: str, value: str) -> dict[str, Any]:
     return {"text": {"type": "plain_text", "text": plain(label, OPTION_TEXT_LIMIT)}, "value": value}
 
 
@@ -121,7 +113,7 @@ def feedback_modal(metadata: dict[str, Any]) -> dict[str, Any]:
             "element": {
                 "type": "radio_buttons",
                 "action_id": CHOICE_ACTION,
-                "options": [_option(label, key) for key, label in choices.items()],
+                "options": [option(label, key) for key, label in choices.items()],
             },
         },
         text_input(
@@ -130,7 +122,7 @@ def feedback_modal(metadata: dict[str, Any]) -> dict[str, Any]:
             optional=True,
         ),
     ]
-    return _modal(FEEDBACK_VIEW, slack_text("feedback_modal_title"), blocks, metadata)
+    return modal(FEEDBACK_VIEW, slack_text("feedback_modal_title"), blocks, metadata)
 
 
 def handoff_modal(question: str, metadata: dict[str, Any]) -> dict[str, Any]:
@@ -138,13 +130,13 @@ def handoff_modal(question: str, metadata: dict[str, Any]) -> dict[str, Any]:
         *sections(slack_text("handoff_modal_intro")),
         text_input(slack_text("handoff_question_label"), initial=question, minimum=2),
     ]
-    return _modal(HANDOFF_VIEW, slack_text("handoff_modal_title"), blocks, metadata)
+    return modal(HANDOFF_VIEW, slack_text("handoff_modal_title"), blocks, metadata)
 
 
 def settings_modal(current: ChannelSettings, metadata: dict[str, Any]) -> dict[str, Any]:
     mode_options = [
-        _option(slack_text("settings_mode_mentions"), "mentions"),
-        _option(slack_text("settings_mode_all"), "all"),
+        option(slack_text("settings_mode_mentions"), "mentions"),
+        option(slack_text("settings_mode_all"), "all"),
     ]
     initial_mode = mode_options[1] if current.mode == "all" else mode_options[0]
     areas = text_input(
@@ -169,57 +161,7 @@ def settings_modal(current: ChannelSettings, metadata: dict[str, Any]) -> dict[s
             },
         },
     ]
-    return _modal(SETTINGS_VIEW, slack_text("settings_modal_title"), blocks, metadata)
-
-
-def asks_for_input(reply: Reply) -> bool:
-    """Whether a reply is a question the user must answer (choice or typed text)."""
-    if reply.expects is not None:
-        return True
-    return bool(reply.buttons)
-
-
-def question_modal(reply: Reply, title: str, metadata: dict[str, Any]) -> dict[str, Any]:
-    """The core's question as a modal: its text, a choice if it offers buttons, a text box if it
-    expects typed text. Submitting sends the chosen value or the text back as a `Message`."""
-    blocks: list[dict[str, Any]] = []
-    if reply.text.strip():
-        blocks.extend(sections(to_mrkdwn(reply.text)))
-    blocks.extend(card_blocks(reply.card))
-    choices = _choices(reply)
-    expects_text = reply.expects is not None and reply.expects.type in TEXT_TYPES
-    if choices and not expects_text:
-        options = [
-            _option(choice.label, choice.value)
-            for choice in choices
-            if len(choice.value) <= OPTION_VALUE_LIMIT
-        ][:SELECT_LIMIT]
-        element: dict[str, Any] = {
-            "type": "radio_buttons" if len(options) <= RADIO_LIMIT else "static_select",
-            "action_id": CHOICE_ACTION,
-            "options": options,
-        }
-        blocks.append(
-            {
-                "type": "input",
-                "block_id": CHOICE_BLOCK,
-                "label": {"type": "plain_text", "text": plain(title, 2000)},
-                "element": element,
-            }
-        )
-    else:
-        minimum = REASON_MINIMUM if reply.expects is not None and reply.expects.type == "reason" else 1
-        blocks.append(text_input(slack_text("modal_answer_label"), minimum=minimum))
-    metadata = {**metadata, "step": reply.expects.step if reply.expects else None}
-    return _modal(QUESTION_VIEW, title, blocks, metadata)
-
-
-def _choices(reply: Reply) -> list[Button]:
-    if reply.buttons:
-        return list(reply.buttons)
-    if reply.expects is not None and reply.expects.options:
-        return [Button(label=option, value=option) for option in reply.expects.options]
-    return []
+    return modal(SETTINGS_VIEW, slack_text("settings_modal_title"), blocks, metadata)
 
 
 def submitted_values(view: dict[str, Any]) -> dict[str, str]:
