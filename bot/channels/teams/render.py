@@ -68,12 +68,6 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     return parts
 
 
-def needs_reason(button: Button) -> bool:
-    """Buttons whose action must carry a reason (decisions, requests for information)."""
-    value = button.value.lower()
-    return value.endswith(":reason") or "reason=" in value or value.startswith("reason:")
-
-
 def _text_block(text: str, **extra: Any) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text, "wrap": True, **extra}
 
@@ -91,32 +85,8 @@ def _submit(button: Button) -> dict[str, Any]:
     return action
 
 
-def _reason_action(button: Button) -> dict[str, Any]:
-    """A button that opens an inline form insisting on a reason (Teams' modal)."""
-    return {
-        "type": "Action.ShowCard",
-        "title": button.label,
-        "card": {
-            "type": "AdaptiveCard",
-            "body": [
-                {
-                    "type": "Input.Text",
-                    "id": REASON_KEY,
-                    "label": say("reason_label"),
-                    "placeholder": say("reason_placeholder"),
-                    "isMultiline": True,
-                    "isRequired": True,
-                    "errorMessage": say("reason_missing"),
-                    "maxLength": 2000,
-                }
-            ],
-            "actions": [_submit(Button(label=say("send"), value=button.value, style=button.style))],
-        },
-    }
-
-
 def button_actions(buttons: list[Button]) -> list[dict[str, Any]]:
-    return [_reason_action(b) if needs_reason(b) else _submit(b) for b in buttons]
+    return [_submit(b) for b in buttons]
 
 
 def _source_blocks(citations: list[Citation]) -> list[dict[str, Any]]:
@@ -196,9 +166,9 @@ def structured_blocks(card: dict[str, Any]) -> list[dict[str, Any]]:
     for label, value in facts:
         # Label and value in separate blocks: long answers wrap fully, unlike a FactSet.
         blocks.append(_text_block(f"**{label}**", spacing="Small"))
-        blocks.append(_text_block(value, spacing="None"))
+        blocks.extend(_text_block(piece, spacing="None") for piece in split_text(value) or ["—"])
     if card.get("text"):
-        blocks.append(_text_block(str(card["text"])))
+        blocks.extend(_text_block(piece) for piece in split_text(str(card["text"])))
     return blocks
 
 
@@ -227,14 +197,17 @@ def _expectation_parts(
         return inputs, actions
     if expects.options and not buttons:
         return [], [_submit(Button(label=o, value=o)) for o in expects.options]
-    if expects.type in _FREE_TEXT_TYPES and options.in_channel and not buttons:
+    # In a channel the bot hears only @mentions, so typed answers need a box on
+    # the card; a reason for a decision gets one everywhere (Teams' modal).
+    wants_box = options.in_channel or expects.type == "reason"
+    if expects.type in _FREE_TEXT_TYPES and wants_box and not buttons:
         inputs = [
             {
                 "type": "Input.Text",
                 "id": TEXT_KEY,
                 "isMultiline": True,
                 "isRequired": True,
-                "label": say("answer_label"),
+                "label": say("reason_label" if expects.type == "reason" else "answer_label"),
                 "placeholder": say("answer_placeholder"),
                 "maxLength": 10000,
             }
@@ -322,12 +295,32 @@ def render_reply(
             head.append({"type": "Container", "style": "attention", "items": [block]})
         else:
             head.append(block)
-    final = _card_activity(adaptive_card(head + card_body, actions), last or reply.text or "")
-    if head and activity_size(final) > ACTIVITY_BYTES_LIMIT:
-        # Sources and buttons would push the message over Teams' limit: text first, card after.
-        activities.append(
-            _text_activity(last) if not reply.urgent or leading else _card_activity(adaptive_card(head), last)
-        )
-        final = _card_activity(adaptive_card(card_body or [_text_block("…")], actions), last)
-    activities.append(final)
+    summary = last or reply.text or ""
+    for card in pack_cards(head + card_body, actions):
+        activities.append(_card_activity(card, summary))
     return activities
+
+
+def _card_bytes(card: dict[str, Any]) -> int:
+    return len(json.dumps(card, ensure_ascii=False).encode("utf-8"))
+
+
+def pack_cards(body: list[dict[str, Any]], actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """As many cards as the blocks need, each within Teams' size limit; actions on the last.
+
+    A summary of long checklist answers can exceed one message, so blocks are
+    spread over several cards rather than cut.
+    """
+    cards: list[dict[str, Any]] = []
+    current: list[dict[str, Any]] = []
+    for block in body:
+        if current and _card_bytes(adaptive_card([*current, block])) > ACTIVITY_BYTES_LIMIT:
+            cards.append(adaptive_card(current))
+            current = []
+        current.append(block)
+    if current and _card_bytes(adaptive_card(current, actions)) > ACTIVITY_BYTES_LIMIT:
+        cards.append(adaptive_card(current))
+        current = []
+    if current or actions or not cards:
+        cards.append(adaptive_card(current or [_text_block("…")], actions))
+    return cards
