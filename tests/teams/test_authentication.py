@@ -79,7 +79,7 @@ def secured(secured_settings, serve, issuer):
 
 def test_a_request_with_a_valid_token_is_answered(secured, issuer, connector, post):
     token = issuer.token(audience=APP_ID, service_url=connector.url)
-    response = post(secured, message_activity("help", service_url=connector.url), token=token)
+    response = post(secured, message_activity("about", service_url=connector.url), token=token)
     assert response.status_code in (200, 202)
     [reply] = connector.posted("a:personal-pat")
     assert "Refer a case" in reply["text"]
@@ -88,7 +88,7 @@ def test_a_request_with_a_valid_token_is_answered(secured, issuer, connector, po
 
 
 def test_a_request_without_a_token_is_refused_and_does_nothing(secured, connector, post):
-    response = post(secured, message_activity("help", service_url=connector.url))
+    response = post(secured, message_activity("about", service_url=connector.url))
     assert response.status_code == 401
     assert connector.posted() == []
 
@@ -109,7 +109,7 @@ def test_a_request_with_an_invalid_token_is_refused(problem, secured, issuer, co
         token = "Basic dXNlcjpwYXNz"
     else:
         token = "not.a.jwt"
-    activity = message_activity("help", service_url=connector.url)
+    activity = message_activity("about", service_url=connector.url)
     if problem == "not a bearer token":
         import httpx
 
@@ -122,7 +122,7 @@ def test_a_request_with_an_invalid_token_is_refused(problem, secured, issuer, co
 
 def test_a_token_from_an_unexpected_issuer_is_refused(secured, issuer, connector, post):
     token = issuer.token(audience=APP_ID, service_url=connector.url, iss="https://attacker.example/")
-    response = post(secured, message_activity("help", service_url=connector.url), token=token)
+    response = post(secured, message_activity("about", service_url=connector.url), token=token)
     assert response.status_code == 401
     assert connector.posted() == []
 
@@ -135,6 +135,6 @@ def test_an_activity_pointing_replies_outside_microsoft_is_refused(tmp_path, ser
     )
     served = serve(settings, provider_factory=entra_stand_in)
     token = issuer.token(audience=APP_ID, service_url=connector.url)
-    response = post(served, message_activity("help", service_url=connector.url), token=token)
+    response = post(served, message_activity("about", service_url=connector.url), token=token)
     assert response.status_code == 401
     assert connector.posted() == []

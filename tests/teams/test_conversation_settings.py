@@ -10,9 +10,9 @@ from .harness import all_text, message_activity
 CHANNEL_THREAD = "19:general@thread.tacv2;messageid=1700000000001"
 
 
-def test_help_is_answered_in_the_same_chat(anonymous_settings, connector, serve, post):
+def test_about_is_answered_in_the_same_chat(anonymous_settings, connector, serve, post):
     served = serve(anonymous_settings)
-    response = post(served, message_activity("help", service_url=connector.url))
+    response = post(served, message_activity("about", service_url=connector.url))
     assert response.status_code in (200, 202)
     [reply] = connector.posted("a:personal-pat")
     assert "Refer a case" in reply["text"] and "999" in reply["text"]
@@ -21,7 +21,7 @@ def test_help_is_answered_in_the_same_chat(anonymous_settings, connector, serve,
 
 def test_an_activity_delivered_twice_is_answered_once(anonymous_settings, connector, serve, post):
     served = serve(anonymous_settings)
-    activity = message_activity("help", service_url=connector.url, activity_id="1700000000555")
+    activity = message_activity("about", service_url=connector.url, activity_id="1700000000555")
     for _ in range(3):
         assert post(served, activity).status_code in (200, 202)
     assert len(connector.posted("a:personal-pat")) == 1
@@ -33,7 +33,7 @@ def test_the_same_activity_id_in_another_conversation_is_a_new_message(
     served = serve(anonymous_settings)
     for conversation in ("a:personal-pat", "a:personal-sam"):
         activity = message_activity(
-            "help", service_url=connector.url, conversation_id=conversation, activity_id="1700000000777"
+            "about", service_url=connector.url, conversation_id=conversation, activity_id="1700000000777"
         )
         post(served, activity)
     assert len(connector.posted("a:personal-pat")) == 1
@@ -43,9 +43,9 @@ def test_the_same_activity_id_in_another_conversation_is_a_new_message(
 def test_in_a_channel_the_bot_answers_only_when_mentioned(anonymous_settings, connector, serve, post):
     served = serve(anonymous_settings)
     common = {"service_url": connector.url, "conversation_id": CHANNEL_THREAD, "conversation_type": "channel"}
-    post(served, message_activity("help", **common))
+    post(served, message_activity("about", **common))
     assert connector.posted() == []
-    post(served, message_activity("help", mention_bot=True, **common))
+    post(served, message_activity("about", mention_bot=True, **common))
     [reply] = connector.posted()
     assert "Refer a case" in reply["text"]
     assert reply["replyToId"]  # threaded under the message that mentioned it
@@ -84,7 +84,7 @@ def test_only_admins_change_settings(anonymous_settings, connector, serve, post)
 
 def test_conversation_references_are_kept_for_proactive_messages(anonymous_settings, connector, serve, post):
     served = serve(anonymous_settings)
-    post(served, message_activity("help", service_url=connector.url))
+    post(served, message_activity("about", service_url=connector.url))
     db = get_database(anonymous_settings)
     reference = conversations.stored_reference(db, conversations.user_channel("aad-pat"))
     assert reference is not None

@@ -238,7 +238,8 @@ class TeamsBot:
         """`area …` and `mode …`: settings of the conversation the bot is in (admins only)."""
         words = text.split(maxsplit=1)
         command = words[0].lower() if words else ""
-        if command in {"help", "/help", "?"}:
+        # Plain "help" belongs to the checklist (help on the current step).
+        if command in {"about", "/help"} and len(words) == 1:
             return say("help")
         if command not in {"area", "areas", "mode"}:
             return None
