@@ -1,0 +1,1 @@
+"""Questions and answers: hybrid retrieval over the knowledge index, grounded answers."""

@@ -1,0 +1,207 @@
+"""Grounded extractive answers: the few sentences that answer the question, each cited.
+
+No language model is needed. Sentences (and list items, table rows) of the best
+passages are scored by how much of the question's weighted vocabulary they
+contain; the best few are quoted in document order with the number of the
+passage they came from. When the evidence is weak, the answer is "I don't
+know" and where to ask, never a guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.messages import Citation, Reply
+from bot.prompts import load_text, say
+from bot.qa.retrieval import NATIONAL, OTHER, OWN, REGIONAL, Hit
+from bot.qa.text import sentences, tokenize
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How well the best passages match the question; the abstention rule reads only this."""
+
+    top_dense: float | None  # best cosine similarity to a passage; None when dense search was not used
+    coverage: float  # best share of the question's weighted words found together in one passage
+
+    def sufficient(self) -> bool:
+        if self.top_dense is None:  # keyword-only retrieval: the words must be there
+            return self.coverage >= 0.6
+        # Close in meaning; or the question's words found together and the meaning not far off.
+        if self.top_dense >= 0.55:
+            return True
+        if self.top_dense >= 0.30 and self.coverage >= 0.40:
+            return True
+        return self.top_dense >= 0.15 and self.coverage >= 0.75
+
+
+@dataclass
+class Answer:
+    question: str
+    answered: bool
+    urgent: bool
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    evidence: Evidence | None = None
+
+    def to_reply(self) -> Reply:
+        return Reply(text=self.text, citations=list(self.citations), urgent=self.urgent)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "answered": self.answered,
+            "urgent": self.urgent,
+            "answer": self.text,
+            "citations": [
+                {"source": c.source, "title": c.title, "section": c.section, "area": c.area, "kind": c.kind,
+                 "text": c.text, "score": round(c.score, 6), "effective": c.effective, "review_by": c.review_by,
+                 "out_of_date": c.out_of_date, "source_url": c.source_url}
+                for c in self.citations
+            ],
+        }
+
+
+def format_citation(citation: Citation) -> str:
+    """One line naming the source: title, section, area and date."""
+    section = citation.section.split(" › ", 1)[1] if " › " in citation.section else ""
+    parts = [citation.title]
+    if section:
+        parts.append(section)
+    dated = f"effective {citation.effective}" if citation.effective else "undated"
+    line = f"[{citation.number}] {' — '.join(parts)} ({citation.area}; {dated})"
+    if citation.out_of_date:
+        line += f" ⚠️ review was due {citation.review_by}"
+    return line
+
+
+def emergency_route() -> str:
+    return load_text("emergency_route.md")
+
+
+def word_weights(question_tokens: list[str], idf: Any) -> dict[str, float]:
+    """IDF weight of each question word. A word the documents never use weighs as much as the
+    rarest word there is: "canteen" or "wifi" missing from every passage is strong evidence that
+    the question is not about the documents at all."""
+    weights = {t: idf(t) for t in set(question_tokens)}
+    known = [w for w in weights.values() if w > 0]
+    ceiling = max(known + [1.0]) if known else 1.0
+    return {t: (w if w > 0 else ceiling) for t, w in weights.items()}
+
+
+def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, dense_used: bool = True) -> Evidence:
+    top_dense = max((h.dense for h in hits), default=0.0) if dense_used else None
+    if not hits or not question_tokens:
+        return Evidence(top_dense, 0.0)
+    weights = word_weights(question_tokens, idf)
+    total = sum(weights.values()) or 1.0
+    coverage = 0.0
+    for hit in hits[:3]:
+        words = set(tokenize(f"{hit.chunk.section}\n{hit.chunk.text}"))
+        coverage = max(coverage, sum(w for t, w in weights.items() if t in words) / total)
+    return Evidence(top_dense, coverage)
+
+
+def _out_of_date(review_by: str | None, today: dt.date) -> bool:
+    if not review_by:
+        return False
+    try:
+        return dt.date.fromisoformat(review_by) < today
+    except ValueError:
+        return False
+
+
+def _citation(number: int, hit: Hit, today: dt.date) -> Citation:
+    chunk = hit.chunk
+    return Citation(
+        number=number, source=chunk.source, title=chunk.title, section=chunk.section,
+        area=", ".join(chunk.areas), kind=chunk.kind, effective=chunk.effective, review_by=chunk.review_by,
+        source_url=chunk.source_url, out_of_date=_out_of_date(chunk.review_by, today), text=chunk.text,
+        score=hit.score,
+    )
+
+
+def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limit: int) -> list[tuple[int, str]]:
+    """(hit index, sentence) pairs: the best `limit` units, in passage and reading order."""
+    weights = word_weights(question_tokens, idf)
+    total = sum(weights.values()) or 1.0
+    scored: list[tuple[float, int, int, str]] = []
+    for hit_index, hit in enumerate(hits[:3]):
+        units = sentences(hit.chunk.text)
+        heading = hit.chunk.section.rsplit(" › ", 1)[-1]
+        for position, unit in enumerate(units):
+            if position == 0 and unit.strip() == heading.strip() and len(units) > 1:
+                continue  # the heading line is shown in the citation, not quoted
+            unit_tokens = set(tokenize(unit))
+            overlap = sum(w for t, w in weights.items() if t in unit_tokens) / total
+            # Prefer the passage ranked first, and short sentences over long preambles.
+            score = overlap - 0.08 * hit_index - 0.004 * max(0, len(unit.split()) - 30)
+            scored.append((score, hit_index, position, unit))
+    if not scored:
+        return []
+    scored.sort(key=lambda s: -s[0])
+    top = scored[0][0]
+    best = [s for s in scored if s[0] > 0 and s[0] >= 0.5 * top][:limit] or scored[:1]
+    # Keep a list's lead-in with its items, and read in document order.
+    best.sort(key=lambda s: (s[1], s[2]))
+    return [(hit_index, unit) for _, hit_index, _, unit in best]
+
+
+def compose(
+    question: str,
+    hits: list[Hit],
+    *,
+    urgent: bool,
+    idf: Any,
+    contact: str,
+    area: str | None,
+    sentences_limit: int = 3,
+    today: dt.date | None = None,
+    dense_used: bool = True,
+) -> Answer:
+    today = today or dt.date.today()
+    question_tokens = tokenize(question)
+    evidence = measure_evidence(question_tokens, hits, idf, dense_used=dense_used)
+    lines: list[str] = []
+    if urgent:
+        lines += [emergency_route(), ""]
+
+    if not question_tokens or not evidence.sufficient():
+        lines.append(say("abstain", contact=contact))
+        return Answer(question, False, urgent, "\n".join(lines).strip(), [], evidence)
+
+    chosen = select_sentences(question_tokens, hits, idf, sentences_limit)
+    numbers: dict[int, int] = {}
+    citations: list[Citation] = []
+    lines += [say("answer_intro"), ""]
+    for hit_index, unit in chosen:
+        if hit_index not in numbers:
+            numbers[hit_index] = len(numbers) + 1
+            citations.append(_citation(numbers[hit_index], hits[hit_index], today))
+        text = unit[2:] if unit.startswith("- ") else unit
+        lines.append(f"- {text} [{numbers[hit_index]}]")
+
+    note = _tier_note(hits, area, chosen)
+    if note:
+        lines += ["", note]
+    for citation in citations:
+        if citation.out_of_date:
+            lines += ["", say("out_of_date", review_by=citation.review_by, contact=contact)]
+    return Answer(question, True, urgent, "\n".join(lines).strip(), citations, evidence)
+
+
+def _tier_note(hits: list[Hit], area: str | None, chosen: list[tuple[int, str]]) -> str | None:
+    if area is None or not chosen:
+        return None
+    tiers = {hits[i].tier for i, _ in chosen}
+    if OWN in tiers:
+        return say("tier_own_area", area=area)
+    if REGIONAL in tiers:
+        return say("tier_regional", area=area)
+    if NATIONAL in tiers:
+        return say("tier_national", area=area)
+    if OTHER in tiers:
+        others = sorted({a for i, _ in chosen for a in hits[i].chunk.areas})
+        return say("tier_other_area", area=area, others=", ".join(others))
+    return None

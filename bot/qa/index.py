@@ -1,0 +1,362 @@
+"""The knowledge index: a catalog of files and chunks, a dense index (Chroma) and a keyword index (BM25).
+
+- The catalog (SQLite, stdlib `sqlite3`) is the record of what was ingested: each
+  file's content hash and metadata, each chunk's text and section path. Citations
+  are read from it.
+- Chroma holds one vector per chunk, with the chunk id; embedded
+  (`PersistentClient` under SGBOT_DATA_DIR) or a server (CHROMA_HOST/CHROMA_PORT).
+  We always pass vectors we computed: Chroma's default embedding function
+  would download a model, so it is switched off.
+- BM25 (`bm25s`) is rebuilt from the catalog's stored tokens whenever the catalog
+  changes. A generation counter ties it to the catalog, so an index left behind by
+  an interrupted ingest is noticed and rebuilt rather than silently used.
+
+Only knowledge documents enter this index. Referral content never does.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot.config import Settings
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    meta TEXT NOT NULL,
+    chunk_count INTEGER NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    id TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    ordinal INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    title TEXT NOT NULL,
+    section TEXT NOT NULL,
+    text TEXT NOT NULL,
+    tokens TEXT NOT NULL,
+    areas TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    topic TEXT,
+    effective TEXT,
+    review_by TEXT,
+    source_url TEXT
+);
+CREATE INDEX IF NOT EXISTS chunks_path ON chunks(path);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class IndexMissingError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    id: str
+    path: str
+    ordinal: int
+    source: str
+    title: str
+    section: str
+    text: str
+    areas: tuple[str, ...]
+    kind: str
+    topic: str | None
+    effective: str | None
+    review_by: str | None
+    source_url: str | None
+
+
+@dataclass(frozen=True)
+class NewChunk:
+    """A chunk ready to be stored: what ingest hands to the index."""
+
+    id: str
+    ordinal: int
+    section: str
+    text: str
+    tokens: list[str]
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    path: str
+    source: str
+    sha256: str
+    meta: dict[str, Any]
+    chunk_count: int
+
+
+class Catalog:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._local = threading.local()
+        with self._connect() as db:
+            db.executescript(SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self.path, timeout=30)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            self._local.connection = connection
+        return connection
+
+    def files(self) -> dict[str, FileRecord]:
+        rows = self._connect().execute("SELECT path, source, sha256, meta, chunk_count FROM files").fetchall()
+        return {r[0]: FileRecord(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows}
+
+    def chunk_ids(self, path: str) -> list[str]:
+        return [r[0] for r in self._connect().execute("SELECT id FROM chunks WHERE path = ?", (path,))]
+
+    def replace_file(self, record: FileRecord, chunks: Sequence[NewChunk], ingested_at: str) -> None:
+        meta = record.meta
+        db = self._connect()
+        with db:
+            db.execute("DELETE FROM chunks WHERE path = ?", (record.path,))
+            db.executemany(
+                "INSERT INTO chunks (id, path, ordinal, source, title, section, text, tokens, areas, kind, topic,"
+                " effective, review_by, source_url) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (c.id, record.path, c.ordinal, record.source, meta["title"], c.section, c.text,
+                     " ".join(c.tokens), json.dumps(meta["areas"]), meta["kind"], meta.get("topic"),
+                     meta.get("effective"), meta.get("review_by"), meta.get("source_url"))
+                    for c in chunks
+                ],
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO files (path, source, sha256, meta, chunk_count, ingested_at)"
+                " VALUES (?,?,?,?,?,?)",
+                (record.path, record.source, record.sha256, json.dumps(meta), len(chunks), ingested_at),
+            )
+            self._bump_generation(db)
+
+    def remove_file(self, path: str) -> None:
+        db = self._connect()
+        with db:
+            db.execute("DELETE FROM chunks WHERE path = ?", (path,))
+            db.execute("DELETE FROM files WHERE path = ?", (path,))
+            self._bump_generation(db)
+
+    @staticmethod
+    def _bump_generation(db: sqlite3.Connection) -> None:
+        db.execute(
+            "INSERT INTO state (key, value) VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE"
+            " SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"
+        )
+
+    def generation(self) -> int:
+        row = self._connect().execute("SELECT value FROM state WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def all_tokens(self) -> tuple[list[str], list[list[str]], list[list[str]], list[str]]:
+        ids: list[str] = []
+        tokens: list[list[str]] = []
+        areas: list[list[str]] = []
+        kinds: list[str] = []
+        for row in self._connect().execute("SELECT id, tokens, areas, kind FROM chunks ORDER BY rowid"):
+            ids.append(row[0])
+            tokens.append(row[1].split())
+            areas.append(json.loads(row[2]))
+            kinds.append(row[3])
+        return ids, tokens, areas, kinds
+
+    def chunks(self, ids: Iterable[str]) -> dict[str, StoredChunk]:
+        wanted = list(dict.fromkeys(ids))
+        found: dict[str, StoredChunk] = {}
+        db = self._connect()
+        for start in range(0, len(wanted), 500):
+            batch = wanted[start : start + 500]
+            placeholders = ",".join("?" * len(batch))
+            for r in db.execute(
+                "SELECT id, path, ordinal, source, title, section, text, areas, kind, topic, effective, review_by,"
+                f" source_url FROM chunks WHERE id IN ({placeholders})",
+                batch,
+            ):
+                found[r[0]] = StoredChunk(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(json.loads(r[7])),
+                                          r[8], r[9], r[10], r[11], r[12])
+        return found
+
+    def count(self) -> int:
+        return int(self._connect().execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+
+
+class KeywordIndex:
+    """BM25 over the catalog's tokens, with per-area and per-kind masks computed once."""
+
+    def __init__(self, ids: list[str], retriever: Any, areas: list[list[str]], kinds: list[str],
+                 generation: int) -> None:
+        self.ids = ids
+        self.retriever = retriever
+        self.areas = areas
+        self.kinds = np.asarray(kinds) if kinds else np.asarray([], dtype=str)
+        self.generation = generation
+        self.vocab: dict[str, int] = dict(getattr(retriever, "vocab_dict", {}) or {}) if retriever else {}
+        self._area_masks: dict[str, np.ndarray] = {}
+
+    @classmethod
+    def build(cls, catalog: Catalog) -> KeywordIndex:
+        import bm25s
+
+        generation = catalog.generation()
+        ids, tokens, areas, kinds = catalog.all_tokens()
+        retriever = None
+        if ids:
+            retriever = bm25s.BM25()
+            retriever.index([t or [""] for t in tokens], show_progress=False)
+        return cls(ids, retriever, areas, kinds, generation)
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        if self.retriever is not None:
+            self.retriever.save(str(directory), show_progress=False)
+        (directory / "sgbot.json").write_text(
+            json.dumps({"generation": self.generation, "ids": self.ids, "areas": self.areas,
+                        "kinds": self.kinds.tolist()}),
+            encoding="utf-8",
+        )
+
+    @classmethod
+    def load(cls, directory: Path) -> KeywordIndex | None:
+        import bm25s
+
+        info_path = directory / "sgbot.json"
+        if not info_path.exists():
+            return None
+        info = json.loads(info_path.read_text(encoding="utf-8"))
+        retriever = None
+        if info["ids"]:
+            retriever = bm25s.BM25.load(str(directory), mmap=True, show_progress=False, verbosity=0)
+        return cls(info["ids"], retriever, info["areas"], info["kinds"], int(info["generation"]))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def area_mask(self, area: str) -> np.ndarray:
+        mask = self._area_masks.get(area)
+        if mask is None:
+            key = area.casefold()
+            mask = np.fromiter((any(a.casefold() == key for a in areas) for areas in self.areas), dtype=bool,
+                               count=len(self.areas))
+            self._area_masks[area] = mask
+        return mask
+
+    def scores(self, tokens: list[str], kinds: Sequence[str] | None = None) -> np.ndarray:
+        known = [t for t in tokens if t in self.vocab]
+        if self.retriever is None or not known:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        mask = None
+        if kinds:
+            mask = np.isin(self.kinds, list(kinds)).astype(np.float32)
+        return np.asarray(self.retriever.get_scores(known, weight_mask=mask), dtype=np.float32)
+
+    def search(self, tokens: list[str], n: int, kinds: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        scores = self.scores(tokens, kinds)
+        if not len(scores):
+            return []
+        n = min(n, len(scores))
+        top = np.argpartition(-scores, n - 1)[:n]
+        top = top[np.argsort(-scores[top])]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency (0 for unknown words), for weighting query words."""
+        if token not in self.vocab or self.retriever is None:
+            return 0.0
+        column = self.vocab[token]
+        scores = self.retriever.scores
+        frequency = int(scores["indptr"][column + 1] - scores["indptr"][column])
+        total = max(len(self.ids), 1)
+        return float(np.log(1 + (total - frequency + 0.5) / (frequency + 0.5)))
+
+
+class DenseIndex:
+    def __init__(self, settings: Settings) -> None:
+        import chromadb
+
+        client_settings = chromadb.Settings(anonymized_telemetry=False)
+        if settings.chroma_host:
+            self.client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
+                                              settings=client_settings)
+        else:
+            path = settings.index_dir / "chroma"
+            path.mkdir(parents=True, exist_ok=True)
+            self.client = chromadb.PersistentClient(path=str(path), settings=client_settings)
+        self.collection = self.client.get_or_create_collection(
+            settings.collection,
+            embedding_function=None,  # never Chroma's default: it downloads a model
+            configuration={"hnsw": {"space": "cosine", "ef_search": 100}},
+        )
+
+    def add(self, ids: list[str], vectors: np.ndarray, metadatas: list[dict[str, Any]]) -> None:
+        for start in range(0, len(ids), 1000):
+            end = start + 1000
+            self.collection.upsert(ids=ids[start:end], embeddings=vectors[start:end],
+                                   metadatas=metadatas[start:end])  # type: ignore[arg-type]
+
+    def delete(self, ids: list[str]) -> None:
+        for start in range(0, len(ids), 1000):
+            self.collection.delete(ids=ids[start : start + 1000])
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def search(self, vector: np.ndarray, n: int, kinds: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        total = self.count()
+        if total == 0:
+            return []
+        where: Any = None
+        if kinds:
+            where = {"kind": {"$in": list(kinds)}}
+        result = self.collection.query(query_embeddings=[vector], n_results=min(n, total), where=where,
+                                       include=["distances"])  # type: ignore[list-item]
+        ids = result["ids"][0]
+        distances = (result.get("distances") or [[]])[0]
+        return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=False)]
+
+
+class KnowledgeIndex:
+    """The three stores together, opened from settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.directory = settings.index_dir
+        self.catalog = Catalog(self.directory / "catalog.sqlite3")
+        self.dense = DenseIndex(settings)
+        self._keyword: KeywordIndex | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def keyword(self) -> KeywordIndex:
+        with self._lock:
+            generation = self.catalog.generation()
+            if self._keyword is None or self._keyword.generation != generation:
+                loaded = KeywordIndex.load(self.directory / "bm25")
+                if loaded is None or loaded.generation != generation:
+                    loaded = KeywordIndex.build(self.catalog)
+                    loaded.save(self.directory / "bm25")
+                self._keyword = loaded
+            return self._keyword
+
+    def rebuild_keyword_index(self) -> None:
+        with self._lock:
+            built = KeywordIndex.build(self.catalog)
+            built.save(self.directory / "bm25")
+            self._keyword = built
+
+    def is_empty(self) -> bool:
+        return self.catalog.count() == 0

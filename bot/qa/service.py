@@ -1,0 +1,52 @@
+"""`Answerer`: the one entry point for questions, used by the CLI, the assistant and every channel."""
+
+from __future__ import annotations
+
+from bot.config import Settings
+from bot.prompts import say
+from bot.qa.answer import Answer, compose, emergency_route
+from bot.qa.index import KnowledgeIndex
+from bot.qa.retrieval import Retriever, RetrieverMode
+from bot.qa.urgent import check_urgency
+
+MAX_QUESTION_CHARS = 2000
+
+
+class Answerer:
+    def __init__(self, settings: Settings, index: KnowledgeIndex, encode_query: object) -> None:
+        self.settings = settings
+        self.index = index
+        self.retriever = Retriever(index, encode_query, settings)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Answerer:
+        from bot.qa.embeddings import shared_embedder
+
+        index = KnowledgeIndex(settings)
+        embedder = shared_embedder()
+        return cls(settings, index, embedder.encode_query)
+
+    def answer(
+        self,
+        question: str,
+        area: str | None = None,
+        context: str | None = None,
+        kinds: list[str] | None = None,
+        mode: RetrieverMode = "hybrid",
+    ) -> Answer:
+        """Answer from the knowledge index; `context` is the thread so far, for follow-ups."""
+        text = " ".join((question or "").split())
+        urgent = check_urgency(text).urgent
+        contact = self.settings.contact
+        if not text:
+            return Answer(question, False, False, say("empty_question"))
+        if len(text) > MAX_QUESTION_CHARS:
+            lead = emergency_route() + "\n\n" if urgent else ""
+            return Answer(question, False, urgent,
+                          lead + say("question_too_long", length=len(text), limit=MAX_QUESTION_CHARS))
+        area = area or self.settings.default_area
+        query = f"{text} {context}" if context else text
+        hits = self.retriever.search(query, k=5, area=area, kinds=kinds, mode=mode)
+        keyword = self.index.keyword
+        return compose(text, hits, urgent=urgent, idf=keyword.idf, contact=contact, area=area,
+                       sentences_limit=self.settings.answer_sentences, dense_used=mode != "bm25")

@@ -1,0 +1,58 @@
+"""Tokens and sentences, shared by the keyword index, answer extraction and abstention."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import snowballstemmer
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[',.][a-z0-9]+)*")
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have having
+    he her here hers herself him himself his how i if in into is it its itself just me more most my myself no
+    nor not now of off on once only or other our ours ourselves out over own same she should so some such than
+    that the their theirs them themselves then there these they this those through to too under until up very
+    was we were what when where which while who whom why will with would you your yours yourself yourselves
+    shall may might must also us get got tell told please thing things s t d ll re ve m o y one""".split()
+)
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    """English Snowball stem ("contribute", "contribution" -> "contribut"); cached: vocabularies are small."""
+    if word.isdigit():
+        return word
+    return str(_STEMMER.stemWord(word))
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased, stemmed content words. Numbers keep their digits ("38,400" -> "38400")."""
+    tokens: list[str] = []
+    for raw in _TOKEN.findall(text.lower()):
+        word = raw.replace(",", "").replace(".", "").replace("'", "")
+        if word and word not in STOPWORDS and raw not in STOPWORDS:
+            tokens.append(_stem(word))
+    return tokens
+
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9'\"(])")
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences, list items and table rows of a chunk, each a quotable unit."""
+    units: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("- ") or " | " in line:
+            units.append(line)
+        else:
+            units.extend(s.strip() for s in _SENTENCE_SPLIT.split(line) if s.strip())
+    return units

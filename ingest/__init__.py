@@ -1,0 +1,1 @@
+"""Offline work: read documents, chunk them by heading, embed them, index them."""
