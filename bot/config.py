@@ -19,7 +19,8 @@ CsvList = Annotated[list[str], NoDecode]
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      populate_by_name=True)
 
     # Where everything the app writes lives: the knowledge index and the database.
     data_dir: Path = Field(default=Path("./data"), alias="SGBOT_DATA_DIR")

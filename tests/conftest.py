@@ -1,0 +1,58 @@
+"""Fixtures shared by every capability's tests.
+
+The embedding model takes seconds to load and encodes ~20 passages a second on
+these machines, so each knowledge base is ingested once per test session, into
+a temporary SGBOT_DATA_DIR, and shared. Nothing here is a stand-in: it is the
+real ingest, the real model, the real Chroma and BM25 indexes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+KNOWLEDGE_DIR = REPO / "knowledge"
+SHARED_DIR = REPO.parent / "shared"
+SEEDS_DIR = SHARED_DIR / "corpus" / "seeds"
+DEV_EVAL = SHARED_DIR / "eval" / "dev.jsonl"
+
+
+def make_settings(data_dir: Path, **overrides: object) -> Settings:
+    """Settings for a test: its own data directory, nothing read from a developer's .env."""
+    return Settings(_env_file=None, data_dir=data_dir, **overrides)  # type: ignore[call-arg]
+
+
+def _ingest(settings: Settings, *paths: Path) -> None:
+    from ingest.pipeline import ingest_paths
+
+    report = ingest_paths(list(paths), settings)
+    assert report.ok, f"ingest failed: {report.failed}"
+
+
+@pytest.fixture(scope="session")
+def sample_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings whose data directory holds an index of the sample knowledge base (knowledge/)."""
+    settings = make_settings(tmp_path_factory.mktemp("sample-data"))
+    _ingest(settings, KNOWLEDGE_DIR)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def seeds_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings whose data directory holds an index of ../shared/corpus/seeds."""
+    if not SEEDS_DIR.is_dir():
+        pytest.skip(f"the seed corpus is not at {SEEDS_DIR} (it ships in ../shared beside the checkout)")
+    settings = make_settings(tmp_path_factory.mktemp("seeds-data"))
+    _ingest(settings, SEEDS_DIR)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def sample_answerer(sample_settings: Settings):  # type: ignore[no-untyped-def]
+    from bot.qa.service import Answerer
+
+    return Answerer.from_settings(sample_settings)
