@@ -27,10 +27,16 @@ log = logging.getLogger(__name__)
 
 
 class Assistant:
-    def __init__(self, settings: Settings | None = None, answerer: Answerer | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        answerer: Answerer | None = None,
+        *,
+        referrals: ReferralConversation | None = None,
+    ) -> None:
         self.settings = settings or get_settings()
         self._answerer = answerer
-        self._referrals: ReferralConversation | None = None
+        self._referrals = referrals  # given by tests and benchmarks that set the clock
         self._lock = threading.Lock()
         # The guidance queries are fixed text from the checklist YAML: cache what they find.
         self._guidance: dict[tuple[str, str | None], Reply] = {}

@@ -59,7 +59,7 @@ def hint(step: Step) -> str:
         return say("date_hint")
     if step.type == "number":
         return say("number_hint")
-    return say("text_hint", min_length=step.min_length)
+    return say("text_hint", min_length=step.min_length) if step.min_length > 1 else ""
 
 
 def clean_text(raw: str) -> tuple[str, int]:
@@ -83,12 +83,13 @@ def parse_answer(step: Step, raw: str, today: date) -> ParsedAnswer:
 
 
 def _parse_text(step: Step, text: str, today: date) -> ParsedAnswer:
+    # The pattern's message (e.g. "initials only") says more than a length limit would.
+    if step.pattern and not re.search(step.pattern, text):
+        raise InvalidAnswer(step.pattern_message or hint(step))
     if len(text) > step.max_length:
         raise InvalidAnswer(say("too_long", length=len(text), max_length=step.max_length))
     if len(text) < step.min_length:
         raise InvalidAnswer(say("too_short", length=len(text), min_length=step.min_length))
-    if step.pattern and not re.search(step.pattern, text):
-        raise InvalidAnswer(step.pattern_message or hint(step))
     return ParsedAnswer(value=text, display=text)
 
 
@@ -150,6 +151,12 @@ def _match_option(step: Step, text: str) -> Option:
         if lowered in {option.value.lower(), option.label.lower()}:
             return option
     candidates = [o for o in step.options if lowered and lowered in o.label.lower()]
+    if len(candidates) > 1:  # "school": prefer the choice that starts with it
+        starting = [o for o in candidates if o.label.lower().startswith(lowered)]
+        candidates = starting if len(starting) == 1 else candidates
+    if not candidates:  # every word typed appears in the label: "not appropriate", "an adult"
+        words = set(re.findall(r"[a-z0-9']+", lowered)) - {"a", "an", "the"}
+        candidates = [o for o in step.options if words and words <= set(re.findall(r"[a-z0-9']+", o.label.lower()))]
     if len(candidates) == 1:
         return candidates[0]
     if len(candidates) > 1:

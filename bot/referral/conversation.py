@@ -378,7 +378,7 @@ class ReferralConversation:
             lines.append(self.definition.fill(step.help, answers))
         if step.id in answers:
             lines.append(say("current_answer", answer=self._display(step, answers[step.id])))
-        if step.type in {"text", "number", "date", "multiselect"}:
+        if step.type in {"text", "number", "date", "multiselect"} and hint(step):
             lines.append(hint(step))
         buttons = [Button(o.label, o.value) for o in step.options]
         return Reply(

@@ -96,12 +96,23 @@ class ChecklistDefinition:
     def index(self, step_id: str) -> int:
         return next(i for i, s in enumerate(self.steps) if s.id == step_id)
 
+    def effective(self, answers: Answers) -> Answers:
+        """The answers on the branch actually taken: an answer left over from a branch the
+        user has since left (by changing an earlier answer) no longer counts."""
+        taken: Answers = {}
+        for step in self.steps:
+            if step.id in answers and step.applies(taken):
+                taken[step.id] = answers[step.id]
+        return taken
+
     def applicable(self, answers: Answers) -> list[Step]:
-        return [s for s in self.steps if s.applies(answers)]
+        taken = self.effective(answers)
+        return [s for s in self.steps if s.applies(taken)]
 
     def fill(self, text: str, answers: Answers) -> str:
         """Put the terms ({subject}, ...) into a piece of wording."""
-        values = {name: term.resolve(answers) for name, term in self.terms.items()}
+        taken = self.effective(answers)
+        values = {name: term.resolve(taken) for name, term in self.terms.items()}
         return text.format_map(_Keep(values))
 
 

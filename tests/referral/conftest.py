@@ -17,9 +17,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from bot.assistant import Assistant
 from bot.config import Settings
 from bot.db import Database, forget_databases, open_database
 from bot.db.models import Base
+from .helpers import Chat
 
 PG_HOST = os.environ.get("SGBOT_TEST_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("SGBOT_TEST_PG_PORT", "5432"))
@@ -94,3 +96,25 @@ def database(settings: Settings) -> Iterator[Database]:
     finally:
         database.dispose()
         forget_databases()
+
+
+@pytest.fixture
+def sqlite_settings(tmp_path: Path) -> Iterator[Settings]:
+    """SQLite only: for conversation tests whose behaviour does not depend on the database."""
+    yield Settings(
+        SGBOT_DATA_DIR=tmp_path / "data",
+        SGBOT_BUSINESS_UNIT="officer.one,officer.two@example.org",
+        SGBOT_ADMINS="admin.user",
+    )
+    forget_databases()
+
+
+@pytest.fixture
+def assistant(sqlite_settings: Settings) -> Assistant:
+    """An assistant with no knowledge index: the checklist must work without one."""
+    return Assistant(sqlite_settings)
+
+
+@pytest.fixture
+def chat(assistant: Assistant) -> Chat:
+    return Chat(assistant)
