@@ -134,7 +134,7 @@ class SlackChannel:
         first = bool(await self._db(claim_inbound_event, PLATFORM, event_id))
         if not first:
             self.metrics.count("duplicates")
-            log.info("duplicate slack event ignored", extra={"event_id": event_id})
+            log.info("duplicate slack event ignored", extra={"slack_event_id": event_id})
         return first
 
     async def _tracked(self, kind: str, work: Awaitable[Any]) -> None:
@@ -264,7 +264,7 @@ class SlackChannel:
             self.metrics.count("failures", "assistant")
             log.exception(
                 "assistant failed",
-                extra={"slack_channel": channel_id, "thread": thread_ts, "user": message.user_id},
+                extra={"slack_channel": channel_id, "slack_thread": thread_ts, "slack_user": message.user_id},
             )
             await self.say_error(channel_id, thread_ts)
             return None
@@ -322,7 +322,8 @@ class SlackChannel:
             await self.poster.post(dm, messages)
             return
         log.info(
-            "notification for a user of another channel skipped", extra={"audience": notification.audience}
+            "notification for a user of another channel skipped",
+            extra={"slack_audience": notification.audience},
         )
 
     # ---------------------------------------------------------------- commands
@@ -537,7 +538,8 @@ class SlackChannel:
         )
         await self._db(record_feedback, feedback)
         log.info(
-            "feedback recorded", extra={"slack_channel": channel_id, "message": message_ts, "rating": rating}
+            "feedback recorded",
+            extra={"slack_channel": channel_id, "slack_message": message_ts, "rating": rating},
         )
         blocks = where.get("b")
         if blocks:

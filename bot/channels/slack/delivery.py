@@ -64,7 +64,7 @@ class Poster:
             if code not in SPLITTABLE_ERRORS:
                 raise
             self.metrics.count("api_errors", code)
-            log.warning("slack refused a message (%s); splitting it", code, extra={"channel": channel})
+            log.warning("slack refused a message (%s); splitting it", code, extra={"slack_channel": channel})
             return await self._post_split(channel, message, thread_ts)
         self.metrics.count("posted")
         return [str(response.get("ts", ""))]

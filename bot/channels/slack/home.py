@@ -46,7 +46,7 @@ def home_view(settings: Settings, assistant: Any, profile: Profile, is_business_
             )
         )
     except Exception:
-        log.exception("could not list referrals for the App Home", extra={"user": profile.user_id})
+        log.exception("could not list referrals for the App Home", extra={"slack_user": profile.user_id})
         blocks.extend(sections(slack_text("error", contact=settings.contact)))
         return {"type": "home", "blocks": blocks}
     room = VIEW_BLOCK_LIMIT - len(blocks) - 1
