@@ -11,7 +11,6 @@ import json
 import time
 
 import pytest
-
 from conftest import BUSINESS_UNIT_CHANNEL, ServedSlack, buttons_of, unique
 from slack_stand_in import SlackStandIn
 
@@ -30,8 +29,9 @@ def settle(served: ServedSlack, timeout: float = 60) -> None:
         time.sleep(0.02)
 
 
-def test_a_dm_question_is_answered_in_a_thread_with_numbered_citations(served: ServedSlack,
-                                                                       stand_in: SlackStandIn) -> None:
+def test_a_dm_question_is_answered_in_a_thread_with_numbered_citations(
+    served: ServedSlack, stand_in: SlackStandIn
+) -> None:
     user = unique("UDM")
     response, ts = served.dm(user, QUESTION)
     assert response.status_code == 200
@@ -52,8 +52,9 @@ def test_a_dm_question_is_answered_in_a_thread_with_numbered_citations(served: S
     reason="the Assistant does not yet give Answerer.answer(context=...) the thread's earlier messages "
     "(Message.thread_id is 'channel:thread_ts'); reported to the lead",
 )
-def test_a_follow_up_in_the_thread_is_answered_in_the_same_thread(served: ServedSlack,
-                                                                  stand_in: SlackStandIn) -> None:
+def test_a_follow_up_in_the_thread_is_answered_in_the_same_thread(
+    served: ServedSlack, stand_in: SlackStandIn
+) -> None:
     user = unique("UFU")
     _, ts = served.dm(user, QUESTION)
     stand_in.wait_for("chat.postMessage", thread_ts=ts)
@@ -63,10 +64,15 @@ def test_a_follow_up_in_the_thread_is_answered_in_the_same_thread(served: Served
     assert "written record" in stand_in.posted_text(answers[1]).lower()
 
 
-def test_an_urgent_message_gets_the_emergency_route_first(served: ServedSlack, stand_in: SlackStandIn) -> None:
+def test_an_urgent_message_gets_the_emergency_route_first(
+    served: ServedSlack, stand_in: SlackStandIn
+) -> None:
     user = unique("UURG")
-    _, ts = served.dm(user, "A child in my class just told me her dad hit her last night and she is scared "
-                            "to go home tonight. What do I do?")
+    _, ts = served.dm(
+        user,
+        "A child in my class just told me her dad hit her last night and she is scared "
+        "to go home tonight. What do I do?",
+    )
     (answer,) = stand_in.wait_for("chat.postMessage", thread_ts=ts)
     first_block = answer.args["blocks"][0]["text"]["text"]
     assert "999" in first_block
@@ -88,8 +94,9 @@ def test_an_event_delivered_three_times_is_answered_once(served: ServedSlack, st
     assert served.channel.metrics.value("duplicates") >= 2
 
 
-def test_a_second_replica_does_not_answer_a_retry_the_first_one_took(served: ServedSlack,
-                                                                     stand_in: SlackStandIn) -> None:
+def test_a_second_replica_does_not_answer_a_retry_the_first_one_took(
+    served: ServedSlack, stand_in: SlackStandIn
+) -> None:
     """Two running processes share the database; whichever gets a retry, one answer in total."""
     other = ServedSlack(SlackChannel(served.channel.settings), stand_in).start()
     try:
@@ -107,8 +114,9 @@ def test_a_second_replica_does_not_answer_a_retry_the_first_one_took(served: Ser
         other.stop()
 
 
-def test_a_10000_character_question_gets_a_clear_answer_not_an_error(served: ServedSlack,
-                                                                     stand_in: SlackStandIn) -> None:
+def test_a_10000_character_question_gets_a_clear_answer_not_an_error(
+    served: ServedSlack, stand_in: SlackStandIn
+) -> None:
     user = unique("ULONG")
     question = ("My concern about this family is long. " * 300)[:10_000]
     response, ts = served.dm(user, question)
@@ -118,8 +126,9 @@ def test_a_10000_character_question_gets_a_clear_answer_not_an_error(served: Ser
     assert "characters long" in shown and "fewer than" in shown
 
 
-def test_rate_limited_by_slack_the_answer_is_posted_after_retry_after(served: ServedSlack,
-                                                                      stand_in: SlackStandIn) -> None:
+def test_rate_limited_by_slack_the_answer_is_posted_after_retry_after(
+    served: ServedSlack, stand_in: SlackStandIn
+) -> None:
     stand_in.fail_next("chat.postMessage", "ratelimited", status=429, headers={"Retry-After": "1"})
     user = unique("URATE")
     _, ts = served.dm(user, QUESTION)
@@ -129,20 +138,26 @@ def test_rate_limited_by_slack_the_answer_is_posted_after_retry_after(served: Se
     assert len(refused) == 1
 
 
-def test_msg_too_long_splits_the_answer_instead_of_losing_it(served: ServedSlack, stand_in: SlackStandIn) -> None:
+def test_msg_too_long_splits_the_answer_instead_of_losing_it(
+    served: ServedSlack, stand_in: SlackStandIn
+) -> None:
     stand_in.fail_next("chat.postMessage", "msg_too_long")
     user = unique("USPLIT")
     _, ts = served.dm(user, QUESTION)
     posted = stand_in.wait_for("chat.postMessage", count=2, thread_ts=ts)
     settle(served)
-    everything = "\n".join(stand_in.posted_text(call) for call in stand_in.calls_to("chat.postMessage")
-                           if call.args.get("thread_ts") == ts)
+    everything = "\n".join(
+        stand_in.posted_text(call)
+        for call in stand_in.calls_to("chat.postMessage")
+        if call.args.get("thread_ts") == ts
+    )
     assert "*Sources*" in everything and "👍 Helpful" in everything
     assert len(posted) >= 2
 
 
-def test_when_answering_fails_the_user_is_told(served: ServedSlack, stand_in: SlackStandIn,
-                                               tmp_path: object) -> None:
+def test_when_answering_fails_the_user_is_told(
+    served: ServedSlack, stand_in: SlackStandIn, tmp_path: object
+) -> None:
     """A knowledge server that cannot be reached: the user hears so, in the thread."""
     broken = served.channel.settings.model_copy(update={"chroma_host": "127.0.0.1", "chroma_port": 9})
     other = ServedSlack(SlackChannel(broken), stand_in).start()
@@ -155,8 +170,9 @@ def test_when_answering_fails_the_user_is_told(served: ServedSlack, stand_in: Sl
         other.stop()
 
 
-def test_thumbs_up_is_recorded_and_the_buttons_give_way_to_thanks(served: ServedSlack,
-                                                                  stand_in: SlackStandIn) -> None:
+def test_thumbs_up_is_recorded_and_the_buttons_give_way_to_thanks(
+    served: ServedSlack, stand_in: SlackStandIn
+) -> None:
     user = unique("UUP")
     _, ts = served.dm(user, QUESTION)
     (answer,) = stand_in.wait_for("chat.postMessage", thread_ts=ts)
@@ -171,8 +187,9 @@ def test_thumbs_up_is_recorded_and_the_buttons_give_way_to_thanks(served: Served
     assert any("responding-to-a-disclosure" in source for source in recorded[0].sources)
 
 
-def test_thumbs_down_asks_why_in_a_modal_and_keeps_the_reason(served: ServedSlack,
-                                                             stand_in: SlackStandIn) -> None:
+def test_thumbs_down_asks_why_in_a_modal_and_keeps_the_reason(
+    served: ServedSlack, stand_in: SlackStandIn
+) -> None:
     user = unique("UDOWN")
     _, ts = served.dm(user, QUESTION)
     (answer,) = stand_in.wait_for("chat.postMessage", thread_ts=ts)
@@ -181,15 +198,21 @@ def test_thumbs_down_asks_why_in_a_modal_and_keeps_the_reason(served: ServedSlac
     served.press(user, answer.args["channel"], message, down)
     (opened,) = stand_in.wait_for("views.open")
     view = opened.args["view"]
-    response = served.submit(user, view, {
-        "sgbot.choice": {"choice": {"type": "radio_buttons", "selected_option": {"value": "wrong_area"}}},
-        "sgbot.input": {"value": {"type": "plain_text_input", "value": "We are in Eastbrook"}},
-    })
+    response = served.submit(
+        user,
+        view,
+        {
+            "sgbot.choice": {"choice": {"type": "radio_buttons", "selected_option": {"value": "wrong_area"}}},
+            "sgbot.input": {"value": {"type": "plain_text_input", "value": "We are in Eastbrook"}},
+        },
+    )
     assert response.status_code == 200
     settle(served)
     database = get_database(served.channel.settings)
     recorded = [f for f in list_feedback(database, "slack") if f.user_id == user]
-    assert [(f.rating, f.category, f.reason) for f in recorded] == [("down", "wrong_area", "We are in Eastbrook")]
+    assert [(f.rating, f.category, f.reason) for f in recorded] == [
+        ("down", "wrong_area", "We are in Eastbrook")
+    ]
 
 
 def test_ask_the_business_unit_hands_the_question_over(served: ServedSlack, stand_in: SlackStandIn) -> None:
@@ -214,8 +237,9 @@ def test_ask_the_business_unit_hands_the_question_over(served: ServedSlack, stan
     assert [(h.posted_to, h.thread) for h in handoffs] == [(BUSINESS_UNIT_CHANNEL, ts)]
 
 
-def test_slash_command_posts_the_question_and_answers_in_its_thread(served: ServedSlack,
-                                                                   stand_in: SlackStandIn) -> None:
+def test_slash_command_posts_the_question_and_answers_in_its_thread(
+    served: ServedSlack, stand_in: SlackStandIn
+) -> None:
     user = unique("USLASH")
     response = served.command("/safeguarding", QUESTION, user=user, channel="CTEAM00001")
     assert response.status_code == 200
@@ -225,8 +249,9 @@ def test_slash_command_posts_the_question_and_answers_in_its_thread(served: Serv
     assert "*Sources*" in stand_in.posted_text(answer)
 
 
-def test_slash_command_in_a_channel_the_bot_is_not_in_answers_by_dm(served: ServedSlack,
-                                                                     stand_in: SlackStandIn) -> None:
+def test_slash_command_in_a_channel_the_bot_is_not_in_answers_by_dm(
+    served: ServedSlack, stand_in: SlackStandIn
+) -> None:
     stand_in.not_in_channel.add("CPRIVATE01")
     user = unique("UPRIV")
     served.command("/safeguarding", QUESTION, user=user, channel="CPRIVATE01")
@@ -242,34 +267,64 @@ def test_empty_slash_command_shows_help_at_once(served: ServedSlack) -> None:
     assert "How to use the safeguarding assistant" in response.text
 
 
-def test_in_a_channel_the_bot_answers_mentions_and_by_default_nothing_else(served: ServedSlack,
-                                                                         stand_in: SlackStandIn) -> None:
+def test_in_a_channel_the_bot_answers_mentions_and_by_default_nothing_else(
+    served: ServedSlack, stand_in: SlackStandIn
+) -> None:
     channel, user = unique("CMENT"), unique("UMENT")
     ts = f"{time.time():.6f}"
-    served.event({"type": "message", "channel": channel, "channel_type": "channel", "user": user,
-                  "text": QUESTION, "ts": ts})
+    served.event(
+        {
+            "type": "message",
+            "channel": channel,
+            "channel_type": "channel",
+            "user": user,
+            "text": QUESTION,
+            "ts": ts,
+        }
+    )
     settle(served)
     mention_ts = f"{time.time():.6f}"
-    served.event({"type": "app_mention", "channel": channel, "user": user,
-                  "text": f"<@UBOT0001> {QUESTION}", "ts": mention_ts})
+    served.event(
+        {
+            "type": "app_mention",
+            "channel": channel,
+            "user": user,
+            "text": f"<@UBOT0001> {QUESTION}",
+            "ts": mention_ts,
+        }
+    )
     (answer,) = stand_in.wait_for("chat.postMessage", thread_ts=mention_ts)
     assert "*Sources*" in stand_in.posted_text(answer)
     assert not [c for c in stand_in.calls_to("chat.postMessage") if c.args.get("thread_ts") == ts]
 
 
-def test_channel_settings_areas_and_answer_every_question(served: ServedSlack, stand_in: SlackStandIn) -> None:
+def test_channel_settings_areas_and_answer_every_question(
+    served: ServedSlack, stand_in: SlackStandIn
+) -> None:
     channel, user = unique("CSET"), unique("USET")
     served.command("/safeguarding", "settings", user=user, channel=channel)
     (opened,) = stand_in.wait_for("views.open")
     view = opened.args["view"]
-    served.submit(user, view, {
-        "sgbot.areas": {"value": {"type": "plain_text_input", "value": "Eastbrook, Northshire Region"}},
-        "sgbot.mode": {"choice": {"type": "radio_buttons", "selected_option": {"value": "all"}}},
-    })
+    served.submit(
+        user,
+        view,
+        {
+            "sgbot.areas": {"value": {"type": "plain_text_input", "value": "Eastbrook, Northshire Region"}},
+            "sgbot.mode": {"choice": {"type": "radio_buttons", "selected_option": {"value": "all"}}},
+        },
+    )
     (note,) = stand_in.wait_for("chat.postMessage", channel=channel)
     assert "Eastbrook, Northshire Region" in stand_in.posted_text(note)
     ts = f"{time.time():.6f}"
-    served.event({"type": "message", "channel": channel, "channel_type": "channel", "user": user,
-                  "text": "How do I make a referral to children's social care?", "ts": ts})
+    served.event(
+        {
+            "type": "message",
+            "channel": channel,
+            "channel_type": "channel",
+            "user": user,
+            "text": "How do I make a referral to children's social care?",
+            "ts": ts,
+        }
+    )
     (answer,) = stand_in.wait_for("chat.postMessage", thread_ts=ts)
     assert "Eastbrook" in stand_in.posted_text(answer)
