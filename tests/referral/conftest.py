@@ -21,6 +21,7 @@ from bot.assistant import Assistant
 from bot.config import Settings
 from bot.db import Database, forget_databases, open_database
 from bot.db.models import Base
+
 from .helpers import Chat
 
 PG_HOST = os.environ.get("SGBOT_TEST_PG_HOST", "127.0.0.1")

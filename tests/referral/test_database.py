@@ -36,6 +36,12 @@ def test_first_use_creates_the_sqlite_file_and_its_directory_and_migrates_to_hea
         database.dispose()
 
 
+def test_the_recorded_head_is_alembics_head() -> None:
+    from bot.db.migrations import HEAD
+
+    assert head_revision() == HEAD
+
+
 def test_plain_postgres_urls_use_the_installed_psycopg_driver() -> None:
     from bot.db import database_url
 
