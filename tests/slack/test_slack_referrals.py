@@ -1,0 +1,164 @@
+"""A referral made in Slack from /refer to the business unit's decision, over real HTTP on loopback."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+from conftest import BUSINESS_UNIT_CHANNEL, OFFICER, ServedSlack, buttons_of, unique
+from slack_stand_in import Call, SlackStandIn
+
+from bot.db import get_database
+from bot.referral.queue import Actor, ReviewQueue
+
+# After the first step (chosen with a button), typed answers as a referrer would type them.
+TYPED_ANSWERS = [
+    "yes",  # safe now
+    "yes",  # abuse or neglect known or suspected
+    "yes",  # died or seriously harmed
+    "yes",  # discussed with manager
+    "yes",  # senior lead agrees
+    "R. Patel, named nurse for safeguarding",
+    "not appropriate",
+    "A police investigation is under way and contact could prejudice it.",
+    "JB",
+    "4",
+    "NHV-20931",
+    "J is a lively four year old who loves dinosaurs. She goes to nursery three mornings a week.",
+    "14/03/2026",
+    "J was admitted to hospital with a head injury not explained by the account given.",
+    "1, 3, 5",
+    "Health and police information was not shared before the admission; both can learn.",
+    "Sam Jones",
+    "Health visitor, Northshire Community Health",
+    "sam.jones@example.org",
+]
+
+
+def settle(served: ServedSlack) -> None:
+    time.sleep(0.05)
+    deadline = time.monotonic() + 60
+    while served.channel.metrics.in_flight and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def in_thread(stand_in: SlackStandIn, thread_ts: str) -> list[Call]:
+    return [c for c in stand_in.calls_to("chat.postMessage") if c.args.get("thread_ts") == thread_ts]
+
+
+def test_manifest_matches_what_the_app_listens_to() -> None:
+    manifest = yaml.safe_load((Path(__file__).parents[2] / "deploy/slack/manifest.yaml").read_text())
+    commands = {command["command"] for command in manifest["features"]["slash_commands"]}
+    assert commands == {"/safeguarding", "/refer"}
+    events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    assert {"app_mention", "message.im", "app_home_opened"} <= events
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
+    assert {"chat:write", "commands", "im:write", "users:read.email"} <= set(
+        manifest["oauth_config"]["scopes"]["bot"]
+    )
+
+
+def test_a_referral_from_refer_to_a_decision_in_the_business_unit_channel(
+    served: ServedSlack, stand_in: SlackStandIn
+) -> None:
+    referrer = unique("UREF")
+    dm = f"D{referrer[1:]}"
+
+    # /refer opens a DM thread and asks the first question with buttons.
+    assert served.command("/refer", "", user=referrer, channel="CGENERAL01").status_code == 200
+    (intro,) = stand_in.wait_for("chat.postMessage", channel=dm)
+    thread = intro.response["ts"]
+    stand_in.wait_for("chat.postMessage", thread_ts=thread)
+    settle(served)
+    question = next(c for c in in_thread(stand_in, thread) if buttons_of(c.response["message"]))
+    choices = buttons_of(question.response["message"])
+    # The first option: a child died or was seriously harmed (rapid review).
+    rapid = choices[0]
+    assert "rapid review" in stand_in.posted_text(question)
+
+    # Pressing a choice replaces the buttons with what was chosen, and the next step follows.
+    served.press(referrer, dm, question.response["message"], rapid)
+    (update,) = stand_in.wait_for("chat.update", ts=question.response["ts"])
+    assert f"<@{referrer}> chose" in stand_in.posted_text(update)
+    settle(served)
+
+    # The rest is typed in the thread, as replies.
+    for answer in TYPED_ANSWERS:
+        before = len(in_thread(stand_in, thread))
+        served.dm(referrer, answer, thread_ts=thread)
+        stand_in.wait_for("chat.postMessage", count=before + 1, thread_ts=thread)
+        settle(served)
+
+    # The summary offers Submit; pressing it files the referral.
+    summary = in_thread(stand_in, thread)[-1]
+    submit = next(b for b in buttons_of(summary.response["message"]) if "submit" in b["text"]["text"].lower())
+    served.press(referrer, dm, summary.response["message"], submit)
+    (posted,) = stand_in.wait_for("chat.postMessage", channel=BUSINESS_UNIT_CHANNEL)
+    settle(served)
+    receipt = "\n".join(stand_in.posted_text(c) for c in in_thread(stand_in, thread)[-2:])
+    reference = _reference(stand_in.posted_text(posted))
+    assert reference and reference in receipt
+
+    # The business unit decides from the post: a modal that insists on a reason.
+    officer_view = posted.response["message"]
+    decide = next(b for b in buttons_of(officer_view) if b["action_id"] == "sgbot.triage.decide")
+    served.press(OFFICER, BUSINESS_UNIT_CHANNEL, officer_view, decide)
+    (opened,) = stand_in.wait_for("views.open")
+    view = opened.args["view"]
+    no_reason = served.submit(
+        OFFICER,
+        view,
+        {
+            "sgbot.choice": {
+                "choice": {"type": "radio_buttons", "selected_option": {"value": "rapid_review"}}
+            },
+            "sgbot.input": {"value": {"type": "plain_text_input", "value": "ok"}},
+        },
+    )
+    assert no_reason.json()["response_action"] == "errors"
+    assert "reason" in no_reason.json()["errors"]["sgbot.input"]
+    served.submit(
+        OFFICER,
+        view,
+        {
+            "sgbot.choice": {
+                "choice": {"type": "radio_buttons", "selected_option": {"value": "rapid_review"}}
+            },
+            "sgbot.input": {
+                "value": {"type": "plain_text_input", "value": "Criteria met: serious harm, abuse suspected."}
+            },
+        },
+    )
+    decided = stand_in.wait_for("chat.postMessage", thread_ts=posted.response["ts"])
+    assert any("rapid review" in stand_in.posted_text(call).lower() for call in decided)
+    # The referrer is told in a DM.
+    stand_in.wait_for("chat.postMessage", count=2, channel=dm)
+    settle(served)
+
+    # Everything the business unit did is in the referral's event log.
+    queue = ReviewQueue(get_database(served.channel.settings), served.channel.settings)
+    detail = queue.show(Actor(OFFICER, None), reference)
+    assert detail.status == "accepted"
+    assert [(e.actor, e.reason) for e in detail.events if e.action == "accepted"] == [
+        (OFFICER, "Criteria met: serious harm, abuse suspected.")
+    ]
+
+
+def test_the_app_home_lists_a_business_unit_members_queue(
+    served: ServedSlack, stand_in: SlackStandIn
+) -> None:
+    served.event({"type": "app_home_opened", "user": OFFICER, "channel": "DHOME0001", "tab": "home"})
+    (published,) = stand_in.wait_for("views.publish", user_id=OFFICER)
+    view: dict[str, Any] = published.args["view"]
+    assert view["type"] == "home"
+    shown = stand_in.posted_text(Call("views.publish", {"blocks": view["blocks"]}, {}))
+    assert "Refer a case for review" in shown
+
+
+def _reference(text: str) -> str | None:
+    import re
+
+    match = re.search(r"PR-\d{4}-\d{4,}", text)
+    return match.group(0) if match else None
