@@ -50,6 +50,7 @@ from bot.channels.teams.render import (
     render_reply,
 )
 from bot.channels.teams.text import say
+from bot.channels.teams.triage import TRIAGE_KEY, triage_actions, triage_command
 from bot.config import Settings
 from bot.db import Database, claim_inbound_event, get_database
 from bot.feedback import Handoff, record_handoff
@@ -177,6 +178,12 @@ class TeamsBot:
             return
 
         email = await self._email(context, user_id)
+        if TRIAGE_KEY in value:
+            command, problem = triage_command(value)
+            if problem is not None:
+                await context.send_activity(problem)
+                return
+            value = {TEXT_SUBMIT_KEY: "triage", TEXT_KEY: command}
         text = (activity.text or "").strip()
         if not value:
             command_reply = await self._channel_command(text, conversation_id, user_id, email, in_group)
@@ -306,6 +313,7 @@ class TeamsBot:
         options = RenderOptions(in_channel=in_group)
         for reply in outcome.replies:
             extra = feedback_actions(reply, question) if reply.citations else []
+            extra += triage_actions(reply)
             for activity in render_reply(reply, options, extra_actions=extra):
                 await context.send_activity(activity)
                 self.metrics.count("sent", "reply")
@@ -340,8 +348,22 @@ class TeamsBot:
                 return False
             in_channel = False
         assert reference is not None
-        activities = render_reply(notification.reply, RenderOptions(in_channel=in_channel))
-        await self.send_proactive(reference, activities)
+        activities = render_reply(
+            notification.reply,
+            RenderOptions(in_channel=in_channel),
+            extra_actions=triage_actions(notification.reply) if in_channel else None,
+        )
+        try:
+            await self.send_proactive(reference, activities)
+        except Exception:
+            # Teams refused or could not be reached: the referral itself is safe in
+            # the database and in the queue; say so in the logs (ids only).
+            log.exception(
+                "teams.notification_failed",
+                extra={"referral": notification.referral_reference, "audience": notification.audience},
+            )
+            self.metrics.count("errors", "notification")
+            return False
         self.metrics.count("sent", "notification")
         return True
 
@@ -367,7 +389,9 @@ class TeamsBot:
             await context.send_activity(say("handoff_no_channel", contact=self.settings.contact))
             return
         reply = Reply(text=say("handoff_posted", person=name, question=question.strip()))
-        await self.deliver(Notification(audience=BUSINESS_UNIT, reply=reply))
+        if not await self.deliver(Notification(audience=BUSINESS_UNIT, reply=reply)):
+            await context.send_activity(say("handoff_failed", contact=self.settings.contact))
+            return
         conversation_id = activity.conversation.id if activity.conversation else ""
         await asyncio.to_thread(
             record_handoff,

@@ -136,33 +136,28 @@ def _fact_value(value: Any) -> str:
 
 
 def structured_blocks(card: dict[str, Any]) -> list[dict[str, Any]]:
-    """A structured card (checklist summary, referral) as a heading and facts.
+    """A structured card's display fields (`title`, `fields`/`facts`, `text`) as blocks.
 
-    Understands `title`, `subtitle`, `fields`/`facts` (a mapping or a list of
-    {label, value} / [label, value]) and `text`; any other keys become facts, so
-    a new field in the core shows up without a code change here.
+    Cards that only describe the reply for channels (`kind`, `reference`, …,
+    whose content the reply's text already says) add nothing visible.
     """
+    raw = card.get("fields", card.get("facts"))
+    if raw is None:
+        return []
     blocks: list[dict[str, Any]] = []
     title = card.get("title")
     if title:
         blocks.append(_text_block(str(title), weight="Bolder", size="Medium", separator=True))
-    if card.get("subtitle"):
-        blocks.append(_text_block(str(card["subtitle"]), isSubtle=True, spacing="None"))
     facts: list[tuple[str, str]] = []
-    raw = card.get("fields", card.get("facts"))
     if isinstance(raw, dict):
         facts.extend((_humanise(str(k)), _fact_value(v)) for k, v in raw.items())
     elif isinstance(raw, list):
         for item in raw:
             if isinstance(item, dict):
-                label = item.get("label") or item.get("title") or item.get("name") or item.get("step") or ""
+                label = item.get("label") or item.get("title") or item.get("name") or ""
                 facts.append((str(label), _fact_value(item.get("value", item.get("answer")))))
             elif isinstance(item, list | tuple) and len(item) == 2:
                 facts.append((str(item[0]), _fact_value(item[1])))
-    known = {"title", "subtitle", "fields", "facts", "text", "kind", "type", "actions"}
-    for key, value in card.items():
-        if key not in known:
-            facts.append((_humanise(key), _fact_value(value)))
     for label, value in facts:
         # Label and value in separate blocks: long answers wrap fully, unlike a FactSet.
         blocks.append(_text_block(f"**{label}**", spacing="Small"))
