@@ -21,5 +21,6 @@ app = typer.Typer(
 from bot.cli import conversation as _conversation  # noqa: E402,F401
 from bot.cli import knowledge as _knowledge  # noqa: E402,F401
 from bot.cli import queue as _queue  # noqa: E402,F401
+from bot.cli import referral_bench as _referral_bench  # noqa: E402,F401
 from bot.cli import serve as _serve  # noqa: E402,F401
 from bot.cli import teams as _teams  # noqa: E402,F401
