@@ -34,6 +34,7 @@ class Recorded:
     path: str
     headers: dict[str, str]
     body: Any
+    refused: bool = False  # answered with an error, so Teams would not show it
 
 
 @dataclass
@@ -79,12 +80,11 @@ class ConnectorStandIn:
                 raw = self.rfile.read(length) if length else b""
                 body = json.loads(raw) if raw else None
                 with stand_in._lock:
-                    stand_in.requests.append(
-                        Recorded("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body)
-                    )
                     failing = stand_in.fail_next > 0
                     if failing:
                         stand_in.fail_next -= 1
+                    headers = {k.lower(): v for k, v in self.headers.items()}
+                    stand_in.requests.append(Recorded("POST", self.path, headers, body, refused=failing))
                 if failing:
                     self._reply(500, {"error": {"code": "ServiceError", "message": "stand-in failure"}})
                     return
@@ -108,6 +108,8 @@ class ConnectorStandIn:
             found = []
             for request in self.requests:
                 if not request.path.startswith("/v3/conversations/") or not isinstance(request.body, dict):
+                    continue
+                if request.refused:
                     continue
                 if request.body.get("type") != kind:
                     continue

@@ -90,3 +90,42 @@ def test_conversation_references_are_kept_for_proactive_messages(anonymous_setti
     assert reference is not None
     assert reference.conversation.id == "a:personal-pat"
     assert reference.service_url == connector.url
+
+
+def test_expect_replies_delivery_returns_the_replies_in_the_response(
+    anonymous_settings, connector, serve, post
+):
+    served = serve(anonymous_settings)
+    activity = message_activity("about", service_url=connector.url, delivery_mode="expectReplies")
+    response = post(served, activity)
+    assert response.status_code == 200
+    messages = [a for a in response.json()["activities"] if a["type"] == "message"]
+    assert len(messages) == 1 and "Refer a case" in messages[0]["text"]
+    assert connector.posted() == []  # nothing went through the connector
+
+
+def test_when_teams_refuses_a_reply_the_user_is_told(anonymous_settings, connector, serve, post):
+    served = serve(anonymous_settings)
+    connector.fail_next = 1
+    response = post(served, message_activity("about", service_url=connector.url))
+    assert response.status_code in (200, 202)
+    [apology] = connector.posted("a:personal-pat")
+    assert "something went wrong" in apology["text"] and "Nothing you typed is lost" in apology["text"]
+    # The next message is answered normally.
+    post(served, message_activity("about", service_url=connector.url))
+    assert "Refer a case" in connector.posted("a:personal-pat")[-1]["text"]
+
+
+def test_a_hand_off_the_business_unit_channel_refuses_is_reported_not_lost(
+    anonymous_settings, connector, serve, post
+):
+    settings = anonymous_settings.model_copy(update={"teams_service_url": connector.url})
+    served = serve(settings)
+    question = {"sgbot_handoff": True, "sgbot_question": "Who chairs the rapid review meeting?"}
+    connector.fail_next = 1  # the post to the business unit's channel
+    post(served, message_activity(None, service_url=connector.url, value=question))
+    assert "could not reach the business unit" in connector.posted("a:personal-pat")[-1]["text"]
+    post(served, message_activity(None, service_url=connector.url, value=question))
+    assert "Sent to the business unit" in connector.posted("a:personal-pat")[-1]["text"]
+    [posted] = connector.posted("19:business-unit@thread.tacv2")
+    assert "Who chairs the rapid review meeting?" in posted["text"]

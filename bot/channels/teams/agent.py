@@ -104,6 +104,10 @@ class TeamsBot:
             connection_manager=self.connections,
             host_validator=OutboundHostValidator(enabled=check_hosts),
         )
+        # The SDK's default turn-error handler posts the exception text into the
+        # chat; ours (`_on_error`) apologises without details, and proactive
+        # sends must raise so that `deliver` can report them.
+        self.adapter.on_turn_error = None  # type: ignore[assignment]
         # Conversation state lives in our database, not the SDK's storage; the
         # SDK only needs somewhere to keep its own (empty) turn state.
         self.app: AgentApplication[TurnState] = AgentApplication[TurnState](
