@@ -129,3 +129,45 @@ def test_a_hand_off_the_business_unit_channel_refuses_is_reported_not_lost(
     assert "Sent to the business unit" in connector.posted("a:personal-pat")[-1]["text"]
     [posted] = connector.posted("19:business-unit@thread.tacv2")
     assert "Who chairs the rapid review meeting?" in posted["text"]
+
+
+def test_roles_given_by_email_are_recognised_through_the_teams_member_api(
+    anonymous_settings, connector, serve, post
+):
+    settings = anonymous_settings.model_copy(update={"admins": ["chair@northshire.example.org"]})
+    connector.members["29:chair"] = {
+        "id": "29:chair",
+        "name": "Chris Chair",
+        "aadObjectId": "aad-chair",
+        "email": "Chair@Northshire.example.org",
+        "userPrincipalName": "chair@northshire.example.org",
+    }
+    served = serve(settings)
+    common = {
+        "service_url": connector.url,
+        "conversation_id": CHANNEL_THREAD,
+        "conversation_type": "channel",
+        "mention_bot": True,
+    }
+    post(served, message_activity("mode all", user_id="29:chair", aad_object_id="aad-chair", **common))
+    assert "every question" in connector.posted()[-1]["text"]
+    post(served, message_activity("mode mentions", **common))  # Pat is not an admin
+    assert "Only the assistant's admins" in connector.posted()[-1]["text"]
+
+
+def test_installing_the_app_in_a_personal_chat_says_hello(anonymous_settings, connector, serve, post):
+    served = serve(anonymous_settings)
+    update = {
+        "type": "conversationUpdate",
+        "id": "f:install-1",
+        "channelId": "msteams",
+        "serviceUrl": connector.url,
+        "from": {"id": "29:pat", "name": "Pat Practitioner", "aadObjectId": "aad-pat"},
+        "conversation": {"id": "a:personal-pat", "conversationType": "personal", "tenantId": "t"},
+        "recipient": {"id": "28:bot-app", "name": "Safeguarding assistant"},
+        "membersAdded": [{"id": "28:bot-app"}],
+        "channelData": {"tenant": {"id": "t"}},
+    }
+    assert post(served, update).status_code in (200, 202)
+    [hello] = connector.posted("a:personal-pat")
+    assert "Pat Practitioner" in hello["text"] and "refer" in hello["text"]
