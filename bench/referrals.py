@@ -74,7 +74,9 @@ def answers_for(index: int) -> dict[str, str]:
 # --- worker process -----------------------------------------------------------------------
 
 
-def worker(database_url: str | None, data_dir: str, indexes: list[int], resume: bool, out: str) -> None:
+def worker(
+    database_url: str | None, data_dir: str, indexes: list[int], resume: bool, out: str, think_ms: int = 0
+) -> None:
     """Drive the given referrers to submission in threads; append one JSON line per finished turn."""
     os.environ["SGBOT_DATA_DIR"] = data_dir
     if database_url:
@@ -97,7 +99,11 @@ def worker(database_url: str | None, data_dir: str, indexes: list[int], resume: 
         user = f"{BENCH_USER_PREFIX}{index}"
         script = answers_for(index)
 
+        pause = random.Random(index)
+
         def send(text: str | None = None, action: str | None = None) -> Any:
+            if think_ms:  # a person reading the question and typing: 0 to 2x the mean
+                time.sleep(pause.uniform(0, 2 * think_ms) / 1000)
             started = time.perf_counter()
             outcome = assistant.handle(Message(user_id=user, text=text, action=action, channel="test"))
             finished = any("PR-" in r.text for r in outcome.replies) and outcome.expects is None
@@ -136,7 +142,9 @@ def worker(database_url: str | None, data_dir: str, indexes: list[int], resume: 
 # --- the parent: start, kill, restart, check ----------------------------------------------
 
 
-def _spawn(database_url: str | None, data_dir: str, indexes: list[int], resume: bool, out: Path) -> Any:
+def _spawn(
+    database_url: str | None, data_dir: str, indexes: list[int], resume: bool, out: Path, think_ms: int
+) -> Any:
     command = [
         sys.executable,
         str(Path(__file__).resolve()),
@@ -152,6 +160,7 @@ def _spawn(database_url: str | None, data_dir: str, indexes: list[int], resume: 
         command += ["--database-url", database_url]
     if resume:
         command.append("--resume")
+    command += ["--think-ms", str(think_ms)]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL)
 
 
@@ -163,14 +172,21 @@ def _turns(path: Path) -> list[dict[str, Any]]:
 
 
 def run_checklists(
-    database_url: str | None, data_dir: str, referrers: int, workers: int, kill_fraction: float
+    database_url: str | None,
+    data_dir: str,
+    referrers: int,
+    workers: int,
+    kill_fraction: float,
+    think_ms: int = 0,
 ) -> dict[str, Any]:
     groups = [list(range(w, referrers, workers)) for w in range(workers)]
     killable = set(range(max(1, round(workers * kill_fraction)) if kill_fraction > 0 else 0))
     steps_per_referrer = len(answers_for(0)) + 2
     outputs = [Path(data_dir) / f"turns-{w}.jsonl" for w in range(workers)]
     started = time.perf_counter()
-    processes = {w: _spawn(database_url, data_dir, groups[w], False, outputs[w]) for w in range(workers)}
+    processes = {
+        w: _spawn(database_url, data_dir, groups[w], False, outputs[w], think_ms) for w in range(workers)
+    }
     killed = 0
     pending_kill = set(killable)
     while pending_kill:
@@ -184,7 +200,7 @@ def run_checklists(
                 processes[w].wait()
                 killed += 1
                 pending_kill.discard(w)
-                processes[w] = _spawn(database_url, data_dir, groups[w], True, outputs[w])
+                processes[w] = _spawn(database_url, data_dir, groups[w], True, outputs[w], think_ms)
         time.sleep(0.05)
     failures = [w for w, p in processes.items() if p.wait() != 0]
     elapsed = time.perf_counter() - started
@@ -195,6 +211,8 @@ def run_checklists(
         "workers_killed_and_restarted": killed,
         "worker_failures": failures,
         "turns": len(times),
+        "turns_per_s": round(len(times) / elapsed, 1) if elapsed else None,
+        "think_ms_mean": think_ms,
         "turn_p50_ms": round(statistics.median(times) * 1000, 1) if times else None,
         "turn_p95_ms": round(times[int(len(times) * 0.95) - 1] * 1000, 1) if times else None,
         "turn_max_ms": round(times[-1] * 1000, 1) if times else None,
@@ -319,6 +337,7 @@ def run_referral_bench(
     workers: int = 2,
     kill_fraction: float = 0.5,
     queue_size: int = 1000,
+    think_ms: int = 0,
     databases: tuple[str, ...] = ("sqlite", "postgresql"),
     postgres_maintenance_url: str = PG_MAINTENANCE,
 ) -> dict[str, Any]:
@@ -350,7 +369,7 @@ def run_referral_bench(
                 from bot.db import open_database
 
                 open_database(Settings(SGBOT_DATA_DIR=Path(data_dir), DATABASE_URL=database_url)).dispose()
-                figures = run_checklists(database_url, data_dir, referrers, workers, kill_fraction)
+                figures = run_checklists(database_url, data_dir, referrers, workers, kill_fraction, think_ms)
                 figures.update(check_referrals(database_url, data_dir, referrers))
                 figures["queue_listing"] = queue_listing(database_url, data_dir, queue_size)
                 report["results"][kind] = figures
@@ -373,6 +392,7 @@ def main(argv: list[str] | None = None) -> int:
         target.add_argument("--workers", type=int, default=2)
         target.add_argument("--kill-fraction", type=float, default=0.5)
         target.add_argument("--queue-size", type=int, default=1000)
+        target.add_argument("--think-ms", type=int, default=0, help="mean pause before each message")
         target.add_argument("--databases", default="sqlite,postgresql")
     worker_parser = sub.add_parser("worker", help="(internal) one worker process")
     worker_parser.add_argument("--database-url")
@@ -380,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     worker_parser.add_argument("--indexes", required=True)
     worker_parser.add_argument("--out", required=True)
     worker_parser.add_argument("--resume", action="store_true")
+    worker_parser.add_argument("--think-ms", type=int, default=0)
     args = parser.parse_args(argv)
     if args.command == "worker":
         worker(
@@ -388,6 +409,7 @@ def main(argv: list[str] | None = None) -> int:
             [int(i) for i in args.indexes.split(",") if i],
             args.resume,
             args.out,
+            args.think_ms,
         )
         return 0
     report = run_referral_bench(
@@ -395,6 +417,7 @@ def main(argv: list[str] | None = None) -> int:
         workers=args.workers,
         kill_fraction=args.kill_fraction,
         queue_size=args.queue_size,
+        think_ms=args.think_ms,
         databases=tuple(d.strip() for d in args.databases.split(",") if d.strip()),
     )
     print(json.dumps(report, indent=2))

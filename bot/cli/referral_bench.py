@@ -19,6 +19,7 @@ def bench_referrals(
     workers: int = typer.Option(2, help="Worker processes the referrers are spread over."),
     kill_fraction: float = typer.Option(0.5, help="Share of worker processes killed half-way and restarted."),
     queue_size: int = typer.Option(1000, help="Referrals in the queue for the listing timing (full: 10000)."),
+    think_ms: int = typer.Option(0, help="Mean pause before each message (0: as fast as possible)."),
     databases: str = typer.Option("sqlite,postgresql", help="Comma-separated: sqlite, postgresql."),
 ) -> None:
     """Concurrent referrers (some killed, restarted): lost answers, duplicates, p95 per turn and listing."""
@@ -35,6 +36,7 @@ def bench_referrals(
         workers=workers,
         kill_fraction=kill_fraction,
         queue_size=queue_size,
+        think_ms=think_ms,
         databases=tuple(d.strip() for d in databases.split(",") if d.strip()),
     )
     typer.echo(json.dumps(report, indent=2))
