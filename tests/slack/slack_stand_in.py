@@ -37,6 +37,7 @@ class Call:
     args: dict[str, Any]
     response: dict[str, Any]
     status: int = 200
+    at: float = field(default_factory=time.monotonic)  # when Slack received it (benchmarks)
 
 
 @dataclass

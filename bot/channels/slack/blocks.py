@@ -134,7 +134,9 @@ def citation_lines(citations: Sequence[Citation], contact: str) -> list[str]:
             link=link,
         )
         if citation.out_of_date:
-            line += "\n" + to_mrkdwn(say("out_of_date", review_by=citation.review_by or "?", contact=contact))
+            line += "\n" + to_mrkdwn(
+                say("out_of_date", title=citation.title, review_by=citation.review_by or "?", contact=contact)
+            )
         lines.append(line)
     return lines
 
