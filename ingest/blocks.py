@@ -23,13 +23,13 @@ class Block:
 
 
 _BULLET = re.compile(r"^\s*(?:[-*+•▪●◦o]|\d{1,2}[.)]|[a-z][.)])\s+")
-_SPACES = re.compile(r"[ \u00a0]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SENTENCE_END = (".", ",", ";", "?", "!", "…")
 
 
 def clean_line(line: str) -> str:
-    return _SPACES.sub(" ", _CONTROL.sub("", line)).strip()
+    """One line of text: control characters dropped, every run of white space (newlines too) one space."""
+    return " ".join(_CONTROL.sub("", line).split())
 
 
 def table_row(line: str, separator: str = "\t") -> str:

@@ -94,8 +94,10 @@ def fingerprint(path: Path, area: str | None, kind: str | None) -> str:
     return digest.hexdigest()
 
 
-def chunk_id(path: Path, ordinal: int) -> str:
-    return f"{hashlib.sha1(str(path).encode()).hexdigest()[:16]}-{ordinal:05d}"
+def chunk_id(path: Path, sha: str, ordinal: int) -> str:
+    """New ids for every version of a file: an update is a delete plus an add, never an
+    in-place upsert, which Chroma's HNSW index does not always reflect straight away."""
+    return f"{hashlib.sha1(str(path).encode()).hexdigest()[:16]}-{sha[:12]}-{ordinal:05d}"
 
 
 def prepare(path: Path, sha: str, area: str | None, kind: str | None, is_new: bool) -> _Prepared:
@@ -113,7 +115,7 @@ def prepare(path: Path, sha: str, area: str | None, kind: str | None, is_new: bo
     if not pieces:
         raise LoadError("no text found in it: check that it is not empty")
     chunks = [
-        NewChunk(chunk_id(path, piece.ordinal), piece.ordinal, piece.section, piece.text,
+        NewChunk(chunk_id(path, sha, piece.ordinal), piece.ordinal, piece.section, piece.text,
                  tokenize(f"{piece.section}\n{piece.text}"))
         for piece in pieces
     ]
@@ -147,11 +149,11 @@ def ingest_paths(
     for stored_path in sorted(known):
         if stored_path in seen:
             continue
-        if any(stored_path == str(root) or stored_path.startswith(str(root) + "/") for root in roots):
-            if not Path(stored_path).exists() or not _is_wanted(Path(stored_path)):
-                index.dense.delete(index.catalog.chunk_ids(stored_path))
-                index.catalog.remove_file(stored_path)
-                report.removed.append(known[stored_path].source)
+        under_a_root = any(stored_path == str(r) or stored_path.startswith(f"{r}/") for r in roots)
+        if under_a_root and (not Path(stored_path).exists() or not _is_wanted(Path(stored_path))):
+            index.dense.delete(index.catalog.chunk_ids(stored_path))
+            index.catalog.remove_file(stored_path)
+            report.removed.append(known[stored_path].source)
     for given in paths:
         resolved = given.expanduser().resolve()
         if not resolved.exists() and str(resolved) not in known:

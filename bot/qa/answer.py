@@ -25,13 +25,17 @@ class Evidence:
 
     top_dense: float | None  # best cosine similarity to a passage; None when dense search was not used
     coverage: float  # best share of the question's weighted words found together in one passage
+    unknown_words: int = 0  # question words the documents never use, in any form
 
     def sufficient(self) -> bool:
         if self.top_dense is None:  # keyword-only retrieval: the words must be there
-            return self.coverage >= 0.6
+            return self.coverage >= 0.6 and not self.unknown_words
         # Close in meaning; or the question's words found together and the meaning not far off.
         if self.top_dense >= 0.55:
             return True
+        if self.unknown_words:
+            # A word the documents never use ("canteen") needs the meaning to be close as well.
+            return self.top_dense >= 0.45 and self.coverage >= 0.40
         if self.top_dense >= 0.30 and self.coverage >= 0.40:
             return True
         return self.top_dense >= 0.15 and self.coverage >= 0.75
@@ -81,26 +85,44 @@ def emergency_route() -> str:
 
 
 def word_weights(question_tokens: list[str], idf: Any) -> dict[str, float]:
-    """IDF weight of each question word. A word the documents never use weighs as much as the
-    rarest word there is: "canteen" or "wifi" missing from every passage is strong evidence that
-    the question is not about the documents at all."""
-    weights = {t: idf(t) for t in set(question_tokens)}
+    """IDF weight of each question word. A word the documents never use (in any form) weighs
+    twice the rarest word there is: "canteen" or "wifi" missing from every passage is strong
+    evidence that the question is not about the documents at all."""
+    weights = {t: _known_weight(t, idf) for t in set(question_tokens)}
     known = [w for w in weights.values() if w > 0]
-    ceiling = max(known + [1.0]) if known else 1.0
-    return {t: (w if w > 0 else ceiling) for t, w in weights.items()}
+    unknown_weight = 2.0 * max(known) if known else 1.0
+    return {t: (w if w > 0 else unknown_weight) for t, w in weights.items()}
+
+
+def _known_weight(token: str, idf: Any) -> float:
+    weight = float(idf(token))
+    if weight == 0.0:
+        # "lowest" / "hardest": the stemmer keeps superlatives; the documents may say "low".
+        for suffix in ("est", "er"):
+            if token.endswith(suffix) and len(token) > len(suffix) + 2:
+                weight = float(idf(token[: -len(suffix)]))
+                if weight:
+                    break
+    return weight
 
 
 def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, dense_used: bool = True) -> Evidence:
     top_dense = max((h.dense for h in hits), default=0.0) if dense_used else None
+    unknown = sum(1 for t in set(question_tokens) if _known_weight(t, idf) == 0.0)
     if not hits or not question_tokens:
-        return Evidence(top_dense, 0.0)
+        return Evidence(top_dense, 0.0, unknown)
     weights = word_weights(question_tokens, idf)
     total = sum(weights.values()) or 1.0
     coverage = 0.0
     for hit in hits[:3]:
         words = set(tokenize(f"{hit.chunk.section}\n{hit.chunk.text}"))
-        coverage = max(coverage, sum(w for t, w in weights.items() if t in words) / total)
-    return Evidence(top_dense, coverage)
+        found = sum(w for t, w in weights.items() if t in words or _variant_in(t, words))
+        coverage = max(coverage, found / total)
+    return Evidence(top_dense, coverage, unknown)
+
+
+def _variant_in(token: str, words: set[str]) -> bool:
+    return any(token.endswith(s) and token[: -len(s)] in words for s in ("est", "er"))
 
 
 def _out_of_date(review_by: str | None, today: dt.date) -> bool:
@@ -185,9 +207,11 @@ def compose(
     note = _tier_note(hits, area, chosen)
     if note:
         lines += ["", note]
+    warned: set[tuple[str, str | None]] = set()
     for citation in citations:
-        if citation.out_of_date:
-            lines += ["", say("out_of_date", review_by=citation.review_by, contact=contact)]
+        if citation.out_of_date and (citation.title, citation.review_by) not in warned:
+            warned.add((citation.title, citation.review_by))
+            lines += ["", say("out_of_date", title=citation.title, review_by=citation.review_by, contact=contact)]
     return Answer(question, True, urgent, "\n".join(lines).strip(), citations, evidence)
 
 

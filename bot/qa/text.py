@@ -10,13 +10,13 @@ import snowballstemmer
 _TOKEN = re.compile(r"[a-z0-9]+(?:[',.][a-z0-9]+)*")
 
 STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being below
-    between both but by can could did do does doing down during each few for from further had has have having
-    he her here hers herself him himself his how i if in into is it its itself just me more most my myself no
-    nor not now of off on once only or other our ours ourselves out over own same she should so some such than
-    that the their theirs them themselves then there these they this those through to too under until up very
-    was we were what when where which while who whom why will with would you your yours yourself yourselves
-    shall may might must also us get got tell told please thing things s t d ll re ve m o y one""".split()
+    """a about all am an and any are as at be because been being below between both but by can could did do
+    does doing during each few for from had has have having he her here hers herself him himself his how
+    i if in into is it its itself just me more most my myself no now of on once or other our ours
+    ourselves own same she should so some such than that the their theirs them themselves then there
+    these they this those through to too until very was we were what when where which while who whom why
+    will with would you your yours yourself yourselves shall may might must also us get got tell told
+    please thing things s t d ll re ve m o y one""".split()  # noqa: SIM905
 )
 
 

