@@ -156,7 +156,7 @@ def _match_option(step: Step, text: str) -> Option:
         candidates = starting if len(starting) == 1 else candidates
     if not candidates:  # every word typed appears in the label: "not appropriate", "an adult"
         words = set(re.findall(r"[a-z0-9']+", lowered)) - {"a", "an", "the"}
-        candidates = [o for o in step.options if words and words <= set(re.findall(r"[a-z0-9']+", o.label.lower()))]
+        candidates = [o for o in step.options if words and words <= _words(o.label)]
     if len(candidates) == 1:
         return candidates[0]
     if len(candidates) > 1:
@@ -185,6 +185,10 @@ def _parse_multiselect(step: Step, text: str, today: date) -> ParsedAnswer:
 
 def _parse_confirm(step: Step, text: str, today: date) -> ParsedAnswer:
     return ParsedAnswer(value=text, display=text)
+
+
+def _words(label: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9']+", label.lower()))
 
 
 def _short(text: str, limit: int = 60) -> str:
