@@ -154,3 +154,28 @@ def evaluate_command(
     Console().print(table)
     if report.misses:
         Console().print(f"misses: {report.misses}")
+
+
+@app.command()
+def bench(
+    chunks: Annotated[int, typer.Option(help="Passages in the latency index (built once, then kept).")] = 10_000,
+    sample: Annotated[int, typer.Option(help="Passages embedded for the encode and ingest rates.")] = 500,
+    queries: Annotated[int, typer.Option(help="Questions timed, with and without an area.")] = 60,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
+) -> None:
+    """Encode and ingest rates, warm and cold ask latency, peak memory (see bot/bench/knowledge.py)."""
+    from bot.bench.knowledge import as_dict, run_knowledge_bench
+
+    report = run_knowledge_bench(_settings(), chunks=chunks, sample=sample, queries=queries)
+    if as_json:
+        print(json.dumps(as_dict(report)))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"sgbot bench: {chunks} passages, sample {report.sample}")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for name, value in as_dict(report).items():
+        table.add_row(name, str(value))
+    Console().print(table)

@@ -1,0 +1,1 @@
+"""Benchmarks behind `sgbot bench`: speed and memory are measured here, never in unit tests."""
