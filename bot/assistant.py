@@ -80,7 +80,35 @@ class Assistant:
         return outcome
 
     def _answer(self, question: str, message: Message) -> Reply:
-        return self.answerer.answer(question, area=message.area).to_reply()
+        context = self._thread_context(message)
+        answer = self.answerer.answer(question, area=message.area, context=context)
+        if message.thread_id and answer.answered:
+            self._remember_question(message, question)
+        return answer.to_reply()
+
+    # Follow-up questions in a thread are read with the thread's earlier questions, kept in the
+    # database (any replica may take the next message). Only questions are kept, never referrals.
+    THREAD_QUESTIONS = 2
+
+    def _thread_context(self, message: Message) -> str | None:
+        if not message.thread_id:
+            return None
+        from bot.db import get_channel_state, get_database
+
+        stored = get_channel_state(get_database(self.settings), f"thread:{message.channel}", message.thread_id)
+        questions = (stored or {}).get("questions", []) if isinstance(stored, dict) else []
+        return " ".join(questions) or None
+
+    def _remember_question(self, message: Message, question: str) -> None:
+        from bot.db import get_channel_state, get_database, put_channel_state
+
+        assert message.thread_id is not None
+        db = get_database(self.settings)
+        channel = f"thread:{message.channel}"
+        stored = get_channel_state(db, channel, message.thread_id)
+        questions = list((stored or {}).get("questions", [])) if isinstance(stored, dict) else []
+        questions = (questions + [question])[-self.THREAD_QUESTIONS :]
+        put_channel_state(db, channel, message.thread_id, {"questions": questions})
 
     def _guidance_reply(self, query: str, area: str | None) -> Reply:
         """A cited passage for a checklist step; only the YAML's query text is searched."""

@@ -13,6 +13,7 @@ from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.text import Text
 
+from bot.db import Database
 from bot.messages import Button, Message, Outcome, Reply
 
 # Step types whose answers are themselves numbers or free text: a typed number is an answer there.
@@ -28,6 +29,36 @@ class TerminalChannel:
     area: str | None = None
     _buttons: list[Button] = field(default_factory=list)
     _expects_typed: bool = False
+    _answers: int = 0  # answers shown so far: the id feedback refers to
+    _last_sources: list[str] = field(default_factory=list)
+
+    FEEDBACK_COMMANDS = ("/good", "/bad", "/handoff")
+
+    def is_feedback(self, line: str) -> bool:
+        return line.strip().split(" ", 1)[0].lower() in self.FEEDBACK_COMMANDS
+
+    def feedback(self, line: str, db: Database) -> str:
+        """`/good`, `/bad <reason>` or `/handoff`: what Slack and Teams do with buttons, typed."""
+        from bot.feedback import Feedback, Handoff, record_feedback, record_handoff
+        from bot.referral.text import say
+
+        command, _, rest = line.strip().partition(" ")
+        command = command.lower()
+        if not self._answers:
+            return say("terminal_feedback_nothing")
+        conversation = f"terminal:{self.user_id}"
+        if command == "/handoff":
+            record_handoff(db, Handoff("terminal", conversation, str(self._answers), self.user_id,
+                                       "business_unit", str(self._answers)))
+            from bot.config import get_settings
+
+            return say("terminal_handoff_recorded", contact=get_settings().contact)
+        if command == "/bad" and not rest.strip():
+            return say("terminal_feedback_reason")
+        record_feedback(db, Feedback("terminal", conversation, str(self._answers), self.user_id,
+                                     "up" if command == "/good" else "down", rest.strip() or None,
+                                     sources=list(self._last_sources)))
+        return say("terminal_feedback_recorded")
 
     def message(self, line: str) -> Message:
         """A typed line as a Message: a number of a shown button presses that button."""
@@ -69,6 +100,9 @@ class TerminalChannel:
             self.console.print(Panel(body, style="bold red", title="urgent"))
         else:
             self.console.print(body)
+        if reply.citations:
+            self._answers += 1
+            self._last_sources = sorted({c.source for c in reply.citations})
         for citation in reply.citations:
             line = f"[{citation.number}] {citation.title} — {citation.section} ({citation.area}"
             line += f"; effective {citation.effective})" if citation.effective else ")"

@@ -45,6 +45,11 @@ def chat(
             break
         if not line.strip():
             continue
+        if channel.is_feedback(line):
+            from bot.db import get_database
+
+            console.print(channel.feedback(line, get_database(assistant.settings)))
+            continue
         channel.render(assistant.handle(channel.message(line)))
 
 

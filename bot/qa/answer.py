@@ -84,14 +84,25 @@ def emergency_route() -> str:
     return load_text("emergency_route.md")
 
 
-def word_weights(question_tokens: list[str], idf: Any) -> dict[str, float]:
+def word_weights(question_tokens: list[str], idf: Any, context_tokens: list[str] | None = None) -> dict[str, float]:
     """IDF weight of each question word. A word the documents never use (in any form) weighs
     twice the rarest word there is: "canteen" or "wifi" missing from every passage is strong
     evidence that the question is not about the documents at all."""
     weights = {t: _known_weight(t, idf) for t in set(question_tokens)}
     known = [w for w in weights.values() if w > 0]
     unknown_weight = 2.0 * max(known) if known else 1.0
-    return {t: (w if w > 0 else unknown_weight) for t, w in weights.items()}
+    weighted = {t: (w if w > 0 else unknown_weight) for t, w in weights.items()}
+    # A follow-up ("and what do I write down afterwards?") is read in the light of the thread's
+    # earlier question, whose words count for less than the follow-up's own.
+    for token in set(context_tokens or []) - set(weighted):
+        known_weight = _known_weight(token, idf)
+        if known_weight > 0:
+            weighted[token] = CONTEXT_WEIGHT * known_weight
+    return weighted
+
+
+CONTEXT_WEIGHT = 0.35
+HEADING_SHARE = 0.5
 
 
 def _known_weight(token: str, idf: Any) -> float:
@@ -106,12 +117,13 @@ def _known_weight(token: str, idf: Any) -> float:
     return weight
 
 
-def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, dense_used: bool = True) -> Evidence:
+def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, dense_used: bool = True,
+                     context_tokens: list[str] | None = None) -> Evidence:
     top_dense = max((h.dense for h in hits), default=0.0) if dense_used else None
     unknown = sum(1 for t in set(question_tokens) if _known_weight(t, idf) == 0.0)
     if not hits or not question_tokens:
         return Evidence(top_dense, 0.0, unknown)
-    weights = word_weights(question_tokens, idf)
+    weights = word_weights(question_tokens, idf, context_tokens)
     total = sum(weights.values()) or 1.0
     coverage = 0.0
     for hit in hits[:3]:
@@ -144,19 +156,24 @@ def _citation(number: int, hit: Hit, today: dt.date) -> Citation:
     )
 
 
-def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limit: int) -> list[tuple[int, str]]:
+def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limit: int,
+                     context_tokens: list[str] | None = None) -> list[tuple[int, str]]:
     """(hit index, sentence) pairs: the best `limit` units, in passage and reading order."""
-    weights = word_weights(question_tokens, idf)
+    weights = word_weights(question_tokens, idf, context_tokens)
     total = sum(weights.values()) or 1.0
     scored: list[tuple[float, int, int, str]] = []
     for hit_index, hit in enumerate(hits[:3]):
         units = sentences(hit.chunk.text)
         heading = hit.chunk.section.rsplit(" › ", 1)[-1]
+        heading_tokens = set(tokenize(heading))
         for position, unit in enumerate(units):
             if position == 0 and unit.strip() == heading.strip() and len(units) > 1:
                 continue  # the heading line is shown in the citation, not quoted
             unit_tokens = set(tokenize(unit))
-            overlap = sum(w for t, w in weights.items() if t in unit_tokens) / total
+            # A sentence under a heading that matches the question ("Writing it down") shares
+            # half of the heading's match: the heading says what the section's sentences are about.
+            overlap = sum(w if t in unit_tokens else HEADING_SHARE * w
+                          for t, w in weights.items() if t in unit_tokens or t in heading_tokens) / total
             # Prefer the passage ranked first, and short sentences over long preambles.
             score = overlap - 0.08 * hit_index - 0.004 * max(0, len(unit.split()) - 30)
             scored.append((score, hit_index, position, unit))
@@ -181,10 +198,12 @@ def compose(
     sentences_limit: int = 3,
     today: dt.date | None = None,
     dense_used: bool = True,
+    context: str | None = None,
 ) -> Answer:
     today = today or dt.date.today()
     question_tokens = tokenize(question)
-    evidence = measure_evidence(question_tokens, hits, idf, dense_used=dense_used)
+    context_tokens = tokenize(context) if context else None
+    evidence = measure_evidence(question_tokens, hits, idf, dense_used=dense_used, context_tokens=context_tokens)
     lines: list[str] = []
     if urgent:
         lines += [emergency_route(), ""]
@@ -193,7 +212,7 @@ def compose(
         lines.append(say("abstain", contact=contact))
         return Answer(question, False, urgent, "\n".join(lines).strip(), [], evidence)
 
-    chosen = select_sentences(question_tokens, hits, idf, sentences_limit)
+    chosen = select_sentences(question_tokens, hits, idf, sentences_limit, context_tokens)
     numbers: dict[int, int] = {}
     citations: list[Citation] = []
     lines += [say("answer_intro"), ""]

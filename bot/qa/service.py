@@ -49,4 +49,5 @@ class Answerer:
         hits = self.retriever.search(query, k=5, area=area, kinds=kinds, mode=mode)
         keyword = self.index.keyword
         return compose(text, hits, urgent=urgent, idf=keyword.idf, contact=contact, area=area,
-                       sentences_limit=self.settings.answer_sentences, dense_used=mode != "bm25")
+                       sentences_limit=self.settings.answer_sentences, dense_used=mode != "bm25",
+                       context=context)

@@ -47,11 +47,6 @@ def test_a_dm_question_is_answered_in_a_thread_with_numbered_citations(
     assert all(len(block.get("text", {}).get("text", "")) <= 3000 for block in answer.args["blocks"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the Assistant does not yet give Answerer.answer(context=...) the thread's earlier messages "
-    "(Message.thread_id is 'channel:thread_ts'); reported to the lead",
-)
 def test_a_follow_up_in_the_thread_is_answered_in_the_same_thread(
     served: ServedSlack, stand_in: SlackStandIn
 ) -> None:
