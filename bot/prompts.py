@@ -7,7 +7,7 @@ larger pieces (checklists, the emergency route) have files of their own.
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ def prompts_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "prompts"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _templates() -> dict[str, str]:
     path = prompts_dir() / "replies.yaml"
     with path.open(encoding="utf-8") as handle:
@@ -48,13 +48,13 @@ def say_from(relative: str, name: str, **fields: Any) -> str:
     return str(data[name]).format(**fields).strip()
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_text(relative: str) -> str:
     """A whole prompt file, e.g. 'emergency_route.md'."""
     return (prompts_dir() / relative).read_text(encoding="utf-8").strip()
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_yaml(relative: str) -> Any:
     with (prompts_dir() / relative).open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)

@@ -16,7 +16,7 @@ STOPWORDS = frozenset(
     ourselves own same she should so some such than that the their theirs them themselves then there
     these they this those through to too until very was we were what when where which while who whom why
     will with would you your yours yourself yourselves shall may might must also us get got tell told
-    please thing things s t d ll re ve m o y one""".split()  # noqa: SIM905
+    please thing things s t d ll re ve m o y one""".split()
 )
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import time
 
-import pytest
 from conftest import BUSINESS_UNIT_CHANNEL, ServedSlack, buttons_of, unique
 from slack_stand_in import SlackStandIn
 
