@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(default=None, alias="SGBOT_LLM_BASE_URL")
     llm_model: str | None = Field(default=None, alias="SGBOT_LLM_MODEL")
     llm_api_key: SecretStr | None = Field(default=None, alias="SGBOT_LLM_API_KEY")
+    llm_timeout_seconds: float = Field(default=20.0, alias="SGBOT_LLM_TIMEOUT_SECONDS")
 
     # Database (referrals, sessions, events).
     database_url: str | None = Field(default=None, alias="DATABASE_URL")

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.messages import Citation, Reply
 from bot.prompts import load_text, say
 from bot.qa.retrieval import NATIONAL, OTHER, OWN, REGIONAL, Hit
+
+if TYPE_CHECKING:
+    from bot.qa.llm import LLMAnswerWriter
 from bot.qa.text import sentences, tokenize
 
 
@@ -199,6 +202,7 @@ def compose(
     today: dt.date | None = None,
     dense_used: bool = True,
     context: str | None = None,
+    writer: LLMAnswerWriter | None = None,
 ) -> Answer:
     today = today or dt.date.today()
     question_tokens = tokenize(question)
@@ -212,16 +216,25 @@ def compose(
         lines.append(say("abstain", contact=contact))
         return Answer(question, False, urgent, "\n".join(lines).strip(), [], evidence)
 
-    chosen = select_sentences(question_tokens, hits, idf, sentences_limit, context_tokens)
-    numbers: dict[int, int] = {}
+    written = writer.write(f"{question} {context}" if context else question, hits) if writer else None
     citations: list[Citation] = []
     lines += [say("answer_intro"), ""]
-    for hit_index, unit in chosen:
-        if hit_index not in numbers:
-            numbers[hit_index] = len(numbers) + 1
-            citations.append(_citation(numbers[hit_index], hits[hit_index], today))
-        text = unit[2:] if unit.startswith("- ") else unit
-        lines.append(f"- {text} [{numbers[hit_index]}]")
+    if written:
+        # The model's sentences, each already checked to cite passages it was given.
+        cited = sorted({n for numbers, _ in written for n in numbers})
+        citations = [_citation(n, hits[n - 1], today) for n in cited]
+        chosen = [(numbers[0] - 1, body) for numbers, body in written]
+        for numbers, body in written:
+            lines.append(f"- {body} {''.join(f'[{n}]' for n in numbers)}")
+    else:
+        chosen = select_sentences(question_tokens, hits, idf, sentences_limit, context_tokens)
+        numbers_by_hit: dict[int, int] = {}
+        for hit_index, unit in chosen:
+            if hit_index not in numbers_by_hit:
+                numbers_by_hit[hit_index] = len(numbers_by_hit) + 1
+                citations.append(_citation(numbers_by_hit[hit_index], hits[hit_index], today))
+            text = unit[2:] if unit.startswith("- ") else unit
+            lines.append(f"- {text} [{numbers_by_hit[hit_index]}]")
 
     note = _tier_note(hits, area, chosen)
     if note:

@@ -34,6 +34,9 @@ class Answerer:
         self.settings = settings
         self.index = index
         self.retriever = Retriever(index, encode_query, settings)
+        from bot.qa.llm import LLMAnswerWriter
+
+        self.writer = LLMAnswerWriter.from_settings(settings)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Answerer:
@@ -69,4 +72,4 @@ class Answerer:
         keyword = self.index.keyword
         return compose(text, hits, urgent=urgent, idf=keyword.idf, contact=contact, area=area,
                        sentences_limit=self.settings.answer_sentences, dense_used=mode != "bm25",
-                       context=context)
+                       context=context, writer=self.writer)
