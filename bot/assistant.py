@@ -8,6 +8,10 @@ message.
 Loading the knowledge index and embedding model takes seconds, so the
 answerer is created only when a question (or a checklist step's cited
 guidance) actually needs it; the checklist and queue never wait for it.
+
+Notifications held for a user (made by `sgbot queue triage`, which has no
+channel to send them through) come first in the `Outcome` of that user's next
+message, whichever channel it arrives in; each is handed over exactly once.
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ import threading
 from typing import TYPE_CHECKING
 
 from bot.config import Settings, get_settings
-from bot.messages import Citation, Message, Outcome, Reply
+from bot.messages import Citation, Message, Notification, Outcome, Reply
 
 if TYPE_CHECKING:
+    from bot.outbox import Outbox
     from bot.qa.service import Answerer
     from bot.referral.conversation import ReferralConversation, Turn
 
@@ -37,6 +42,7 @@ class Assistant:
         self.settings = settings or get_settings()
         self._answerer = answerer
         self._referrals = referrals  # given by tests and benchmarks that set the clock
+        self._outbox: Outbox | None = None
         self._lock = threading.Lock()
         # The guidance queries are fixed text from the checklist YAML: cache what they find.
         self._guidance: dict[tuple[str, str | None], Reply] = {}
@@ -60,11 +66,35 @@ class Assistant:
                 self._referrals = ReferralConversation(get_database(self.settings), self.settings)
             return self._referrals
 
+    @property
+    def outbox(self) -> Outbox:
+        referrals = self.referrals  # outside the lock: it takes the lock itself
+        with self._lock:
+            if self._outbox is None:
+                from bot.outbox import Outbox
+
+                self._outbox = Outbox(referrals.database)
+            return self._outbox
+
     def handle(self, message: Message) -> Outcome:
+        outcome = self._route(message)
+        # Taken after the message is handled, so that a failure handling it leaves them held
+        # for the next one; shown before the replies, as they were waiting first.
+        outcome.replies[:0] = [held.reply for held in self._take_held(message.user_id)]
+        return outcome
+
+    def _route(self, message: Message) -> Outcome:
         turn = self.referrals.handle(message)
         if not turn.handled:
             return Outcome(replies=[self._answer(message.content, message)])
         return self._resolve(turn, message)
+
+    def _take_held(self, user_id: str) -> list[Notification]:
+        try:
+            return self.outbox.take(user_id)
+        except Exception:  # the user's message was handled: answer it; they stay held for next time
+            log.warning("could not read held notifications", extra={"user": user_id}, exc_info=True)
+            return []
 
     def _resolve(self, turn: Turn, message: Message) -> Outcome:
         from bot.referral.conversation import GuidanceSlot

@@ -2,6 +2,10 @@
 
 Acts as `--as USER` (default: the first user in SGBOT_BUSINESS_UNIT); the same
 role rules apply as in chat, so a practitioner sees only their own referrals.
+
+`triage` has no chat channel to tell the referrer through, so what it has to
+tell them (a question, a decision) is held in the outbox with the change and
+shown to them at the start of their next message in any channel.
 """
 
 from __future__ import annotations
@@ -34,13 +38,15 @@ TRIAGE_ACTIONS = (
 )
 
 
-def _queue():  # noqa: ANN202 - heavy imports stay inside commands
+def _queue(*, hold_notifications: bool = False):  # noqa: ANN202 - heavy imports stay inside commands
     from bot.config import get_settings
     from bot.db import get_database
+    from bot.outbox import Outbox
     from bot.referral.queue import ReviewQueue
 
     settings = get_settings()
-    return ReviewQueue(get_database(settings), settings)
+    database = get_database(settings)
+    return ReviewQueue(database, settings, outbox=Outbox(database) if hold_notifications else None)
 
 
 def _actor(queue: Any, as_user: str | None) -> Any:
@@ -144,10 +150,11 @@ def triage_command(
     """Assign, request more information, decide, record dates, or move a referral on."""
     from bot.referral.answers import InvalidAnswer, parse_date
     from bot.referral.errors import QueueError
+    from bot.referral.text import say
 
     if action not in TRIAGE_ACTIONS:
         raise _fail(f"Unknown action {action!r}: use one of {', '.join(TRIAGE_ACTIONS)}.")
-    queue = _queue()
+    queue = _queue(hold_notifications=True)
     actor = _actor(queue, as_user)
     version = expect_version
     try:
@@ -179,7 +186,12 @@ def triage_command(
             "message": result.message,
             "referral": asdict(result.referral),
             "notifications": [
-                {"audience": n.audience, "text": n.reply.text, "reference": n.referral_reference}
+                {
+                    "audience": n.audience,
+                    "text": n.reply.text,
+                    "reference": n.referral_reference,
+                    "held_for_next_message": n in result.held,
+                }
                 for n in result.notifications
             ],
         }
@@ -187,7 +199,11 @@ def triage_command(
         return
     typer.echo(result.message)
     for note in result.notifications:
-        typer.echo(f"(notification for {note.audience}: {note.reply.text.splitlines()[0]})")
+        first_line = note.reply.text.splitlines()[0]
+        if note in result.held:
+            typer.echo(say("cli_notification_held", audience=note.audience, summary=first_line))
+        else:
+            typer.echo(f"(notification for {note.audience}: {first_line})")
 
 
 @queue_app.command("export")

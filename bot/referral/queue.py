@@ -5,6 +5,10 @@ and recomputes the clocks. Changes are optimistically locked: a caller passes
 the version it looked at, and if someone else got there first nothing is
 written and the caller is told what changed (`StaleReferral`). Callers that
 have not looked at a version (a one-off CLI command) act on the current one.
+
+A queue given an `Outbox` (the command line, which has no chat channel to
+deliver through) also holds the notifications it makes for a user there, in
+the same transaction as the change, for the user's next message.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot.config import Settings
 from bot.db import Database, utcnow
 from bot.messages import Button, Notification, Reply
+from bot.outbox import Outbox
 from bot.referral import statuses as st
 from bot.referral.clocks import Clocks
 from bot.referral.definition import ChecklistDefinition, load_checklist
@@ -57,6 +62,7 @@ class TriageResult:
     referral: ReferralDetail
     message: str
     notifications: list[Notification] = field(default_factory=list)
+    held: list[Notification] = field(default_factory=list)  # of those, held in the outbox
 
 
 @dataclass
@@ -73,8 +79,10 @@ class ReviewQueue:
         *,
         now: Now = utcnow,
         checklist: ChecklistDefinition | None = None,
+        outbox: Outbox | None = None,
     ) -> None:
         self.database = database
+        self.outbox = outbox
         self.settings = settings
         self.clocks = Clocks.from_settings(settings)
         self.now = now
@@ -407,10 +415,12 @@ class ReviewQueue:
         event = self._event(referral, actor, action, from_status, referral.status, reason, details or None)
         repository.add_event(event)
         session.flush()  # the UPDATE ... WHERE version = <the version read> happens here
+        held = self.outbox.hold(session, notifications, at=self.now()) if self.outbox else []
         return TriageResult(
             referral=self._detail(session, referral),
             message=say("triage_done", reference=referral.reference, what=what),
             notifications=notifications,
+            held=held,
         )
 
     @contextmanager
