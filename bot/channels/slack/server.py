@@ -7,12 +7,14 @@ import logging
 from typing import Any
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_sdk.errors import SlackApiError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.channels.slack.app import SlackChannel
 from bot.channels.slack.client import SlackNotConfigured
+from bot.channels.slack.delivery import error_code
 from bot.config import Settings
 from bot.server import Component
 
@@ -21,6 +23,16 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 # On shutdown, answers already being worked on get this long to be posted.
 DRAIN_SECONDS = 20.0
+# apps.connections.open errors that mean the app-level token itself is wrong.
+TOKEN_ERRORS = {
+    "not_authed",
+    "invalid_auth",
+    "not_allowed_token_type",
+    "account_inactive",
+    "token_revoked",
+    "token_expired",
+    "missing_scope",
+}
 
 
 def slack_component(
@@ -31,17 +43,16 @@ def slack_component(
     channel: SlackChannel | None = None,
 ) -> Component | None:
     """The Slack component, or None (with a log line naming the missing setting)."""
+    if channel is None and settings.slack_bot_token is None:
+        log.info("Slack is off: set SLACK_BOT_TOKEN (and SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) to enable it")
+        return None
+    app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else ""
+    if socket_mode and not app_token:
+        raise SlackNotConfigured(
+            "Socket Mode needs SLACK_APP_TOKEN: create an app-level token (xapp-…) with the "
+            "connections:write scope on your Slack app's 'Basic Information' page."
+        )
     if channel is None:
-        if settings.slack_bot_token is None:
-            log.info(
-                "Slack is off: set SLACK_BOT_TOKEN (and SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) to enable it"
-            )
-            return None
-        if socket_mode and settings.slack_app_token is None:
-            raise SlackNotConfigured(
-                "Socket Mode needs SLACK_APP_TOKEN: create an app-level token (xapp-…) with the "
-                "connections:write scope on your Slack app's 'Basic Information' page."
-            )
         channel = SlackChannel(settings, assistant=assistant, socket_mode=socket_mode)
 
     async def drain() -> None:
@@ -53,15 +64,37 @@ def slack_component(
     if socket_mode:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-        token = settings.slack_app_token
-        handler = AsyncSocketModeHandler(channel.app, app_token=token.get_secret_value() if token else None)
+        handlers: list[AsyncSocketModeHandler] = []
 
         async def start() -> None:
+            # The SDK retries a failed connect forever: right for a network blip, but a
+            # token Slack refuses would hang startup with no clear word. So ask for the
+            # socket URL once first and stop on a token error; anything else is retried.
+            url: str | None = None
+            try:
+                opened = await channel.client.apps_connections_open(app_token=app_token)
+                url = str(opened["url"])
+            except SlackApiError as exc:
+                if error_code(exc) in TOKEN_ERRORS:
+                    raise SlackNotConfigured(
+                        f"Slack refused SLACK_APP_TOKEN ({error_code(exc)}): use the app-level token "
+                        "(xapp-…) with the connections:write scope from your Slack app's "
+                        "'Basic Information' page, and turn Socket Mode on for the app."
+                    ) from exc
+                log.warning("Slack Socket Mode URL not issued (%s); retrying", error_code(exc))
+            except Exception as exc:  # connection trouble: the SDK retries
+                log.warning("Slack Socket Mode URL not issued (%s); retrying", type(exc).__name__)
+            # The handler opens an aiohttp session and starts a task as it is built: it
+            # must be built in the server's running event loop, not when the app is created.
+            handler = AsyncSocketModeHandler(channel.app, app_token=app_token)
+            handlers.append(handler)
+            handler.client.wss_uri = url
             await handler.connect_async()
             log.info("Slack Socket Mode connected")
 
         async def stop() -> None:
-            await handler.close_async()
+            for handler in handlers:
+                await handler.close_async()
             await drain()
 
         return Component(
