@@ -15,6 +15,7 @@ from rich.text import Text
 
 from bot.db import Database
 from bot.messages import Button, Message, Outcome, Reply
+from bot.qa.answer import format_citation
 
 # Step types whose answers are themselves numbers or free text: a typed number is an answer there.
 _TYPED_ANSWERS = {"text", "number", "date", "multiselect"}
@@ -104,9 +105,7 @@ class TerminalChannel:
             self._answers += 1
             self._last_sources = sorted({c.source for c in reply.citations})
         for citation in reply.citations:
-            line = f"[{citation.number}] {citation.title} — {citation.section} ({citation.area}"
-            line += f"; effective {citation.effective})" if citation.effective else ")"
-            self.console.print(Text(line, style="cyan"))
+            self.console.print(Text(format_citation(citation), style="cyan"))
         if reply.buttons:
             start = len(self._buttons)
             self._buttons.extend(reply.buttons)

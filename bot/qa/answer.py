@@ -10,6 +10,7 @@ know" and where to ask, never a guess.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -105,6 +106,7 @@ def word_weights(question_tokens: list[str], idf: Any, context_tokens: list[str]
 
 
 CONTEXT_WEIGHT = 0.35
+LIST_LIMIT = 6
 HEADING_SHARE = 0.5
 
 
@@ -159,19 +161,53 @@ def _citation(number: int, hit: Hit, today: dt.date) -> Citation:
     )
 
 
+def _is_row(unit: str) -> bool:
+    return " | " in unit
+
+
+def _is_item(unit: str) -> bool:
+    return unit.startswith("- ")
+
+
+def asks_for_a_list(question: str) -> bool:
+    """"What are the four levels…?", "Which steps…": the answer is a list or a table, not a line."""
+    return bool(_LIST_QUESTION.search(question))
+
+
+_LIST_QUESTION = re.compile(
+    r"^\s*(?:what|which|who) (?:are|were)\b|\b(?:list|steps|levels|types|kinds|stages|options|criteria)\b"
+    r"|\b(?:two|three|four|five|six|seven)\b",
+    re.IGNORECASE,
+)
+
+
 def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limit: int,
-                     context_tokens: list[str] | None = None) -> list[tuple[int, str]]:
-    """(hit index, sentence) pairs: the best `limit` units, in passage and reading order."""
+                     context_tokens: list[str] | None = None, *, whole_list: bool = False) -> list[tuple[int, str]]:
+    """(hit index, sentence) pairs: the best `limit` units, in passage and reading order.
+
+    A table's header row is never quoted on its own, and the same line found in two passages
+    is quoted once. When the best unit is a list item or a table row, its neighbours in the
+    same list or table come with it when the question asks for a list (up to `LIST_LIMIT`
+    lines): a question about "the four levels" wants the four rows, not the first.
+    """
     weights = word_weights(question_tokens, idf, context_tokens)
     total = sum(weights.values()) or 1.0
     scored: list[tuple[float, int, int, str]] = []
+    units_by_hit: list[list[str]] = []
+    seen: set[str] = set()
     for hit_index, hit in enumerate(hits[:3]):
         units = sentences(hit.chunk.text)
+        units_by_hit.append(units)
         heading = hit.chunk.section.rsplit(" › ", 1)[-1]
         heading_tokens = set(tokenize(heading))
         for position, unit in enumerate(units):
             if position == 0 and unit.strip() == heading.strip() and len(units) > 1:
                 continue  # the heading line is shown in the citation, not quoted
+            if _is_row(unit) and (position == 0 or not _is_row(units[position - 1])):
+                continue  # a table's header row says nothing on its own
+            if unit in seen:
+                continue
+            seen.add(unit)
             unit_tokens = set(tokenize(unit))
             # A sentence under a heading that matches the question ("Writing it down") shares
             # half of the heading's match: the heading says what the section's sentences are about.
@@ -185,9 +221,30 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
     scored.sort(key=lambda s: -s[0])
     top = scored[0][0]
     best = [s for s in scored if s[0] > 0 and s[0] >= 0.5 * top][:limit] or scored[:1]
-    # Keep a list's lead-in with its items, and read in document order.
-    best.sort(key=lambda s: (s[1], s[2]))
-    return [(hit_index, unit) for _, hit_index, _, unit in best]
+    chosen = {(hit_index, position) for _, hit_index, position, _ in best}
+    leader = best[0]
+    leader_units = units_by_hit[leader[1]]
+    same_kind = _is_row if _is_row(leader[3]) else _is_item if _is_item(leader[3]) else None
+    if whole_list and same_kind is not None:
+        run = [leader[2]]
+        for step in (-1, 1):
+            position = leader[2] + step
+            while 0 <= position < len(leader_units) and same_kind(leader_units[position]):
+                if not (same_kind is _is_row and (position == 0 or not _is_row(leader_units[position - 1]))):
+                    run.append(position)
+                position += step
+        run = sorted(run)[:LIST_LIMIT] if len(run) <= LIST_LIMIT else _window(run, leader[2], LIST_LIMIT)
+        chosen = {(h, p) for h, p in chosen if h != leader[1] or p in run} | {(leader[1], p) for p in run}
+        chosen = set(sorted(chosen, key=lambda c: (c[0] != leader[1], c))[: max(limit, len(run))])
+    ordered = sorted(chosen)
+    return [(hit_index, units_by_hit[hit_index][position]) for hit_index, position in ordered]
+
+
+def _window(run: list[int], centre: int, size: int) -> list[int]:
+    ordered = sorted(run)
+    index = ordered.index(centre)
+    start = max(0, min(index - size // 2, len(ordered) - size))
+    return ordered[start : start + size]
 
 
 def compose(
@@ -227,7 +284,8 @@ def compose(
         for numbers, body in written:
             lines.append(f"- {body} {''.join(f'[{n}]' for n in numbers)}")
     else:
-        chosen = select_sentences(question_tokens, hits, idf, sentences_limit, context_tokens)
+        chosen = select_sentences(question_tokens, hits, idf, sentences_limit, context_tokens,
+                                  whole_list=asks_for_a_list(question))
         numbers_by_hit: dict[int, int] = {}
         for hit_index, unit in chosen:
             if hit_index not in numbers_by_hit:
