@@ -15,7 +15,9 @@ from rich.text import Text
 
 from bot.db import Database
 from bot.messages import Button, Message, Outcome, Reply
+from bot.outbox import Outbox, can_hold
 from bot.qa.answer import format_citation
+from bot.referral.text import say
 
 # Step types whose answers are themselves numbers or free text: a typed number is an answer there.
 _TYPED_ANSWERS = {"text", "number", "date", "multiselect"}
@@ -30,6 +32,7 @@ class TerminalChannel:
     area: str | None = None
     _buttons: list[Button] = field(default_factory=list)
     _expects_typed: bool = False
+    outbox: Outbox | None = None  # where notifications for other users wait for their next message
     _answers: int = 0  # answers shown so far: the id feedback refers to
     _last_sources: list[str] = field(default_factory=list)
 
@@ -41,7 +44,6 @@ class TerminalChannel:
     def feedback(self, line: str, db: Database) -> str:
         """`/good`, `/bad <reason>` or `/handoff`: what Slack and Teams do with buttons, typed."""
         from bot.feedback import Feedback, Handoff, record_feedback, record_handoff
-        from bot.referral.text import say
 
         command, _, rest = line.strip().partition(" ")
         command = command.lower()
@@ -86,6 +88,14 @@ class TerminalChannel:
         for reply in outcome.replies:
             self._render_reply(reply)
         for notification in outcome.notifications:
+            if self.outbox is not None and can_hold(notification):
+                # The terminal cannot reach another user: hold it for their next message, anywhere.
+                with self.outbox.database.transaction() as session:
+                    self.outbox.hold(session, [notification])
+                summary = notification.reply.text.splitlines()[0] if notification.reply.text else ""
+                self.console.print(Text(say("cli_notification_held", audience=notification.audience,
+                                            summary=summary), style="dim"))
+                continue
             target = (
                 "the business unit" if notification.audience == "business_unit" else notification.audience
             )

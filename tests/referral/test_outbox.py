@@ -232,3 +232,22 @@ def test_two_processes_taking_at_once_deliver_each_notification_exactly_once(
     assert all(p.returncode == 0 for p in processes)
     delivered = [text for out in outputs for text in json.loads(out)]
     assert sorted(delivered) == sorted(expected)  # every one, and none twice
+
+
+def test_a_question_asked_by_an_officer_in_the_terminal_chat_waits_for_the_referrer(
+    assistant: Assistant, database: Database
+) -> None:
+    from rich.console import Console
+
+    from bot.channels.terminal import TerminalChannel
+
+    reference = submit(assistant)
+    console = Console(record=True, width=160)
+    officer = TerminalChannel(user_id="officer.one", console=console, outbox=Outbox(database))
+
+    officer.render(assistant.handle(officer.message(f"request info {reference} {QUESTION}")))
+
+    assert f"{REFERRER} will be told at the start of their next message" in console.export_text()
+    told = Chat(assistant, REFERRER).send("my referrals")
+    assert QUESTION in told.replies[0].text
+    assert not says(Chat(assistant, REFERRER).send("my referrals"), QUESTION)
