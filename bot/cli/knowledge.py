@@ -77,14 +77,18 @@ def ingest(
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in quotes.")],
     area: Annotated[str | None, typer.Option(help="Your area: its documents are preferred.")] = None,
+    kind: Annotated[list[str] | None, typer.Option(help="Only these kinds of document (repeatable).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Answer a question from the knowledge index, with citations."""
-    from bot.qa.service import Answerer
+    from ingest.metadata import KINDS
 
+    unknown = [k for k in kind or [] if k not in KINDS]
+    if unknown:
+        raise _fail(f"--kind {unknown[0]!r} is not one of {', '.join(KINDS)}")
     settings = _settings()
     answerer = _answerer_or_exit(settings)
-    answer = answerer.answer(question, area=area)
+    answer = answerer.answer(question, area=area, kinds=kind or None)
     if as_json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
         return
@@ -99,7 +103,6 @@ def ask(
         console.print("\n[bold]Sources[/]")
         for citation in answer.citations:
             console.print(format_citation(citation), highlight=False)
-    del Answerer
 
 
 def _answer_index_missing(settings) -> str:  # noqa: ANN001

@@ -155,3 +155,10 @@ def test_a_new_question_in_the_same_chat_is_not_bent_by_the_earlier_one(sample_a
                                    context="What should I do if a baby has a bruise?")
 
     assert [c.source for c in after.citations] == [c.source for c in alone.citations]
+
+
+def test_answers_can_be_limited_to_a_kind_of_document(sample_answerer: Answerer) -> None:
+    answer = sample_answerer.answer("What happens at a rapid review?", kinds=["learning"])
+
+    assert answer.citations
+    assert {c.kind for c in answer.citations} == {"learning"}
