@@ -57,7 +57,9 @@ def ingest(
         try:
             report = ingest_paths(paths, settings, area=area, kind=kind, progress=on_progress)
         except Exception as exc:  # the model or the index itself is unusable
-            raise _fail(str(exc)) from exc
+            from bot.qa.embeddings import ModelMissingError
+
+            raise _fail(str(exc) if isinstance(exc, ModelMissingError) else _index_unavailable(settings, exc)) from exc
     if as_json:
         print(json.dumps(report.as_dict()))
     else:
@@ -110,6 +112,13 @@ def _answer_index_missing(settings) -> str:  # noqa: ANN001
             "(or your own documents) first.")
 
 
+def _index_unavailable(settings, exc: Exception) -> str:  # noqa: ANN001
+    if settings.chroma_host:
+        return (f"Cannot use the Chroma server at {settings.chroma_host}:{settings.chroma_port} "
+                f"({exc.__class__.__name__}): start it, or unset CHROMA_HOST to use the embedded store.")
+    return f"Cannot open the knowledge index in {settings.index_dir} ({exc.__class__.__name__}: {exc})."
+
+
 def _answerer_or_exit(settings):  # noqa: ANN001, ANN202
     from bot.qa.embeddings import ModelMissingError
     from bot.qa.service import Answerer
@@ -118,6 +127,8 @@ def _answerer_or_exit(settings):  # noqa: ANN001, ANN202
         answerer = Answerer.from_settings(settings)
     except ModelMissingError as exc:
         raise _fail(str(exc)) from exc
+    except Exception as exc:  # Chroma or the index itself cannot be opened
+        raise _fail(_index_unavailable(settings, exc)) from exc
     if answerer.index.is_empty():
         raise _fail(_answer_index_missing(settings))
     return answerer

@@ -162,3 +162,21 @@ def test_answers_can_be_limited_to_a_kind_of_document(sample_answerer: Answerer)
 
     assert answer.citations
     assert {c.kind for c in answer.citations} == {"learning"}
+
+
+def test_an_unreachable_chroma_server_is_a_clear_error(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from bot.cli import app
+    from bot.config import get_settings
+
+    monkeypatch.setenv("SGBOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("CHROMA_HOST", "127.0.0.1")
+    monkeypatch.setenv("CHROMA_PORT", "9")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["ask", "What is early help?"])
+    finally:
+        get_settings.cache_clear()
+
+    assert result.exit_code == 2
+    assert "Cannot use the Chroma server at 127.0.0.1:9" in result.output
+    assert "unset CHROMA_HOST" in result.output
