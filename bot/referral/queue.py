@@ -200,15 +200,7 @@ class ReviewQueue:
 
         def change(referral: Referral) -> tuple[str, dict[str, Any], list[Notification]]:
             if referral.status == st.CLOSED:
-                raise IllegalTransition(
-                    say(
-                        "illegal_transition",
-                        action="assign",
-                        reference=reference,
-                        status=label("status", referral.status),
-                        allowed="nothing (it is closed)",
-                    )
-                )
+                raise _illegal("assign", reference, referral.status, allowed="nothing (it is closed)")
             referral.assigned_to = assignee
             return f"assigned to {assignee}", {"to": assignee}, []
 
@@ -319,15 +311,7 @@ class ReviewQueue:
 
         def change(referral: Referral) -> tuple[str, dict[str, Any], list[Notification]]:
             if referral.status in {st.DRAFT, st.CLOSED}:
-                raise IllegalTransition(
-                    say(
-                        "illegal_transition",
-                        action="record dates on",
-                        reference=reference,
-                        status=label("status", referral.status),
-                        allowed="nothing",
-                    )
-                )
+                raise _illegal("record dates on", reference, referral.status, allowed="nothing")
             if which == "la_aware":
                 referral.la_aware_on = when
                 what = f"local authority aware on {when.isoformat()}"
@@ -457,15 +441,7 @@ class ReviewQueue:
             allowed = (
                 ", ".join(label("status", s) for s in sorted(st.TRANSITIONS[referral.status])) or "nothing"
             )
-            raise IllegalTransition(
-                say(
-                    "illegal_transition",
-                    action=action,
-                    reference=reference,
-                    status=label("status", referral.status),
-                    allowed=allowed,
-                )
-            )
+            raise _illegal(action, reference, referral.status, allowed=allowed)
         referral.status = target
 
     def _event(
@@ -518,3 +494,10 @@ class ReviewQueue:
         today = clocks.local_date(self.now())
         open_dues = [c.due for c in clock_states(referral, clocks, today) if not c.done]
         referral.next_due_on = min(open_dues) if open_dues and referral.status != st.CLOSED else None
+
+
+def _illegal(action: str, reference: str, status: str, *, allowed: str) -> IllegalTransition:
+    """The refusal of a move the referral's status does not allow, naming what is allowed instead."""
+    return IllegalTransition(
+        say("illegal_transition", action=action, reference=reference, status=label("status", status), allowed=allowed)
+    )

@@ -24,7 +24,7 @@ def settle(served: ServedSlack, timeout: float = 60) -> None:
     """Wait until the app has finished the work it started after acking."""
     deadline = time.monotonic() + timeout
     time.sleep(0.05)
-    while served.channel.metrics.in_flight and time.monotonic() < deadline:
+    while served.channel.metrics.gauge("in_flight") and time.monotonic() < deadline:
         time.sleep(0.02)
 
 

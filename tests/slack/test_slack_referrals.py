@@ -40,7 +40,7 @@ TYPED_ANSWERS = [
 def settle(served: ServedSlack) -> None:
     time.sleep(0.05)
     deadline = time.monotonic() + 60
-    while served.channel.metrics.in_flight and time.monotonic() < deadline:
+    while served.channel.metrics.gauge("in_flight") and time.monotonic() < deadline:
         time.sleep(0.02)
 
 

@@ -37,7 +37,6 @@ from bot.channels.slack.channel_settings import (
 from bot.channels.slack.client import SlackNotConfigured, make_client
 from bot.channels.slack.delivery import Poster, error_code
 from bot.channels.slack.home import home_view
-from bot.channels.slack.metrics import SlackMetrics
 from bot.channels.slack.mrkdwn import escape, to_mrkdwn, truncate
 from bot.channels.slack.text import slack_text
 from bot.channels.slack.users import Profile, UserDirectory
@@ -45,6 +44,7 @@ from bot.config import Settings
 from bot.db import Database, claim_inbound_event, get_channel_state, get_database, put_channel_state
 from bot.feedback import Feedback, Handoff, record_feedback, record_handoff
 from bot.messages import Message, Notification, Outcome, Reply
+from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,8 @@ REFER_BUTTON = "sgbot.refer"
 # How long a modal submission may wait for the assistant before the modal closes
 # and the outcome is posted in the thread instead (Slack allows 3 s in all).
 MODAL_ANSWER_SECONDS = 2.0
+# The gauge of work acked but not finished: a graceful stop waits for it to reach 0.
+IN_FLIGHT = "in_flight"
 
 Ack = Callable[..., Awaitable[Any]]
 
@@ -97,7 +99,7 @@ class SlackChannel:
         self.settings = settings
         self.assistant = assistant
         self.client = client or make_client(settings)
-        self.metrics = SlackMetrics()
+        self.metrics = Metrics("sgbot_slack", gauges=(IN_FLIGHT,))
         self.poster = Poster(self.client, self.metrics)
         self.users = UserDirectory(self.client)
         self._database = database
@@ -139,7 +141,7 @@ class SlackChannel:
 
     async def _tracked(self, kind: str, work: Awaitable[Any]) -> None:
         """Background work after an ack: counted, timed, and never silently lost."""
-        self.metrics.in_flight += 1
+        self.metrics.adjust(IN_FLIGHT, 1)
         started = time.perf_counter()
         try:
             await work
@@ -147,7 +149,7 @@ class SlackChannel:
             self.metrics.count("failures", kind)
             log.exception("slack %s failed", kind)
         finally:
-            self.metrics.in_flight -= 1
+            self.metrics.adjust(IN_FLIGHT, -1)
             self.metrics.observe(f"{kind}_work", time.perf_counter() - started)
 
     async def channel_settings(self, channel_id: str) -> ChannelSettings:
@@ -449,20 +451,7 @@ class SlackChannel:
         area = None
         if not channel_id.startswith("D") and not in_business_unit:
             area = (await self.channel_settings(channel_id)).area
-        profile = await self.users.profile(user_id)
-        message_in = Message(
-            channel="slack",
-            user_id=user_id,
-            action=value,
-            thread_id=thread_key(channel_id, thread_ts),
-            area=area,
-            display_name=profile.display_name,
-            email=profile.email,
-        )
-        outcome = await self.ask_assistant(message_in, channel_id, thread_ts)
-        if outcome is None:
-            return
-        await self.deliver(outcome, channel_id, thread_ts)
+        await self.converse(user_id=user_id, channel_id=channel_id, thread_ts=thread_ts, action=value, area=area)
 
     # ------------------------------------------------------------------- triage
 

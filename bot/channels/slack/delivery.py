@@ -16,8 +16,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.slack.blocks import SlackMessage
-from bot.channels.slack.metrics import SlackMetrics
 from bot.channels.slack.mrkdwn import split_text
+from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def error_code(exc: SlackApiError) -> str:
 
 
 class Poster:
-    def __init__(self, client: AsyncWebClient, metrics: SlackMetrics) -> None:
+    def __init__(self, client: AsyncWebClient, metrics: Metrics) -> None:
         self.client = client
         self.metrics = metrics
 

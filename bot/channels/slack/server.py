@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.channels.slack.app import SlackChannel
+from bot.channels.slack.app import IN_FLIGHT, SlackChannel
 from bot.channels.slack.client import SlackNotConfigured
 from bot.channels.slack.delivery import error_code
 from bot.config import Settings
@@ -57,7 +57,7 @@ def slack_component(
 
     async def drain() -> None:
         waited = 0.0
-        while channel.metrics.in_flight and waited < DRAIN_SECONDS:
+        while channel.metrics.gauge(IN_FLIGHT) and waited < DRAIN_SECONDS:
             await asyncio.sleep(0.1)
             waited += 0.1
 

@@ -38,7 +38,6 @@ from bot.channels.teams.feedback import (
     feedback_actions,
     record_feedback,
 )
-from bot.channels.teams.metrics import TeamsMetrics
 from bot.channels.teams.render import (
     ACTION_KEY,
     CHOICES_KEY,
@@ -55,6 +54,7 @@ from bot.config import Settings
 from bot.db import Database, claim_inbound_event, get_database
 from bot.feedback import Handoff, record_handoff
 from bot.messages import Message, Notification, Outcome, Reply
+from bot.metrics import Metrics
 
 log = logging.getLogger("sgbot.teams")
 
@@ -123,7 +123,7 @@ class TeamsBot:
         self.app.conversation_update("membersAdded")(self._on_members_added)
         self.app.error(self._on_error)
         self._db: Database | None = None
-        self.metrics = TeamsMetrics()
+        self.metrics = Metrics("sgbot_teams")
         # user id → email from the Teams member API; only a cache, so a restart merely re-asks.
         self._emails: dict[str, str | None] = {}
 

@@ -4,19 +4,26 @@ A decision or a request needs a reason, which a button cannot carry; each of
 these actions opens a form under the card (`Action.ShowCard`) that insists on
 one. The submission becomes the very command an officer could type
 (`request info PR-… QUESTION @v`, `accept PR-… TYPE REASON @v`, `redirect …`,
-`decline …`; see bot/referral/commands.py), so the assistant checks roles,
-versions and transitions exactly as for typed commands and records each
-decision in the referral's history.
+`decline …`; composed by bot/referral/triage_actions.py), so the assistant
+checks roles, versions and transitions exactly as for typed commands and
+records each decision in the referral's history. Only the Adaptive Card lives
+here.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from bot.channels.teams.text import say
 from bot.messages import Reply
-from bot.prompts import load_yaml
+from bot.referral.triage_actions import (
+    REASON_MINIMUM,
+    FormProblem,
+    decision_choices,
+    decision_command,
+    referral_of,
+    request_info_command,
+)
 
 TRIAGE_KEY = "sgbot_triage"
 REFERENCE_KEY = "sgbot_reference"
@@ -25,33 +32,6 @@ DECISION_KEY = "sgbot_decision"
 TRIAGE_TEXT_KEY = "sgbot_triage_text"
 REQUEST_INFO = "request_info"
 DECIDE = "decide"
-# Decisions go into the referral's history and to the referrer: a word is not a reason.
-REASON_MINIMUM = 10
-ACCEPTED_TYPES = ("rapid_review", "lcspr", "good_outcome_review", "sar")
-_VERSION = re.compile(r"@(\d+)\s*$")
-
-
-def referral_of(reply: Reply) -> tuple[str, int | None] | None:
-    """(reference, version) if the reply shows one referral."""
-    card = reply.card or {}
-    reference = card.get("reference")
-    if not isinstance(reference, str) or card.get("kind") not in ("referral", "referral_submitted"):
-        return None
-    version = card.get("version")
-    if isinstance(version, int):
-        return reference, version
-    # The submitted notification's "Assign to me" button carries the version it was made at.
-    for button in reply.buttons:
-        match = _VERSION.search(button.value)
-        if match and reference in button.value:
-            return reference, int(match.group(1))
-    return reference, None
-
-
-def _decision_labels() -> dict[str, str]:
-    data = load_yaml("referral.yaml") or {}
-    labels = (data.get("labels") or {}).get("decision") or {}
-    return {str(key): str(value) for key, value in labels.items()}
 
 
 def _reason_box(label: str) -> dict[str, Any]:
@@ -75,8 +55,6 @@ def triage_actions(reply: Reply) -> list[dict[str, Any]]:
         return []
     reference, version = found
     data = {REFERENCE_KEY: reference, VERSION_KEY: version}
-    labels = _decision_labels()
-    decisions = [*ACCEPTED_TYPES, "redirected", "not_accepted"]
     return [
         {
             "type": "Action.ShowCard",
@@ -118,7 +96,7 @@ def triage_actions(reply: Reply) -> list[dict[str, Any]]:
                         "style": "expanded",
                         "isRequired": True,
                         "errorMessage": say("triage_choose_decision"),
-                        "choices": [{"title": labels.get(d, d), "value": d} for d in decisions],
+                        "choices": [{"title": label, "value": d} for d, label in decision_choices()],
                     },
                     _reason_box(say("triage_reason_label")),
                 ],
@@ -134,17 +112,13 @@ def triage_command(value: dict[str, Any]) -> tuple[str | None, str | None]:
     """(command, None) to hand to the assistant, or (None, problem) to tell the officer."""
     reference = str(value.get(REFERENCE_KEY) or "")
     version = value.get(VERSION_KEY)
-    suffix = f" @{version}" if isinstance(version, int) else ""
-    text = " ".join(str(value.get(TRIAGE_TEXT_KEY) or "").split())
-    if len(text) < REASON_MINIMUM:
-        return None, say("triage_reason_short", minimum=REASON_MINIMUM)
+    text = str(value.get(TRIAGE_TEXT_KEY) or "")
     if value.get(TRIAGE_KEY) == REQUEST_INFO:
-        return f"request info {reference} {text}{suffix}", None
-    decision = str(value.get(DECISION_KEY) or "")
-    if decision in ACCEPTED_TYPES:
-        return f"accept {reference} {decision} {text}{suffix}", None
-    if decision == "redirected":
-        return f"redirect {reference} {text}{suffix}", None
-    if decision == "not_accepted":
-        return f"decline {reference} {text}{suffix}", None
-    return None, say("triage_choose_decision")
+        command = request_info_command(reference, version, text)
+    else:
+        command = decision_command(str(value.get(DECISION_KEY) or ""), reference, version, text)
+    if command is FormProblem.REASON_TOO_SHORT:
+        return None, say("triage_reason_short", minimum=REASON_MINIMUM)
+    if command is FormProblem.NO_DECISION:
+        return None, say("triage_choose_decision")
+    return command, None
