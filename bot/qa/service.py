@@ -40,11 +40,10 @@ class Answerer:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Answerer:
-        from bot.qa.embeddings import shared_embedder
+        from bot.qa.embeddings import shared_query_encoder
 
         index = KnowledgeIndex(settings)
-        embedder = shared_embedder()
-        return cls(settings, index, embedder.encode_query)
+        return cls(settings, index, shared_query_encoder().encode_query)
 
     def answer(
         self,
