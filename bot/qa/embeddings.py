@@ -78,8 +78,6 @@ class Embedder:
             )
         return np.asarray(vectors, dtype=np.float32)
 
-    def encode_query(self, text: str) -> np.ndarray:
-        return self.encode([text], batch_size=1)[0]
 
 
 class QueryEncoder:

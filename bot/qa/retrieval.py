@@ -9,7 +9,7 @@ are kept (they may be all there is) but ranked below.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -46,7 +46,7 @@ class Hit:
 
 
 class Retriever:
-    def __init__(self, index: KnowledgeIndex, encode_query: object, settings: Settings) -> None:
+    def __init__(self, index: KnowledgeIndex, encode_query: Callable[[str], np.ndarray], settings: Settings) -> None:
         self.index = index
         self.encode_query = encode_query
         self.settings = settings
@@ -76,7 +76,7 @@ class Retriever:
         dense: list[tuple[str, float]] = []
         keyword: list[tuple[str, float]] = []
         if mode in ("hybrid", "dense"):
-            vector = query_vector if query_vector is not None else self.encode_query(query)  # type: ignore[operator]
+            vector = query_vector if query_vector is not None else self.encode_query(query)
             dense = self.index.dense.search(vector, CANDIDATES, kinds)
         if mode in ("hybrid", "bm25"):
             keyword = self.index.keyword.search(tokenize(query), CANDIDATES, kinds)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+
+import numpy as np
 
 from bot.config import Settings
 from bot.prompts import say
@@ -30,7 +33,7 @@ def reads_as_follow_up(question: str) -> bool:
 
 
 class Answerer:
-    def __init__(self, settings: Settings, index: KnowledgeIndex, encode_query: object) -> None:
+    def __init__(self, settings: Settings, index: KnowledgeIndex, encode_query: Callable[[str], np.ndarray]) -> None:
         self.settings = settings
         self.index = index
         self.retriever = Retriever(index, encode_query, settings)
