@@ -191,6 +191,13 @@ class Catalog:
                                           r[8], r[9], r[10], r[11], r[12])
         return found
 
+    def next_chunk(self, chunk: StoredChunk) -> StoredChunk | None:
+        """The passage that follows `chunk` in its document, if any."""
+        row = self._connect().execute(
+            "SELECT id FROM chunks WHERE path = ? AND ordinal = ?", (chunk.path, chunk.ordinal + 1)
+        ).fetchone()
+        return self.chunks([row[0]]).get(row[0]) if row else None
+
     def count(self) -> int:
         return int(self._connect().execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
 

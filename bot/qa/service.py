@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 
@@ -9,9 +10,9 @@ import numpy as np
 
 from bot.config import Settings
 from bot.prompts import say
-from bot.qa.answer import Answer, compose, emergency_route
-from bot.qa.index import KnowledgeIndex
-from bot.qa.retrieval import Retriever, RetrieverMode
+from bot.qa.answer import Answer, asks_for_a_list, compose, emergency_route
+from bot.qa.index import KnowledgeIndex, StoredChunk
+from bot.qa.retrieval import Hit, Retriever, RetrieverMode
 from bot.qa.text import tokenize
 from bot.qa.urgent import check_urgency
 
@@ -71,7 +72,49 @@ class Answerer:
             context = None  # a new question in the same chat: earlier ones would only mislead retrieval
         query = f"{text} {context}" if context else text
         hits = self.retriever.search(query, k=5, area=area, kinds=kinds, mode=mode)
+        if hits and asks_for_a_list(text):
+            hits = self._join_split_lists(hits)
         keyword = self.index.keyword
         return compose(text, hits, urgent=urgent, idf=keyword.idf, contact=contact, area=area,
                        sentences_limit=self.settings.answer_sentences, dense_used=mode != "bm25",
                        context=context, writer=self.writer)
+
+    def _join_split_lists(self, hits: list[Hit]) -> list[Hit]:
+        """A list or table that a chunk boundary cut in two is read whole: "the four levels" wants
+        all four rows, and the fourth may sit in the next passage of the same section. Two parts
+        found among the hits become one, at the better rank; the part after the best hit is
+        fetched from the catalog when retrieval did not bring it."""
+        joined = list(hits)
+        by_position = {(h.chunk.path, h.chunk.ordinal): h for h in joined}
+        for hit in list(joined[:3]):
+            if hit not in joined:
+                continue
+            following_hit = by_position.get((hit.chunk.path, hit.chunk.ordinal + 1))
+            following = following_hit.chunk if following_hit else None
+            if following is None and hit is joined[0]:
+                following = self.index.catalog.next_chunk(hit.chunk)
+            merged = _joined(hit, following)
+            if merged is None:
+                continue
+            first = min(joined.index(hit), joined.index(following_hit) if following_hit in joined else len(joined))
+            joined = [h for h in joined if h is not hit and h is not following_hit]
+            joined.insert(first, merged)
+        return joined
+
+
+def _joined(hit: Hit, following: StoredChunk | None) -> Hit | None:
+    """`hit` with the passage after it appended, if that passage continues its list or table."""
+    lines = hit.chunk.text.rstrip().splitlines()
+    if following is None or following.section != hit.chunk.section or not lines:
+        return None
+    if not (lines[-1].startswith("- ") or " | " in lines[-1]):
+        return None
+    rest = following.text.splitlines()
+    heading = hit.chunk.section.rsplit(" › ", 1)[-1]
+    if rest and rest[0].strip() == heading.strip():
+        rest = rest[1:]  # the heading is repeated at the top of every passage of a section
+    if rest and " | " in rest[0] and rest[0] in lines:
+        rest = rest[1:]  # and so is a table's header row
+    if not rest or not (rest[0].startswith("- ") or " | " in rest[0]):
+        return None
+    return dataclasses.replace(hit, chunk=dataclasses.replace(hit.chunk, text="\n".join(lines + rest)))

@@ -180,3 +180,13 @@ def test_an_unreachable_chroma_server_is_a_clear_error(tmp_path, monkeypatch: py
     assert result.exit_code == 2
     assert "Cannot use the Chroma server at 127.0.0.1:9" in result.output
     assert "unset CHROMA_HOST" in result.output
+
+
+def test_a_question_asking_for_a_list_gets_the_whole_table_even_across_passages(
+    sample_answerer: Answerer,
+) -> None:
+    answer = sample_answerer.answer("What are the four levels of need?")
+
+    rows = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert [row[2:4] for row in rows] == ["1.", "2.", "3.", "4."]
+    assert not any(row.startswith("- Level | Description") for row in rows)  # never the header alone
