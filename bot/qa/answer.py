@@ -40,7 +40,7 @@ class Evidence:
         if self.unknown_words:
             # A word the documents never use ("canteen") needs the meaning to be close as well.
             return self.top_dense >= 0.45 and self.coverage >= 0.40
-        if self.top_dense >= 0.30 and self.coverage >= 0.40:
+        if self.top_dense >= 0.30 and self.coverage >= 0.30:
             return True
         return self.top_dense >= 0.15 and self.coverage >= 0.75
 

@@ -10,7 +10,8 @@ import snowballstemmer
 _TOKEN = re.compile(r"[a-z0-9]+(?:[',.][a-z0-9]+)*")
 
 STOPWORDS = frozenset(
-    """a about all am an and any are as at be because been being below between both but by can could did do
+    """happen happens happened happening mean means meant
+    a about all am an and any are as at be because been being below between both but by can could did do
     does doing during each few for from had has have having he her here hers herself him himself his how
     i if in into is it its itself just me more most my myself no now of on once or other our ours
     ourselves own same she should so some such than that the their theirs them themselves then there

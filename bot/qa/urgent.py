@@ -35,6 +35,10 @@ _HARM = [
     r"forced marriage", r"not safe", r"unsafe", r"in danger", r"scared to go home", r"afraid to go home",
     r"frightened", r"locked (?:in|up)", r"starv\w*", r"no food", r"drunk", r"unconscious", r"neglect\w*",
     r"being (?:hurt|harmed|abused|hit|beaten|threatened)", r"violen\w*", r"attack\w*",
+    r"\balone\b", r"\bpills\b", r"\btablets\b", r"hang(?:ing|ed)? (?:him|her|them)sel", r"noose",
+    r"bleed\w*", r"\bstab\w*", r"\bblood\b", r"assault\w*", r"domestic (?:abuse|violence)",
+    r"touch(?:ed|ing|es)? (?:her|him|them|me)\b", r"\bnaked\b", r"\bnudes?\b", r"indecent", r"sextort\w*",
+    r"(?:hot|locked) car", r"\bin a car\b", r"fractur\w*", r"head injur\w*", r"smell(?:s|ed)? of (?:alcohol|drink)",
 ]
 
 _SITUATION = [
@@ -44,13 +48,16 @@ _SITUATION = [
     r"\bi(?:'m| am) (?:worried|concerned|scared)", r"\bthreatening\b", r"\bhas (?:gone|run|not)\b",
     r"\bhasn'?t\b", r"\bwill be\b", r"\bgoing to\b", r"\bin my (?:class|care|office|school)\b",
     r"\b(?:a|one of my|my) (?:child|pupil|student|boy|girl|teenager|baby|patient|client|resident)\b",
+    r"\bago\b", r"last night", r"yesterday", r"this week", r"\boutside\b", r"\bsaw\b", r"\bfound\b",
+    r"\b(?:there'?s|there is) a\b",
 ]
 
 # Urgent whatever the framing.
 _ALWAYS = [
     r"suicid\w*", r"kill (?:him|her|them|my)sel(?:f|ves)", r"end (?:his|her|their|my) (?:own )?life",
     r"jump(?:ing)? (?:from|off)", r"in (?:immediate )?danger", r"right now", r"overdos(?:ed|ing)",
-    r"unconscious", r"not breathing",
+    r"unconscious", r"not breathing", r"(?:took|taken|swallowed)\b.{0,25}\b(?:pills|tablets|overdose)",
+    r"(?:hang|hanged|hanging) (?:him|her|them)sel",
 ]
 
 # Questions about procedure in the abstract.

@@ -20,6 +20,9 @@ from bot.qa.urgent import is_urgent
         "Is it safe to send him home? He says his brother has a knife",
         "a resident with dementia is being hit by a carer",
         "The baby is unconscious",
+        "There's a toddler alone in a car outside the school and it's very hot",
+        "My student says she took a load of pills an hour ago",
+        "A mum just told me her partner strangled her last night and the kids saw it",
     ],
 )
 def test_danger_now_is_urgent(message: str) -> None:
@@ -36,6 +39,8 @@ def test_danger_now_is_urgent(message: str) -> None:
         "What is the procedure for children missing from care?",
         "What level of need is neglect?",
         "Who do I tell about a child missing education?",
+        "What is the domestic abuse procedure?",
+        "How is the partnership funded by the police?",
         "",
     ],
 )
