@@ -223,6 +223,8 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
     best = [s for s in scored if s[0] > 0 and s[0] >= 0.5 * top][:limit] or scored[:1]
     chosen = {(hit_index, position) for _, hit_index, position, _ in best}
     leader = best[0]
+    if whole_list:  # the best line that belongs to a list or a table leads, if there is one
+        leader = next((b for b in best if _is_row(b[3]) or _is_item(b[3])), leader)
     leader_units = units_by_hit[leader[1]]
     same_kind = _is_row if _is_row(leader[3]) else _is_item if _is_item(leader[3]) else None
     if whole_list and same_kind is not None:
