@@ -43,6 +43,9 @@ def make_engine(settings_or_url: Settings | str, **kwargs: Any) -> Engine:
         normalise_url(settings_or_url) if isinstance(settings_or_url, str) else database_url(settings_or_url)
     )
     parsed = make_url(url)
+    # Referral content lives only in the database: SQL parameters are its values, so they are
+    # kept out of exception messages (and so out of any logged traceback).
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

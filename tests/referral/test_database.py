@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import inspect
 
 from bot.config import Settings
@@ -99,3 +100,19 @@ def test_channel_state_round_trips_json_and_replaces_earlier_values(database: Da
     assert channel_state_items(database, "slack:C2") == {}
     assert delete_channel_state(database, "slack:C1", "areas") is True
     assert delete_channel_state(database, "slack:C1", "areas") is False
+
+
+def test_database_errors_never_carry_the_values_that_were_written(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlalchemy as sa
+
+    from bot.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'privacy.sqlite3'}")
+    with engine.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE t (id INTEGER PRIMARY KEY, note TEXT NOT NULL UNIQUE)"))
+        connection.execute(sa.text("INSERT INTO t (note) VALUES (:note)"), {"note": "J, 7, disclosed at school"})
+
+    with pytest.raises(sa.exc.IntegrityError) as error, engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO t (note) VALUES (:note)"), {"note": "J, 7, disclosed at school"})
+
+    assert "disclosed" not in str(error.value)  # a logged traceback would not leak what was typed
