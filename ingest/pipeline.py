@@ -225,7 +225,8 @@ def _batches(items: list[_Prepared], size: int) -> Iterable[list[_Prepared]]:
 def _store(index: KnowledgeIndex, item: _Prepared, vectors: object, now: str) -> None:
     """Dense first, catalog last: a file counts as ingested only once all of it is indexed."""
     new_ids = [c.id for c in item.chunks]
-    stale = [i for i in index.catalog.chunk_ids(item.record.path) if i not in set(new_ids)]
+    keep = set(new_ids)
+    stale = [i for i in index.catalog.chunk_ids(item.record.path) if i not in keep]
     if stale:
         index.dense.delete(stale)
     meta = item.record.meta

@@ -74,7 +74,7 @@ def evaluate(answerer: Answerer, items: list[dict[str, Any]], *, k: int = 5,
     report = EvalReport(retriever=mode, k=k)
     reciprocal_ranks: list[float] = []
     found = answered = abstained = 0
-    true_pos = false_pos = false_neg = 0
+    true_pos = false_pos = 0
     for item in items:
         question = item["question"]
         kind = item["type"]
@@ -82,7 +82,6 @@ def evaluate(answerer: Answerer, items: list[dict[str, Any]], *, k: int = 5,
         if kind == "urgent":
             report.urgent += 1
             true_pos += flagged
-            false_neg += not flagged
         elif flagged:
             false_pos += 1
         if kind == "answerable":
