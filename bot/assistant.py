@@ -1,7 +1,7 @@
 """The assistant: decides which job a message is for, and nothing else.
 
-It routes a channel-neutral `Message` to the referral checklist, the review
-queue or Q&A and returns an `Outcome`. It holds no per-user state in memory:
+It routes a channel-neutral `Message` to a case discussion, the referral
+checklist, the review queue or Q&A and returns an `Outcome`. It holds no per-user state in memory:
 where each user is lives in the database, so any process can take the next
 message.
 
@@ -24,6 +24,7 @@ from bot.config import Settings, get_settings
 from bot.messages import Citation, Message, Notification, Outcome, Reply
 
 if TYPE_CHECKING:
+    from bot.discussion.service import DiscussionService
     from bot.outbox import Outbox
     from bot.qa.service import Answerer
     from bot.referral.conversation import ReferralConversation, Turn
@@ -43,6 +44,7 @@ class Assistant:
         self._answerer = answerer
         self._referrals = referrals  # given by tests and benchmarks that set the clock
         self._outbox: Outbox | None = None
+        self._discussions: DiscussionService | None = None
         self._lock = threading.Lock()
         # The guidance queries are fixed text from the checklist YAML: cache what they find.
         self._guidance: dict[tuple[str, str | None], Reply] = {}
@@ -67,6 +69,16 @@ class Assistant:
             return self._referrals
 
     @property
+    def discussions(self) -> DiscussionService:
+        referrals = self.referrals  # outside the lock: it takes the lock itself
+        with self._lock:
+            if self._discussions is None:
+                from bot.discussion.service import DiscussionService
+
+                self._discussions = DiscussionService(referrals.database, self.settings, now=referrals.queue.now)
+            return self._discussions
+
+    @property
     def outbox(self) -> Outbox:
         referrals = self.referrals  # outside the lock: it takes the lock itself
         with self._lock:
@@ -84,10 +96,23 @@ class Assistant:
         return outcome
 
     def _route(self, message: Message) -> Outcome:
+        # A case discussion owns its thread (and `discuss PR-…` starts one); everything else is as before.
+        discussion = self.discussions.handle(message)
+        if discussion is not None:
+            return self._resolve(discussion, message)
         turn = self.referrals.handle(message)
         if not turn.handled:
             return Outcome(replies=[self._answer(message.content, message)])
         return self._resolve(turn, message)
+
+    def listens_to(self, thread_id: str) -> bool:
+        """True when every message in this thread is for the assistant (a case discussion runs
+        there), so a channel passes on messages that do not mention the bot."""
+        try:
+            return self.discussions.open_thread_exists(thread_id)
+        except Exception:  # a channel asking must never fail on it: it simply waits for a mention
+            log.warning("could not check the thread for a discussion", exc_info=True)
+            return False
 
     def _take_held(self, user_id: str) -> list[Notification]:
         try:

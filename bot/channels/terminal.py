@@ -63,20 +63,21 @@ class TerminalChannel:
                                      sources=list(self._last_sources)))
         return say("terminal_feedback_recorded")
 
-    def message(self, line: str) -> Message:
+    def message(self, line: str, *, thread_id: str | None = None) -> Message:
         """A typed line as a Message: a number of a shown button presses that button."""
         stripped = line.strip()
         if stripped.isdigit() and self._buttons and not self._expects_typed:
             index = int(stripped) - 1
             if 0 <= index < len(self._buttons):
-                return self._message(action=self._buttons[index].value)
-        return self._message(text=line)
+                return self._message(action=self._buttons[index].value, thread_id=thread_id)
+        return self._message(text=line, thread_id=thread_id)
 
-    def _message(self, text: str | None = None, action: str | None = None) -> Message:
+    def _message(self, text: str | None = None, action: str | None = None, thread_id: str | None = None) -> Message:
         return Message(
             user_id=self.user_id,
             text=text,
             action=action,
+            thread_id=thread_id,
             display_name=self.display_name,
             channel="terminal",
             area=self.area,

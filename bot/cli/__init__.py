@@ -19,6 +19,7 @@ app = typer.Typer(
 
 # Registration side effects: each module adds its commands to `app`.
 from bot.cli import conversation as _conversation  # noqa: E402,F401
+from bot.cli import discussion as _discussion  # noqa: E402,F401
 from bot.cli import knowledge as _knowledge  # noqa: E402,F401
 from bot.cli import queue as _queue  # noqa: E402,F401
 from bot.cli import referral_bench as _referral_bench  # noqa: E402,F401

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.db import infrastructure as _infrastructure  # noqa: F401
 from bot.db.base import Base
+from bot.discussion import models as _discussion  # noqa: F401
 from bot.outbox import models as _outbox  # noqa: F401
 from bot.referral import models as _referral  # noqa: F401
 from bot.sessions import models as _sessions  # noqa: F401

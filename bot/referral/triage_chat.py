@@ -147,6 +147,9 @@ class TriageChat:
                 extra = f": “{event.detail['question']}”"
             if event.detail and event.detail.get("reply"):
                 extra = f": “{event.detail['reply']}”"
+            if event.detail and event.detail.get("owner_agency"):  # an action agreed in a case discussion
+                detail = event.detail
+                extra = f": “{detail.get('text')}” ({detail['owner_agency']}, due {detail.get('due')})"
             lines.append(f"- {event.at} {event.actor}: {event.action.replace('_', ' ')}{extra}{why}")
         buttons: list[Button] = []
         if sees_every_referral(self.queue.role(actor)):
@@ -158,6 +161,8 @@ class TriageChat:
                 buttons.append(Button("Complete", f"complete {ref} @{v}"))
             if view.status in {st.COMPLETED, st.REDIRECTED, st.NOT_ACCEPTED}:
                 buttons.append(Button("Close", f"close {ref} @{v}"))
+            if view.status in {st.ACCEPTED, st.IN_REVIEW}:
+                buttons.append(Button(say("button_discuss"), f"discuss {ref}"))
         return Reply(text="\n".join(lines), buttons=buttons, card={"kind": "referral", **_card(view)})
 
 

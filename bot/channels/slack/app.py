@@ -202,9 +202,17 @@ class SlackChannel:
             if bot_user and f"<@{bot_user}" in text:
                 return  # the app_mention event for the same message answers it
             settings = await self.channel_settings(channel_id)
-            if settings.mode != "all":
+            if settings.mode != "all" and not await self._listened_thread(channel_id, event):
                 return
         await self._tracked("message", self._answer_event(body, event, text))
+
+    async def _listened_thread(self, channel_id: str, event: dict[str, Any]) -> bool:
+        """A thread where the assistant takes every message (a case discussion), mention or not."""
+        thread_ts = event.get("thread_ts")
+        listens = getattr(self.assistant, "listens_to", None)
+        if not thread_ts or listens is None:
+            return False
+        return bool(await asyncio.to_thread(listens, thread_key(channel_id, str(thread_ts))))
 
     async def _on_mention(self, ack: Ack, body: dict[str, Any], event: dict[str, Any]) -> None:
         await ack()

@@ -163,8 +163,16 @@ class TeamsBot:
         )
 
         mentions_only = channel_settings[conversations.MODE_KEY] != "all"
-        if in_group and not value and mentions_only and not activity.is_recipient_mentioned():
-            return  # a channel conversation between people, not addressed to the bot
+        # A channel conversation between people, not addressed to the bot, unless the
+        # assistant takes every message in this thread (a case discussion runs there).
+        if (
+            in_group
+            and not value
+            and mentions_only
+            and not activity.is_recipient_mentioned()
+            and not await asyncio.to_thread(self.assistant.listens_to, conversation_id)
+        ):
+            return
 
         if FEEDBACK_KEY in value:
             thanks = await asyncio.to_thread(

@@ -1,0 +1,597 @@
+"""The case discussion engine: runs any method from prompts/discussions/, with its state in the database.
+
+Each message is one unit of work: the discussion is read, the contribution or
+the facilitator's move is written, and the referral's history gets its event,
+in one transaction, so a contribution is either saved or not, whichever
+process handles the next message. Nothing here knows which channel it is in:
+a discussion is bound to the core's thread id (a Slack or Teams channel
+thread, or a terminal session named after the referral).
+
+Who may do what, as for referrals: the business unit starts a discussion and
+can always read it; only invited people (and the facilitator) can read or add
+to it; only the facilitator moves between stages, invites and closes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot.config import Settings
+from bot.db import Database, utcnow
+from bot.discussion import commands, models
+from bot.discussion.commands import DiscussionCommand
+from bot.discussion.method import DiscussionMethod, Stage, UnknownMethod, available_methods, load_method
+from bot.discussion.models import Discussion, DiscussionContribution, DiscussionParticipant
+from bot.discussion.report import DiscussionReport, build_report
+from bot.discussion.text import say
+from bot.messages import Button, Expectation, Message, Reply
+from bot.prompts import load_text
+from bot.qa.urgent import check_urgency
+from bot.referral import statuses as st
+from bot.referral.answers import InvalidAnswer, clean_text, parse_date
+from bot.referral.clocks import Clocks
+from bot.referral.conversation import GuidanceSlot, Turn
+from bot.referral.errors import NotAllowed, ReferralNotFound
+from bot.referral.models import Referral, ReferralEvent
+from bot.referral.queue import Actor
+from bot.referral.repository import ReferralRepository
+from bot.referral.roles import role_of, sees_every_referral
+
+log = logging.getLogger(__name__)
+
+MAX_CONTRIBUTION = 8000
+Now = Callable[[], datetime]
+
+
+@dataclass
+class _Context:
+    """What one message in a discussion's thread is handled with."""
+
+    session: Session
+    discussion: Discussion
+    method: DiscussionMethod
+    referral: Referral
+    message: Message
+    participant: DiscussionParticipant | None
+
+    @property
+    def reference(self) -> str:
+        return self.referral.reference or ""
+
+    @property
+    def stage(self) -> Stage:
+        return self.method.stage(self.discussion.stage) or self.method.stages[0]
+
+
+class DiscussionService:
+    def __init__(self, database: Database, settings: Settings, *, now: Now = utcnow) -> None:
+        self.database = database
+        self.settings = settings
+        self.now = now
+        self.clocks = Clocks.from_settings(settings)
+
+    # --- entry point -------------------------------------------------------------------
+
+    def handle(self, message: Message) -> Turn | None:
+        """The discussion's turn for this message, or None when it is not for a discussion."""
+        text = message.content
+        start = commands.parse_start(text)
+        try:
+            with self.database.transaction() as session:
+                if start is not None:
+                    return self._start(session, message, start)
+                if not message.thread_id:
+                    return None
+                discussion = self._in_thread(session, message.thread_id)
+                if discussion is None:
+                    return None
+                return self._in_discussion(session, discussion, message)
+        except StaleDataError:
+            # Another facilitator's move won the race: nothing of this message was written.
+            return Turn(replies=[Reply(say("concurrent_change"))])
+
+    # --- starting ----------------------------------------------------------------------
+
+    def _start(self, session: Session, message: Message, command: DiscussionCommand) -> Turn:
+        reference = command.reference or ""
+        actor = Actor(message.user_id, message.email)
+        if not sees_every_referral(role_of(self.settings, actor.user_id, actor.email)):
+            return Turn(replies=[Reply(say("not_business_unit", reference=reference, contact=self.settings.contact))])
+        referral = ReferralRepository(session).by_reference(reference)
+        if referral is None or referral.status == st.DRAFT:
+            return Turn(replies=[Reply(say("referral_missing", reference=reference))])
+        if not command.argument:
+            return Turn(replies=[self._method_menu(reference)])
+        try:
+            method = load_method(command.argument)
+        except UnknownMethod:
+            methods = ", ".join(available_methods())
+            return Turn(
+                replies=[Reply(say("method_unknown", method=command.argument, methods=methods, reference=reference))]
+            )
+        if not message.thread_id:
+            return Turn(replies=[Reply(say("no_thread", reference=reference, method=method.id))])
+        running = self._in_thread(session, message.thread_id)
+        if running is not None and running.status == models.OPEN:
+            title = load_method(running.method).title
+            return Turn(replies=[Reply(say("already_running", method=title, reference=reference))])
+        discussion = Discussion(
+            referral_id=referral.id,
+            method=method.id,
+            stage=method.stages[0].id,
+            status=models.OPEN,
+            thread_key=message.thread_id,
+            channel=message.channel,
+            facilitator=message.user_id,
+            created_at=self.now(),
+        )
+        discussion.participants.append(
+            DiscussionParticipant(
+                identity=message.user_id.lower(),
+                name=message.display_name,
+                agency=say("business_unit_agency"),
+                role=models.FACILITATOR,
+                invited_by=message.user_id,
+                invited_at=self.now(),
+            )
+        )
+        session.add(discussion)
+        session.flush()
+        self._event(session, referral, actor, "discussion_started", {"discussion": discussion.id, "method": method.id})
+        log.info("discussion started", extra={"discussion_id": discussion.id, "referral_id": referral.id})
+        intro = say(
+            "started",
+            title=method.title,
+            reference=referral.reference,
+            facilitator=self._name(discussion.participants[0]),
+            summary=method.summary,
+        )
+        return Turn(replies=[Reply(intro), *self._present(method, method.stages[0])])
+
+    def _method_menu(self, reference: str) -> Reply:
+        methods = [load_method(name) for name in available_methods()]
+        return Reply(
+            text=say("methods_heading", reference=reference),
+            buttons=[Button(m.title, f"discuss {reference} {m.id}") for m in methods],
+        )
+
+    # --- in a discussion's thread ------------------------------------------------------
+
+    def _in_discussion(self, session: Session, discussion: Discussion, message: Message) -> Turn | None:
+        command = commands.parse(message.content)
+        referral = ReferralRepository(session).get(discussion.referral_id)
+        assert referral is not None  # a discussion's referral is never deleted (submitted referrals are kept)
+        context = _Context(
+            session=session,
+            discussion=discussion,
+            method=load_method(discussion.method),
+            referral=referral,
+            message=message,
+            participant=self._participant(discussion, message),
+        )
+        if discussion.status == models.CLOSED:
+            if command is not None and command.kind in {"report", "status"}:
+                if not self._may_read(context):
+                    return Turn(replies=[Reply(self._not_invited(discussion))])
+                return Turn(
+                    replies=[self._status(context) if command.kind == "status" else self._report_reply(context)]
+                )
+            return None  # the thread is an ordinary conversation again
+        if not self._may_read(context):
+            return Turn(replies=[Reply(self._not_invited(discussion))])
+        if context.participant is not None and message.display_name and not context.participant.name:
+            context.participant.name = message.display_name
+        if command is None:
+            return self._contribute(context, message.content)
+        kind = command.kind
+        if kind == "help":
+            return Turn(replies=[Reply(say("usage"))])
+        if kind == "status":
+            # Where it is and what the stage asks, for someone joining (the terminal starts with it).
+            stage = [p for p in self._present(context.method, context.stage) if isinstance(p, Reply)]
+            return Turn(replies=[self._status(context), *stage])
+        if kind == "report":
+            return Turn(replies=[self._report_reply(context)])
+        if kind == "ask":
+            return Turn(question=command.argument)
+        if kind == "start":
+            title = context.method.title
+            return Turn(replies=[Reply(say("already_running", method=title, reference=context.reference))])
+        if kind == "learning":
+            return self._contribute(context, command.argument, kind=models.LEARNING)
+        if kind == "action":
+            return self._action(context, command)
+        # Everything else is the facilitator's.
+        if not self._is_facilitator(context):
+            what = {"invite": "invite people", "close": "close the discussion"}.get(kind, "move between stages")
+            return Turn(
+                replies=[Reply(say("not_facilitator", facilitator=self._facilitator_name(discussion), what=what))]
+            )
+        if kind == "invite":
+            return self._invite(context, command)
+        if kind == "close":
+            return self._close(context)
+        return self._move(context, command)
+
+    # --- contributions -----------------------------------------------------------------
+
+    def _contribute(self, context: _Context, raw: str, *, kind: str = models.CONTRIBUTION) -> Turn:
+        if context.participant is None:  # the business unit reads every discussion, but adds only if invited
+            return Turn(replies=[Reply(self._not_invited(context.discussion))])
+        if len(raw) > MAX_CONTRIBUTION:
+            return Turn(replies=[Reply(say("too_long", length=len(raw), limit=MAX_CONTRIBUTION))])
+        text, _removed = clean_text(raw)
+        if not text:
+            return Turn(replies=[Reply(say("empty"))])
+        replies: list[Reply | GuidanceSlot] = self._emergency_first(text)
+        stage = context.stage
+        rating, problem = None, None
+        if stage.scale is not None and kind == models.CONTRIBUTION:
+            # Kept even without a valid rating (nothing typed is lost); the person is asked for it.
+            rating, text, problem = _rating(text, stage)
+        participant = context.participant
+        context.session.add(
+            DiscussionContribution(
+                discussion_id=context.discussion.id,
+                stage=stage.id,
+                kind=kind,
+                author=context.message.user_id,
+                author_name=context.message.display_name or participant.name,
+                agency=participant.agency,
+                text=text,
+                rating=rating,
+                created_at=self.now(),
+            )
+        )
+        name = context.message.display_name or self._name(participant)
+        if kind == models.LEARNING:
+            ack = say("saved_learning", agency=participant.agency, person=name)
+        else:
+            ack = say("saved", agency=participant.agency, stage=stage.title, person=name)
+        if problem is not None:
+            ack = f"{ack} {problem}"
+        log.info("discussion contribution saved", extra={"discussion_id": context.discussion.id, "stage": stage.id})
+        return Turn(replies=[*replies, self._ack(ack)])
+
+    def _action(self, context: _Context, command: DiscussionCommand) -> Turn:
+        stage = context.stage
+        if context.participant is None:
+            return Turn(replies=[Reply(self._not_invited(context.discussion))])
+        if not stage.actions:
+            stages = ", ".join(s.title for s in context.method.stages if s.actions) or "-"
+            turn = self._contribute(context, context.message.content)
+            turn.replies.insert(0, Reply(say("action_not_here", stages=stages, stage=stage.title)))
+            return turn
+        if not command.agency or not command.due or not command.argument:
+            return Turn(replies=[Reply(say("action_usage", problem=""))])
+        try:
+            due = parse_date(command.due, self._today())
+        except InvalidAnswer as problem:
+            return Turn(replies=[Reply(say("action_usage", problem=str(problem)))])
+        text, _ = clean_text(command.argument)
+        replies: list[Reply | GuidanceSlot] = self._emergency_first(text)
+        contribution = DiscussionContribution(
+            discussion_id=context.discussion.id,
+            stage=stage.id,
+            kind=models.ACTION,
+            author=context.message.user_id,
+            author_name=context.message.display_name or context.participant.name,
+            agency=context.participant.agency,
+            text=text,
+            owner_agency=command.agency,
+            due_on=due,
+            created_at=self.now(),
+        )
+        context.session.add(contribution)
+        context.session.flush()
+        # Until the review's action plans exist, the agreed action is kept with the discussion and
+        # shown on the referral through its history.
+        self._event(
+            context.session,
+            context.referral,
+            Actor(context.message.user_id, context.message.email),
+            "action_agreed",
+            {
+                "discussion": context.discussion.id,
+                "action": contribution.id,
+                "owner_agency": command.agency,
+                "due": due.isoformat(),
+                "text": text,
+            },
+        )
+        shown = due.strftime("%d %B %Y").lstrip("0")
+        ack = say("saved_action", owner=command.agency, due=shown, text=text)
+        ack += " " + say("action_recorded_on_referral", reference=context.reference)
+        return Turn(replies=[*replies, self._ack(ack)])
+
+    def _emergency_first(self, text: str) -> list[Reply | GuidanceSlot]:
+        """Someone in danger now comes before the discussion: the emergency route, then it carries on."""
+        if check_urgency(text).urgent:
+            return [Reply(load_text("emergency_route.md"), urgent=True)]
+        return []
+
+    # --- the facilitator ---------------------------------------------------------------
+
+    def _invite(self, context: _Context, command: DiscussionCommand) -> Turn:
+        identity = command.argument.strip().lower()
+        agency = " ".join(command.agency.split())
+        if not identity or not agency:
+            return Turn(replies=[Reply(say("invite_usage"))])
+        existing = next((p for p in context.discussion.participants if p.identity == identity), None)
+        if existing is not None:
+            existing.agency = agency
+            text = say("invited_again", who=command.argument, agency=agency)
+        else:
+            context.discussion.participants.append(
+                DiscussionParticipant(
+                    identity=identity,
+                    agency=agency,
+                    role=models.PARTICIPANT,
+                    invited_by=context.message.user_id,
+                    invited_at=self.now(),
+                )
+            )
+            text = say("invited", who=command.argument, agency=agency)
+        context.session.flush()
+        self._event(
+            context.session,
+            context.referral,
+            Actor(context.message.user_id, context.message.email),
+            "discussion_invited",
+            {"discussion": context.discussion.id, "who": command.argument, "agency": agency},
+        )
+        return Turn(replies=[self._ack(text)])
+
+    def _move(self, context: _Context, command: DiscussionCommand) -> Turn:
+        method = context.method
+        current = method.index(context.stage.id)
+        if command.kind == "next":
+            if current + 1 >= len(method.stages):
+                return Turn(replies=[Reply(say("at_last_stage"))])
+            target = current + 1
+        elif command.kind == "back":
+            if current == 0:
+                return Turn(replies=[Reply(say("at_first_stage"))])
+            target = current - 1
+        else:
+            found = method.find(command.argument)
+            if found is None:
+                stages = ", ".join(f"{i}. {s.title}" for i, s in enumerate(method.stages, start=1))
+                return Turn(replies=[Reply(say("stage_unknown", given=command.argument, stages=stages))])
+            target = method.index(found.id)
+        stage = method.stages[target]
+        previous = context.discussion.stage
+        context.discussion.stage = stage.id
+        context.session.flush()  # the UPDATE … WHERE version = <the one read> happens here
+        self._event(
+            context.session,
+            context.referral,
+            Actor(context.message.user_id, context.message.email),
+            "discussion_stage",
+            {"discussion": context.discussion.id, "from": previous, "to": stage.id},
+        )
+        name = self._facilitator_name(context.discussion)
+        note = say("moved_back" if target < current else "moved", facilitator=name)
+        return Turn(replies=[self._ack(note), *self._present(method, stage)])
+
+    def _close(self, context: _Context) -> Turn:
+        discussion = context.discussion
+        discussion.status = models.CLOSED
+        discussion.closed_at = self.now()
+        context.session.flush()
+        report = build_report(discussion, context.method, context.referral)
+        self._event(
+            context.session,
+            context.referral,
+            Actor(context.message.user_id, context.message.email),
+            "discussion_closed",
+            {
+                "discussion": discussion.id,
+                "method": discussion.method,
+                "contributions": report.contribution_count,
+                "actions": len(report.actions),
+            },
+        )
+        log.info("discussion closed", extra={"discussion_id": discussion.id})
+        text = say(
+            "closed",
+            title=context.method.title,
+            reference=context.reference,
+            contributions=report.contribution_count,
+            agencies=len(report.agencies),
+            learning=len(report.learning),
+            actions=len(report.actions),
+        )
+        return Turn(
+            replies=[
+                Reply(text, card={"kind": "discussion_closed", "reference": context.reference}),
+                Reply(report.to_markdown(), expects=Expectation(step="discussion", type="report")),
+            ]
+        )
+
+    # --- reading -----------------------------------------------------------------------
+
+    def _status(self, context: _Context) -> Reply:
+        discussion = context.discussion
+        stage = context.stage
+        participants = "; ".join(f"{self._name(p)} ({p.agency})" for p in discussion.participants)
+        return Reply(
+            say(
+                "status",
+                title=context.method.title,
+                reference=context.reference,
+                state=say("state_open" if discussion.status == models.OPEN else "state_closed"),
+                number=context.method.index(stage.id) + 1,
+                total=len(context.method.stages),
+                stage=stage.title,
+                facilitator=self._facilitator_name(discussion),
+                participants=participants,
+            ),
+            expects=Expectation(step="discussion", type="status"),
+        )
+
+    def _report_reply(self, context: _Context) -> Reply:
+        report = build_report(context.discussion, context.method, context.referral)
+        return Reply(report.to_markdown(), expects=Expectation(step="discussion", type="report"))
+
+    def report(self, actor: Actor, reference: str, *, discussion_id: int | None = None) -> DiscussionReport:
+        """The report of the latest discussion on `reference` (or of `discussion_id`), for whoever may read it."""
+        with self.database.sessions() as session:
+            referral = ReferralRepository(session).by_reference(reference)
+            if referral is None or referral.status == st.DRAFT:
+                raise ReferralNotFound(say("referral_missing", reference=reference))
+            statement = select(Discussion).where(Discussion.referral_id == referral.id)
+            if discussion_id is not None:
+                statement = statement.where(Discussion.id == discussion_id)
+            discussion = session.scalars(statement.order_by(Discussion.id.desc())).first()
+            if discussion is None:
+                raise ReferralNotFound(say("no_discussion", reference=referral.reference))
+            message = Message(user_id=actor.user_id, email=actor.email)
+            context = _Context(
+                session,
+                discussion,
+                load_method(discussion.method),
+                referral,
+                message,
+                self._participant(discussion, message),
+            )
+            if not self._may_read(context):
+                raise NotAllowed(self._not_invited(discussion))
+            return build_report(discussion, context.method, referral)
+
+    def open_thread(self, reference: str) -> str | None:
+        """The thread an open discussion on `reference` runs in, so the terminal can join it."""
+        with self.database.sessions() as session:
+            referral = ReferralRepository(session).by_reference(reference)
+            if referral is None:
+                return None
+            statement = (
+                select(Discussion.thread_key)
+                .where(Discussion.referral_id == referral.id, Discussion.status == models.OPEN)
+                .order_by(Discussion.id.desc())
+            )
+            return session.scalars(statement).first()
+
+    def open_thread_exists(self, thread_key: str) -> bool:
+        with self.database.sessions() as session:
+            statement = select(Discussion.id).where(
+                Discussion.thread_key == thread_key, Discussion.status == models.OPEN
+            )
+            return session.scalars(statement.limit(1)).first() is not None
+
+    # --- presenting a stage ------------------------------------------------------------
+
+    def _present(self, method: DiscussionMethod, stage: Stage) -> list[Reply | GuidanceSlot]:
+        number = method.index(stage.id) + 1
+        lines = [
+            say("stage_heading", number=number, total=len(method.stages), title=stage.title),
+            stage.explanation,
+            stage.prompt,
+        ]
+        if stage.scale is not None:
+            lines.append(say("stage_scale", minimum=stage.scale.minimum, maximum=stage.scale.maximum))
+        buttons = []
+        if number > 1:
+            buttons.append(Button(say("button_back"), "back"))
+        if number < len(method.stages):
+            buttons.append(Button(say("button_next"), "next", "primary"))
+        buttons.append(Button(say("button_close"), "close", "danger" if number < len(method.stages) else "primary"))
+        parts: list[Reply | GuidanceSlot] = []
+        if stage.guidance_query:
+            parts.append(GuidanceSlot(stage.guidance_query))
+        parts.append(
+            Reply(
+                text="\n\n".join(lines),
+                buttons=buttons,
+                # Contributions are typed: a number typed in the terminal is a rating, not a button.
+                expects=Expectation(step=stage.id, type="text"),
+            )
+        )
+        return parts
+
+    @staticmethod
+    def _ack(text: str) -> Reply:
+        # An expectation marks it as part of the discussion, not an answer to rate.
+        return Reply(text, expects=Expectation(step="discussion", type="contribution"))
+
+    # --- helpers -----------------------------------------------------------------------
+
+    def _in_thread(self, session: Session, thread_key: str) -> Discussion | None:
+        statement = (
+            select(Discussion).where(Discussion.thread_key == thread_key).order_by(Discussion.id.desc()).limit(1)
+        )
+        return session.scalars(statement).first()
+
+    @staticmethod
+    def _participant(discussion: Discussion, message: Message) -> DiscussionParticipant | None:
+        identities = {message.user_id.strip().lower()}
+        if message.email:
+            identities.add(message.email.strip().lower())
+        return next((p for p in discussion.participants if p.identity in identities), None)
+
+    def _may_read(self, context: _Context) -> bool:
+        if context.participant is not None:
+            return True
+        role = role_of(self.settings, context.message.user_id, context.message.email)
+        return sees_every_referral(role)
+
+    def _is_facilitator(self, context: _Context) -> bool:
+        return context.participant is not None and context.participant.role == models.FACILITATOR
+
+    def _not_invited(self, discussion: Discussion) -> str:
+        return say("not_invited", facilitator=self._facilitator_name(discussion))
+
+    def _facilitator_name(self, discussion: Discussion) -> str:
+        facilitator = next((p for p in discussion.participants if p.role == models.FACILITATOR), None)
+        return self._name(facilitator) if facilitator else discussion.facilitator
+
+    @staticmethod
+    def _name(participant: DiscussionParticipant) -> str:
+        return participant.name or participant.identity
+
+    def _today(self) -> date:
+        return self.clocks.today(self.now())
+
+    def _event(
+        self, session: Session, referral: Referral, actor: Actor, action: str, detail: dict[str, object]
+    ) -> None:
+        """An entry in the referral's history. The referral itself is not changed (its version
+        stays), so an officer's open view of it is not made stale by a discussion."""
+        ReferralRepository(session).add_event(
+            ReferralEvent(
+                referral_id=referral.id,
+                at=self.now(),
+                actor=actor.user_id,
+                action=action,
+                from_status=referral.status,
+                to_status=referral.status,
+                reason=None,
+                detail=detail,
+                version=referral.version,
+            )
+        )
+
+
+def _rating(text: str, stage: Stage) -> tuple[int | None, str, str | None]:
+    """(rating, why, problem): a scale stage's contribution starts with the rating."""
+    assert stage.scale is not None
+    scale = stage.scale
+    head, _, rest = text.partition(" ")
+    number = head.split("/")[0].rstrip(".,:;")
+    if not number.lstrip("-").isdigit():
+        return None, text, say("rating_needed", minimum=scale.minimum, maximum=scale.maximum)
+    rating = int(number)
+    if not scale.minimum <= rating <= scale.maximum:
+        return None, text, say("rating_out_of_range", rating=rating, minimum=scale.minimum, maximum=scale.maximum)
+    why = rest.strip()
+    for filler in ("out of 10", "because", "-", "–", ":"):
+        if why.lower().startswith(filler):
+            why = why[len(filler) :].strip()
+    return rating, why or text, None
