@@ -31,7 +31,7 @@ from bot.discussion.method import DiscussionMethod, Stage, UnknownMethod, availa
 from bot.discussion.models import Discussion, DiscussionContribution, DiscussionParticipant
 from bot.discussion.report import DiscussionReport, build_report
 from bot.discussion.text import say
-from bot.messages import Button, Expectation, Message, Reply
+from bot.messages import Button, Expectation, Message, Notification, Reply
 from bot.prompts import load_text
 from bot.qa.urgent import check_urgency
 from bot.referral import statuses as st
@@ -83,6 +83,8 @@ class DiscussionService:
         """The discussion's turn for this message, or None when it is not for a discussion."""
         text = message.content
         start = commands.parse_start(text)
+        if start is None and not self._concerns_discussion(message):
+            return None  # decided on a plain read: most messages take no write lock here
         try:
             with self.database.transaction() as session:
                 if start is not None:
@@ -96,6 +98,24 @@ class DiscussionService:
         except StaleDataError:
             # Another facilitator's move won the race: nothing of this message was written.
             return Turn(replies=[Reply(say("concurrent_change"))])
+
+    def _concerns_discussion(self, message: Message) -> bool:
+        if not message.thread_id:
+            return False
+        with self.database.sessions() as session:
+            statement = (
+                select(Discussion.status)
+                .where(Discussion.thread_key == message.thread_id)
+                .order_by(Discussion.id.desc())
+                .limit(1)
+            )
+            status = session.scalars(statement).first()
+        if status is None:
+            return False
+        if status == models.OPEN:
+            return True
+        command = commands.parse(message.content)
+        return command is not None and command.kind in {"report", "status"}
 
     # --- starting ----------------------------------------------------------------------
 
@@ -347,7 +367,19 @@ class DiscussionService:
             "discussion_invited",
             {"discussion": context.discussion.id, "who": command.argument, "agency": agency},
         )
-        return Turn(replies=[self._ack(text)])
+        # The invitee hears of it where they can be reached (a Slack DM, their Teams chat, or held
+        # for their next message); the reference and method only, never case content.
+        invitation = Reply(
+            say(
+                "invitation",
+                reference=context.reference,
+                title=context.method.title,
+                agency=agency,
+                facilitator=self._facilitator_name(context.discussion),
+            )
+        )
+        note = Notification(audience=command.argument, reply=invitation, referral_reference=context.reference)
+        return Turn(replies=[self._ack(text)], notifications=[note])
 
     def _move(self, context: _Context, command: DiscussionCommand) -> Turn:
         method = context.method
@@ -378,7 +410,7 @@ class DiscussionService:
             {"discussion": context.discussion.id, "from": previous, "to": stage.id},
         )
         name = self._facilitator_name(context.discussion)
-        note = say("moved_back" if target < current else "moved", facilitator=name)
+        note = say("moved_back" if target < current else "moved", facilitator=name, number=target + 1)
         return Turn(replies=[self._ack(note), *self._present(method, stage)])
 
     def _close(self, context: _Context) -> Turn:
@@ -411,7 +443,7 @@ class DiscussionService:
         )
         return Turn(
             replies=[
-                Reply(text, card={"kind": "discussion_closed", "reference": context.reference}),
+                self._ack(text),
                 Reply(report.to_markdown(), expects=Expectation(step="discussion", type="report")),
             ]
         )

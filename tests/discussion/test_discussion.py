@@ -102,7 +102,7 @@ def test_three_agencies_discuss_a_referral_and_the_report_follows_the_stages(set
             thread.assistant = Assistant(settings)
         said = speak(thread, who, text)
         if text == "back":
-            assert "Stage 1 of 4: What happened" in said and "earlier stage" in said
+            assert "Stage 1 of 4: What happened" in said and "back to stage 1" in said
         elif text == "stage 3":
             assert "Stage 3 of 4: Analysis" in said
         elif who != "facilitator" and not text.startswith(("learning", "action")):

@@ -71,9 +71,13 @@ def test_three_agencies_discuss_in_their_terminals_and_the_word_report_is_writte
             sessions[-1][1].append(text)
         else:
             sessions.append((user, [text]))
+    invited: set[str] = set()
     for user, lines in sessions:
         output = terminal(reference, user, lines)
         assert "Stage" in output  # each joins where the discussion is, and is shown the stage
+        if user != OFFICER and user not in invited:  # the invitation waited for their first message
+            assert f"has invited you to the Kolb's learning cycle case discussion on {reference}" in output
+            invited.add(user)
     assert "is closed" in output
 
     document = tmp_path / "report.docx"
