@@ -67,6 +67,34 @@ class Settings(BaseSettings):
     checklist: str = Field(default="practice_review", alias="SGBOT_CHECKLIST")
     # --- end referrals -------------------------------------------------------------
 
+    # --- Reviews, dashboard and report (issue 12) --------------------------------------
+    # Themes a review may be given (up to three each), separated by semicolons (a theme may hold a
+    # comma); default: Salford's priorities.
+    review_themes: CsvList = Field(
+        default_factory=lambda: [
+            "Neglect",
+            "Child sexual abuse and exploitation",
+            "Complex safeguarding",
+            "Missing from home, care and education",
+            "Early help",
+            "Children affected by domestic abuse",
+            "Emotional health and wellbeing",
+        ],
+        alias="SGBOT_REVIEW_THEMES",
+    )
+    # Where people reach `sgbot serve` (sign-in links and the OpenID Connect redirect are built from it).
+    public_url: str = Field(default="http://127.0.0.1:3000", alias="SGBOT_PUBLIC_URL")
+    # Key signing dashboard sign-in links; unset: one is made and kept in the database.
+    dashboard_secret: SecretStr | None = Field(default=None, alias="SGBOT_DASHBOARD_SECRET")
+    dashboard_link_minutes: int = Field(default=10, alias="SGBOT_DASHBOARD_LINK_MINUTES")
+    dashboard_session_hours: int = Field(default=8, alias="SGBOT_DASHBOARD_SESSION_HOURS")
+    dashboard_session_idle_minutes: int = Field(default=30, alias="SGBOT_DASHBOARD_SESSION_IDLE_MINUTES")
+    # OpenID Connect (Entra ID: https://login.microsoftonline.com/<tenant>/v2.0); unset: links only.
+    oidc_issuer: str | None = Field(default=None, alias="SGBOT_OIDC_ISSUER")
+    oidc_client_id: str | None = Field(default=None, alias="SGBOT_OIDC_CLIENT_ID")
+    oidc_client_secret: SecretStr | None = Field(default=None, alias="SGBOT_OIDC_CLIENT_SECRET")
+    # --- end reviews -------------------------------------------------------------------
+
     # --- Slack (issue 4) -------------------------------------------------------
     # Bot token (xoxb-…) and signing secret from the app's settings page; the
     # app-level token (xapp-…, scope connections:write) only for Socket Mode.
@@ -111,6 +139,13 @@ class Settings(BaseSettings):
     def _split_csv(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("review_themes", mode="before")
+    @classmethod
+    def _split_semicolons(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(";") if part.strip()]
         return value
 
     @property

@@ -6,11 +6,13 @@ does anything that needs the full schema at once.
 
 from __future__ import annotations
 
+from bot.dashboard import models as _dashboard  # noqa: F401
 from bot.db import infrastructure as _infrastructure  # noqa: F401
 from bot.db.base import Base
 from bot.discussion import models as _discussion  # noqa: F401
 from bot.outbox import models as _outbox  # noqa: F401
 from bot.referral import models as _referral  # noqa: F401
+from bot.reviews import models as _reviews  # noqa: F401
 from bot.sessions import models as _sessions  # noqa: F401
 
 __all__ = ["Base"]
