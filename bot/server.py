@@ -61,8 +61,15 @@ def _teams(settings: Settings, slack_mode: SlackMode) -> Component | None:
     return teams_component(settings)
 
 
+def _dashboard(settings: Settings, slack_mode: SlackMode) -> Component | None:
+    # The business unit's web dashboard (issue 12): /dashboard, signed in with a link from chat.
+    from bot.dashboard.app import dashboard_component
+
+    return dashboard_component(settings)
+
+
 # Channels served by `sgbot serve`.
-PROVIDERS: list[ComponentProvider] = [_slack, _teams]
+PROVIDERS: list[ComponentProvider] = [_slack, _teams, _dashboard]
 
 
 def create_app(

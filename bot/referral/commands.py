@@ -72,6 +72,8 @@ def parse(text: str) -> Command | None:
         return None
     if lowered in {"queue", "/queue", "review queue", "show queue", "my referrals", "/referrals"}:
         return Command("queue")
+    if lowered in {"dashboard", "/dashboard", "open dashboard", "dashboard link"}:
+        return Command("dashboard")
     if lowered in {"triage help", "queue help"}:
         return Command("triage_help")
     reply = re.match(rf"^/?reply\s+({REFERENCE})\s*(.*)$", stripped, re.IGNORECASE | re.DOTALL)

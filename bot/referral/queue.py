@@ -97,17 +97,50 @@ class ReviewQueue:
         return self.clocks.today(self.now())
 
     def listing(
-        self, actor: Actor, *, include_closed: bool = False, limit: int | None = 50, offset: int = 0
+        self,
+        actor: Actor,
+        *,
+        include_closed: bool = False,
+        limit: int | None = 50,
+        offset: int = 0,
+        status: str | None = None,
+        review_type: str | None = None,
+        area: str | None = None,
+        assigned_to: str | None = None,
     ) -> list[ReferralSummary]:
-        """The queue for a business-unit user; a practitioner's own referrals for anyone else."""
+        """The queue for a business-unit user; a practitioner's own referrals for anyone else.
+
+        Filters (the dashboard's): one status, a review type (considered or accepted for), an area,
+        an assignee ("-" for nobody).
+        """
         owner = None if sees_every_referral(self.role(actor)) else actor.user_id
-        statuses = None if include_closed else st.OPEN
+        statuses: frozenset[str] | None = None if include_closed else st.OPEN
+        if status:
+            statuses = frozenset({status})
         today = self.today()
         with self.database.sessions() as session:
             rows = ReferralRepository(session).queue(
-                user_id=owner, statuses=statuses, limit=limit, offset=offset
+                user_id=owner,
+                statuses=statuses,
+                limit=limit,
+                offset=offset,
+                review_type=review_type,
+                area=area,
+                assigned_to=assigned_to,
             )
             return [summary(r, self.clocks, today) for r in rows]
+
+    def facets(self) -> dict[str, list[str]]:
+        with self.database.sessions() as session:
+            return ReferralRepository(session).facets()
+
+    def record_view(self, actor: Actor, reference: str, *, where: str) -> None:
+        """A page view of a referral, as an event in its history (who looked, when, from where)."""
+        with self.database.transaction() as session:
+            referral = self._visible(session, actor, reference)
+            event = self._event(referral, actor, "viewed", None, None, None, {"where": where})
+            event.version = referral.version  # a look changes nothing: the version stays
+            ReferralRepository(session).add_event(event)
 
     def show(self, actor: Actor, reference: str) -> ReferralDetail:
         with self.database.sessions() as session:
@@ -413,7 +446,9 @@ class ReviewQueue:
             yield session
 
     def _stale(self, repository: ReferralRepository, referral: Referral, seen: int) -> StaleReferral:
-        changes = [describe_event(e) for e in repository.events_since(referral.id, seen)]
+        # Looking at a referral changes nothing, so a view is not among "what changed".
+        events = repository.events_since(referral.id, seen)
+        changes = [describe_event(e) for e in events if e.action != "viewed"]
         if not changes:
             changes = [f"it is now at version {referral.version}, you saw version {seen}"]
         message = say("stale", reference=referral.reference, changes="; ".join(changes))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
@@ -87,6 +87,9 @@ class ReferralRepository:
         statuses: frozenset[str] | None = OPEN,
         limit: int | None = 50,
         offset: int = 0,
+        review_type: str | None = None,
+        area: str | None = None,
+        assigned_to: str | None = None,
     ) -> Sequence[Referral]:
         """Submitted referrals, what is due first at the top (undated ones last, oldest first)."""
         statement = select(Referral).where(Referral.status != DRAFT)
@@ -94,6 +97,14 @@ class ReferralRepository:
             statement = statement.where(Referral.status.in_(sorted(statuses)))
         if user_id is not None:
             statement = statement.where(Referral.user_id == user_id)
+        if review_type:  # what the referrer considered, or the review it was accepted for
+            statement = statement.where(or_(Referral.review_type == review_type, Referral.decision == review_type))
+        if area:
+            statement = statement.where(Referral.area == area)
+        if assigned_to == "-":  # nobody yet
+            statement = statement.where(Referral.assigned_to.is_(None))
+        elif assigned_to:
+            statement = statement.where(Referral.assigned_to == assigned_to)
         statement = statement.order_by(
             Referral.next_due_on.asc().nulls_last(), Referral.submitted_at.asc(), Referral.id.asc()
         )
@@ -116,6 +127,20 @@ class ReferralRepository:
             .options(selectinload(Referral.answers), selectinload(Referral.events))
         )
         return self.session.scalars(statement).first()
+
+    def facets(self) -> dict[str, list[str]]:
+        """The areas and assignees that occur in submitted referrals (for the queue's filters)."""
+        submitted = Referral.status != DRAFT
+        areas = self.session.scalars(
+            select(Referral.area).where(submitted, Referral.area.is_not(None)).distinct().order_by(Referral.area)
+        ).all()
+        assignees = self.session.scalars(
+            select(Referral.assigned_to)
+            .where(submitted, Referral.assigned_to.is_not(None))
+            .distinct()
+            .order_by(Referral.assigned_to)
+        ).all()
+        return {"areas": [a for a in areas if a], "assignees": [a for a in assignees if a]}
 
     def due_between(self, start: date, end: date) -> Sequence[Referral]:
         statement = select(Referral).where(Referral.next_due_on >= start, Referral.next_due_on <= end)

@@ -34,6 +34,7 @@ class TriageChat:
             "start_review",
             "complete",
             "close",
+            "dashboard",
         }
     )
 
@@ -54,6 +55,8 @@ class TriageChat:
             return [Reply(say("triage_usage"))], []
         if kind == "queue":
             return [self.queue_reply(actor)], []
+        if kind == "dashboard":
+            return [self.dashboard_reply(actor)], []
         reference = command.reference or ""
         if kind == "show":
             return [self.detail_reply(self.queue.show(actor, reference), actor)], []
@@ -85,6 +88,16 @@ class TriageChat:
             target = {"start_review": st.IN_REVIEW, "complete": st.COMPLETED, "close": st.CLOSED}[kind]
             result = self.queue.move(actor, reference, target, expected_version=version)
         return [Reply(result.message), self.detail_reply(result.referral, actor)], result.notifications
+
+    def dashboard_reply(self, actor: Actor) -> Reply:
+        """A one-time sign-in link to the web dashboard, for the business unit only."""
+        from bot.dashboard.signin import SignIn
+
+        signin = SignIn(self.queue.database, self.queue.settings, now=self.queue.now)
+        if not signin.may_use(actor.user_id, actor.email):
+            return Reply(say("dashboard_not_allowed"))
+        url = signin.issue_link(actor.user_id, actor.email)
+        return Reply(say("dashboard_link", url=url, minutes=self.queue.settings.dashboard_link_minutes))
 
     def queue_reply(self, actor: Actor) -> Reply:
         rows = self.queue.listing(actor)

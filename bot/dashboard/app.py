@@ -1,0 +1,255 @@
+"""The dashboard's web routes: Starlette, Jinja2 templates (autoescaped), GOV.UK Frontend served locally.
+
+Every page needs a dashboard session of a business-unit member or admin (the role is checked on each
+request). Changes are POSTed forms carrying the session's CSRF token and, for a referral or an action,
+the version the officer was looking at: the services refuse a change made on an out-of-date page and
+say what changed. Nothing is decided here; the pages call ReviewQueue, ActionPlans and Themes.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.config import Settings
+from bot.dashboard import pages
+from bot.dashboard.signin import SignedIn, SignIn, SignInRefused
+from bot.db import Database, get_database
+from bot.referral.errors import QueueError, StaleReferral
+from bot.referral.queue import Actor, ReviewQueue
+from bot.reviews import ActionPlans, Themes
+from bot.server import Component
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+COOKIE = "sgbot_dashboard"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self';"
+    " frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    # Sign-in links carry a token in the URL: never send it on to another site.
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+class Dashboard:
+    """What every page needs: the services (made on first use), templates and sign-in."""
+
+    def __init__(self, settings: Settings, *, database: Database | None = None,
+                 queue: ReviewQueue | None = None, plans: ActionPlans | None = None) -> None:
+        self.settings = settings
+        self._database = database
+        self._queue = queue
+        self._plans = plans
+        self.templates = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=select_autoescape(["html"], default=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.templates.globals["label"] = pages.label
+        self.templates.globals["action_status_label"] = pages.action_status_label
+
+    @property
+    def database(self) -> Database:
+        if self._database is None:
+            self._database = get_database(self.settings)
+        return self._database
+
+    @property
+    def queue(self) -> ReviewQueue:
+        if self._queue is None:
+            self._queue = ReviewQueue(self.database, self.settings)
+        return self._queue
+
+    @property
+    def plans(self) -> ActionPlans:
+        if self._plans is None:
+            self._plans = ActionPlans(self.database, self.settings, now=self.queue.now)
+        return self._plans
+
+    @property
+    def themes(self) -> Themes:
+        return Themes(self.database, self.settings)
+
+    @property
+    def signin(self) -> SignIn:
+        return SignIn(self.database, self.settings, now=self.queue.now)
+
+    def render(self, name: str, request: Request, status_code: int = 200, **context: Any) -> HTMLResponse:
+        html = self.templates.get_template(name).render(request=request, **context)
+        return HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
+
+
+Handler = Callable[[Request, SignedIn], Awaitable[Response]]
+
+
+def build_dashboard(settings: Settings, **services: Any) -> Starlette:
+    board = Dashboard(settings, **services)
+
+    def guarded(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        """Only a live session of a business-unit member or admin reaches the page; POSTs need the CSRF token."""
+
+        async def endpoint(request: Request) -> Response:
+            who = await run_in_threadpool(board.signin.session, request.cookies.get(COOKIE))
+            if who is None:
+                return board.render("signed_out.html", request, 401, who=None,
+                                    oidc=bool(settings.oidc_issuer), nav=None)
+            if not board.signin.may_use(who.user_id, who.email):
+                return board.render("forbidden.html", request, 403, who=who, nav=None)
+            if request.method == "POST":
+                form = await request.form()
+                token = str(form.get("csrf_token") or "")
+                if not secrets.compare_digest(token, who.csrf_token):
+                    return board.render("forbidden.html", request, 403, who=who, nav=None,
+                                        problem="This form has expired. Go back, reload the page and try again.")
+                request.state.form = {k: str(v) for k, v in form.items()}
+            return await handler(request, who)
+
+        return endpoint
+
+    async def sign_in(request: Request) -> Response:
+        token = request.query_params.get("token", "")
+        if not token:
+            return board.render("signed_out.html", request, 200, who=None, oidc=bool(settings.oidc_issuer), nav=None)
+        try:
+            who = await run_in_threadpool(board.signin.use_link, token)
+        except SignInRefused as refused:
+            return board.render("signed_out.html", request, 403, who=None, problem=str(refused),
+                                oidc=bool(settings.oidc_issuer), nav=None)
+        return _signed_in_redirect(who, settings)
+
+    async def sign_out(request: Request, who: SignedIn) -> Response:
+        await run_in_threadpool(board.signin.end_session, request.cookies.get(COOKIE))
+        response = board.render("signed_out.html", request, 200, who=None, signed_out=True,
+                                oidc=bool(settings.oidc_issuer), nav=None)
+        response.delete_cookie(COOKIE, path="/dashboard")
+        return response
+
+    async def queue_page(request: Request, who: SignedIn) -> Response:
+        context = await run_in_threadpool(pages.queue_context, board, request, who)
+        return board.render("queue.html", request, who=who, nav="queue", **context)
+
+    async def queue_csv(request: Request, who: SignedIn) -> Response:
+        text = await run_in_threadpool(pages.queue_csv, board, request, who)
+        return _csv(text, "referral-queue.csv")
+
+    async def referral_page(request: Request, who: SignedIn) -> Response:
+        reference = request.path_params["reference"]
+        try:
+            await run_in_threadpool(board.queue.record_view, _actor(who), reference, where="dashboard")
+            context = await run_in_threadpool(pages.referral_context, board, who, reference)
+        except QueueError as problem:
+            return board.render("problem.html", request, 404, who=who, nav="queue", problem=str(problem))
+        return board.render("referral.html", request, who=who, nav="queue", **context)
+
+    async def referral_post(request: Request, who: SignedIn) -> Response:
+        reference = request.path_params["reference"]
+        form: dict[str, str] = request.state.form
+        status_code, done, problem = 200, None, None
+        try:
+            done = await run_in_threadpool(pages.apply_change, board, who, reference, form)
+        except StaleReferral as stale:
+            status_code, problem = 409, str(stale)
+        except QueueError as error:
+            status_code, problem = 400, str(error)
+        except ValueError as error:
+            status_code, problem = 400, str(error)
+        try:
+            context = await run_in_threadpool(pages.referral_context, board, who, reference)
+        except QueueError as error:
+            return board.render("problem.html", request, 404, who=who, nav="queue", problem=str(error))
+        if status_code != 200:
+            context["form"] = form  # what they typed is shown again, never lost
+        return board.render("referral.html", request, status_code, who=who, nav="queue", done=done,
+                            problem=problem, **context)
+
+    async def reviews_page(request: Request, who: SignedIn) -> Response:
+        context = await run_in_threadpool(pages.reviews_context, board, who)
+        return board.render("reviews.html", request, who=who, nav="reviews", **context)
+
+    async def reviews_csv(request: Request, who: SignedIn) -> Response:
+        return _csv(await run_in_threadpool(pages.reviews_csv, board, who), "reviews-in-progress.csv")
+
+    async def actions_page(request: Request, who: SignedIn) -> Response:
+        context = await run_in_threadpool(pages.actions_context, board, request, who)
+        return board.render("actions.html", request, who=who, nav="actions", **context)
+
+    async def actions_csv(request: Request, who: SignedIn) -> Response:
+        return _csv(await run_in_threadpool(board.plans.export_csv, who.user_id, email=who.email), "action-plans.csv")
+
+    async def themes_page(request: Request, who: SignedIn) -> Response:
+        counts = await run_in_threadpool(board.themes.counts)
+        return board.render("themes.html", request, who=who, nav="themes", counts=counts)
+
+    async def themes_csv(request: Request, who: SignedIn) -> Response:
+        return _csv(await run_in_threadpool(pages.themes_csv, board), "review-themes.csv")
+
+    routes = [
+        Route("/", guarded(queue_page), methods=["GET"]),
+        Route("/queue.csv", guarded(queue_csv), methods=["GET"]),
+        Route("/sign-in", sign_in, methods=["GET"]),
+        Route("/sign-out", guarded(sign_out), methods=["POST"]),
+        Route("/referrals/{reference}", guarded(referral_page), methods=["GET"]),
+        Route("/referrals/{reference}", guarded(referral_post), methods=["POST"]),
+        Route("/reviews", guarded(reviews_page), methods=["GET"]),
+        Route("/reviews.csv", guarded(reviews_csv), methods=["GET"]),
+        Route("/actions", guarded(actions_page), methods=["GET"]),
+        Route("/actions.csv", guarded(actions_csv), methods=["GET"]),
+        Route("/themes", guarded(themes_page), methods=["GET"]),
+        Route("/themes.csv", guarded(themes_csv), methods=["GET"]),
+        Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    app = Starlette(routes=routes)
+    app.state.dashboard = board
+    return app
+
+
+def _actor(who: SignedIn) -> Actor:
+    return Actor(who.user_id, who.email)
+
+
+def _signed_in_redirect(who: SignedIn, settings: Settings) -> Response:
+    response = RedirectResponse("/dashboard/", status_code=303, headers={"Referrer-Policy": "no-referrer"})
+    response.set_cookie(
+        COOKIE,
+        who.session_token,
+        max_age=settings.dashboard_session_hours * 3600,
+        path="/dashboard",
+        httponly=True,
+        samesite="lax",
+        secure=settings.public_url.startswith("https://"),
+    )
+    return response
+
+
+def _csv(text: str, filename: str) -> Response:
+    headers = dict(SECURITY_HEADERS)
+    headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
+
+
+def dashboard_component(settings: Settings) -> Component:
+    return Component(name="dashboard", routes=[Mount("/dashboard", app=build_dashboard(settings))])
+
+
+def parse_iso_date(value: str, what: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"{what}: \"{value}\" is not a date. Use the form 2026-12-31.") from None
