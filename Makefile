@@ -4,7 +4,11 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint bench clean system-packages
+
+# Debian packages the tests need: Chromium for the dashboard's browser tests (driven by Playwright with
+# this executable; no browser is downloaded), poppler-utils to check the report's PDF, a font for both.
+SYSTEM_PACKAGES = chromium poppler-utils fonts-liberation
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: install python3.11 (or run make PYTHON=/path/to/python3.11)"; exit 1; }
@@ -21,8 +25,16 @@ run: setup
 	$(BIN)/sgbot ingest knowledge/
 	$(BIN)/sgbot chat
 
+## Installed only when missing (CI runs as root on a fresh Debian machine); otherwise says what to install.
+system-packages:
+	@if ! dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES); \
+	  else echo "The browser and PDF tests need: apt-get install $(SYSTEM_PACKAGES) (they skip without them)"; fi; \
+	fi
+
 ## The whole test suite (PostgreSQL tests run when 127.0.0.1:5432 answers, and skip saying so otherwise).
-test: setup
+test: setup system-packages
 	$(BIN)/pytest -q
 
 lint: setup
