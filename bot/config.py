@@ -93,6 +93,8 @@ class Settings(BaseSettings):
     oidc_issuer: str | None = Field(default=None, alias="SGBOT_OIDC_ISSUER")
     oidc_client_id: str | None = Field(default=None, alias="SGBOT_OIDC_CLIENT_ID")
     oidc_client_secret: SecretStr | None = Field(default=None, alias="SGBOT_OIDC_CLIENT_SECRET")
+    # Chromium, for the report's PDF (Debian's package; never downloaded).
+    chromium: Path = Field(default=Path("/usr/bin/chromium"), alias="SGBOT_CHROMIUM")
     # --- end reviews -------------------------------------------------------------------
 
     # --- Slack (issue 4) -------------------------------------------------------

@@ -29,6 +29,8 @@ from bot.dashboard.signin import SignedIn, SignIn, SignInRefused
 from bot.db import Database, get_database
 from bot.referral.errors import QueueError, StaleReferral
 from bot.referral.queue import Actor, ReviewQueue
+from bot.reports.narrative import Narratives
+from bot.reports.render import ReportUnavailable, report_context, report_html, report_pdf
 from bot.reviews import ActionPlans, Themes
 from bot.server import Component
 
@@ -57,7 +59,7 @@ class Dashboard:
         self._queue = queue
         self._plans = plans
         self.templates = Environment(
-            loader=FileSystemLoader(HERE / "templates"),
+            loader=FileSystemLoader([HERE / "templates", HERE.parent / "reports" / "templates"]),
             autoescape=select_autoescape(["html"], default=True),
             trim_blocks=True,
             lstrip_blocks=True,
@@ -86,6 +88,10 @@ class Dashboard:
     @property
     def themes(self) -> Themes:
         return Themes(self.database, self.settings)
+
+    @property
+    def narratives(self) -> Narratives:
+        return Narratives(self.database, self.settings)
 
     @property
     def signin(self) -> SignIn:
@@ -200,7 +206,50 @@ def build_dashboard(settings: Settings, **services: Any) -> Starlette:
     async def themes_csv(request: Request, who: SignedIn) -> Response:
         return _csv(await run_in_threadpool(pages.themes_csv, board), "review-themes.csv")
 
+    async def report_page(request: Request, who: SignedIn) -> Response:
+        return await _report(request, who, done=None, problem=None)
+
+    async def _report(request: Request, who: SignedIn, *, done: str | None, problem: str | None,
+                      status_code: int = 200) -> Response:
+        try:
+            quarter = pages.report_quarter(request, board)
+        except ValueError as bad:
+            quarter, problem, status_code = pages.current_quarter(board), str(bad), 400
+        context = await run_in_threadpool(report_context, board.database, settings, quarter)
+        return board.render("report.html", request, status_code, who=who, nav="report", quarter=quarter,
+                            editable=True, done=done, problem=problem, **context)
+
+    async def report_post(request: Request, who: SignedIn) -> Response:
+        form: dict[str, str] = request.state.form
+        try:
+            quarter = pages.report_quarter(request, board)
+            await run_in_threadpool(board.narratives.save, who.user_id, quarter, form.get("section", ""),
+                                    form.get("text", ""), email=who.email)
+        except (ValueError, QueueError) as problem:
+            return await _report(request, who, done=None, problem=str(problem), status_code=400)
+        return await _report(request, who, done="Saved.", problem=None)
+
+    async def report_file(request: Request, who: SignedIn) -> Response:
+        try:
+            quarter = pages.report_quarter(request, board)
+        except ValueError as bad:
+            return board.render("problem.html", request, 400, who=who, nav="report", problem=str(bad))
+        html = await run_in_threadpool(report_html, board.database, settings, quarter)
+        name = f"how-are-we-doing-{quarter.code}"
+        if request.path_params["format"] == "html":
+            headers = {**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}.html"'}
+            return HTMLResponse(html, headers=headers)
+        try:
+            pdf = await run_in_threadpool(report_pdf, html, settings.chromium)
+        except ReportUnavailable as problem:
+            return board.render("problem.html", request, 503, who=who, nav="report", problem=str(problem))
+        headers = {**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}.pdf"'}
+        return Response(pdf, media_type="application/pdf", headers=headers)
+
     routes = [
+        Route("/report", guarded(report_page), methods=["GET"]),
+        Route("/report", guarded(report_post), methods=["POST"]),
+        Route("/report.{format:str}", guarded(report_file), methods=["GET"]),
         Route("/", guarded(queue_page), methods=["GET"]),
         Route("/queue.csv", guarded(queue_csv), methods=["GET"]),
         Route("/sign-in", sign_in, methods=["GET"]),

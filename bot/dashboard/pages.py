@@ -20,6 +20,7 @@ from bot.referral import statuses as st
 from bot.referral.queue import Actor
 from bot.referral.text import label
 from bot.referral.views import ReferralSummary
+from bot.reports.quarter import Quarter
 from bot.reviews.models import ACTION_STATUSES
 from bot.reviews.text import action_status_label
 from bot.spreadsheet import safe_cell
@@ -322,3 +323,13 @@ def themes_csv(board: Dashboard) -> str:
     for count in board.themes.counts():
         writer.writerow([safe_cell(count.theme), count.reviews])
     return out.getvalue()
+
+
+def current_quarter(board: Dashboard) -> Quarter:
+    return Quarter.containing(board.queue.today())
+
+
+def report_quarter(request: Request, board: Dashboard) -> Quarter:
+    """The quarter asked for (?quarter=2026Q3), or the one we are in; a bad one is a ValueError saying why."""
+    asked = (request.query_params.get("quarter") or "").strip()
+    return Quarter.parse(asked) if asked else current_quarter(board)

@@ -12,6 +12,7 @@ from bot.db.base import Base
 from bot.discussion import models as _discussion  # noqa: F401
 from bot.outbox import models as _outbox  # noqa: F401
 from bot.referral import models as _referral  # noqa: F401
+from bot.reports import models as _reports  # noqa: F401
 from bot.reviews import models as _reviews  # noqa: F401
 from bot.sessions import models as _sessions  # noqa: F401
 

@@ -140,7 +140,7 @@ def test_every_page_passes_axe_with_no_serious_violations_and_works_by_keyboard(
     reference = served.references["Westmoor"]
     problems: dict[str, Any] = {}
     for path in ["/dashboard/", f"/dashboard/referrals/{reference}", "/dashboard/reviews", "/dashboard/actions",
-                 "/dashboard/themes"]:
+                 "/dashboard/themes", "/dashboard/report?quarter=2026Q3"]:
         page.goto(served.base_url + path)
         found = serious_accessibility_problems(page)
         if found:
@@ -159,3 +159,23 @@ def test_every_page_passes_axe_with_no_serious_violations_and_works_by_keyboard(
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/referrals/{reference}")
     assert page.locator("h1").inner_text().startswith(reference)
+
+
+def test_the_report_opens_its_narrative_is_edited_and_its_pdf_downloads(
+    browser: Any, served: Served, artifacts: Path
+) -> None:
+    page = signed_in(browser, served, OFFICER_ONE)
+    page.click("text=How are we doing?")
+    assert page.locator("h1").inner_text() == "How are we doing?"
+    assert page.locator("#fig-received").inner_text() == "3"  # the three referrals made this quarter
+    assert page.locator("#chart-months img").count() == 1
+    page.click("text=Edit “What we are doing well”")
+    page.fill("#text-doing_well", "Every referral was acknowledged within a day.")
+    page.click("text=Save What we are doing well")
+    assert "Every referral was acknowledged within a day." in page.locator("#narrative-doing_well").inner_text()
+    page.screenshot(path=str(artifacts / "dashboard-report.png"), full_page=True)
+    with page.expect_download() as download:
+        page.click("a:has-text('PDF')")
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    (artifacts / "how-are-we-doing.pdf").write_bytes(pdf)
