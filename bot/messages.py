@@ -51,6 +51,7 @@ class Citation:
     out_of_date: bool
     text: str
     score: float
+    updated_on: str | None = None  # the section changed on this date, recently (see bot/procedures)
 
 
 @dataclass(frozen=True)

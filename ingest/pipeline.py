@@ -34,6 +34,8 @@ class IngestReport:
     skipped: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     chunks_indexed: int = 0
+    changes: list[int] = field(default_factory=list)  # ids of the document changes recorded
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -43,7 +45,7 @@ class IngestReport:
         return {
             "added": self.added, "updated": self.updated, "removed": self.removed, "skipped": self.skipped,
             "failed": [{"file": name, "reason": reason} for name, reason in self.failed],
-            "chunks_indexed": self.chunks_indexed,
+            "chunks_indexed": self.chunks_indexed, "changes": len(self.changes), "warnings": self.warnings,
         }
 
 
@@ -145,6 +147,7 @@ def ingest_paths(
     known = index.catalog.files()
     seen = {str(f) for f in files}
 
+    removed_records: list[FileRecord] = []
     # Deletions: anything ingested from a given folder (or a given file) that is gone.
     for stored_path in sorted(known):
         if stored_path in seen:
@@ -154,6 +157,7 @@ def ingest_paths(
             index.dense.delete(index.catalog.chunk_ids(stored_path))
             index.catalog.remove_file(stored_path)
             report.removed.append(known[stored_path].source)
+            removed_records.append(known[stored_path])
     for given in paths:
         resolved = given.expanduser().resolve()
         if not resolved.exists() and str(resolved) not in known:
@@ -202,6 +206,9 @@ def ingest_paths(
 
     if prepared or report.removed:
         index.rebuild_keyword_index()
+        from ingest.versions import record_versions
+
+        record_versions(settings, [(p.record, p.chunks) for p in prepared], removed_records, report)
     return report
 
 

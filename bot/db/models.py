@@ -11,6 +11,7 @@ from bot.db import infrastructure as _infrastructure  # noqa: F401
 from bot.db.base import Base
 from bot.discussion import models as _discussion  # noqa: F401
 from bot.outbox import models as _outbox  # noqa: F401
+from bot.procedures import models as _procedures  # noqa: F401
 from bot.referral import models as _referral  # noqa: F401
 from bot.reports import models as _reports  # noqa: F401
 from bot.reviews import models as _reviews  # noqa: F401

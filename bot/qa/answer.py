@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.messages import Citation, Reply
+from bot.procedures.recent import updated_on_note
 from bot.prompts import load_text, say
 from bot.qa.retrieval import NATIONAL, OTHER, OWN, REGIONAL, Hit
 
@@ -81,7 +82,7 @@ def format_citation(citation: Citation) -> str:
     line = f"[{citation.number}] {' — '.join(parts)} ({citation.area}; {dated})"
     if citation.out_of_date:
         line += f" ⚠️ review was due {citation.review_by}"
-    return line
+    return line + updated_on_note(citation, " · ")
 
 
 def emergency_route() -> str:

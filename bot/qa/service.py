@@ -9,6 +9,7 @@ from collections.abc import Callable
 import numpy as np
 
 from bot.config import Settings
+from bot.procedures.recent import mark_recent_updates
 from bot.prompts import say
 from bot.qa.answer import Answer, asks_for_a_list, compose, emergency_route
 from bot.qa.index import KnowledgeIndex, StoredChunk
@@ -75,9 +76,10 @@ class Answerer:
         if hits and asks_for_a_list(text):
             hits = self._join_split_lists(hits)
         keyword = self.index.keyword
-        return compose(text, hits, urgent=urgent, idf=keyword.idf, contact=contact, area=area,
-                       sentences_limit=self.settings.answer_sentences, dense_used=mode != "bm25",
-                       context=context, writer=self.writer)
+        answer = compose(text, hits, urgent=urgent, idf=keyword.idf, contact=contact, area=area,
+                         sentences_limit=self.settings.answer_sentences, dense_used=mode != "bm25",
+                         context=context, writer=self.writer)
+        return mark_recent_updates(answer, self.settings)
 
     def _join_split_lists(self, hits: list[Hit]) -> list[Hit]:
         """A list or table that a chunk boundary cut in two is read whole: "the four levels" wants

@@ -15,6 +15,7 @@ from typing import Any
 from bot.channels.slack.mrkdwn import escape, plain, split_text, to_mrkdwn, truncate
 from bot.channels.slack.text import slack_text
 from bot.messages import Button, Citation, Reply
+from bot.procedures.recent import updated_on_note
 from bot.prompts import say
 
 SECTION_TEXT_LIMIT = 3000
@@ -132,7 +133,7 @@ def citation_lines(citations: Sequence[Citation], contact: str) -> list[str]:
             area=escape(citation.area),
             effective=effective,
             link=link,
-        )
+        ) + escape(updated_on_note(citation, " · "))
         if citation.out_of_date:
             line += "\n" + to_mrkdwn(
                 say("out_of_date", title=citation.title, review_by=citation.review_by or "?", contact=contact)

@@ -16,6 +16,7 @@ from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 
 from bot.channels.teams.text import say
 from bot.messages import Button, Citation, Expectation, Reply
+from bot.procedures.recent import updated_on_note
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.4"
@@ -103,7 +104,7 @@ def _source_blocks(citations: list[Citation]) -> list[dict[str, Any]]:
             else "",
             area=citation.area,
             date=say("source_date", effective=citation.effective) if citation.effective else "",
-        )
+        ) + updated_on_note(citation, " · ")
         if citation.source_url:
             line += "  \n" + say("source_link", url=citation.source_url)
         blocks.append(_text_block(line, spacing="Small"))
