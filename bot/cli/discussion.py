@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import getpass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from bot.cli import app
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 REPORT_FORMATS = {".docx": "Word", ".html": "HTML", ".htm": "HTML", ".md": "Markdown"}
 
@@ -32,6 +36,28 @@ def discuss(
 ) -> None:
     """A guided multi-agency case discussion on a referral (Kolb's cycle, Signs of Safety, the problem tree)."""
     from rich.console import Console
+    from sqlalchemy.exc import DBAPIError
+
+    from bot.discussion.text import say
+
+    console = Console()
+    try:
+        _discuss(console, reference.strip().upper(), method, user or getpass.getuser(), name, email, report_file)
+    except DBAPIError as exc:  # a database that is down is one clear line, never a traceback
+        console.print(f"[red]{say('cli_database_down', problem=type(exc.orig).__name__)}[/red]")
+        raise typer.Exit(2) from None
+
+
+def _discuss(
+    console: Console,
+    reference: str,
+    method: str | None,
+    user_id: str,
+    name: str | None,
+    email: str | None,
+    report_file: str | None,
+) -> None:
+    from sqlalchemy.exc import DBAPIError
 
     from bot.assistant import Assistant
     from bot.channels.terminal import TerminalChannel
@@ -39,21 +65,13 @@ def discuss(
     from bot.referral.errors import QueueError
     from bot.referral.queue import Actor
 
-    console = Console()
-    user_id = user or getpass.getuser()
-    reference = reference.strip().upper()
-    try:
-        assistant = Assistant()
-        service = assistant.discussions
-    except Exception as exc:  # a database that is down is one clear line, never a traceback
-        console.print(f"[red]The database could not be opened ({type(exc).__name__}); check DATABASE_URL.[/red]")
-        raise typer.Exit(2) from None
-
+    assistant = Assistant()
+    service = assistant.discussions
     if report_file is not None:
         report = Path(report_file)
         kind = REPORT_FORMATS.get(report.suffix.lower())
         if kind is None:
-            console.print(f"[red]Give the report a .docx, .html or .md name (got {report.name!r}).[/red]")
+            console.print(f"[red]{say('cli_report_format', given=report.name)}[/red]")
             raise typer.Exit(2)
         try:
             built = service.report(Actor(user_id, email), reference)
@@ -64,7 +82,9 @@ def discuss(
             report.write_bytes(built.to_docx())
         else:
             report.write_text(built.to_html() if kind == "HTML" else built.to_markdown(), encoding="utf-8")
-        console.print(f"{kind} report of the {built.method_title} discussion on {built.reference} written to {report}.")
+        console.print(
+            say("cli_report_written", kind=kind, title=built.method_title, reference=built.reference, path=report)
+        )
         return
 
     thread = service.open_thread(reference) or f"terminal:discuss:{reference}"
@@ -84,4 +104,7 @@ def discuss(
             break
         if not line.strip():
             continue
-        channel.render(assistant.handle(channel.message(line, thread_id=thread)))
+        try:
+            channel.render(assistant.handle(channel.message(line, thread_id=thread)))
+        except DBAPIError as exc:  # not saved: say so, and keep the session for when it is back
+            console.print(f"[red]{say('cli_not_saved', problem=type(exc.orig).__name__)}[/red]")

@@ -102,3 +102,14 @@ def test_three_agencies_discuss_in_their_terminals_and_the_word_report_is_writte
     )
     assert process.returncode == 0, process.stderr
     assert f"<h3>{AGENCIES[SCHOOL]}</h3>" in html.read_text(encoding="utf-8")
+
+
+def test_a_database_that_is_down_is_one_clear_line(
+    environment: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:9/sgbot")  # nothing listens on port 9
+    get_settings.cache_clear()
+    result = CliRunner().invoke(app, ["discuss", "PR-2026-0001", "--user", OFFICER], input="hello\n")
+    assert result.exit_code == 2
+    assert "The database could not be reached (OperationalError)" in result.output
+    assert "Traceback" not in result.output
