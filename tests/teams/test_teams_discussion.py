@@ -92,6 +92,10 @@ def test_three_agencies_hold_a_kolb_discussion_in_a_channel_thread(
     outsider = {"user_id": "29:nosy", "aad_object_id": "aad-nosy", "name": "Nosy Parker"}
     assert "not invited" in text_of(say(outsider, "I know this family too: they moved here in March."))
 
+    # In the discussion's thread, "Area …" is what someone wrote, not the channel's area setting.
+    area_note = say(PEOPLE["police"], "Area teams were not told about the call-outs.")
+    assert "Saved: Northshire Police" in text_of(area_note)
+
     stage_cards: list[dict[str, Any]] = []
     for who, text in STEPS:
         if who == "facilitator" and text == "back":
@@ -110,6 +114,7 @@ def test_three_agencies_hold_a_kolb_discussion_in_a_channel_thread(
     document = report.to_docx()
     check_report_sections(docx_sections(document))
     assert docx_tables(document)[0][1][:2] == [ACTION_TEXT, AGENCIES[POLICE]]
+    assert "Area teams were not told" in docx_sections(document)["1. What happened"][AGENCIES[POLICE]][0]
     assert "moved here in March" not in report.to_markdown()
     detail = core.referrals.queue.show(Actor("aad-officer"), reference)
     assert [e.detail["text"] for e in detail.events if e.action == "action_agreed" and e.detail] == [ACTION_TEXT]

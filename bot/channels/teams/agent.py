@@ -262,6 +262,8 @@ class TeamsBot:
             return say("help")
         if command not in {"area", "areas", "mode"}:
             return None
+        if await asyncio.to_thread(self.assistant.listens_to, conversation_id):
+            return None  # "Area teams were not told…" in a case discussion is a contribution
         current = await asyncio.to_thread(conversations.conversation_settings, self.db, conversation_id)
         if len(words) == 1:
             areas = current[conversations.AREAS_KEY]
