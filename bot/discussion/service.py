@@ -43,6 +43,7 @@ from bot.referral.models import Referral, ReferralEvent
 from bot.referral.queue import Actor
 from bot.referral.repository import ReferralRepository
 from bot.referral.roles import role_of, sees_every_referral
+from bot.reviews.action_plans import ActionPlanError, add_action_item, is_review
 
 log = logging.getLogger(__name__)
 
@@ -297,6 +298,24 @@ class DiscussionService:
             return Turn(replies=[Reply(say("action_usage", problem=str(problem)))])
         text, _ = clean_text(command.argument)
         replies: list[Reply | GuidanceSlot] = self._emergency_first(text)
+        actor = Actor(context.message.user_id, context.message.email)
+        plan_item = None
+        if is_review(context.referral):
+            # An accepted review has an action plan: the agreed action becomes an item on it, in
+            # this same transaction (owner agency, due date), tracked from the dashboard.
+            try:
+                plan_item = add_action_item(
+                    context.session,
+                    reference=context.reference,
+                    recommendation=text,
+                    owner_agency=command.agency,
+                    due_on=due,
+                    actor=actor.user_id,
+                    source="discussion",
+                    now=self.now(),
+                )
+            except ActionPlanError as problem:
+                return Turn(replies=[*replies, Reply(str(problem))])
         contribution = DiscussionContribution(
             discussion_id=context.discussion.id,
             stage=stage.id,
@@ -307,20 +326,21 @@ class DiscussionService:
             text=text,
             owner_agency=command.agency,
             due_on=due,
+            action_plan_item=str(plan_item.id) if plan_item is not None else None,
             created_at=self.now(),
         )
         context.session.add(contribution)
         context.session.flush()
-        # Until the review's action plans exist, the agreed action is kept with the discussion and
-        # shown on the referral through its history.
+        # The discussion's own record of it, in the referral's history, with what was agreed.
         self._event(
             context.session,
             context.referral,
-            Actor(context.message.user_id, context.message.email),
+            actor,
             "action_agreed",
             {
                 "discussion": context.discussion.id,
                 "action": contribution.id,
+                "action_item": plan_item.id if plan_item is not None else None,
                 "owner_agency": command.agency,
                 "due": due.isoformat(),
                 "text": text,
@@ -328,7 +348,8 @@ class DiscussionService:
         )
         shown = due.strftime("%d %B %Y").lstrip("0")
         ack = say("saved_action", owner=command.agency, due=shown, text=text)
-        ack += " " + say("action_recorded_on_referral", reference=context.reference)
+        where = "action_on_plan" if plan_item is not None else "action_recorded_on_referral"
+        ack += " " + say(where, reference=context.reference)
         return Turn(replies=[*replies, self._ack(ack)])
 
     def _emergency_first(self, text: str) -> list[Reply | GuidanceSlot]:

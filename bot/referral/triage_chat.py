@@ -160,9 +160,10 @@ class TriageChat:
                 extra = f": “{event.detail['question']}”"
             if event.detail and event.detail.get("reply"):
                 extra = f": “{event.detail['reply']}”"
-            if event.detail and event.detail.get("owner_agency"):  # an action agreed in a case discussion
+            if event.detail and event.detail.get("owner_agency"):  # an action agreed or added to the plan
                 detail = event.detail
-                extra = f": “{detail.get('text')}” ({detail['owner_agency']}, due {detail.get('due')})"
+                said = f" “{detail['text']}”" if detail.get("text") else ""
+                extra = f":{said} ({detail['owner_agency']}, due {detail.get('due') or detail.get('due_on')})"
             lines.append(f"- {event.at} {event.actor}: {event.action.replace('_', ' ')}{extra}{why}")
         buttons: list[Button] = []
         if sees_every_referral(self.queue.role(actor)):

@@ -20,8 +20,10 @@ from bot.discussion.service import DiscussionService
 from bot.messages import Message, Outcome
 from bot.referral.errors import NotAllowed
 from bot.referral.queue import Actor, ReviewQueue
-from tests.referral.helpers import CHILD_REFERRAL, Chat
+from bot.reviews.action_plans import ActionPlans
+from tests.referral.helpers import Chat
 
+from .filing import file_accepted_review, file_referral
 from .reading import docx_sections, docx_tables
 from .script import ACTION_TEXT, AGENCIES, HEALTH, POLICE, SCHOOL, STEPS, check_report_sections
 
@@ -61,15 +63,6 @@ def settings_for(db_url: str, tmp_path: Path) -> Settings:
     )
 
 
-def file_referral(assistant: Assistant) -> str:
-    chat = Chat(assistant, user_id="referrer.one")
-    chat.send("refer")
-    chat.answer_all(CHILD_REFERRAL)
-    receipt = chat.press("submit")
-    card = receipt.replies[-1].card or {}
-    return str(card["reference"])
-
-
 def start_with_agencies(thread: Thread, reference: str) -> None:
     started = thread.say(OFFICER, f"discuss {reference} kolb")
     assert "Kolb's learning cycle" in started and "Stage 1 of 4: What happened" in started
@@ -90,9 +83,9 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
     forget_databases()
 
 
-def test_three_agencies_discuss_a_referral_and_the_report_follows_the_stages(settings: Settings) -> None:
+def test_three_agencies_discuss_a_review_and_the_report_follows_the_stages(settings: Settings) -> None:
     assistant = Assistant(settings)
-    reference = file_referral(assistant)
+    reference = file_accepted_review(assistant, OFFICER)
     thread = Thread(assistant)
     start_with_agencies(thread, reference)
 
@@ -119,19 +112,19 @@ def test_three_agencies_discuss_a_referral_and_the_report_follows_the_stages(set
     assert markdown.index("## 1. What happened") < markdown.index(f"### {AGENCIES[SCHOOL]}") < markdown.index("## 2.")
     assert "<h3>Northshire Police</h3>" in report.to_html()
 
-    # The agreed action is on the referral, and the discussion is in its history.
+    # The agreed action is on the review's action plan (owner agency, due date), and in its history.
+    (item,) = ActionPlans(assistant.referrals.database, settings).for_review(OFFICER, reference)
+    assert (item.recommendation, item.owner_agency, item.due_on, item.source) == (
+        ACTION_TEXT,
+        AGENCIES[POLICE],
+        "2027-01-31",
+        "discussion",
+    )
     queue = ReviewQueue(assistant.referrals.database, settings)
     detail = queue.show(Actor(OFFICER), reference)
-    actions_on_referral = [e.detail for e in detail.events if e.action == "action_agreed"]
-    assert actions_on_referral == [
-        {
-            "discussion": actions_on_referral[0]["discussion"],
-            "action": actions_on_referral[0]["action"],
-            "owner_agency": AGENCIES[POLICE],
-            "due": "2027-01-31",
-            "text": ACTION_TEXT,
-        }
-    ]
+    (agreed,) = [e.detail for e in detail.events if e.action == "action_agreed"]
+    assert agreed is not None and agreed["action_item"] == item.id
+    assert (agreed["text"], agreed["owner_agency"], agreed["due"]) == (ACTION_TEXT, AGENCIES[POLICE], "2027-01-31")
     kinds = [e.action for e in detail.events]
     assert kinds.count("discussion_stage") == 4 and "discussion_started" in kinds and "discussion_closed" in kinds
     shown = Chat(assistant, user_id=OFFICER).send(f"show {reference}")
@@ -235,9 +228,12 @@ def test_actions_need_an_owner_and_a_date_and_belong_to_an_action_stage(settings
     thread.say(OFFICER, "stage 4")
     assert "owner agency and a due date" in speak(thread, POLICE, "action share call-outs with health")
     assert "31/02/2027" in speak(thread, POLICE, "action Police by 31/02/2027: share call-outs")
-    assert "Agreed action saved" in speak(thread, POLICE, "action Police by 31 January 2027: share call-outs")
+    saved = speak(thread, POLICE, "action Police by 31 January 2027: share call-outs")
+    # Not yet accepted for a review: no action plan, so it waits in the referral's history.
+    assert "Agreed action saved" in saved and "no action plan until it is accepted" in saved
     report = assistant.discussions.report(Actor(OFFICER), reference)
-    assert [(a.owner_agency, a.due) for a in report.actions] == [("Police", "2027-01-31")]
+    assert [(a.owner_agency, a.due, a.action_plan_item) for a in report.actions] == [("Police", "2027-01-31", None)]
+    assert ActionPlans(assistant.referrals.database, settings).for_review(OFFICER, reference) == []
 
 
 def test_a_discussion_is_reached_from_the_terminal_on_the_same_thread(settings: Settings) -> None:

@@ -22,8 +22,9 @@ from bot.assistant import Assistant
 from bot.cli import app
 from bot.config import Settings, get_settings
 from bot.db import forget_databases
-from tests.referral.helpers import CHILD_REFERRAL, Chat
+from bot.reviews.action_plans import ActionPlans
 
+from .filing import file_accepted_review
 from .reading import docx_sections, docx_tables
 from .script import ACTION_TEXT, AGENCIES, HEALTH, POLICE, SCHOOL, STEPS, check_report_sections
 
@@ -54,10 +55,7 @@ def terminal(reference: str, user: str, lines: list[str], *extra: str) -> str:
 def test_three_agencies_discuss_in_their_terminals_and_the_word_report_is_written(
     environment: dict[str, str], tmp_path: Path
 ) -> None:
-    chat = Chat(Assistant(Settings()), user_id="referrer.one")
-    chat.send("refer")
-    chat.answer_all(CHILD_REFERRAL)
-    reference = str((chat.press("submit").replies[-1].card or {})["reference"])
+    reference = file_accepted_review(Assistant(Settings()), OFFICER)
 
     opened = terminal(reference, OFFICER, [f"invite {PEOPLE[key]} {AGENCIES[key]}" for key in PEOPLE], "kolb")
     assert "Stage 1 of 4: What happened" in opened and AGENCIES[SCHOOL] in opened
@@ -85,6 +83,12 @@ def test_three_agencies_discuss_in_their_terminals_and_the_word_report_is_writte
     assert "Word report" in written
     check_report_sections(docx_sections(document.read_bytes()))
     assert docx_tables(document.read_bytes())[0][1][:2] == [ACTION_TEXT, AGENCIES[POLICE]]
+
+    # The agreed action is on the review's action plan.
+    plan = ActionPlans(Assistant(Settings()).referrals.database, Settings()).for_review(OFFICER, reference)
+    assert [(i.recommendation, i.owner_agency, i.due_on) for i in plan] == [
+        (ACTION_TEXT, AGENCIES[POLICE], "2027-01-31")
+    ]
 
     refused = CliRunner().invoke(app, ["discuss", reference, "--user", "nosy.practitioner", "--report", "x.docx"])
     assert refused.exit_code == 1 and "not invited" in refused.output

@@ -16,17 +16,15 @@ from slack_stand_in import SlackStandIn
 from test_slack_referrals import in_thread, settle
 
 from bot.referral.queue import Actor
+from bot.reviews.action_plans import ActionPlans
+from tests.discussion.filing import file_accepted_review
 from tests.discussion.reading import docx_sections, docx_tables
 from tests.discussion.script import ACTION_TEXT, AGENCIES, POLICE, STEPS, check_report_sections
-from tests.referral.helpers import CHILD_REFERRAL, Chat
 
 
 def test_three_agencies_hold_a_kolb_discussion_in_a_channel_thread(served: ServedSlack, stand_in: SlackStandIn) -> None:
     assistant = served.channel.assistant
-    referrer = Chat(assistant, user_id=unique("UREF"))
-    referrer.send("refer")
-    referrer.answer_all(CHILD_REFERRAL)
-    reference = str((referrer.press("submit").replies[-1].card or {})["reference"])
+    reference = file_accepted_review(assistant, OFFICER, referrer=unique("UREF"))
     channel = unique("CREVIEW")
     people = {key: unique(f"U{key.upper()[:4]}") for key in AGENCIES}
 
@@ -106,5 +104,8 @@ def test_three_agencies_hold_a_kolb_discussion_in_a_channel_thread(served: Serve
     document = report.to_docx()
     check_report_sections(docx_sections(document))
     assert docx_tables(document)[0][1][:2] == [ACTION_TEXT, AGENCIES[POLICE]]
-    detail = assistant.referrals.queue.show(Actor(OFFICER), reference)
-    assert [e.detail["text"] for e in detail.events if e.action == "action_agreed" and e.detail] == [ACTION_TEXT]
+    # The agreed action is on the review's action plan, with its owner agency and due date.
+    plan = ActionPlans(assistant.referrals.database, served.channel.settings).for_review(OFFICER, reference)
+    assert [(i.recommendation, i.owner_agency, i.due_on) for i in plan] == [
+        (ACTION_TEXT, AGENCIES[POLICE], "2027-01-31")
+    ]

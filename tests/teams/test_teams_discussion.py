@@ -15,9 +15,10 @@ import pytest
 
 from bot.config import Settings
 from bot.referral.queue import Actor
+from bot.reviews.action_plans import ActionPlans
+from tests.discussion.filing import file_accepted_review
 from tests.discussion.reading import docx_sections, docx_tables
 from tests.discussion.script import ACTION_TEXT, AGENCIES, POLICE, STEPS, check_report_sections
-from tests.referral.helpers import CHILD_REFERRAL, Chat
 
 from .conftest import build_app
 from .harness import ConnectorStandIn, ServedApp, all_text, card_of, find_action, message_activity
@@ -63,10 +64,7 @@ def test_three_agencies_hold_a_kolb_discussion_in_a_channel_thread(
 
     # The referral under review, filed as the checklist tests file one (same database).
     core = Assistant(discussion_settings)
-    referrer = Chat(core, user_id="aad-referrer")
-    referrer.send("refer")
-    referrer.answer_all(CHILD_REFERRAL)
-    reference = str((referrer.press("submit").replies[-1].card or {})["reference"])
+    reference = file_accepted_review(core, "aad-officer", referrer="aad-referrer")
 
     def say(person: dict[str, Any], text: str | None, **options: Any) -> list[dict[str, Any]]:
         before = len(connector_d.posted(THREAD))
@@ -116,5 +114,7 @@ def test_three_agencies_hold_a_kolb_discussion_in_a_channel_thread(
     assert docx_tables(document)[0][1][:2] == [ACTION_TEXT, AGENCIES[POLICE]]
     assert "Area teams were not told" in docx_sections(document)["1. What happened"][AGENCIES[POLICE]][0]
     assert "moved here in March" not in report.to_markdown()
-    detail = core.referrals.queue.show(Actor("aad-officer"), reference)
-    assert [e.detail["text"] for e in detail.events if e.action == "action_agreed" and e.detail] == [ACTION_TEXT]
+    plan = ActionPlans(core.referrals.database, discussion_settings).for_review("aad-officer", reference)
+    assert [(i.recommendation, i.owner_agency, i.due_on) for i in plan] == [
+        (ACTION_TEXT, AGENCIES[POLICE], "2027-01-31")
+    ]
