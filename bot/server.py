@@ -85,6 +85,9 @@ def create_app(
     components = list(components)
     if not components:
         log.warning("no chat channel is configured: only /healthz and /metrics are served")
+    from bot.safety.logs import keep_content_out_of_library_logs
+
+    keep_content_out_of_library_logs()  # the channel libraries are imported by now
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -8,9 +8,11 @@ real ingest, the real model, the real Chroma and BM25 indexes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from log_privacy import DETECTOR, describe, install
 
 from bot.config import Settings
 
@@ -19,6 +21,19 @@ KNOWLEDGE_DIR = REPO / "knowledge"
 SHARED_DIR = REPO.parent / "shared"
 SEEDS_DIR = SHARED_DIR / "corpus" / "seeds"
 DEV_EVAL = SHARED_DIR / "eval" / "dev.jsonl"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    install()  # every log record of the session is scanned for referral content
+
+
+@pytest.fixture(autouse=True)
+def _no_referral_content_in_logs(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fails the test during which any log record carried referral content the tests typed."""
+    DETECTOR.current_test = request.node.nodeid
+    yield
+    leaks = DETECTOR.take()
+    assert not leaks, f"referral content reached the logs: {describe(leaks)}"
 
 
 def make_settings(data_dir: Path, **overrides: object) -> Settings:

@@ -35,6 +35,7 @@ from bot.referral.queue import Actor, ReviewQueue
 from bot.referral.repository import ReferralRepository
 from bot.referral.text import say
 from bot.referral.triage_chat import TriageChat
+from bot.safety.emergency import emergency_first
 from bot.sessions.models import ConversationSession
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,8 @@ class ReferralConversation:
             if command is not None and command.kind == "cancel":
                 state.replying_to = None
                 return Turn(replies=[Reply(say("cancelled_reply"))])
-            return self._attach_reply(session, state, actor, state.replying_to, text)
+            turn = self._attach_reply(session, state, actor, state.replying_to, text)
+            return _emergency_first(turn, message.text, "reply to a request for information")
         referral = self._draft(session, state)
         if referral is None or state.step is None:
             return self._idle(session, state, message, command, referral)
@@ -118,7 +120,8 @@ class ReferralConversation:
         if question is not None:
             answers = referral.answer_values()
             return Turn(question=question, replies=[Reply(say("carry_on")), self._prompt(step, answers)])
-        return self._answer(session, state, referral, step, text, message)
+        turn = self._answer(session, state, referral, step, text, message)
+        return _emergency_first(turn, message.text, "checklist answer")
 
     def _command_at_free_text(self, command: Command, text: str) -> bool:
         lowered = " ".join(text.lower().split())
@@ -326,7 +329,12 @@ class ReferralConversation:
     ) -> Turn:
         reference = command.reference or ""
         if command.argument:
-            return self._attach_reply(session, state, actor, reference, command.argument)
+            turn = self._attach_reply(session, state, actor, reference, command.argument)
+            return _emergency_first(turn, command.argument, "reply to a request for information")
+        try:  # refused now, not after the reply has been typed
+            self.queue.check_reply(session, actor, reference)
+        except QueueError as problem:
+            return Turn(replies=[Reply(str(problem))])
         state.replying_to = reference
         return Turn(replies=[Reply(say("reply_prompt", reference=reference))])
 
@@ -473,3 +481,17 @@ class ReferralConversation:
             }:
                 return step
         return None
+
+
+def _emergency_first(turn: Turn, typed: str | None, path: str) -> Turn:
+    """The emergency route before everything else in `turn`, when what was typed calls for it.
+
+    `typed` is None for a button press (its value is ours, not the person's words). What was
+    typed has already been handled as usual (stored, attached): nothing is lost.
+    """
+    if any(isinstance(reply, Reply) and reply.urgent for reply in turn.replies):
+        return turn  # the checklist's own emergency stop already says it
+    route = emergency_first(typed, path=path)
+    if route is not None:
+        turn.replies.insert(0, route)
+    return turn

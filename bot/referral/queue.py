@@ -285,6 +285,14 @@ class ReviewQueue:
             actor, reference, "info_provided", None, change, referrer_only=True, session=session
         )
 
+    def check_reply(self, session: Session, actor: Actor, reference: str) -> None:
+        """Raise what `provide_info` would, before the referrer types a reply that could not be sent."""
+        referral = self._find(ReferralRepository(session), reference)
+        if referral.user_id != actor.user_id:
+            raise ReferralNotFound(say("not_found", reference=reference.strip()))
+        if referral.status != st.MORE_INFO_REQUESTED:
+            raise IllegalTransition(say("reply_not_awaited", reference=reference))
+
     def decide(
         self,
         actor: Actor,
@@ -417,13 +425,14 @@ class ReviewQueue:
         reason: str | None,
         referrer_only: bool,
     ) -> TriageResult:
+        # The role is checked before the reference is looked up, and someone else's referral is
+        # "not found": no answer may tell a stranger which references exist.
+        if not referrer_only and not sees_every_referral(self.role(actor)):
+            raise NotAllowed(say("not_allowed_triage"))
         repository = ReferralRepository(session)
         referral = self._find(repository, reference)
-        if referrer_only:
-            if referral.user_id != actor.user_id:
-                raise NotAllowed(say("not_allowed_other", reference=reference))
-        elif not sees_every_referral(self.role(actor)):
-            raise NotAllowed(say("not_allowed_triage"))
+        if referrer_only and referral.user_id != actor.user_id:
+            raise ReferralNotFound(say("not_found", reference=reference.strip()))
         if expected_version is not None and referral.version != expected_version:
             raise self._stale(repository, referral, expected_version)
         from_status = referral.status
@@ -463,7 +472,7 @@ class ReviewQueue:
     def _visible(self, session: Session, actor: Actor, reference: str) -> Referral:
         referral = self._find(ReferralRepository(session), reference)
         if referral.user_id != actor.user_id and not sees_every_referral(self.role(actor)):
-            raise NotAllowed(say("not_allowed_other", reference=referral.reference))
+            raise ReferralNotFound(say("not_found", reference=reference.strip()))
         return referral
 
     def _detail(self, session: Session, referral: Referral) -> ReferralDetail:

@@ -14,7 +14,7 @@ from bot.assistant import Assistant
 from bot.config import Settings
 from bot.db import Database
 from bot.referral.conversation import ReferralConversation
-from bot.referral.errors import IllegalTransition, InvalidTriage, NotAllowed, StaleReferral
+from bot.referral.errors import IllegalTransition, InvalidTriage, NotAllowed, ReferralNotFound, StaleReferral
 from bot.referral.queue import Actor, ReviewQueue
 
 from .helpers import CHILD_REFERRAL, Chat, text_of
@@ -253,14 +253,18 @@ def test_only_the_business_unit_sees_other_peoples_referrals(
     assert {r.reference for r in queue.listing(OFFICER_TWO)} == {mine, theirs}
     assert len(queue.listing(Actor("admin.user"))) == 2
     assert queue.show(PRACTITIONER, mine).reference == mine
-    with pytest.raises(NotAllowed, match="Only the safeguarding partnership business unit can see"):
+    with pytest.raises(ReferralNotFound, match=f"There is no referral {theirs} that you can see"):
         queue.show(PRACTITIONER, theirs)
     with pytest.raises(NotAllowed, match="Only the safeguarding partnership business unit can triage"):
         queue.assign(PRACTITIONER, mine)
     practitioner = Chat(assistant, "practitioner.one")
     assert "can triage referrals" in text_of(practitioner.send(f"accept {mine} rapid_review fine"))
-    assert "isn't yours" in text_of(practitioner.send(f"show {theirs}"))
-    assert "There is no referral PR-2026-0099" in text_of(practitioner.send("show PR-2026-0099"))
+    # Someone else's referral and one that does not exist get the same answer: no enumeration oracle.
+    not_yours = text_of(practitioner.send(f"show {theirs}"))
+    missing = text_of(practitioner.send("show PR-2026-0099"))
+    assert not_yours.replace(theirs, "PR-X") == missing.replace("PR-2026-0099", "PR-X")
+    assert "that you can see" in missing
+    assert "can triage referrals" in text_of(practitioner.send("assign PR-2026-0099 me"))
 
 
 def test_the_queue_lists_what_is_due_first_and_flags_overdue(

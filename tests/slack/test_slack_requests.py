@@ -129,3 +129,28 @@ def test_secrets_are_never_shown_in_settings(bare: ServedSlack) -> None:
     shown = repr(bare.channel.settings) + str(bare.channel.settings.model_dump())
     assert SECRET not in shown
     assert "xoxb-test-token" not in shown
+
+
+@pytest.mark.parametrize("why", ["stale-clock", "rotated-secret", "no-signature"])
+def test_a_request_that_fails_the_signature_check_never_puts_its_body_in_the_logs(
+    bare: ServedSlack, caplog: pytest.LogCaptureFixture, why: str
+) -> None:
+    body = json.dumps(
+        {
+            "type": "event_callback",
+            "event_id": unique("EvLog"),
+            "event": channel_message("Checklist answer: Qx7-REFERRAL-MARKER stepfather hit her"),
+        }
+    )
+    if why == "stale-clock":
+        headers = sign(SECRET, body, timestamp=int(time.time()) - 6 * 60)
+    elif why == "rotated-secret":
+        headers = sign("an-older-secret-that-was-rotated", body)
+    else:
+        headers = {}
+    with caplog.at_level("DEBUG"):
+        response = bare.send(body, "application/json", headers=headers, signed=False)
+        time.sleep(0.2)
+    assert response.status_code == 401
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "Qx7-REFERRAL-MARKER" not in logged and "stepfather" not in logged

@@ -45,6 +45,7 @@ from bot.db import Database, claim_inbound_event, get_channel_state, get_databas
 from bot.feedback import Feedback, Handoff, record_feedback, record_handoff
 from bot.messages import Message, Notification, Outcome, Reply
 from bot.metrics import Metrics
+from bot.safety.logs import keep_content_out_of_library_logs, library_logger
 
 log = logging.getLogger(__name__)
 
@@ -112,8 +113,11 @@ class SlackChannel:
             request_verification_enabled=not socket_mode,
             process_before_response=False,
             name="sgbot",
+            # Every logger Bolt makes copies this one's filter: request bodies never reach the logs.
+            logger=library_logger("slack_bolt.sgbot"),
         )
         self._register()
+        keep_content_out_of_library_logs()
 
     # ----------------------------------------------------------------- plumbing
 
