@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.text import Text
 
+from bot.channels.terminal_text import markdown, plain
 from bot.db import Database
 from bot.messages import Button, Message, Outcome, Reply
 from bot.outbox import Outbox, can_hold
@@ -94,20 +94,20 @@ class TerminalChannel:
                 with self.outbox.database.transaction() as session:
                     self.outbox.hold(session, [notification])
                 summary = notification.reply.text.splitlines()[0] if notification.reply.text else ""
-                self.console.print(Text(say("cli_notification_held", audience=notification.audience,
-                                            summary=summary), style="dim"))
+                self.console.print(plain(say("cli_notification_held", audience=notification.audience,
+                                             summary=summary), style="dim"))
                 continue
             target = (
                 "the business unit" if notification.audience == "business_unit" else notification.audience
             )
             self.console.print(
-                Panel(Markdown(notification.reply.text), title=f"notification for {target}", style="dim")
+                Panel(markdown(notification.reply.text), title=plain(f"notification for {target}"), style="dim")
             )
         expects = outcome.expects
         self._expects_typed = expects is not None and expects.type in _TYPED_ANSWERS
 
     def _render_reply(self, reply: Reply) -> None:
-        body = Markdown(reply.text)
+        body = markdown(reply.text)
         if reply.urgent:
             self.console.print(Panel(body, style="bold red", title="urgent"))
         else:
@@ -116,11 +116,11 @@ class TerminalChannel:
             self._answers += 1
             self._last_sources = sorted({c.source for c in reply.citations})
         for citation in reply.citations:
-            self.console.print(Text(format_citation(citation), style="cyan"))
+            self.console.print(plain(format_citation(citation), style="cyan"))
         if reply.buttons:
             start = len(self._buttons)
             self._buttons.extend(reply.buttons)
             for number, button in enumerate(reply.buttons, start=start + 1):
                 style = {"primary": "bold green", "danger": "bold red"}.get(button.style, "bold")
-                self.console.print(Text(f"  {number}. ", style="bold") + Text(button.label, style=style))
+                self.console.print(Text(f"  {number}. ", style="bold") + plain(button.label, style=style))
         self.console.print()

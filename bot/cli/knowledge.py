@@ -19,8 +19,11 @@ def _settings():  # noqa: ANN202 - imported lazily to keep --help fast
 
 def _fail(message: str) -> typer.Exit:
     from rich.console import Console
+    from rich.text import Text
 
-    Console(stderr=True).print(f"[bold red]Error:[/] {message}")
+    from bot.channels.terminal_text import plain
+
+    Console(stderr=True).print(Text("Error: ", style="bold red") + plain(message))
     return typer.Exit(2)
 
 
@@ -36,7 +39,9 @@ def ingest(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
     from rich.table import Table
+    from rich.text import Text
 
+    from bot.channels.terminal_text import plain
     from ingest.metadata import KINDS
     from ingest.pipeline import ingest_paths
 
@@ -70,7 +75,7 @@ def ingest(
                                                report.failed)), str(report.chunks_indexed))
         console.print(table)
         for name, reason in report.failed:
-            console.print(f"[red]✗ {name}[/]: {reason}")
+            console.print(Text("✗ ", style="red") + plain(str(name), style="red") + plain(f": {reason}"))
     if not report.ok:
         raise typer.Exit(1)
 
@@ -95,16 +100,16 @@ def ask(
         print(json.dumps(answer.to_json(), ensure_ascii=False))
         return
     from rich.console import Console
-    from rich.markdown import Markdown
 
+    from bot.channels.terminal_text import markdown, plain
     from bot.qa.answer import format_citation
 
     console = Console()
-    console.print(Markdown(answer.text))
+    console.print(markdown(answer.text))
     if answer.citations:
         console.print("\n[bold]Sources[/]")
-        for citation in answer.citations:
-            console.print(format_citation(citation), highlight=False)
+        for citation in answer.citations:  # titles come from documents: never Rich markup
+            console.print(plain(format_citation(citation)), highlight=False)
 
 
 def _answer_index_missing(settings) -> str:  # noqa: ANN001

@@ -85,6 +85,8 @@ def list_command(
     from rich.console import Console
     from rich.table import Table
 
+    from bot.channels.terminal_text import plain
+
     if not rows:
         typer.echo("The queue is empty.")
         return
@@ -93,7 +95,7 @@ def list_command(
         table.add_column(column)
     for row in rows:
         flag = "OVERDUE" if row.overdue else ("due soon" if row.due_soon else "")
-        table.add_row(
+        cells = (
             row.reference,
             row.status,
             row.review_type or "-",
@@ -102,6 +104,7 @@ def list_command(
             row.assigned_to or "-",
             (row.submitted_at or "-")[:16],
         )
+        table.add_row(*(plain(cell) for cell in cells))  # never Rich markup
     Console().print(table)
 
 
@@ -125,9 +128,10 @@ def show_command(
         typer.echo(json.dumps(asdict(view), indent=2))
         return
     from rich.console import Console
-    from rich.markdown import Markdown
 
-    Console().print(Markdown(TriageChat(queue).detail_reply(view, actor).text))
+    from bot.channels.terminal_text import markdown
+
+    Console().print(markdown(TriageChat(queue).detail_reply(view, actor).text))
 
 
 @queue_app.command("triage")

@@ -50,6 +50,7 @@ from bot.referral.views import (
     detail,
     summary,
 )
+from bot.safety.text import csv_cell
 
 Now = Callable[[], datetime]
 
@@ -170,8 +171,8 @@ class ReviewQueue:
         ]
         writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
-        for row in rows:
-            writer.writerow(row.to_dict())
+        for row in rows:  # a referrer name like =HYPERLINK(…) must stay text in a spreadsheet
+            writer.writerow({key: csv_cell(value) for key, value in row.to_dict().items()})
         return out.getvalue()
 
     # --- submission (called by the checklist, inside its own transaction) ------------

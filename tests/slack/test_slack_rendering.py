@@ -33,8 +33,13 @@ def test_user_text_cannot_mention_people_or_make_links() -> None:
 
 
 def test_the_cores_markdown_becomes_slack_mrkdwn() -> None:
-    shown = to_mrkdwn("**Call 999** now.\n- Tell the [MASH](https://example.org/mash) today")
-    assert shown == "*Call 999* now.\n• Tell the <https://example.org/mash|MASH> today"
+    shown = to_mrkdwn("**Call 999** now.\n- Tell the MASH at https://example.org/mash today")
+    assert shown == "*Call 999* now.\n• Tell the MASH at <https://example.org/mash> today"
+
+
+def test_a_markdown_link_in_text_is_shown_as_typed_never_as_a_disguised_link() -> None:
+    shown = to_mrkdwn("Tell the [MASH](https://evil.example/mash) today")
+    assert shown == "Tell the [MASH](https://evil.example/mash) today"
 
 
 def test_long_text_is_split_at_boundaries_within_the_limit() -> None:
@@ -58,7 +63,7 @@ def test_a_very_long_answer_becomes_several_messages_with_the_buttons_last() -> 
     everything = "".join(block.get("text", {}).get("text", "") for m in messages for block in m.blocks)
     assert everything.count("x" * 2900) == 120
     assert "may be out of date" in everything
-    assert "<https://example.org/bruising?a=1&b=2|open>" in everything
+    assert "<https://example.org/bruising?a=1&b=2>" in everything  # the address itself, never a label
 
 
 def test_choices_with_long_labels_keep_every_word() -> None:

@@ -443,7 +443,7 @@ class SlackChannel:
         if container.get("type") == "view":  # a button on the App Home
             dm = await self.poster.open_dm(user_id)
             intro = kit.choice_made(user_id, label)
-            posted = await self.poster.post(dm, [kit.SlackMessage(text=label, blocks=[intro])])
+            posted = await self.poster.post(dm, [kit.SlackMessage(text=escape(label), blocks=[intro])])
             channel_id, thread_ts, message_ts = dm, posted[0], None
         else:
             channel_id = str(container.get("channel_id") or body["channel"]["id"])
@@ -457,7 +457,7 @@ class SlackChannel:
                 (body.get("message") or {}).get("blocks") or [], kit.choice_made(user_id, label)
             )
             try:
-                await self.poster.update(channel_id, message_ts, kit.SlackMessage(text=label, blocks=blocks))
+                await self.poster.update(channel_id, message_ts, kit.SlackMessage(text=escape(label), blocks=blocks))
             except SlackApiError as exc:
                 log.warning("could not update the pressed message: %s", error_code(exc))
         area = None

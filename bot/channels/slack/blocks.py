@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.channels.slack.mrkdwn import escape, plain, split_text, to_mrkdwn, truncate
+from bot.channels.slack.mrkdwn import link as link_to
 from bot.channels.slack.text import slack_text
 from bot.messages import Button, Citation, Reply
 from bot.procedures.recent import updated_on_note
 from bot.prompts import say
+from bot.safety.text import safe_url
 
 SECTION_TEXT_LIMIT = 3000
 FIELD_TEXT_LIMIT = 2000
@@ -124,7 +126,9 @@ def citation_lines(citations: Sequence[Citation], contact: str) -> list[str]:
     for citation in citations:
         section_part = f" — {escape(citation.section)}" if citation.section else ""
         effective = f" · {escape(citation.effective)}" if citation.effective else ""
-        link = f" · <{citation.source_url}|open>" if citation.source_url else ""
+        # Only an http(s) source is a link, shown as itself: a document cannot hide where it goes.
+        url = safe_url(citation.source_url)
+        link = f" · {link_to(url)}" if url else ""
         line = slack_text(
             "citation_line",
             number=citation.number,
@@ -226,8 +230,11 @@ def feedback_blocks(reply: Reply, question: str | None) -> list[dict[str, Any]]:
 
 
 def fallback_text(reply: Reply) -> str:
-    """The notification / screen-reader text of a message (Slack shows blocks, not this)."""
-    text = plain(reply.text.replace("\n", " "), FALLBACK_TEXT_LIMIT)
+    """The notification / screen-reader text of a message (Slack shows blocks, not this).
+
+    Slack reads `<!channel>` and `<url|label>` here too: escaped like any text.
+    """
+    text = escape(plain(reply.text.replace("\n", " "), FALLBACK_TEXT_LIMIT))
     if reply.urgent:
         text = f"{slack_text('urgent_banner')} {text}"
     return truncate(text, FALLBACK_TEXT_LIMIT)

@@ -4,6 +4,13 @@ Teams rejects a message over roughly 28 KB (text, cards and metadata together),
 so long text is split at paragraph, line, sentence or word boundaries into
 several messages, never truncated; the card with sources and buttons goes with
 the last part. Button values round-trip unchanged in `Action.Submit` data.
+
+Text is drawn as Teams markdown (messages and Adaptive Card TextBlocks), which
+makes links, images and HTML from `[…](…)`, `![…](…)` and `<a href>`. Text
+comes from people and documents, so only the core's own dialect (bold, italic,
+lists) is kept and everything else is escaped (`markdown_literal`); names,
+titles and answers are escaped entirely (`markdown_escape`). The only link is
+a source's http(s) address, shown as itself.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 from bot.channels.teams.text import say
 from bot.messages import Button, Citation, Expectation, Reply
 from bot.procedures.recent import updated_on_note
+from bot.safety.text import markdown_escape, markdown_literal, safe_url, visible
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.4"
@@ -76,7 +84,7 @@ def _text_block(text: str, **extra: Any) -> dict[str, Any]:
 def _submit(button: Button) -> dict[str, Any]:
     action: dict[str, Any] = {
         "type": "Action.Submit",
-        "title": button.label,
+        "title": visible(button.label),
         "data": {ACTION_KEY: button.value},
     }
     if button.style == "primary":
@@ -98,20 +106,22 @@ def _source_blocks(citations: list[Citation]) -> list[dict[str, Any]]:
         line = say(
             "source_line",
             number=citation.number,
-            title=citation.title,
-            section=f" — {citation.section}"
+            title=markdown_escape(citation.title),
+            section=f" — {markdown_escape(citation.section)}"
             if citation.section and citation.section != citation.title
             else "",
-            area=citation.area,
-            date=say("source_date", effective=citation.effective) if citation.effective else "",
+            area=markdown_escape(citation.area),
+            date=say("source_date", effective=markdown_escape(citation.effective)) if citation.effective else "",
         ) + updated_on_note(citation, " · ")
-        if citation.source_url:
-            line += "  \n" + say("source_link", url=citation.source_url)
+        url = safe_url(citation.source_url)
+        if url:
+            target = url.replace("(", "%28").replace(")", "%29")
+            line += "  \n" + say("source_link", url=target, label=markdown_escape(url))
         blocks.append(_text_block(line, spacing="Small"))
         if citation.out_of_date:
             blocks.append(
                 _text_block(
-                    say("out_of_date", review_by=citation.review_by or "?"),
+                    say("out_of_date", review_by=markdown_escape(citation.review_by or "?")),
                     color="Warning",
                     size="Small",
                     spacing="None",
@@ -148,7 +158,7 @@ def structured_blocks(card: dict[str, Any]) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
     title = card.get("title")
     if title:
-        blocks.append(_text_block(str(title), weight="Bolder", size="Medium", separator=True))
+        blocks.append(_text_block(markdown_escape(str(title)), weight="Bolder", size="Medium", separator=True))
     facts: list[tuple[str, str]] = []
     if isinstance(raw, dict):
         facts.extend((_humanise(str(k)), _fact_value(v)) for k, v in raw.items())
@@ -161,10 +171,12 @@ def structured_blocks(card: dict[str, Any]) -> list[dict[str, Any]]:
                 facts.append((str(item[0]), _fact_value(item[1])))
     for label, value in facts:
         # Label and value in separate blocks: long answers wrap fully, unlike a FactSet.
-        blocks.append(_text_block(f"**{label}**", spacing="Small"))
-        blocks.extend(_text_block(piece, spacing="None") for piece in split_text(value) or ["—"])
+        blocks.append(_text_block(f"**{markdown_escape(label)}**", spacing="Small"))
+        blocks.extend(
+            _text_block(markdown_escape(piece), spacing="None") for piece in split_text(value) or ["—"]
+        )
     if card.get("text"):
-        blocks.extend(_text_block(piece) for piece in split_text(str(card["text"])))
+        blocks.extend(_text_block(markdown_literal(piece)) for piece in split_text(str(card["text"])))
     return blocks
 
 
@@ -229,7 +241,7 @@ def adaptive_card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | No
 def _card_activity(card: dict[str, Any], summary: str) -> Activity:
     return Activity(
         type=ActivityTypes.message,
-        summary=summary[:200],
+        summary=visible(summary)[:200],
         attachments=[Attachment(content_type=ADAPTIVE_CARD, content=card)],
     )
 
@@ -254,7 +266,8 @@ def render_reply(
     `extra_actions` are the channel's own card actions (feedback on an answer).
     """
     options = options or RenderOptions()
-    parts = split_text(reply.text) if reply.text else []
+    # Escaped before splitting: a part never ends inside an escape.
+    parts = split_text(markdown_literal(reply.text)) if reply.text else []
     inputs, expect_actions = _expectation_parts(reply.expects, reply.buttons, options)
     actions = button_actions(reply.buttons) + expect_actions + list(extra_actions or [])
     card_body: list[dict[str, Any]] = []
