@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = Field(default=None, alias="SGBOT_LLM_API_KEY")
     llm_timeout_seconds: float = Field(default=20.0, alias="SGBOT_LLM_TIMEOUT_SECONDS")
 
+    # Largest request body the Slack and Teams endpoints accept (their real payloads are far smaller).
+    max_request_bytes: int = Field(default=1_000_000, alias="SGBOT_MAX_REQUEST_BYTES")
+
     # Database (referrals, sessions, events).
     database_url: str | None = Field(default=None, alias="DATABASE_URL")
 

@@ -138,3 +138,13 @@ def test_an_activity_pointing_replies_outside_microsoft_is_refused(tmp_path, ser
     response = post(served, message_activity("about", service_url=connector.url), token=token)
     assert response.status_code == 401
     assert connector.posted() == []
+
+
+def test_a_token_without_a_key_id_is_refused_with_401_not_a_server_error(secured, issuer, connector, post):
+    import jwt as pyjwt
+
+    claims = {"iss": "https://api.botframework.com", "aud": APP_ID, "serviceurl": connector.url}
+    token = pyjwt.encode(claims, issuer.key, algorithm="RS256")  # no "kid" in the header
+    response = post(secured, message_activity("about", service_url=connector.url), token=token)
+    assert response.status_code == 401
+    assert connector.posted() == []

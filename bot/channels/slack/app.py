@@ -143,6 +143,14 @@ class SlackChannel:
             log.info("duplicate slack event ignored", extra={"slack_event_id": event_id})
         return first
 
+    async def claim_request(self, key: str) -> bool:
+        """True the first time a signed command or interactive payload arrives; False for a replay."""
+        first = bool(await self._db(claim_inbound_event, "slack-request", key))
+        if not first:
+            self.metrics.count("replays")
+            log.info("replayed slack request ignored")
+        return first
+
     async def _tracked(self, kind: str, work: Awaitable[Any]) -> None:
         """Background work after an ack: counted, timed, and never silently lost."""
         self.metrics.adjust(IN_FLIGHT, 1)

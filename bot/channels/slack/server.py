@@ -8,13 +8,16 @@ from typing import Any
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_sdk.errors import SlackApiError
+from slack_sdk.signature import SignatureVerifier
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bot.channels.inbound import Refused, read_body, text_of
 from bot.channels.slack.app import IN_FLIGHT, SlackChannel
 from bot.channels.slack.client import SlackNotConfigured
 from bot.channels.slack.delivery import error_code
+from bot.channels.slack.requests import parse, replay_key, verify_signature
 from bot.config import Settings
 from bot.server import Component
 
@@ -102,9 +105,37 @@ def slack_component(
         )
 
     http = AsyncSlackRequestHandler(channel.app)
+    secret = settings.slack_signing_secret
+    verifier = SignatureVerifier(secret.get_secret_value()) if secret else None
 
     async def events(request: Request) -> Response:
-        return await http.handle(request)
+        try:
+            body = await read_body(request, settings.max_request_bytes)
+            text_of(body)  # Slack sends UTF-8; the signature is computed over text
+            signature = verify_signature(verifier, body, request) if verifier else ""
+            kind, _ = parse(body, request.headers.get("content-type", ""))
+            if kind == "ssl_check":
+                return Response(status_code=200)
+            if kind in ("command", "interaction") and signature:
+                first = await channel.claim_request(replay_key(signature))
+                if not first:
+                    return Response(status_code=200)  # a replay: acknowledged, nothing done
+        except Refused as refused:
+            channel.metrics.count("rejected", str(refused.status))
+            log.info("slack request refused (%s): %s", refused.status, refused.reason)
+            return refused.response()
+        try:
+            response = await http.handle(request)
+        except Exception as exc:  # Bolt failing on a body it was given: the sender's problem, say so
+            channel.metrics.count("rejected", "400")
+            log.warning("slack request not handled: %s", type(exc).__name__)
+            return Refused(400, "the request could not be handled").response()
+        if response.status_code >= 500:
+            # Listeners run after the ack, so Bolt answers 5xx only when it cannot read the request.
+            channel.metrics.count("rejected", "400")
+            log.warning("slack request not understood by Bolt (%s)", response.status_code)
+            return Refused(400, "the request could not be handled").response()
+        return response
 
     return Component(
         name="slack",

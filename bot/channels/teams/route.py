@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.channels.inbound import Refused, json_object, read_body, require_text, text_of
 from bot.channels.teams.agent import TeamsBot
 from bot.channels.teams.auth import ProviderFactory
 from bot.channels.teams.startup import teams_configured
@@ -26,6 +27,8 @@ from bot.server import Component
 log = logging.getLogger("sgbot.teams")
 
 TEAMS_PATH = "/api/messages"
+# Teams ids are long but bounded; the database keeps 255 characters, with room for a prefix.
+ID_LIMIT = 200
 
 
 def teams_component(
@@ -44,13 +47,40 @@ def teams_component(
 
     async def messages(request: Request) -> Response:
         started = time.perf_counter()
-        identity = await _authorize_request(request.headers.get("Authorization"), teams.auth_config)
+        try:
+            identity = await _authorize_request(request.headers.get("Authorization"), teams.auth_config)
+        except Exception as exc:  # a malformed token (no `kid`, bad header) raises inside the SDK
+            log.info("teams token refused: %s", type(exc).__name__)
+            identity = HttpResponse(status_code=401, body={"error": "invalid token"})
         if isinstance(identity, HttpResponse):
             teams.metrics.count("rejected", str(identity.status_code))
             return JSONResponse(identity.body, status_code=identity.status_code)
+        try:
+            activity = json_object(text_of(await read_body(request, settings.max_request_bytes)), "the activity")
+            require_text(activity, "type", "the activity", limit=64)
+            for key in ("id", "channelId", "serviceUrl"):
+                if key in activity and not isinstance(activity[key], str):
+                    raise Refused(400, f"the activity's {key} is not text")
+            for part in ("from", "conversation", "recipient"):
+                value = activity.get(part)
+                if value is not None and not isinstance(value, dict):
+                    raise Refused(400, f"the activity's {part} is not an object")
+                if isinstance(value, dict):
+                    ident = value.get("id")
+                    if ident is not None and (not isinstance(ident, str) or len(ident) > ID_LIMIT):
+                        raise Refused(400, f"the activity's {part} id is not text of at most {ID_LIMIT} characters")
+        except Refused as refused:
+            teams.metrics.count("rejected", str(refused.status))
+            log.info("teams activity refused (%s): %s", refused.status, refused.reason)
+            return refused.response()
         # The SDK's FastAPI adapter reads the verified identity from here.
         request.state.claims_identity = identity
-        response = await teams.adapter.process(request, teams.app)  # type: ignore[arg-type]
+        try:
+            response = await teams.adapter.process(request, teams.app)  # type: ignore[arg-type]
+        except Exception as exc:  # the SDK failing on an activity it was given: the sender's problem
+            teams.metrics.count("rejected", "400")
+            log.warning("teams activity not handled: %s", type(exc).__name__)
+            return Refused(400, "the activity could not be handled").response()
         teams.metrics.observe("request", time.perf_counter() - started)
         return response if response is not None else Response(status_code=202)
 
