@@ -271,7 +271,7 @@ def test_a_dm_question_is_acknowledged_at_once_and_answered_in_its_thread_with_c
     shown = stand_in.posted_text(answer)
     assert "*Sources*" in shown
     assert "[1] *Responding to a disclosure of abuse*" in shown
-    assert "<https://example.org/northshire-region/procedures/responding-to-disclosure|open>" in shown
+    assert "<https://example.org/northshire-region/procedures/responding-to-disclosure>" in shown  # no label
 
 
 def test_an_envelope_slack_redelivers_is_acknowledged_again_but_answered_once(
