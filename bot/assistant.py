@@ -93,13 +93,31 @@ class Assistant:
         # Taken after the message is handled, so that a failure handling it leaves them held
         # for the next one; shown before the replies, as they were waiting first.
         outcome.replies[:0] = [held.reply for held in self._take_held(message.user_id)]
+        outcome.replies[:0] = self._take_change_notices(message)
         return outcome
+
+    def _take_change_notices(self, message: Message) -> list[Reply]:
+        """A terminal user subscribed to document changes hears of them at their next message."""
+        if message.channel in ("slack", "teams"):
+            return []  # channels have their own delivery round (bot/procedures/subscriptions.py)
+        try:
+            from bot.procedures.subscriptions import claim
+
+            return [batch.reply for batch in claim(self.referrals.database, "terminal", message.user_id)]
+        except Exception:  # the message was handled: answer it; the notices stay for next time
+            log.warning("could not read change notices", extra={"user": message.user_id}, exc_info=True)
+            return []
 
     def _route(self, message: Message) -> Outcome:
         # A case discussion owns its thread (and `discuss PR-…` starts one); everything else is as before.
         discussion = self.discussions.handle(message)
         if discussion is not None:
             return self._resolve(discussion, message)
+        from bot.procedures.chat import handle as procedures_command  # subscriptions, alignment (issue 13)
+
+        procedures = procedures_command(self.settings, message)
+        if procedures is not None:
+            return Outcome(replies=[procedures])
         turn = self.referrals.handle(message)
         if not turn.handled:
             return Outcome(replies=[self._answer(message.content, message)])

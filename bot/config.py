@@ -41,6 +41,8 @@ class Settings(BaseSettings):
         alias="SGBOT_CONTACT",
     )
     answer_sentences: int = Field(default=3, alias="SGBOT_ANSWER_SENTENCES")
+    # How often `sgbot serve` posts "what changed" notices to subscribed channels (issue 13).
+    change_notice_seconds: float = Field(default=30.0, alias="SGBOT_CHANGE_NOTICE_SECONDS")
 
     # Optional LLM (LangChain). Off by default: answers are extractive.
     llm_base_url: str | None = Field(default=None, alias="SGBOT_LLM_BASE_URL")

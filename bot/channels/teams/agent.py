@@ -381,6 +381,25 @@ class TeamsBot:
         self.metrics.count("sent", "notification")
         return True
 
+    async def post_to_conversation(self, conversation_id: str, reply: Reply) -> bool:
+        """Post a reply to a conversation unprompted (a "what changed" notice); False if Teams refused."""
+        reference = await asyncio.to_thread(
+            conversations.channel_reference,
+            self.db,
+            conversations.base_conversation_id(conversation_id),
+            service_url=self.settings.teams_service_url,
+            tenant_id=self.settings.teams_tenant_id,
+            bot_id=self.settings.teams_app_id,
+        )
+        try:
+            await self.send_proactive(reference, render_reply(reply, RenderOptions(in_channel=True)))
+        except Exception:
+            log.exception("teams.post_failed")
+            self.metrics.count("errors", "notification")
+            return False
+        self.metrics.count("sent", "notification")
+        return True
+
     async def send_proactive(self, reference: ConversationReference, activities: list[Activity]) -> None:
         async def send(context: TurnContext) -> None:
             for activity in activities:

@@ -84,8 +84,16 @@ def teams_component(
         teams.metrics.observe("request", time.perf_counter() - started)
         return response if response is not None else Response(status_code=202)
 
+    from bot.procedures.subscriptions import notice_loop
+
+    # "What changed" notices for subscribed conversations (issue 13), posted in rounds.
+    start_notices, stop_notices = notice_loop(
+        lambda: teams.db, "teams", teams.post_to_conversation, settings.change_notice_seconds
+    )
     return Component(
         name="teams",
         routes=[Route(TEAMS_PATH, messages, methods=["POST"])],
         metrics=teams.metrics.render,
+        startup=start_notices,
+        shutdown=stop_notices,
     )
