@@ -27,3 +27,4 @@ from bot.cli import referral_bench as _referral_bench  # noqa: E402,F401
 from bot.cli import report as _report  # noqa: E402,F401
 from bot.cli import serve as _serve  # noqa: E402,F401
 from bot.cli import teams as _teams  # noqa: E402,F401
+from bot.cli import urgent as _urgent  # noqa: E402,F401

@@ -1,112 +1,150 @@
 """Is someone in danger now? Detect it before anything else, erring towards yes.
 
-How it works: a message is urgent when it names a **harm signal** (a disclosure
-of abuse, a threat to self, a child left alone or going missing, exploitation,
-a weapon, "not safe") **and** reads as a situation happening now rather than a
-question about procedure. Situations are recognised by present or just-past
-narrative ("has just disclosed", "is threatening", "she says", "tonight",
-"right now", "hasn't come home"). A hypothetical question ("what should I do
-if a child discloses…") is not urgent unless it also carries a cue of
-immediacy ("now", "tonight", "today"). Some signals are urgent on their own,
-whatever the framing: suicide intent, "in danger", "right now".
+Two detectors, OR'ed:
 
-False alarms cost a few lines of text; a missed emergency costs far more, so
-the lists are wide and the hypothetical exception is narrow. Keyword rules are
-used (not a model) so the behaviour is predictable, explainable and testable,
-and so that nothing a user types leaves the process.
+1. **Word rules** (`bot.qa.urgent_rules`): a danger signal (suicidal intent, an
+   injury, a threat, a child alone, someone missing, cutting or marriage abroad,
+   exploitation, a weapon) with nothing marking it past ("ten years ago", "is now
+   settled") or general (training, policy, "what do I do if a child…").
+   Predictable and explainable, and they need no model.
+2. **Meaning** (`bot.qa.urgent_model`): a logistic regression over the message's
+   MiniLM sentence embedding, trained from labelled chat messages, for the many
+   ways people say danger without its words. It runs in process: nothing a user
+   types leaves it.
+
+A message is urgent when the rules say so, or when the meaning detector's
+probability reaches its threshold. When the rules found a danger signal but
+recognised it as past or general, the meaning detector needs to be much surer
+(`OVERRULE_VETO`) to overrule them: the explicit cue is evidence, the embedding
+reads mostly topic.
+
+`check_urgency(text)` and `is_urgent(text)` are the stable entry points: every
+free-text path calls them, with or without an `Answerer`. The encoder and the
+weights load once per process, on the first message the rules do not settle;
+if either is unavailable the rules decide alone, and that is logged once.
 """
 
 from __future__ import annotations
 
-import re
+import logging
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 
-_HARM = [
-    r"disclos\w*", r"abus(?:e|ed|ing)\b", r"sexual(?:ly)?", r"rap(?:e|ed)\b", r"molest\w*", r"groom(?:ed|ing)",
-    r"\bhit(?:s|ting)?\b", r"beat(?:en|ing|s)?\b", r"punch\w*", r"kick(?:ed|ing)\b", r"slap\w*", r"hurt\w*",
-    r"injur\w*", r"bruis\w*", r"burn(?:s|ed|t)\b", r"strangl\w*", r"chok(?:e|ed|ing)\b", r"shak(?:en|ing)\b",
-    r"threat\w*", r"suicid\w*", r"kill (?:him|her|them|my)sel(?:f|ves)", r"end (?:his|her|their|my) (?:own )?life",
-    r"self[- ]?harm\w*", r"cutting (?:him|her|them)sel", r"overdos\w*", r"jump(?:ing)? (?:from|off)",
-    r"\bmissing\b(?! (?:education|school|lessons|out|data|information|document))",
-    r"run(?:ning)? away", r"ran away", r"not (?:come|came|returned|been) home",
-    r"hasn'?t (?:come|returned|been) home", r"left (?:alone|on (?:his|her|their) own|unattended)",
-    r"home alone", r"abandon\w*", r"forc(?:e|ed|ing) (?:to|into)", r"traffick\w*", r"exploit\w*",
-    r"county lines", r"carry(?:ing)? drugs", r"knife", r"weapon", r"\bgun\b", r"\bfgm\b", r"cut(?:ting)? (?:her|girl)",
-    r"forced marriage", r"not safe", r"unsafe", r"in danger", r"scared to go home", r"afraid to go home",
-    r"frightened", r"locked (?:in|up)", r"starv\w*", r"no food", r"drunk", r"unconscious", r"neglect\w*",
-    r"being (?:hurt|harmed|abused|hit|beaten|threatened)", r"violen\w*", r"attack\w*",
-    r"\balone\b", r"\bpills\b", r"\btablets\b", r"hang(?:ing|ed)? (?:him|her|them)sel", r"noose",
-    r"bleed\w*", r"\bstab\w*", r"\bblood\b", r"assault\w*", r"domestic (?:abuse|violence)",
-    r"touch(?:ed|ing|es)? (?:her|him|them|me)\b", r"\bnaked\b", r"\bnudes?\b", r"indecent", r"sextort\w*",
-    r"(?:hot|locked) car", r"\bin a car\b", r"fractur\w*", r"head injur\w*", r"smell(?:s|ed)? of (?:alcohol|drink)",
-]
+import numpy as np
 
-_SITUATION = [
-    r"\bjust\b", r"\bnow\b", r"right now", r"tonight", r"today", r"this (?:morning|afternoon|evening)",
-    r"at the moment", r"currently", r"\bis being\b", r"\bare being\b", r"\bhas been\b", r"\bhave been\b",
-    r"\b(?:she|he|they) (?:says|said|told|is|are|has|have|was|were|will)\b", r"\b(?:says|said|told me)\b",
-    r"\bi(?:'m| am) (?:worried|concerned|scared)", r"\bthreatening\b", r"\bhas (?:gone|run|not)\b",
-    r"\bhasn'?t\b", r"\bwill be\b", r"\bgoing to\b", r"\bin my (?:class|care|office|school)\b",
-    r"\b(?:a|one of my|my) (?:child|pupil|student|boy|girl|teenager|baby|patient|client|resident)\b",
-    r"\bago\b", r"last night", r"yesterday", r"this week", r"\boutside\b", r"\bsaw\b", r"\bfound\b",
-    r"\b(?:there'?s|there is) a\b",
-]
+from bot.qa.urgent_model import WEIGHTS_FILE, Encode, EncodeMany, UrgencyModel, WeightsError
+from bot.qa.urgent_rules import RuleVerdict, normalise, rule_verdict
 
-# Urgent whatever the framing.
-_ALWAYS = [
-    r"suicid\w*", r"kill (?:him|her|them|my)sel(?:f|ves)", r"end (?:his|her|their|my) (?:own )?life",
-    r"jump(?:ing)? (?:from|off)", r"in (?:immediate )?danger", r"right now", r"overdos(?:ed|ing)",
-    r"unconscious", r"not breathing", r"(?:took|taken|swallowed)\b.{0,25}\b(?:pills|tablets|overdose)",
-    r"(?:hang|hanged|hanging) (?:him|her|them)sel",
-]
+log = logging.getLogger(__name__)
 
-# Questions about procedure in the abstract.
-_HYPOTHETICAL = [
-    r"^\s*(?:what|how|who|when|where|which|should|can|do|does|is there)\b.*\b(?:if|when|whether)\b",
-    r"^\s*(?:what|how) (?:is|are|do|does|should|must|can)\b.*\b(?:procedure|process|policy|threshold|guidance|"
-    r"level|criteria|definition|meaning|mean)\b",
-    r"^\s*what (?:does|is|are)\b",
-]
-
-
-def _compile(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-
-
-HARM = _compile(_HARM)
-SITUATION = _compile(_SITUATION)
-ALWAYS = _compile(_ALWAYS)
-HYPOTHETICAL = _compile(_HYPOTHETICAL)
-QUESTION_START = re.compile(r"^\s*(?:what|how|who|when|where|which|why|should|can|could|do|does|is|are|must)\b",
-                            re.IGNORECASE)
+# Probability the meaning detector needs to overrule a rule that saw danger words but read them as past or general.
+OVERRULE_VETO = 0.9
 
 
 @dataclass(frozen=True)
 class UrgencyCheck:
     urgent: bool
-    reason: str  # which rule fired; never the user's text
+    reason: str  # which detector decided and why; never the user's text
+    probability: float | None = None  # the meaning detector's, when it was consulted
 
 
-def check_urgency(text: str) -> UrgencyCheck:
-    message = " ".join(text.split())
+class UrgencyDetector:
+    """The rules, OR'ed with the meaning model when there is one."""
+
+    def __init__(self, model: UrgencyModel | None = None, encode: Encode | None = None,
+                 encode_many: EncodeMany | None = None) -> None:
+        if (model is None) != (encode is None):
+            raise ValueError("the meaning detector needs both its weights and an encoder")
+        self.model = model
+        self.encode = encode
+        self.encode_many = encode_many  # for scoring files: batched, the same vectors as `encode`
+
+    @classmethod
+    def load(cls, weights: Path = WEIGHTS_FILE) -> UrgencyDetector:
+        """The full detector; the rules alone (logged) when the weights or the embedding model are missing."""
+        try:
+            model = UrgencyModel.load(weights)
+            from bot.qa.embeddings import shared_query_encoder
+
+            encode = shared_query_encoder().encode_query
+        except (WeightsError, ImportError, RuntimeError, OSError) as exc:
+            log.warning("urgent detection: meaning detector unavailable (%s: %s); using the word rules alone",
+                        type(exc).__name__, exc)
+            return cls()
+        return cls(model, encode, _batch_encode)
+
+    @property
+    def reads_meaning(self) -> bool:
+        return self.model is not None
+
+    def check(self, text: str) -> UrgencyCheck:
+        return self.check_many([text])[0]
+
+    def check_many(self, texts: list[str]) -> list[UrgencyCheck]:
+        """`check` for each text, encoding together the ones the rules do not settle."""
+        messages = [normalise(text or "") for text in texts]
+        verdicts = [rule_verdict(message) for message in messages]
+        pending = [i for i, (m, v) in enumerate(zip(messages, verdicts, strict=True)) if m and not v.urgent]
+        probabilities: dict[int, float] = {}
+        if pending and self.model is not None and self.encode is not None:
+            if len(pending) > 1 and self.encode_many is not None:
+                vectors = self.encode_many([messages[i] for i in pending])
+            else:
+                vectors = np.stack([self.encode(messages[i]) for i in pending])
+            probabilities = dict(zip(pending, (float(p) for p in self.model.probabilities(vectors)), strict=True))
+        return [self.decide(message, verdict, probabilities.get(i))
+                for i, (message, verdict) in enumerate(zip(messages, verdicts, strict=True))]
+
+    def decide(self, message: str, verdict: RuleVerdict, probability: float | None) -> UrgencyCheck:
+        """The rules' verdict OR'ed with the model's probability (None: the model was not consulted)."""
+        if not message:
+            return UrgencyCheck(False, "empty")
+        if verdict.urgent:
+            return UrgencyCheck(True, f"rules: {verdict.reason}")
+        if self.model is None or probability is None:
+            return UrgencyCheck(False, f"rules: {verdict.reason}")
+        threshold = OVERRULE_VETO if verdict.vetoed else self.model.threshold
+        if probability >= threshold:
+            overruled = f" (overruling: {verdict.reason})" if verdict.vetoed else ""
+            return UrgencyCheck(True, f"meaning: reads as danger now, p={probability:.2f}{overruled}", probability)
+        return UrgencyCheck(False, f"rules: {verdict.reason}; meaning: p={probability:.2f}", probability)
+
+
+def _batch_encode(texts: list[str]) -> np.ndarray:
+    from bot.qa.embeddings import shared_embedder
+
+    return shared_embedder().encode(texts)
+
+
+_default: UrgencyDetector | None = None
+_default_lock = threading.Lock()
+
+
+def default_detector() -> UrgencyDetector:
+    """One detector per process, loaded on first use."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = UrgencyDetector.load()
+        return _default
+
+
+def check_urgency(text: str, *, vector: np.ndarray | None = None) -> UrgencyCheck:
+    """Does this message describe someone in danger now? Cheap after the first call.
+
+    `vector`, when the caller has already encoded exactly this text with the query encoder,
+    saves encoding it twice."""
+    message = normalise(text or "")
     if not message:
         return UrgencyCheck(False, "empty")
-    if ALWAYS.search(message):
-        return UrgencyCheck(True, "always-urgent signal")
-    if not HARM.search(message):
-        return UrgencyCheck(False, "no harm signal")
-    immediate = re.search(r"\b(?:now|tonight|today|right now|at the moment|currently)\b", message, re.I)
-    if HYPOTHETICAL.search(message) and not immediate:
-        return UrgencyCheck(False, "hypothetical question about procedure")
-    if SITUATION.search(message):
-        return UrgencyCheck(True, "harm signal in a present situation")
-    if not _is_question(message):
-        return UrgencyCheck(True, "harm signal in a statement about someone")
-    return UrgencyCheck(False, "harm signal without a present situation")
-
-
-def _is_question(message: str) -> bool:
-    return message.rstrip().endswith("?") or bool(QUESTION_START.match(message))
+    verdict = rule_verdict(message)
+    if verdict.urgent:  # settled without loading the model
+        return UrgencyCheck(True, f"rules: {verdict.reason}")
+    detector = default_detector()
+    if vector is not None and detector.model is not None:
+        return detector.decide(message, verdict, detector.model.probability(vector))
+    return detector.check(message)
 
 
 def is_urgent(text: str) -> bool:

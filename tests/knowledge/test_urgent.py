@@ -1,15 +1,41 @@
-"""Urgent routing errs towards recall: a false alarm costs a few lines, a miss far more."""
+"""Urgent routing errs towards recall: a false alarm costs a few lines, a miss far more.
+
+Danger now gets the emergency route however it is phrased; the same topics in the past, in
+training or in a question about procedure do not. The targets are asserted on the labelled
+messages in `bot/qa/data/` (a training part and a held-out check part) and on the urgent lines
+of every evaluation set.
+"""
 
 from __future__ import annotations
 
-import pytest
+import hashlib
+import json
+import logging
+from pathlib import Path
 
-from bot.qa.urgent import is_urgent
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.qa.urgent import UrgencyDetector, check_urgency, default_detector, is_urgent
+from bot.qa.urgent_model import CHECK_FILE, TRAIN_FILE, WEIGHTS_FILE, Labelled, UrgencyModel, load_labelled
+from tests.conftest import DEV_EVAL
+
+REPO = Path(__file__).resolve().parents[2]
+EVAL_SETS = sorted((REPO / "tests" / "knowledge" / "data").glob("*.jsonl"))
 
 
 @pytest.mark.parametrize(
     "message",
     [
+        # the messages that practitioners typed and that once got no emergency route
+        "a pupil says he wants to end it all",
+        "student told me she does not want to be alive any more",
+        "he says his dad will batter him when he gets home",
+        "there's a little boy about 6 who's been on his own in the flat next to our office since yesterday, "
+        "I can hear him crying through the door",
+        "She has just told me her stepfather hit her tonight and she is scared to go home",
+        # and more of danger now
         "A child has just disclosed that she is being sexually abused at home",
         "A boy is threatening to jump from the bridge right now",
         "A teenager says she's being forced to carry drugs and will be hurt if she doesn't go tonight",
@@ -23,6 +49,8 @@ from bot.qa.urgent import is_urgent
         "There's a toddler alone in a car outside the school and it's very hot",
         "My student says she took a load of pills an hour ago",
         "A mum just told me her partner strangled her last night and the kids saw it",
+        "year 10 lad keeps saying he cant do this anymore",
+        "she says they're taking her abroad to be cut in the summer holidays",
     ],
 )
 def test_danger_now_is_urgent(message: str) -> None:
@@ -42,7 +70,120 @@ def test_danger_now_is_urgent(message: str) -> None:
         "What is the domestic abuse procedure?",
         "How is the partnership funded by the police?",
         "",
+        # the same topics, with no danger now
+        "an adult told me she was abused by her uncle ten years ago, he died in 2015",
+        "we're running a suicide awareness session for staff next week, any slides?",
+        "the boy who went missing last month is back home and doing well",
+        "I want to refer the death of a toddler in March for a rapid review",
+        "what are the signs of county lines exploitation?",
+        "this paperwork is killing me",
     ],
 )
-def test_questions_about_procedure_are_not_urgent(message: str) -> None:
+def test_questions_about_procedure_and_the_past_are_not_urgent(message: str) -> None:
     assert not is_urgent(message)
+
+
+def _figures(detector: UrgencyDetector, items: list[Labelled]) -> tuple[float, float, list[str], list[str]]:
+    flagged = [check.urgent for check in detector.check_many([item.text for item in items])]
+    missed = [i.id for i, f in zip(items, flagged, strict=True) if i.urgent and not f]
+    alarms = [i.id for i, f in zip(items, flagged, strict=True) if f and not i.urgent]
+    urgent = sum(i.urgent for i in items)
+    caught = urgent - len(missed)
+    recall = caught / urgent if urgent else 1.0
+    precision = caught / (caught + len(alarms)) if caught + len(alarms) else 1.0
+    return recall, precision, missed, alarms
+
+
+@pytest.fixture(scope="module")
+def detector() -> UrgencyDetector:
+    found = default_detector()
+    assert found.reads_meaning, "the meaning detector should load from the repository's weights"
+    return found
+
+
+@pytest.mark.parametrize("path", [TRAIN_FILE, CHECK_FILE], ids=["train", "held-out check"])
+def test_labelled_messages_meet_the_targets(detector: UrgencyDetector, path: Path) -> None:
+    items = load_labelled(path)
+    assert len(items) >= 100 and sum(i.urgent for i in items) >= 50
+    recall, precision, missed, alarms = _figures(detector, items)
+    assert recall == 1.0, f"missed {missed}"
+    assert precision >= 0.90, f"false alarms {alarms}"
+
+
+@pytest.mark.parametrize("path", [DEV_EVAL, *EVAL_SETS], ids=lambda p: p.name)
+def test_evaluation_sets_meet_the_targets(detector: UrgencyDetector, path: Path) -> None:
+    if not path.exists():
+        pytest.skip(f"{path} is not here (../shared sits beside the main checkout)")
+    items = load_labelled(path)
+    recall, precision, missed, alarms = _figures(detector, items)
+    assert recall == 1.0, f"missed {missed}"
+    assert precision >= 0.90, f"false alarms {alarms}"
+
+
+def test_the_weights_were_trained_on_the_labelled_file_as_it_is() -> None:
+    """Editing the labelled messages without retraining would leave the bot on stale weights."""
+    model = UrgencyModel.load()
+    assert model.meta["trained_on"] == TRAIN_FILE.name
+    assert model.meta["sha256"] == hashlib.sha256(TRAIN_FILE.read_bytes()).hexdigest(), (
+        "retrain: sgbot urgent train bot/qa/data/urgent_train.jsonl")
+    assert 0.0 < model.threshold <= 0.5
+
+
+def test_the_reason_names_the_rule_never_the_message() -> None:
+    for message in ("Zebedee says his dad will batter him when he gets home", "Zebedee is fine and happy"):
+        check = check_urgency(message)
+        assert "Zebedee" not in check.reason and "batter" not in check.reason
+
+
+def test_the_meaning_detector_catches_what_no_rule_names(detector: UrgencyDetector) -> None:
+    check = detector.check("she keeps asking me what it feels like to fall asleep and never wake up")
+    assert check.urgent
+
+
+def test_without_weights_the_rules_decide_alone_and_say_so(tmp_path: Path,
+                                                           caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="bot.qa.urgent"):
+        rules_only = UrgencyDetector.load(tmp_path / "missing.json")
+    assert not rules_only.reads_meaning
+    assert "word rules alone" in caplog.text and "sgbot urgent train" in caplog.text
+    assert rules_only.check("he says his dad will batter him when he gets home").urgent
+    assert not rules_only.check("What is the domestic abuse procedure?").urgent
+
+
+def test_train_writes_weights_that_score_messages(tmp_path: Path) -> None:
+    labelled = tmp_path / "labelled.jsonl"
+    lines = [{"type": "urgent", "question": q} for q in (
+        "he says he will kill himself tonight", "she has bruises and says dad hit her this morning",
+        "the baby is not breathing", "a 6 year old is alone in the flat and crying",
+        "girl says they're taking her abroad to be cut next week", "lad says the olders will stab him tonight")]
+    lines += [{"type": "not_urgent", "question": q} for q in (
+        "who funds the partnership", "when is the next training on neglect", "what does early help mean",
+        "how do I refer to the MASH", "where is the threshold document", "thanks, that helps")]
+    labelled.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    weights = tmp_path / "weights.json"
+    result = CliRunner().invoke(app, ["urgent", "train", str(labelled), "--out", str(weights)])
+    assert result.exit_code == 0, result.output
+    model = UrgencyModel.load(weights)
+    assert model.meta["examples"] == 12 and model.meta["urgent"] == 6
+    scored = CliRunner().invoke(app, ["urgent", "score", str(labelled), "--weights", str(weights), "--json"])
+    assert scored.exit_code == 0, scored.output
+    figures = json.loads(scored.output)[str(labelled)]
+    assert figures["messages"] == 12 and figures["recall"] == 1.0
+
+
+def test_a_labelled_file_with_a_bad_line_is_refused_by_line(tmp_path: Path) -> None:
+    labelled = tmp_path / "labelled.jsonl"
+    labelled.write_text('{"type": "urgent", "question": "he is bleeding"}\n{"type": "maybe", "question": "x"}\n',
+                        encoding="utf-8")
+    result = CliRunner().invoke(app, ["urgent", "train", str(labelled), "--out", str(tmp_path / "w.json")])
+    assert result.exit_code == 2
+    assert "line 2" in result.output and "urgent or not_urgent" in result.output
+    assert not (tmp_path / "w.json").exists()
+
+
+def test_damaged_weights_name_the_fix(tmp_path: Path) -> None:
+    damaged = tmp_path / "urgent_model.json"
+    damaged.write_text("{not json", encoding="utf-8")
+    result = CliRunner().invoke(app, ["urgent", "score", str(CHECK_FILE), "--weights", str(damaged)])
+    assert result.exit_code == 2 and "sgbot urgent train" in result.output
+    assert WEIGHTS_FILE.exists()

@@ -1,0 +1,360 @@
+"""The explainable half of urgent detection: word rules for danger now.
+
+A message reads as urgent when it carries a **danger signal** (suicidal intent
+said in any of the ways people say it, an injury, a threat, a child alone, a
+person missing, cutting or a marriage abroad, exploitation, a weapon, a body
+that will not wake) and nothing shows that the danger is **not present**:
+
+- *past and over*: "ten years ago", "in 2016", "as a child", "is now settled",
+  "was dealt with" — unless a cue of immediacy is also there ("tonight",
+  "this weekend", "is outside now");
+- *about the topic, not a person*: training, lessons, policies, research,
+  "what are the signs of…", "if a child…", reviews of a past death;
+- *a question with no situation in it*: "is forced marriage a crime?".
+
+Some signals are urgent whatever the framing unless one of the above applies
+(suicidal intent, a body not breathing). Every decision names the rule that made
+it (`reason`), never the user's words. The rules are a floor that needs no
+model; `bot.qa.urgent` ORs them with the meaning detector in
+`bot.qa.urgent_model`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Who a threat is aimed at: a person, not "my printer".
+_VICTIM = (r"(?:him|her|them|me|you|us|(?:his|her|their|my|your|the|our) (?:\w+ )?(?:mum|mom|mummy|mother|dad|daddy|"
+           r"father|sister|brother|baby|babies|kids?|child|children|son|daughter|wife|husband|partner|family|"
+           r"girlfriend|boyfriend|nan|gran|grandma|grandad|friend|pet|dog))\b")
+_SELF = r"(?:him|her|them|my|your|our)sel(?:f|ves)"
+
+# Signals grouped by what they mean; the group name is the reason a decision gives.
+_SIGNALS: dict[str, list[str]] = {
+    "suicidal intent": [
+        r"suicid\w*", rf"kill(?:ing)? {_SELF}", rf"top(?:ping)? {_SELF}", r"\bend (?:it all|things)\b",
+        r"end(?:ing)? (?:his|her|their|my) (?:own )?life", r"take (?:his|her|their|my) (?:own )?life",
+        r"\b(?:want|wants|wanted|wanna|wanting|going|gonna|trying) (?:to )?die\b",
+        r"\b(?:don'?t|doesn'?t|does not|do not|didn'?t|did not|not) (?:want|wanna) (?:to )?"
+        r"(?:be alive|live|be here|exist|wake up|be around)",
+        r"\bnot (?:to )?wake up\b", r"better off (?:dead|without)", r"\bno point (?:in )?(?:living|anymore|any more|"
+        r"going on|to (?:it|life|anything))", r"\bnothing (?:left )?to live for", r"\bdone with (?:life|living)",
+        r"can'?t (?:do|take|cope with|go on with) (?:this|it|life)(?: any ?more)?\b(?! job)", r"can'?t go on\b",
+        r"\brather (?:be )?dead\b", r"\bwish(?:es|ed)? (?:i|he|she|they) (?:was|were) dead",
+        r"never been born", r"(?:goodbye|suicide) (?:note|letter|message|text)", r"said (?:his|her|their) goodbyes",
+        r"\bsaying goodbye\b", r"\bleft a note\b", r"\bnoose\b", r"\brope\b", rf"hang(?:ing|ed)? {_SELF}",
+        r"jump(?:ing|ed)? (?:off|from|in front of)", r"\b(?:on|at) the (?:edge|ledge|roof|railway|tracks|bridge|cliff)",
+        r"disappear for good", r"not (?:be )?(?:here|around) (?:tomorrow|any ?more)",
+        r"won'?t be a burden", r"do (?:something|smth|sth|summat) stupid", r"where the nearest (?:cliff|bridge)",
+        r"how many (?:paracetamol|pills|tablets)", r"stockpil\w*", r"saving up (?:his|her|their|my) (?:meds|pills|"
+        r"tablets|medication)", r"take (?:them )?all at once", r"goodbye,",
+        r"tired of (?:living|life|being alive)", r"sleep (?:forever|and never wake)", r"never wake up",
+        r"what happens when (?:you|we) die", r"had enough of (?:everything|life|it all)", r"\blast post\b",
+        r"won'?t be (?:here|around)\b", r"\bwhat'?s the point\b", r"\bwhats the point\b",
+        r"nobody (?:would|will) (?:even )?(?:notice|care|miss)", r"\bligature\b",
+        r"tied (?:something|a \w+) (?:round|around) (?:his|her|their) neck", r"walk(?:ed|ing)? into the (?:sea|river|"
+        r"traffic|road)", r"\bdrown\w*",
+    ],
+    "self-harm": [
+        r"self[- ]?harm\w*", rf"(?:cut|cuts|cutting|burn|burns|burning|hurt|hurting|harm|harming) {_SELF}",
+        r"(?:fresh|deep|new) (?:cuts|scratches|wounds)", r"overdos\w*",
+        r"(?:took|taken|take|swallowed|swallow|drank|drunk|downed) .{0,30}(?:pills|tablets|paracetamol|meds|"
+        r"medication|bleach|batteries|overdose)", r"\bblade\b", r"banging (?:his|her|their) head",
+        r"punching the wall",
+    ],
+    "medical emergency": [
+        r"unconscious", r"not breathing", r"stopped breathing", r"going blue", r"\bcollapsed\b",
+        r"not respond\w*", r"isn'?t respond\w*", r"unresponsive", r"\bfitting\b", r"seizure", r"passed out",
+        r"\bfloppy\b", r"head injur\w*", r"hit (?:his|her|their) head", r"won'?t wake", r"can'?t wake",
+        r"\bbeing sick\b", r"\bon the floor\b", r"lying still", r"barely (?:awake|conscious|breathing)",
+        r"breathing (?:is )?(?:weird|funny|strange|shallow)", r"really sleepy", r"\bhigh on\b",
+    ],
+    "violence or threat": [
+        r"\b(?:'ll|will|would|gonna|going to|said he'?d|said she'?d|threaten\w* to) (?:kill|batter|hurt|beat|stab|"
+        rf"shank|finish|smash|burn|attack|get|do|come after|send|share|hit|throw) {_VICTIM}",
+        r"\b(?:'ll|will|would|gonna|going to) (?:break|smash|cut) (?:his|her|their|your|my) (?:legs?|arms?|neck|face|"
+        r"head|fingers?|teeth)",
+        r"\b(?:'ll|will|would|gonna|going to) (?:tell|send) (?:everyone|her parents|his parents|"
+        r"the school)",
+        r"\bget (?:shanked|stabbed|hurt|battered|beaten|killed|done in)", r"threat\w*", r"blackmail\w*",
+        r"\b(?:hit|hits|hitting|beat|beats|beaten|beating|batter\w*|punch\w*|kick\w*|slap\w*|strangl\w*|chok\w*|"
+        r"grab\w*|pinned|shov\w*|push(?:es|ed)? (?:him|her|them) (?:around|down|over))\b",
+        r"\b(?:throw|throws|threw|throwing|thrown) (?:\w+ )?(?:at|out)\b", r"drag\w* (?:him|her|them)",
+        r"\bburn(?:s|t|ed|ing)?\b", r"\bbelt\b", r"bruis\w*", r"black eye", r"cut lip", r"\bmarks\b",
+        r"\bswollen\b", r"\bbroken\b", r"fractur\w*", r"bleed\w*", r"\bblood\b", r"injur\w*", r"\bhurts? (?:him|her|"
+        r"them|mummy|mum|daddy|dad)\b", r"\bhurt\b", r"holds? (?:his|her|their) head", r"\bflinch\w*",
+        r"\bscreaming\b", r"things being thrown", r"smash\w*", r"finger ?marks", r"coming after",
+        r"\bbrutal\w*", r"\battack\w*", r"assault\w*", r"\bviolen\w*", r"domestic (?:abuse|violence|incident)",
+        r"\bshaken\b", r"\bshook\b", r"can'?t breathe", r"squeez\w* (?:his|her|their) (?:neck|throat)", r"\bwelts\b",
+        r"bite marks?", r"\blump\b", r"\b(?:threw|throws|throwing) (?:a|the) \w+ at", r"in the cupboard",
+        r"holds? a (?:lighter|cigarette)", r"\bwhip\w*",
+    ],
+    "sexual abuse": [
+        r"\babus\w*", r"\brap(?:e|ed|ing)\b", r"sexual\w*", r"molest\w*", r"groom\w*",
+        r"\btouch(?:es|ed|ing)?\b", r"comes into (?:her|his|their) (?:room|bed)", r"gets? into (?:her|his|their) bed",
+        r"(?:sleep|sleeps) in (?:his|her) bed", r"do (?:stuff|things|sexual things)", r"\bnudes?\b", r"\bnaked\b",
+        r"\bpics\b", r"\bphotos\b", r"on camera", r"\bwilly\b", r"private parts", r"down below",
+        r"(?:have|had|having) sex", r"sextort\w*", r"indecent", r"\b(?:grown|older|adult) (?:man|men|male|males)\b",
+        r"\bmet (?:online|on (?:snapchat|instagram|tiktok|facebook|an app))", r"a man (?:she|he) met",
+        r"clothes off", r"take (?:her|his|their) clothes", r"\bhotel\b", r"\bmeet (?:up|her|him)\b",
+        r"\bin (?:his|their) (?:20s|30s|40s|50s|twenties|thirties|forties)\b", r"\b\d\d year old (?:man|'?boyfriend)",
+        r"be nice to (?:him|them)", r"\bour (?:little )?secret\b", r"\bit'?s (?:a|their|our) secret\b",
+    ],
+    "child alone or neglected": [
+        r"\bon (?:his|her|their) own\b", r"home alone", r"left (?:alone|by (?:him|her|them)sel)",
+        rf"\bby {_SELF}\b", r"\balone\b", r"no (?:adult|parent|grown[- ]?up|one) (?:around|anywhere|with|about)",
+        r"no (?:sign of|adult|parent)", r"nobody (?:has )?(?:collected|picked)",
+        r"not (?:been )?(?:collected|picked up)",
+        r"no food", r"hasn'?t eaten", r"not eaten", r"\bhungry\b", r"starv\w*", r"asking for food", r"no heating",
+        r"no nappy", r"in (?:her|his|their) (?:nappies|nappy|pyjamas|nightie|nightdress)", r"\bwandering\b",
+        r"\bdrunk\b", r"off (?:her|his|their) face", r"slurring", r"smells? of (?:alcohol|drink|booze)",
+        r"crying for hours", r"left (?:him|her|them) (?:at|in|outside)", r"locked (?:in|up)\b",
+        r"(?:hot|locked) car", r"\blocks? (?:him|her|them) (?:in|up|out)\b", r"\bkept in\b",
+        r"\bwithout food\b", r"\blocked room\b", r"\bin a (?:car|pram)\b", r"\bneglect\w*", r"\babandon\w*",
+        r"\bsores\b",
+        r"\bfreezing\b", r"\bsnowing\b", r"minus \d", r"\bsoiled\b", r"without (?:food|medication|meds|heating)",
+        r"on the balcony", r"\bwasted\b", r"made (?:his|her|their) own (?:breakfast|tea|dinner)",
+        r"hadn'?t been changed", r"didn'?t come (?:back|home)",
+    ],
+    "missing": [
+        r"\bmissing\b(?! (?:education|school|lessons|out|data|information|documents?|from education))",
+        r"\b(?:not|never|didn'?t|did not|hasn'?t|has not|haven'?t) (?:come|came|been|returned|return|got)"
+        r"(?: back)?(?: home| back| to (?:placement|school|the home))",
+        r"can'?t find", r"walked out", r"wandered off", r"ran (?:off|away)", r"run(?:ning)? (?:off|away)",
+        r"\bnot been (?:seen|home)", r"nobody has seen", r"hasn'?t been seen", r"(?:last )?seen getting in",
+        r"phone(?:'s| is| has been| was)? (?:been )?(?:off|switched off|dead)", r"(?:don'?t|do not) know where",
+        r"\blost (?:a|one of|our|my)\b", r"\bgone off\b", r"didn'?t arrive", r"isn'?t (?:answering|at home|in the "
+        r"building)", r"not answering", r"nobody knows where", r"left (?:school|home|the house) with",
+    ],
+    "FGM or forced marriage": [
+        r"\bfgm\b", r"\bto be cut\b", r"\bcutting\b", r"\bcutter\b", r"circumcis\w*", r"made clean",
+        r"become a woman", r"(?:get|got|getting|have|having) (?:her|them|the girls|(?:her|my|their|his|two|both) "
+        r"(?:daughters?|girls|little ones))\b.{0,12}\bdone\b", r"forced (?:marriage|to marry|into marriage)",
+        r"\bmarry\b", r"get(?:ting)? married", r"\bwedding\b", r"passport", r"one[- ]way ticket", r"\bhonou?r\b",
+        r"\bengagement\b",
+        r"arranged (?:her|his|their) marriage",
+    ],
+    "exploitation": [
+        r"county lines", r"trap ?house", r"\bplugg\w*", r"\bolders\b", r"(?:do|doing|another) (?:a )?run\b",
+        r"deliver(?:ing)? (?:a |the )?(?:package|parcel|drugs)", r"\bowes?\b", r"\bdebt\b", r"pay (?:it |that )?off",
+        r"(?:hold|holding|carry|carrying|stash\w*) (?:the )?drugs", r"\bcrack\b", r"\bwraps\b", r"cuckoo\w*",
+        r"taken over (?:his|her|their) (?:flat|house|home)", r"traffick\w*", r"modern slavery", r"\bgang\b",
+        r"exploit\w*", r"two phones", r"(?:men|man|males) in (?:different )?cars", r"getting in(?:to)? (?:a|the|one|"
+        r"their|his|different) (?:car|van)", r"\bvan dropping\b", r"\bfor weed\b", r"going with",
+        r"(?:let|lets) (?:her|him) (?:leave|eat|go out)", r"takes? (?:all )?(?:his|her|their) (?:money|benefits|"
+        r"medication|meds|passport)", r"\bsleeping in the\b", r"\bburner\b", r"keeps? getting calls",
+        r"sell(?:ing)? (?:weed|drugs|crack)", r"pay (?:them|him|it) back",
+        r"stealing (?:her|his|their) (?:money|benefits)",
+    ],
+    "weapon": [r"\b(?:baseball )?bat\b", r"\bknife\b", r"\bknives\b", r"\bgun\b", r"\bhammer\b", r"machete",
+    r"\bstab\w*", r"\bshank\w*",
+               r"slashed", r"\bweapon\w*", r"\bacid\b"],
+    "danger": [
+        r"in (?:immediate )?danger", r"\bnot safe\b", r"\bunsafe\b",
+        r"(?:scared|afraid|frightened|terrified|too scared)"
+        r"(?: to go home| of (?:him|her|them|going))?", r"won'?t go (?:back )?home", r"refus\w* to (?:go|leave)",
+        r"please (?:don'?t|do not) tell", r"\bbegging\b", r"\bpl(?:ea)?se? help\b", r"\bpls help\b",
+        r"voices (?:are )?telling", r"plan (?:on (?:his|her) phone )?to attack", r"out of prison", r"\bhiding\b",
+        r"knows (?:her|his|their|where (?:she|he|they)) (?:address|lives)", r"coming round",
+        r"locked (?:her|him|them|me) (?:in|out)", r"taken (?:her|his|their|my) phone",
+    ],
+}
+
+# Urgent even as a question or a bare report, provided nothing marks it past or hypothetical.
+_STRONG = {"suicidal intent", "self-harm", "medical emergency", "weapon"}
+
+# Cues that the danger is here now; "now" in "she is now settled" or "he's 30 now" is not one of them.
+_NOW = (r"(?<!\d )(?<!divorced )(?<!safe )(?<!fine )(?<!well )(?<!ok )(?<!okay )(?<!settled )(?<!happy )"
+        r"(?<!older )(?<!retired )(?<!adult )(?<!better )(?<!up )(?<!married )(?<!remarried )"
+        r"\bnow\b(?! (?:back|in|with|doing|settled|safe|engaging|thriving|an adult|aged|\d+|lives|living|works|"
+        r"working|married|remarried|divorced|retired|grown))")
+# The time is now: even a question in general ("if a child…") is about a real one when it says "tonight".
+_TIME_NOW = [
+    r"\bright now\b", _NOW, r"\btonight\b", r"\btoday\b", r"\bthis (?:morning|afternoon|evening)\b",
+    r"\bat the moment\b", r"\bcurrently\b", r"\bhas just\b", r"\bhave just\b",
+    r"\bjust (?:told|said|found|disclosed|showed|rang|phoned|called|run|ran|arrived|turned up|come|came|walked)\b",
+]
+_IMMEDIATE_STRONG = _TIME_NOW + [
+    r"\bis (?:outside|waiting|here|with)\b", r"\bwaiting (?:for|outside|in)\b", r"\bafter school\b",
+    r"\bwhen (?:he|she|they) gets? (?:home|back)\b", r"\bafter this\b", r"\bgoing (?:back )?home\b",
+    r"\b(?:is|'s|are|'re|am|'m) (?:scared|terrified|frightened|afraid|in pain|bleeding|crying|shaking|hurt|hiding)\b",
+    r"\blater\b",
+]
+# Ongoing, recent or coming: enough to keep "years ago" from settling it, not enough to make training urgent.
+_IMMEDIATE_WEAK = [
+    r"\bthis (?:weekend|week)\b", r"\btomorrow\b", r"\bnext (?:week|month)\b", r"\bis being\b", r"\bare being\b",
+    r"\bstill\b(?! (?:living|lives|safe|with|settled|doing|at|in))",
+    r"\bsince (?:yesterday|last night|this morning|lunch|friday|saturday|sunday|monday)\b", r"\blast night\b",
+    r"\byesterday\b", r"\bearlier\b", r"\ban hour\b", r"\bminutes?\b", r"\bmins\b", r"\bkeeps?\b",
+    r"\bagain\b", r"\bin the summer holidays\b", r"\bhalf term\b",
+]
+# A day named may be the coming one ("they fly on friday") or a past one ("was found on sunday").
+_DAY = r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
+
+_PAST = [
+    r"\b(?:\d+|a few|several|many|some|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty) "
+    r"years? ago\b", r"\byears ago\b", r"\bdecades?\b", r"\bin (?:the )?(?:19|20)\d\d\b",
+    r"\bin the (?:\d0|19\d0)'?s\b",
+    r"\bas a (?:child|kid|baby|teenager|teen|young \w+)\b", r"\bwhen (?:she|he|they|i|we) (?:was|were) "
+    r"(?:a child|a kid|little|young|younger|small|at school|in year \d+|a baby|a teenager)\b",
+    r"\bhistoric\w*\b", r"\bnon[- ]recent\b", r"\bback when\b", r"\bused to\b", r"\blong dead\b",
+    r"\b(?:is|are|has been|have been|'s) now (?:back|in|with|doing|settled|safe|engaging|thriving|an adult|\d+)\b",
+    r"\b(?:is|are|'s|was|were|got|now|came|come) back (?:home|at school)\b",
+    r"\bdoing (?:well|ok|okay|fine|really well|great|better)\b", r"\bsettled\b",
+    r"\bthriving\b", r"\b(?:was|were|been|got) (?:closed|dealt with|convicted|resolved|sacked|sent to prison|"
+    r"jailed)\b", r"\bno contact since\b", r"\bplaced with\b", r"\bcame back\b", r"\breturned home\b",
+    r"\bfound (?:safe|well)\b",
+    r"\b(?:is|are) (?:home|back) with\b",
+    r"\breturn(?: home)? interview\b", r"\bmoved (?:away|abroad)\b", r"\bended\b", r"\brestraining order\b",
+    r"\b(?:she|he|they)(?:'s| is| are) \d+ now\b", r"\bnow (?:aged|an adult)\b", r"\bcase (?:was |is )?closed\b",
+    r"\bwent to prison\b", r"\bin the (?:spring|summer|autumn|winter)\b(?! holidays)", r"\bdied\b",
+    r"\blast (?:year|month|term)\b", r"\b(?:months|weeks) ago\b", r"\bfor years\b", r"\bin the (?:19|20)\d0'?s\b",
+    r"\bwhen (?:she|he|they|i|we) (?:was|were) (?:\d+|younger|a girl|a boy|growing up)\b",
+    r"\b(?:is|are|'s|feels?|lives?(?: here)?|living|now) (?:safe|safely)\b", r"\bsafe (?:with|at)\b",
+    r"\b(?:was|were|got|been) (?:excluded|expelled|arrested|charged|protected)\b", r"\bretired\b", r"\bdivorced\b",
+    r"\bout of it\b", r"\bfled\b", r"\brefuge\b",
+    r"\bin (?:january|february|march|april|may|june|july|august|september|october|"
+    r"november|december)\b",
+]
+
+_ABOUT_THE_TOPIC = [
+    r"\btraining\b", r"\bcourse\b", r"\bsession\b", r"\blesson\b", r"\bassembly\b", r"\bslides\b", r"\bresources?\b",
+    r"\bmodule\b", r"e-?learning", r"\bworkshop\b", r"\bpresentation\b", r"\b(?:videos?|films?) (?:on|about|for)\b",
+    r"\bbooks\b",
+    r"\bbook (?:on|about|recommendations?)\b",
+    r"\bdissertation\b", r"\bresearch\b", r"\bstats\b", r"\bstatistics\b", r"\bcase stud(?:y|ies)\b",
+    r"\bannual report\b", r"\bpolic(?:y|ies)\b", r"\bprocedures?\b", r"\bprocess\b", r"\bguidance\b", r"\btoolkit\b",
+    r"\btemplate\b", r"\bsigns\b", r"\bwarning signs\b", r"\bhow (?:do|can|should|would) (?:you|i|we) "
+    r"(?:spot|recognise|recognize|support|tell|talk)\b", r"\bawareness\b", r"\bprevention\b",
+    r"\bfor my (?:records|notes|training|team)\b", r"\b(?:rapid|practice|case|adults?|homicide|good outcome) review\b",
+    r"\breview (?:into|about|of)\b", r"\bsafeguarding adults review\b", r"\bSAR\b", r"\bthreshold\b",
+    r"\breferral form\b", r"\bmeaning of\b", r"\bwhat (?:does|do|is|are) .{0,30}\bmean\b", r"\bdefinition\b",
+    r"\bsupervision\b", r"\bchronology\b", r"\bold files\b", r"\bfindings\b", r"\brecommendations\b", r"\bpshe\b",
+    r"\bis (?:it|\w+(?: \w+)?) a crime\b", r"\blaw\b", r"\blegal(?:ly)?\b", r"\bleaflets?\b", r"\bposters?\b",
+    r"\bspeaker\b", r"\b(?:knife|gun|youth) crime\b", r"\bcampaign\b", r"\bhelplines?\b", r"\bstrategy\b",
+    r"\baudit\b", r"\bnetwork\b", r"\bchampions?\b",
+]
+
+# A question asked in general: "what do I do if a child…", "when a pupil…", "a child who self-harms".
+# "If…" in a question, not in a threat ("he'll kill him if he comes back"): see `rule_verdict`.
+_HYPOTHETICAL = [
+    r"\b(?:after|before|once|until|unless) (?:a|an|any|the) (?:child|pupil|kid|student|young person|person|adult|"
+    r"girl|boy|baby|family|parent)\b", r"\b(?:tells|told|shows|asks) you\b", r"\breporting a\b",
+    r"\b(?:if|when|whether) (?:a|an|the|my|our|your|any|someone|somebody|they|you|i|we|he|she|\w+ (?:child|pupil|"
+    r"kid|student))\b",
+    r"\b(?:a|any) (?:child|pupil|kid|student|young person|person|adult|girl|boy|baby|family) who\b",
+    r"\b(?:children|pupils|kids|students|young people|adults|families|girls|boys|babies) (?:who|that|with|in|at)\b",
+    r"^\s*(?:what|how|who|when|where|which|why|is|are|does|do|can|could|should|must)\b.*"
+    r"\b(?:become|becomes|count as|counts as|classed as|considered)\b",
+]
+
+# An ordinary, explained cause: "fell over in the playground", "a bruise from hockey".
+_ORDINARY_CAUSE = [
+    r"\b(?:fell|fallen|falling) (?:over|off)\b", r"\bfirst aid(?:er)?\b", r"\bplasters?\b", r"\baccident(?:al|ally)?\b",
+    r"\bfrom (?:hockey|football|rugby|netball|pe|sport|sports|practice|training|playing|the match)\b",
+    r"\b(?:playing|during) (?:hockey|football|rugby|netball|pe|sport|sports)\b", r"\bparents? informed\b",
+    r"\b(?:mum|dad|parents?|carers?) (?:informed|(?:was|were|has been|have been) (?:told|informed|called))\b",
+    r"\bscuffle\b", r"\bboth fine\b",
+]
+
+_QUESTION_START = re.compile(r"^\s*(?:what|how|who|whats|what's|wat|when|where|which|why|should|can|could|do|does|is|"
+                             r"are|must|would|any|anyone|has anyone)\b", re.IGNORECASE)
+
+# A particular person in a particular place: the message is a situation, not a question in general.
+_SITUATION = [
+    r"\b(?:she|he|they|i|we)(?:'s|'re|'ve|'ll| is| are| has| have| was| were| will| keeps?| says?| said| told|"
+    r" wants?| won'?t| can'?t| doesn'?t| didn'?t| hasn'?t)\b",
+    r"\b(?:says|said|told me|told us|told (?:his|her|their)|disclosed|mentioned|showed|texted|"
+    r"messaged|rang|phoned|wrote|keeps saying|saying)\b",
+    r"\b(?:my|our|this|the|a|one of (?:my|our|the)) (?:\w+ )?(?:child|pupil|student|boy|girl|lad|lass|kid|teen|"
+    r"teenager|baby|toddler|infant|tutee|client|patient|resident|service user|neighbour|mum|dad|woman|man|lady|"
+    r"young person|young man|young woman|care leaver|victim|son|daughter|foster \w+)s?\b",
+    r"\b(?:\d+ ?(?:yo|y/o|yr old|year old|yr|year-old|-year-old)|year \d+|yr \d+|y\d+)\b",
+    r"\b(?:there'?s|there is|there are|theres)\b", r"\b(?:i|we) can (?:hear|see)\b", r"\bfound\b",
+]
+
+
+# Someone has told of it: a disclosure is a present situation even when phrased as a question about procedure.
+_SAID = (r"(?:'s| has| have| had| just| then)? (?:says|said|told|tells|disclosed|discloses|showed|shows|texted|"
+         r"messaged|rang|phoned|wrote|keeps saying|is saying|was saying|mentioned)\b")
+_REPORTED = [
+    r"\b(?:she|he|they|i|we|(?:my|our|this|the|one of (?:my|our)) (?:\w+ )?\w+|\d+ ?(?:yo|y/o|yr old|year old)|"
+    r"(?:year|yr) \d+)" + _SAID,
+    r"^(?!(?:if|when|what|how|should|do|can|after|before|once|unless)\b)(?:\w+ ){0,2}?\w+" + _SAID,  # "lad says…",
+    "pupil in year 9 told me…"
+    r"\b(?:told|showed|texted|messaged) (?:me|us)\b", r"\band (?:says|said|told|keeps saying)\b",
+]
+
+
+def _compile(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+SIGNALS = {name: _compile(patterns) for name, patterns in _SIGNALS.items()}
+IMMEDIATE_STRONG = _compile(_IMMEDIATE_STRONG)
+IMMEDIATE = _compile(_IMMEDIATE_STRONG + _IMMEDIATE_WEAK)
+TIME_NOW = _compile(_TIME_NOW)
+PAST = _compile(_PAST)
+ABOUT_THE_TOPIC = _compile(_ABOUT_THE_TOPIC)
+HYPOTHETICAL = _compile(_HYPOTHETICAL)
+SITUATION = _compile(_SITUATION)
+REPORTED = _compile(_REPORTED)
+ORDINARY_CAUSE = _compile(_ORDINARY_CAUSE)
+
+
+@dataclass(frozen=True)
+class RuleVerdict:
+    urgent: bool
+    reason: str  # the rule that decided; never the user's words
+    signal: str | None = None  # the kind of danger named, when any
+    vetoed: bool = False  # danger words read as past or general: an explicit cue against urgency
+
+
+def normalise(text: str) -> str:
+    """One line, straight apostrophes: "can’t" and "can't" match the same rule."""
+    return " ".join(text.replace("\u2019", "'").replace("\u2018", "'").split())
+
+
+_ASKS = re.compile(r"\b(?:should|do|can|must|could|would|shall) (?:i|we)\b|\bwhat (?:do|should|can) (?:i|we)\b|"
+                   r"\bwho do (?:i|we)\b|\bhow (?:do|should|can|long)\b", re.IGNORECASE)
+
+
+def _is_question(message: str) -> bool:
+    return message.rstrip().endswith("?") or bool(_QUESTION_START.match(message)) or bool(_ASKS.search(message))
+
+
+def signals_in(message: str) -> list[str]:
+    return [name for name, pattern in SIGNALS.items() if pattern.search(message)]
+
+
+def rule_verdict(text: str) -> RuleVerdict:
+    message = normalise(text)
+    if not message:
+        return RuleVerdict(False, "empty")
+    found = signals_in(message)
+    if not found:
+        # Words of a past, settled event still count against the meaning detector's reading of the topic.
+        past = not IMMEDIATE.search(message) and bool(PAST.search(message))
+        return RuleVerdict(False, "no danger signal" + (", past wording" if past else ""), vetoed=past)
+    signal = next((name for name in found if name in _STRONG), found[0])
+    immediate = bool(IMMEDIATE.search(message))
+    reported = bool(REPORTED.search(message))
+    question = _is_question(message)
+    if not immediate and PAST.search(message):  # a day named does not hold back "found safe on sunday"
+        return RuleVerdict(False, "danger signal in the past, nothing present", signal, vetoed=True)
+    situation = bool(SITUATION.search(message))
+    if not reported and not IMMEDIATE_STRONG.search(message) and ABOUT_THE_TOPIC.search(message):
+        return RuleVerdict(False, "about the topic (training, policy, procedure), not a person", signal,
+                           vetoed=True)
+    if question and not reported and not TIME_NOW.search(message) and HYPOTHETICAL.search(message):
+        return RuleVerdict(False, "a question in general ('if a child…')", signal, vetoed=True)
+    if signal not in _STRONG and ORDINARY_CAUSE.search(message):
+        return RuleVerdict(False, "an ordinary, explained cause (an accident, sport)", signal, vetoed=True)
+    if signal in _STRONG and (situation or immediate or not question):
+        return RuleVerdict(True, f"{signal} now", signal)
+    if situation or immediate:
+        return RuleVerdict(True, f"{signal} in a present situation", signal)
+    if not question:
+        return RuleVerdict(True, f"{signal} reported about someone", signal)
+    return RuleVerdict(False, "danger words in a question with no situation", signal)
