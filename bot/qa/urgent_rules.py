@@ -168,7 +168,7 @@ _STRONG = {"suicidal intent", "self-harm", "medical emergency", "weapon"}
 _NOW = (r"(?<!\d )(?<!divorced )(?<!safe )(?<!fine )(?<!well )(?<!ok )(?<!okay )(?<!settled )(?<!happy )"
         r"(?<!older )(?<!retired )(?<!adult )(?<!better )(?<!up )(?<!married )(?<!remarried )"
         r"\bnow\b(?! (?:back|in|with|doing|settled|safe|engaging|thriving|an adult|aged|\d+|lives|living|works|"
-        r"working|married|remarried|divorced|retired|grown))")
+        r"working|married|remarried|divorced|retired|grown|helps|supports|runs|has|mentors))")
 # The time is now: even a question in general ("if a child…") is about a real one when it says "tonight".
 _TIME_NOW = [
     r"\bright now\b", _NOW, r"\btonight\b", r"\btoday\b", r"\bthis (?:morning|afternoon|evening)\b",
@@ -214,6 +214,7 @@ _PAST = [
     r"\b(?:is|are|'s|feels?|lives?(?: here)?|living|now) (?:safe|safely)\b", r"\bsafe (?:with|at)\b",
     r"\b(?:was|were|got|been) (?:excluded|expelled|arrested|charged|protected)\b", r"\bretired\b", r"\bdivorced\b",
     r"\bout of it\b", r"\bfled\b", r"\brefuge\b",
+    r"\bno (?:current|immediate|ongoing|present) (?:risk|concerns?|danger)\b", r"\bnot (?:currently )?at risk\b",
     r"\bin (?:january|february|march|april|may|june|july|august|september|october|"
     r"november|december)\b",
 ]
@@ -232,6 +233,7 @@ _ABOUT_THE_TOPIC = [
     r"\breferral form\b", r"\bmeaning of\b", r"\bwhat (?:does|do|is|are) .{0,30}\bmean\b", r"\bdefinition\b",
     r"\bsupervision\b", r"\bchronology\b", r"\bold files\b", r"\bfindings\b", r"\brecommendations\b", r"\bpshe\b",
     r"\bis (?:it|\w+(?: \w+)?) a crime\b", r"\blaw\b", r"\blegal(?:ly)?\b", r"\bleaflets?\b", r"\bposters?\b",
+    r"\bhandbook\b", r"\bbriefings?\b", r"\binduction\b", r"\bnew starters\b", r"\bprotocol\b",
     r"\bspeaker\b", r"\b(?:knife|gun|youth) crime\b", r"\bcampaign\b", r"\bhelplines?\b", r"\bstrategy\b",
     r"\baudit\b", r"\bnetwork\b", r"\bchampions?\b",
 ]
@@ -256,6 +258,7 @@ _ORDINARY_CAUSE = [
     r"\b(?:playing|during) (?:hockey|football|rugby|netball|pe|sport|sports)\b", r"\bparents? informed\b",
     r"\b(?:mum|dad|parents?|carers?) (?:informed|(?:was|were|has been|have been) (?:told|informed|called))\b",
     r"\bscuffle\b", r"\bboth fine\b",
+    r"\b(?:bump|bumped|banged|knocked) (?:it|his|her|their|into)\b", r"\bsaw (?:him|her|them) (?:fall|bump|trip)\b",
 ]
 
 _QUESTION_START = re.compile(r"^\s*(?:what|how|who|whats|what's|wat|when|where|which|why|should|can|could|do|does|is|"
@@ -295,6 +298,9 @@ SIGNALS = {name: _compile(patterns) for name, patterns in _SIGNALS.items()}
 IMMEDIATE_STRONG = _compile(_IMMEDIATE_STRONG)
 IMMEDIATE = _compile(_IMMEDIATE_STRONG + _IMMEDIATE_WEAK)
 TIME_NOW = _compile(_TIME_NOW)
+# "has just told me she was raped in the 1960s": the telling is now, not the event.
+_TELLING_NOW = re.compile(r"\b(?:has|have)? ?just (?:told|said|disclosed|mentioned|shared)\b|\b(?:has|have) (?:just )?"
+                          r"(?:told|disclosed)\b", re.IGNORECASE)
 PAST = _compile(_PAST)
 ABOUT_THE_TOPIC = _compile(_ABOUT_THE_TOPIC)
 HYPOTHETICAL = _compile(_HYPOTHETICAL)
@@ -341,7 +347,8 @@ def rule_verdict(text: str) -> RuleVerdict:
     immediate = bool(IMMEDIATE.search(message))
     reported = bool(REPORTED.search(message))
     question = _is_question(message)
-    if not immediate and PAST.search(message):  # a day named does not hold back "found safe on sunday"
+    # A day named does not hold back "found safe on sunday"; telling it now does not make the event now.
+    if PAST.search(message) and not IMMEDIATE.search(_TELLING_NOW.sub(" ", message)):
         return RuleVerdict(False, "danger signal in the past, nothing present", signal, vetoed=True)
     situation = bool(SITUATION.search(message))
     if not reported and not IMMEDIATE_STRONG.search(message) and ABOUT_THE_TOPIC.search(message):

@@ -101,10 +101,11 @@ def detector() -> UrgencyDetector:
     return found
 
 
-@pytest.mark.parametrize("path", [TRAIN_FILE, CHECK_FILE], ids=["train", "held-out check"])
+@pytest.mark.parametrize("path", [TRAIN_FILE, CHECK_FILE, CHECK_FILE.with_name("urgent_check2.jsonl")],
+                         ids=["train", "held-out check", "second check"])
 def test_labelled_messages_meet_the_targets(detector: UrgencyDetector, path: Path) -> None:
     items = load_labelled(path)
-    assert len(items) >= 100 and sum(i.urgent for i in items) >= 50
+    assert len(items) >= 80 and sum(i.urgent for i in items) >= 40
     recall, precision, missed, alarms = _figures(detector, items)
     assert recall == 1.0, f"missed {missed}"
     assert precision >= 0.90, f"false alarms {alarms}"
