@@ -155,9 +155,30 @@ class Assistant:
     def _answer(self, question: str, message: Message) -> Reply:
         context = self._thread_context(message)
         answer = self.answerer.answer(question, area=message.area, context=context)
+        if not answer.answered and not answer.urgent:
+            self._record_gap(question, message.area)
         if message.thread_id and answer.answered:
             self._remember_question(message, question)
         return answer.to_reply()
+
+    def _record_gap(self, question: str, area: str | None) -> None:
+        """A question the documents could not answer: kept for the business unit's knowledge gaps.
+
+        Only its embedding and nearest documents, plus its text (redacted) if SGBOT_GAPS_KEEP_QUESTIONS
+        is on. Never fails the answer.
+        """
+        try:
+            from bot.db import get_database
+            from bot.gaps.service import record_gap
+
+            retriever = self.answerer.retriever
+            vector = retriever.encode_query(question)
+            hits = retriever.search(question, k=3, area=area, query_vector=vector)
+            nearest = [{"source": hit.chunk.source, "title": hit.chunk.title} for hit in hits]
+            record_gap(get_database(self.settings), self.settings, kind="declined", question=question,
+                       vector=vector, nearest=nearest, area=area)
+        except Exception:
+            log.warning("could not record a knowledge gap", exc_info=True)
 
     # Follow-up questions in a thread are read with the thread's earlier questions, kept in the
     # database (any replica may take the next message). Only questions are kept, never referrals.

@@ -100,6 +100,9 @@ class Settings(BaseSettings):
     oidc_client_secret: SecretStr | None = Field(default=None, alias="SGBOT_OIDC_CLIENT_SECRET")
     # Chromium, for the report's PDF (Debian's package; never downloaded).
     chromium: Path = Field(default=Path("/usr/bin/chromium"), alias="SGBOT_CHROMIUM")
+    # Knowledge gaps: keep declined questions' text (redacted) only when on; forget all after N days.
+    gaps_keep_questions: bool = Field(default=False, alias="SGBOT_GAPS_KEEP_QUESTIONS")
+    gaps_retention_days: int = Field(default=90, alias="SGBOT_GAPS_RETENTION_DAYS")
     # --- end reviews -------------------------------------------------------------------
 
     # --- Slack (issue 4) -------------------------------------------------------

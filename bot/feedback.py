@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from bot.config import Settings, get_settings
 from bot.db import Database, channel_state_items, put_channel_state, utcnow
 
 Rating = Literal["up", "down"]
@@ -41,10 +42,15 @@ class Handoff:
     at: str = ""
 
 
-def record_feedback(db: Database, feedback: Feedback) -> None:
+def record_feedback(db: Database, feedback: Feedback, *, settings: Settings | None = None) -> None:
     stamped = Feedback(**{**asdict(feedback), "at": feedback.at or utcnow().isoformat()})
     key = f"{feedback.conversation}:{feedback.message}:{feedback.user_id}"
     put_channel_state(db, f"feedback:{feedback.platform}", key, asdict(stamped))
+    if feedback.rating == "down":  # a knowledge gap: the documents it cited did not answer well
+        from bot.gaps.service import record_gap
+
+        record_gap(db, settings or get_settings(), kind="thumbs_down", reason=feedback.reason,
+                   category=feedback.category, nearest=[{"source": s, "title": s} for s in feedback.sources])
 
 
 def list_feedback(db: Database, platform: str) -> list[Feedback]:

@@ -86,23 +86,33 @@ def list_command(
     from rich.table import Table
 
     from bot.channels.terminal_text import plain
+    from bot.referral.roles import sees_every_referral
+    from bot.referral.statuses import ACCEPTED_TYPES
+    from bot.referral.text import label, review_name, say
 
+    actor = _actor(queue, as_user)
+    if not sees_every_referral(queue.role(actor)):
+        typer.echo(say("cli_not_business_unit", user=actor.user_id, count=len(rows)))
     if not rows:
-        typer.echo("The queue is empty.")
+        typer.echo(say("queue_empty"))
         return
-    table = Table(title=f"Review queue ({len(rows)})")
-    for column in ("reference", "status", "review type", "next due", "flags", "assigned", "submitted"):
-        table.add_column(column)
+    # Fits an 80-column terminal: long review-type names wrap inside their column.
+    table = Table(title=f"Review queue ({len(rows)})", width=min(Console().width, 80), pad_edge=False)
+    table.add_column("reference", no_wrap=True)
+    table.add_column("status", max_width=12)
+    table.add_column("review", ratio=1)
+    table.add_column("next due", no_wrap=True)
+    table.add_column("flag", max_width=8)
+    table.add_column("assigned", max_width=14, overflow="fold")
     for row in rows:
         flag = "OVERDUE" if row.overdue else ("due soon" if row.due_soon else "")
         cells = (
             row.reference,
-            row.status,
-            row.review_type or "-",
+            label("status", row.status),
+            review_name(row.decision if row.decision in ACCEPTED_TYPES else row.review_type),
             row.next_due or "-",
             flag,
             row.assigned_to or "-",
-            (row.submitted_at or "-")[:16],
         )
         table.add_row(*(plain(cell) for cell in cells))  # never Rich markup
     Console().print(table)

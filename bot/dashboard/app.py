@@ -27,6 +27,7 @@ from bot.config import Settings
 from bot.dashboard import pages
 from bot.dashboard.signin import SignedIn, SignIn, SignInRefused
 from bot.db import Database, get_database
+from bot.gaps.service import themes as gap_themes
 from bot.referral.errors import QueueError, StaleReferral
 from bot.referral.queue import Actor, ReviewQueue
 from bot.reports.narrative import Narratives
@@ -246,7 +247,18 @@ def build_dashboard(settings: Settings, **services: Any) -> Starlette:
         headers = {**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}.pdf"'}
         return Response(pdf, media_type="application/pdf", headers=headers)
 
+    async def gaps_page(request: Request, who: SignedIn) -> Response:
+        found = await run_in_threadpool(gap_themes, board.database, settings)
+        return board.render("gaps.html", request, who=who, nav="gaps", themes=found,
+                            keep_questions=settings.gaps_keep_questions, retention_days=settings.gaps_retention_days)
+
+    async def gaps_csv(request: Request, who: SignedIn) -> Response:
+        found = await run_in_threadpool(gap_themes, board.database, settings)
+        return _csv(pages.gaps_csv(found), "knowledge-gaps.csv")
+
     routes = [
+        Route("/gaps", guarded(gaps_page), methods=["GET"]),
+        Route("/gaps.csv", guarded(gaps_csv), methods=["GET"]),
         Route("/report", guarded(report_page), methods=["GET"]),
         Route("/report", guarded(report_post), methods=["POST"]),
         Route("/report.{format:str}", guarded(report_file), methods=["GET"]),

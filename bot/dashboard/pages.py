@@ -18,7 +18,8 @@ from starlette.requests import Request
 from bot.dashboard.signin import SignedIn
 from bot.referral import statuses as st
 from bot.referral.queue import Actor
-from bot.referral.text import label
+from bot.referral.sections import answer_sections
+from bot.referral.text import label, review_name
 from bot.referral.views import ReferralSummary
 from bot.reports.quarter import Quarter
 from bot.reviews.models import ACTION_STATUSES
@@ -95,7 +96,7 @@ def _page_query(request: Request, page: int) -> str:
 
 def review_type_of(row: ReferralSummary) -> str:
     """The review it was accepted for, or else the one the referrer considered."""
-    return _review_type_label(row.decision if row.decision in st.ACCEPTED_TYPES else row.review_type)
+    return review_name(row.decision if row.decision in st.ACCEPTED_TYPES else row.review_type)
 
 
 def _labels(group: str) -> list[str]:
@@ -105,9 +106,7 @@ def _labels(group: str) -> list[str]:
 
 
 def _review_type_label(value: str | None) -> str:
-    if value in st.ACCEPTED_TYPES:
-        return label("decision", value).removeprefix("accepted for ").capitalize()
-    return label("review_type", value).capitalize()
+    return review_name(value)
 
 
 def queue_csv(board: Dashboard, request: Request, who: SignedIn) -> str:
@@ -183,17 +182,6 @@ def referral_context(board: Dashboard, who: SignedIn, reference: str) -> dict[st
 def sections(board: Dashboard, answers: list[Any]) -> list[tuple[str, list[Any]]]:
     """The answers grouped under the checklist's sections (its YAML's `sections`), in that order."""
     return answer_sections(board.settings.checklist, answers)
-
-
-def answer_sections(checklist: str, answers: list[Any]) -> list[tuple[str, list[Any]]]:
-    from bot.prompts import load_yaml
-
-    layout = load_yaml(f"checklists/{checklist}.yaml").get("sections") or {}
-    section_of = {step: str(title) for title, steps in layout.items() for step in steps}
-    grouped: dict[str, list[Any]] = {str(title): [] for title in layout}
-    for answer in answers:
-        grouped.setdefault(section_of.get(answer.step, "Other answers"), []).append(answer)
-    return [(title, items) for title, items in grouped.items() if items]
 
 
 def apply_change(board: Dashboard, who: SignedIn, reference: str, form: dict[str, str]) -> str:
@@ -333,3 +321,13 @@ def report_quarter(request: Request, board: Dashboard) -> Quarter:
     """The quarter asked for (?quarter=2026Q3), or the one we are in; a bad one is a ValueError saying why."""
     asked = (request.query_params.get("quarter") or "").strip()
     return Quarter.parse(asked) if asked else current_quarter(board)
+
+
+def gaps_csv(themes: list[Any]) -> str:
+    """Counts per theme and the nearest documents: never a question's text."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["nearest_document", "gaps", "declined", "thumbs_down"])
+    for theme in themes:
+        writer.writerow([safe_cell(theme.label), theme.count, theme.declined, theme.thumbs_down])
+    return out.getvalue()

@@ -10,6 +10,7 @@ from bot.dashboard import models as _dashboard  # noqa: F401
 from bot.db import infrastructure as _infrastructure  # noqa: F401
 from bot.db.base import Base
 from bot.discussion import models as _discussion  # noqa: F401
+from bot.gaps import models as _gaps  # noqa: F401
 from bot.outbox import models as _outbox  # noqa: F401
 from bot.procedures import models as _procedures  # noqa: F401
 from bot.referral import models as _referral  # noqa: F401

@@ -321,7 +321,7 @@ class ReviewQueue:
             raise InvalidTriage(f"Unknown decision {outcome!r}: use accepted, redirected or not_accepted.")
 
         def change(referral: Referral) -> tuple[str, dict[str, Any], list[Notification]]:
-            self._move(referral, outcome, label("decision", decision), reference)
+            self._move(referral, outcome, f"record the decision “{label('decision', decision)}” on", reference)
             referral.decision = decision
             referral.decision_reason = reason
             if decision == "lcspr":
@@ -379,7 +379,8 @@ class ReviewQueue:
         action = {st.IN_REVIEW: "review_started", st.COMPLETED: "completed", st.CLOSED: "closed"}[target]
 
         def change(referral: Referral) -> tuple[str, dict[str, Any], list[Notification]]:
-            self._move(referral, target, action.replace("_", " "), reference)
+            verb = {st.IN_REVIEW: "start the review of", st.COMPLETED: "complete", st.CLOSED: "close"}[target]
+            self._move(referral, target, verb, reference)
             return label("status", target), {}, []
 
         return self._change(actor, reference, action, expected_version, change, reason=reason)

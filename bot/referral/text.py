@@ -13,6 +13,15 @@ def say(name: str, **fields: Any) -> str:
     return say_from(PROMPTS_FILE, name, **fields)
 
 
+def review_name(value: str | None) -> str:
+    """A review type by its name: the review accepted for ("Rapid review"), or the one considered."""
+    from bot.referral.statuses import ACCEPTED_TYPES
+
+    if value in ACCEPTED_TYPES:
+        return label("decision", value).removeprefix("accepted for ").removeprefix("a ").capitalize()
+    return label("review_type", value).capitalize()
+
+
 def label(group: str, value: str | None) -> str:
     """The human label for a status, review type, decision or clock."""
     if value is None:

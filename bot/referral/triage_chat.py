@@ -14,6 +14,7 @@ from bot.referral.commands import Command
 from bot.referral.errors import QueueError
 from bot.referral.queue import Actor, ReviewQueue, TriageResult
 from bot.referral.roles import sees_every_referral
+from bot.referral.sections import answer_sections
 from bot.referral.text import label, say
 from bot.referral.views import ReferralDetail, ReferralSummary
 
@@ -150,7 +151,10 @@ class TriageChat:
         if view.panel_notified_on:
             lines.append(f"Panel notified: {view.panel_notified_on}")
         lines.append("")
-        lines.extend(f"**{a.label}**: {a.answer}" for a in view.answers)
+        for title, answers in answer_sections(self.queue.settings.checklist, view.answers):
+            lines.append(f"**{title}**")
+            lines.extend(f"- {a.label}: {a.answer}" for a in answers)
+            lines.append("")
         lines.append("")
         lines.append("History:")
         for event in view.events:

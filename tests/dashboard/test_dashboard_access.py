@@ -15,7 +15,8 @@ from bot.messages import Message
 from .conftest import OFFICER_ONE, PRACTITIONER, Served
 
 PAGES = ["/dashboard/", "/dashboard/reviews", "/dashboard/actions", "/dashboard/themes", "/dashboard/queue.csv",
-         "/dashboard/actions.csv", "/dashboard/reviews.csv", "/dashboard/themes.csv"]
+         "/dashboard/actions.csv", "/dashboard/reviews.csv", "/dashboard/themes.csv", "/dashboard/report",
+         "/dashboard/report.html", "/dashboard/gaps", "/dashboard/gaps.csv"]
 
 
 def _session_cookie_for(served: Served, user_id: str, *, idle: timedelta = timedelta(0)) -> str:

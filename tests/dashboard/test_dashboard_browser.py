@@ -140,7 +140,7 @@ def test_every_page_passes_axe_with_no_serious_violations_and_works_by_keyboard(
     reference = served.references["Westmoor"]
     problems: dict[str, Any] = {}
     for path in ["/dashboard/", f"/dashboard/referrals/{reference}", "/dashboard/reviews", "/dashboard/actions",
-                 "/dashboard/themes", "/dashboard/report?quarter=2026Q3"]:
+                 "/dashboard/themes", "/dashboard/report?quarter=2026Q3", "/dashboard/gaps"]:
         page.goto(served.base_url + path)
         found = serious_accessibility_problems(page)
         if found:
