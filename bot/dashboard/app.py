@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
@@ -59,6 +60,7 @@ class Dashboard:
         self._database = database
         self._queue = queue
         self._plans = plans
+        self._facets: tuple[float, dict[str, list[str]]] | None = None
         self.templates = Environment(
             loader=FileSystemLoader([HERE / "templates", HERE.parent / "reports" / "templates"]),
             autoescape=select_autoescape(["html"], default=True),
@@ -89,6 +91,13 @@ class Dashboard:
     @property
     def themes(self) -> Themes:
         return Themes(self.database, self.settings)
+
+    def facets(self) -> dict[str, list[str]]:
+        """The queue filters' areas and assignees: two scans of the table, so kept for a minute."""
+        now = time.monotonic()
+        if self._facets is None or now - self._facets[0] > 60:
+            self._facets = (now, self.queue.facets())
+        return self._facets[1]
 
     @property
     def narratives(self) -> Narratives:

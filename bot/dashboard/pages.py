@@ -67,7 +67,7 @@ def queue_context(board: Dashboard, request: Request, who: SignedIn) -> dict[str
         area=filters["area"],
         assigned_to=filters["assigned_to"],
     )
-    facets = board.queue.facets()
+    facets = board.facets()
     review_types = sorted(
         {*_labels("review_type"), *st.ACCEPTED_TYPES}, key=lambda value: _review_type_label(value)
     )
@@ -249,7 +249,8 @@ def reviews_rows(board: Dashboard, who: SignedIn) -> list[dict[str, Any]]:
     by_reference: dict[str, list[Any]] = {}
     for item in actions:
         by_reference.setdefault(item.reference, []).append(item)
-    for row in board.queue.listing(_actor(who), include_closed=False, limit=None):
+    reviews = board.queue.listing(_actor(who), statuses=frozenset(REVIEW_STAGES), accepted_only=True, limit=None)
+    for row in reviews:
         if row.decision not in st.ACCEPTED_TYPES or row.status not in REVIEW_STAGES:
             continue
         open_clocks = [c for c in row.clocks if not c.done]

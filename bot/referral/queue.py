@@ -108,6 +108,8 @@ class ReviewQueue:
         review_type: str | None = None,
         area: str | None = None,
         assigned_to: str | None = None,
+        statuses: frozenset[str] | None = None,
+        accepted_only: bool = False,
     ) -> list[ReferralSummary]:
         """The queue for a business-unit user; a practitioner's own referrals for anyone else.
 
@@ -115,7 +117,8 @@ class ReviewQueue:
         an assignee ("-" for nobody).
         """
         owner = None if sees_every_referral(self.role(actor)) else actor.user_id
-        statuses: frozenset[str] | None = None if include_closed else st.OPEN
+        if statuses is None:
+            statuses = None if include_closed else st.OPEN
         if status:
             statuses = frozenset({status})
         today = self.today()
@@ -128,6 +131,7 @@ class ReviewQueue:
                 review_type=review_type,
                 area=area,
                 assigned_to=assigned_to,
+                accepted_only=accepted_only,
             )
             return [summary(r, self.clocks, today) for r in rows]
 

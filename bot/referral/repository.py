@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from bot.referral.models import ReferenceCounter, Referral, ReferralAnswer, ReferralEvent
-from bot.referral.statuses import DRAFT, OPEN
+from bot.referral.statuses import ACCEPTED_TYPES, DRAFT, OPEN
 
 
 class ReferralRepository:
@@ -90,6 +90,7 @@ class ReferralRepository:
         review_type: str | None = None,
         area: str | None = None,
         assigned_to: str | None = None,
+        accepted_only: bool = False,
     ) -> Sequence[Referral]:
         """Submitted referrals, what is due first at the top (undated ones last, oldest first)."""
         statement = select(Referral).where(Referral.status != DRAFT)
@@ -101,6 +102,8 @@ class ReferralRepository:
             statement = statement.where(or_(Referral.review_type == review_type, Referral.decision == review_type))
         if area:
             statement = statement.where(Referral.area == area)
+        if accepted_only:  # reviews: referrals accepted for one
+            statement = statement.where(Referral.decision.in_(ACCEPTED_TYPES))
         if assigned_to == "-":  # nobody yet
             statement = statement.where(Referral.assigned_to.is_(None))
         elif assigned_to:
