@@ -59,6 +59,17 @@ class Assistant:
             return self._answerer
 
     @property
+    def loaded_answerer(self) -> Answerer | None:
+        """The answerer if it is loaded already (readiness asks without loading it)."""
+        return self._answerer
+
+    def use_answerer(self, answerer: Answerer) -> None:
+        """Switch to another index generation: questions already being answered finish on the old one."""
+        with self._lock:
+            self._answerer = answerer
+            self._guidance.clear()
+
+    @property
     def referrals(self) -> ReferralConversation:
         with self._lock:
             if self._referrals is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -29,6 +29,14 @@ class Settings(BaseSettings):
     chroma_port: int = Field(default=8000, alias="CHROMA_PORT")
     collection: str = Field(default="knowledge", alias="SGBOT_COLLECTION")
     embedding_batch_size: int = Field(default=32, alias="SGBOT_EMBEDDING_BATCH_SIZE")
+    # --- Deployment (issue 11) -----------------------------------------------------
+    # local: the catalog and keyword index live under SGBOT_DATA_DIR (one process, one disk).
+    # database: every ingest publishes them to the database as a new generation and each replica
+    # follows the newest one (needs CHROMA_HOST); see bot/qa/generations.py.
+    index_store: Literal["local", "database"] = Field(default="local", alias="SGBOT_INDEX_STORE")
+    # How often a replica looks for a newer published index generation.
+    index_poll_seconds: float = Field(default=10.0, alias="SGBOT_INDEX_POLL_SECONDS")
+    # --- end deployment --------------------------------------------------------------
 
     # Answers.
     default_area: str | None = Field(default=None, alias="SGBOT_DEFAULT_AREA")

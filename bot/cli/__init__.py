@@ -28,3 +28,18 @@ from bot.cli import report as _report  # noqa: E402,F401
 from bot.cli import serve as _serve  # noqa: E402,F401
 from bot.cli import teams as _teams  # noqa: E402,F401
 from bot.cli import urgent as _urgent  # noqa: E402,F401
+
+
+def main() -> None:
+    """The `sgbot` entry point: `app`, with a database that is down reported as one line, not a traceback."""
+    try:
+        app()
+    except Exception as exc:
+        from bot.serving.errors import database_unavailable_line, is_database_unavailable
+
+        if not is_database_unavailable(exc):
+            raise
+        from bot.config import get_settings
+
+        typer.secho(database_unavailable_line(exc, get_settings()), fg=typer.colors.RED, err=True)
+        raise SystemExit(1) from None

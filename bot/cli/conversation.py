@@ -49,12 +49,21 @@ def chat(
             break
         if not line.strip():
             continue
-        if channel.is_feedback(line):
-            from bot.db import get_database
+        try:
+            if channel.is_feedback(line):
+                from bot.db import get_database
 
-            console.print(channel.feedback(line, get_database(assistant.settings)))
-            continue
-        channel.render(assistant.handle(channel.message(line)))
+                console.print(channel.feedback(line, get_database(assistant.settings)))
+                continue
+            channel.render(assistant.handle(channel.message(line)))
+        except Exception as exc:
+            from bot.serving.errors import database_unavailable_line, is_database_unavailable
+
+            if not is_database_unavailable(exc):
+                raise
+            # One line, and the chat goes on: the draft so far is safe in the database.
+            console.print(database_unavailable_line(exc, assistant.settings, in_chat=True), style="red",
+                          markup=False, highlight=False)
 
 
 def outcome_json(outcome: Any) -> dict[str, Any]:

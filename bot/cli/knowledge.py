@@ -59,8 +59,15 @@ def ingest(
             else:
                 progress.advance(task, amount)
 
+        from bot.qa.generations import IndexStoreError, after_ingest, before_ingest
+
+        try:
+            shared = before_ingest(settings)  # SGBOT_INDEX_STORE=database: start from the published index
+        except IndexStoreError as exc:
+            raise _fail(str(exc)) from exc
         try:
             report = ingest_paths(paths, settings, area=area, kind=kind, progress=on_progress)
+            after_ingest(settings, shared, bool(report.added or report.updated or report.removed))
         except Exception as exc:  # the model or the index itself is unusable
             from bot.qa.embeddings import ModelMissingError
 

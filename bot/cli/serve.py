@@ -6,6 +6,10 @@ import typer
 
 from bot.cli import app
 
+# Below Kubernetes' default terminationGracePeriodSeconds (30 s), so a pod finishes its turns and exits
+# before it would be killed; deploy/k8s sets the grace period to match.
+GRACEFUL_SHUTDOWN_SECONDS = 25.0
+
 
 @app.command()
 def serve(
@@ -18,6 +22,14 @@ def serve(
         "requests at /slack/events: for sites with no public URL.",
     ),
     log_level: str = typer.Option("info", help="uvicorn log level."),
+    log_format: str = typer.Option(
+        "json", help="json: one JSON object per line (ids, never message text), for a log collector; "
+        "text: plain lines for a terminal.",
+    ),
+    shutdown_seconds: float = typer.Option(
+        GRACEFUL_SHUTDOWN_SECONDS,
+        help="On SIGTERM, how long in-flight requests and answers get to finish before the process exits.",
+    ),
 ) -> None:
     """Run the chat server: Slack at /slack/events (or Socket Mode), health at /healthz."""
     import logging
@@ -28,7 +40,12 @@ def serve(
     from bot.config import get_settings
     from bot.server import create_app
 
-    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if log_format == "json":
+        from bot.serving.logs import configure_json_logging
+
+        configure_json_logging(log_level)
+    else:
+        logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # Teams: refuse anonymous mode off loopback, or an app id without credentials.
     from bot.channels.teams import TeamsConfigError, check_teams_can_start
 
@@ -42,4 +59,9 @@ def serve(
     except SlackNotConfigured as exc:
         typer.secho(str(exc), fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from exc
-    uvicorn.run(asgi, host=host, port=port, log_level=log_level, proxy_headers=True)
+    # log_config=None: uvicorn keeps the logging configured above. On SIGTERM uvicorn stops accepting
+    # connections, waits for requests in flight, then runs the app's shutdown (which drains answers
+    # being worked on in the background); timeout_graceful_shutdown bounds the wait.
+    uvicorn.run(asgi, host=host, port=port, log_level=log_level, proxy_headers=True,
+                log_config=None if log_format == "json" else uvicorn.config.LOGGING_CONFIG,
+                timeout_graceful_shutdown=int(shutdown_seconds))

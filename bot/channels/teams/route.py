@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import TYPE_CHECKING
 
 from microsoft_agents.hosting.core.authorization.jwt import _authorize_request
 from microsoft_agents.hosting.core.http import HttpResponse
@@ -24,6 +25,9 @@ from bot.channels.teams.startup import teams_configured
 from bot.config import Settings
 from bot.server import Component
 
+if TYPE_CHECKING:
+    from bot.assistant import Assistant
+
 log = logging.getLogger("sgbot.teams")
 
 TEAMS_PATH = "/api/messages"
@@ -36,13 +40,14 @@ def teams_component(
     *,
     bot: TeamsBot | None = None,
     provider_factory: ProviderFactory | None = None,
+    assistant: Assistant | None = None,
 ) -> Component | None:
     """The Teams component, or None (with a log line naming the missing setting)."""
     if bot is None:
         if not teams_configured(settings):
             log.info("Teams is off: set TEAMS_APP_ID, TEAMS_TENANT_ID and TEAMS_APP_PASSWORD to enable it")
             return None
-        bot = TeamsBot(settings, provider_factory=provider_factory)
+        bot = TeamsBot(settings, provider_factory=provider_factory, assistant=assistant)
     teams = bot
 
     async def messages(request: Request) -> Response:
