@@ -1,0 +1,116 @@
+"""The deployment files an operator applies: Kubernetes manifests that render and validate against the
+Kubernetes schemas, and a compose file whose every setting is one the application reads."""
+
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import kubernetes_validate
+import pytest
+import yaml
+
+from bot.config import Settings
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+KUBERNETES_VERSION = "1.31"
+SETTINGS = {field.alias for field in Settings.model_fields.values() if field.alias}
+# Variables compose itself reads (image, ports, the PostgreSQL container's own), not application settings.
+COMPOSE_VARIABLES = {"POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB", "SGBOT_IMAGE", "SGBOT_HTTP_PORT",
+                     "SGBOT_DOCUMENTS"}
+
+
+@pytest.fixture(scope="module")
+def rendered() -> list[dict[str, Any]]:
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        pytest.skip("kubectl is not installed: install it to render deploy/k8s")
+    result = subprocess.run([kubectl, "kustomize", str(DEPLOY / "k8s" / "overlays" / "production")],
+                            capture_output=True, text=True, timeout=120, check=True)
+    return [doc for doc in yaml.safe_load_all(result.stdout) if doc]
+
+
+def _one(rendered: list[dict[str, Any]], kind: str, name: str | None = None) -> dict[str, Any]:
+    found = [d for d in rendered if d["kind"] == kind and (name is None or d["metadata"]["name"] == name)]
+    assert len(found) == 1, f"expected one {kind} {name or ''}, found {len(found)}"
+    return found[0]
+
+
+def test_the_production_overlay_validates_against_the_kubernetes_schemas(rendered: list[dict[str, Any]]) -> None:
+    for document in rendered:
+        kubernetes_validate.validate(document, KUBERNETES_VERSION, strict=True)
+    # and the check has teeth: a misspelt field is refused
+    broken = copy.deepcopy(_one(rendered, "Deployment"))
+    broken["spec"]["replica"] = 2
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(broken, KUBERNETES_VERSION, strict=True)
+
+
+def test_two_replicas_probed_on_readyz_and_healthz_kept_up_by_a_budget_and_scaled_on_cpu(
+    rendered: list[dict[str, Any]],
+) -> None:
+    deployment = _one(rendered, "Deployment", "sgbot")
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    pdb = _one(rendered, "PodDisruptionBudget")
+    hpa = _one(rendered, "HorizontalPodAutoscaler")
+
+    assert deployment["spec"]["replicas"] == 2 and deployment["metadata"]["namespace"] == "sgbot"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    assert container["image"] == "registry.example.org/partnership/sgbot:0.1.0"
+    assert container["resources"]["requests"]["memory"] and container["resources"]["limits"]["memory"]
+    assert deployment["spec"]["template"]["spec"]["securityContext"]["runAsNonRoot"] is True
+    assert pdb["spec"]["minAvailable"] == 1
+    assert pdb["spec"]["selector"]["matchLabels"].items() <= deployment["spec"]["template"]["metadata"]["labels"].items()
+    assert hpa["spec"]["minReplicas"] == 2 and hpa["spec"]["metrics"][0]["resource"]["name"] == "cpu"
+    # Replicas hold nothing of their own: only scratch space.
+    assert all("emptyDir" in volume for volume in deployment["spec"]["template"]["spec"]["volumes"])
+
+
+def test_ingest_runs_as_a_job_and_nightly_and_every_setting_is_a_real_one(rendered: list[dict[str, Any]]) -> None:
+    job = _one(rendered, "Job")
+    cron = _one(rendered, "CronJob")
+    config = _one(rendered, "ConfigMap")
+    secret = _one(rendered, "Secret")
+
+    assert job["spec"]["template"]["spec"]["containers"][0]["args"][0] == "ingest"
+    assert cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["args"][0] == "ingest"
+    assert cron["spec"]["concurrencyPolicy"] == "Forbid"
+    assert set(config["data"]) <= SETTINGS, set(config["data"]) - SETTINGS
+    assert set(secret["stringData"]) <= SETTINGS, set(secret["stringData"]) - SETTINGS
+    assert config["data"]["SGBOT_INDEX_STORE"] == "database"
+    assert {p["metadata"]["name"] for p in rendered if p["kind"] == "NetworkPolicy"} == {"sgbot", "sgbot-chroma"}
+
+
+def _compose() -> dict[str, Any]:
+    return yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+
+
+def test_compose_runs_two_replicas_behind_a_proxy_with_state_only_in_postgres_and_chroma() -> None:
+    compose = _compose()
+    services = compose["services"]
+    caddyfile = (DEPLOY / "Caddyfile").read_text()
+
+    assert {"sgbot-a", "sgbot-b", "proxy", "postgres", "chroma", "ingest"} <= services.keys()
+    assert set(compose["volumes"]) == {"postgres", "chroma"}
+    named = {volume.split(":")[0] for service in services.values() for volume in service.get("volumes", [])
+             if not volume.startswith((".", "$", "/"))}
+    assert named == {"postgres", "chroma"}
+    assert "sgbot-a:3000" in caddyfile and "sgbot-b:3000" in caddyfile and "health_uri /readyz" in caddyfile
+    assert services["ingest"]["command"][0] == "ingest" and services["ingest"]["restart"] == "no"
+    assert services["sgbot-a"]["depends_on"]["ingest"]["condition"] == "service_completed_successfully"
+
+
+def test_every_variable_compose_gives_the_application_is_a_real_setting() -> None:
+    services = _compose()["services"]
+    for name in ("sgbot-a", "sgbot-b", "ingest"):
+        environment = services[name]["environment"]
+        assert set(environment) <= SETTINGS, (name, set(environment) - SETTINGS)
+        assert services[name]["env_file"] == ".env"
+    example = re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", (DEPLOY / ".env.example").read_text(), re.MULTILINE)
+    assert example, "deploy/.env.example lists the settings"
+    assert set(example) <= SETTINGS | COMPOSE_VARIABLES, set(example) - SETTINGS - COMPOSE_VARIABLES
