@@ -65,7 +65,8 @@ def test_two_replicas_probed_on_readyz_and_healthz_kept_up_by_a_budget_and_scale
     assert container["resources"]["requests"]["memory"] and container["resources"]["limits"]["memory"]
     assert deployment["spec"]["template"]["spec"]["securityContext"]["runAsNonRoot"] is True
     assert pdb["spec"]["minAvailable"] == 1
-    assert pdb["spec"]["selector"]["matchLabels"].items() <= deployment["spec"]["template"]["metadata"]["labels"].items()
+    pod_labels = deployment["spec"]["template"]["metadata"]["labels"]
+    assert pdb["spec"]["selector"]["matchLabels"].items() <= pod_labels.items()
     assert hpa["spec"]["minReplicas"] == 2 and hpa["spec"]["metrics"][0]["resource"]["name"] == "cpu"
     # Replicas hold nothing of their own: only scratch space.
     assert all("emptyDir" in volume for volume in deployment["spec"]["template"]["spec"]["volumes"])
