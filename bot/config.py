@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     index_store: Literal["local", "database"] = Field(default="local", alias="SGBOT_INDEX_STORE")
     # How often a replica looks for a newer published index generation.
     index_poll_seconds: float = Field(default=10.0, alias="SGBOT_INDEX_POLL_SECONDS")
+    # Retention (`sgbot purge`), in days.
+    draft_retention_days: int = Field(default=30, alias="SGBOT_DRAFT_RETENTION_DAYS")
+    closed_referral_retention_days: int = Field(default=6 * 365, alias="SGBOT_CLOSED_REFERRAL_RETENTION_DAYS")
+    inbound_event_retention_days: int = Field(default=2, alias="SGBOT_INBOUND_EVENT_RETENTION_DAYS")
+    outbox_retention_days: int = Field(default=30, alias="SGBOT_OUTBOX_RETENTION_DAYS")
     # --- end deployment --------------------------------------------------------------
 
     # Answers.

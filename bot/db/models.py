@@ -16,6 +16,7 @@ from bot.procedures import models as _procedures  # noqa: F401
 from bot.qa import generations as _generations  # noqa: F401
 from bot.referral import models as _referral  # noqa: F401
 from bot.reports import models as _reports  # noqa: F401
+from bot.retention import purge as _purge  # noqa: F401
 from bot.reviews import models as _reviews  # noqa: F401
 from bot.sessions import models as _sessions  # noqa: F401
 

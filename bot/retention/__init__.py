@@ -1,0 +1,1 @@
+"""Retention: what the assistant forgets, and when (`sgbot purge`)."""
