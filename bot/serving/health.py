@@ -85,6 +85,7 @@ class Readiness:
         self._index_failed_at = 0.0
         self._index_lock = threading.Lock()
         self._follower: GenerationFollower | None = None
+        self._migrated_at = -INDEX_RETRY_SECONDS
 
     # ------------------------------------------------------------------ database
 
@@ -107,11 +108,29 @@ class Readiness:
         except Exception as exc:
             return [Check("database", False, f"{where} is not reachable ({first_line(exc)})")]
         reachable = Check("database", True, where)
+        if revision != HEAD and self._migrate():
+            revision = HEAD
         if revision != HEAD:
             return [reachable, Check("migrations", False,
                                      f"schema at {revision or 'nothing'}, this release needs {HEAD}: "
-                                     "run `sgbot migrate` (or start one replica, which migrates)")]
+                                     "the migration failed or the schema belongs to a newer release "
+                                     "(see the log; any sgbot command migrates, e.g. `sgbot purge --dry-run`)")]
         return [reachable, Check("migrations", True, str(HEAD))]
+
+    def _migrate(self) -> bool:
+        """Bring an older schema to head (as every process does on first use), at most once per retry period."""
+        now = time.monotonic()
+        if now - self._migrated_at < INDEX_RETRY_SECONDS:
+            return False
+        self._migrated_at = now
+        try:
+            from bot.db import get_database
+
+            get_database(self.settings)
+            return True
+        except Exception as exc:
+            log.warning("database.migration_failed", extra={"error": type(exc).__name__})
+            return False
 
     # --------------------------------------------------------------------- index
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
 from bot.assistant import Assistant
 from bot.config import Settings
@@ -53,21 +53,25 @@ def test_a_replica_whose_database_is_down_is_alive_but_not_ready(tmp_path: Path)
     assert "s3cret" not in ready.text  # the password is never shown
 
 
-def test_a_database_behind_the_newest_migration_is_not_ready(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        from alembic import command
+def test_an_older_schema_is_migrated_and_a_newer_releases_schema_is_not_ready(tmp_path: Path) -> None:
+    older, newer = f"sqlite:///{tmp_path / 'older.sqlite3'}", f"sqlite:///{tmp_path / 'newer.sqlite3'}"
+    for url, revision in ((older, "0001"), (newer, HEAD)):
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            from alembic import command
 
-        command.upgrade(alembic_config(connection), "0001")
-    engine.dispose()
-    client = TestClient(create_app(make_settings(tmp_path, database_url=url), components=[]))
+            command.upgrade(alembic_config(connection), revision)
+        engine.dispose()
+    with create_engine(newer).begin() as connection:  # as a later release would leave it
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
 
-    ready = client.get("/readyz")
+    migrated = TestClient(create_app(make_settings(tmp_path, database_url=older), components=[])).get("/readyz")
+    refused = TestClient(create_app(make_settings(tmp_path, database_url=newer), components=[])).get("/readyz")
 
-    migrations = _check(ready.json(), "migrations")
-    assert ready.status_code == 503 and not migrations["ok"]
-    assert "0001" in migrations["detail"] and HEAD in migrations["detail"]
+    assert migrated.status_code == 200 and _check(migrated.json(), "migrations")["detail"] == HEAD
+    assert refused.status_code == 503
+    detail = _check(refused.json(), "migrations")["detail"]
+    assert "9999" in detail and HEAD in detail and "newer release" in detail
 
 
 def test_ready_once_the_index_is_loaded_and_not_before_anything_is_ingested(
