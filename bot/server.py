@@ -75,7 +75,7 @@ def _teams(settings: Settings, slack_mode: SlackMode, assistant: Assistant) -> C
     return teams_component(settings, assistant=assistant)
 
 
-def _dashboard(settings: Settings, slack_mode: SlackMode) -> Component | None:
+def _dashboard(settings: Settings, slack_mode: SlackMode, assistant: Assistant) -> Component | None:
     # The business unit's web dashboard (issue 12): /dashboard, signed in with a link from chat.
     from bot.dashboard.app import dashboard_component
 
