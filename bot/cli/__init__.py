@@ -21,9 +21,8 @@ app = typer.Typer(
 from bot.cli import conversation as _conversation  # noqa: E402,F401
 from bot.cli import discussion as _discussion  # noqa: E402,F401
 from bot.cli import knowledge as _knowledge  # noqa: E402,F401
-from bot.cli import procedures as _procedures  # noqa: E402,F401
-from bot.cli import purge as _purge  # noqa: E402,F401
 from bot.cli import operations as _operations  # noqa: E402,F401
+from bot.cli import procedures as _procedures  # noqa: E402,F401
 from bot.cli import queue as _queue  # noqa: E402,F401
 from bot.cli import referral_bench as _referral_bench  # noqa: E402,F401
 from bot.cli import report as _report  # noqa: E402,F401
