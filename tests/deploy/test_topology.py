@@ -247,9 +247,10 @@ def test_a_replica_killed_mid_conversation_loses_nothing(topology: Topology) -> 
     user = "UKILL003"
     topology.dm("a", user, "refer")
     posted = topology.settled(user, 1)
-    first = posted[-1]
-    button = next(element for block in first["blocks"] for element in block.get("elements") or []
-                  if element.get("type") == "button")
+    first, button = next((message, element) for message in reversed(posted)
+                         for block in message.get("blocks") or []
+                         for element in [*(block.get("elements") or []), block.get("accessory") or {}]
+                         if element.get("type") == "button")
     topology.press("a", user, first, button)  # the first kind of review, answered on A
     posted = topology.settled(user, len(posted) + 1)
     second = posted[-1]["text_read"]
