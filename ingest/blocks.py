@@ -22,7 +22,7 @@ class Block:
     level: int = 0  # heading level: 1 is the document title, 2 a section, 3 a subsection
 
 
-_BULLET = re.compile(r"^\s*(?:[-*+•▪●◦o]|\d{1,2}[.)]|[a-z][.)])\s+")
+_BULLET = re.compile(r"^\s*(?:[-*+•▪●◦o\uf0b7\uf0a7\uf076\uf0d8]|\d{1,2}[.)]|[a-z][.)]|[ivx]{1,4}[.)])\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SENTENCE_END = (".", ",", ";", "?", "!", "…")
 
@@ -32,9 +32,79 @@ def clean_line(line: str) -> str:
     return " ".join(_CONTROL.sub("", line).split())
 
 
+# Conversion debris: HTML tags left by a converter (`<font …>`, pandoc's escaped `\<font …\>`),
+# Markdown backslash escapes (`child\'s`, `1\.`), wiki links (`[[url|label]]`), pandoc's
+# hard line breaks (a backslash at the end of a line) and table rules made of dashes.
+_HTML_TAG = re.compile(r"\\?</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*?)?\\?/?>")
+_ESCAPE = re.compile(r"\\([ !-/:-@\[-`{-~])")
+_WIKI_LINK = re.compile(r"\[\[(?:[^|\]]*\|)?([^\]]+)\]\]")
+_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^<>\s]+)>")
+_RULE = re.compile(r"^[\s\-=+:|]*-{3,}[\s\-=+:|]*$")
+
+
+def strip_conversion_debris(text: str) -> str:
+    """Text as its author wrote it, without what a converter added around it."""
+    # A tag can span lines ("Wholistic\\<font\n12px\\>Fostering"): the line break inside it was a space.
+    text = _HTML_TAG.sub(lambda m: " " if "\n" in m.group(0) else "", text)
+    lines = []
+    for line in text.split("\n"):
+        if _RULE.match(line):
+            lines.append("")
+            continue
+        line = _AUTOLINK.sub(r"\1", _WIKI_LINK.sub(r"\1", line))
+        line = _ESCAPE.sub(r"\1", line.rstrip().removesuffix("\\"))
+        line = re.sub(r"(?:^|(?<=\s))\\(?=\s|$)", "", line)  # a lone backslash: a pandoc line break or empty cell
+        lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
 def table_row(line: str, separator: str = "\t") -> str:
     cells = [clean_line(c) for c in line.split(separator)]
     return " | ".join(c for c in cells if c)
+
+
+_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(\S.*)$")
+_HEADING_STOPWORDS = frozenset("a an the if when where what who how this that these those it we you our your all any "
+                               "each every no not".split())
+
+
+def numbered_heading(line: str, stands_alone: bool, next_text: str) -> tuple[str, int] | None:
+    """("1. Introduction", "1\\. Introduction" once unescaped, "2.3 Consent") -> (heading text, level).
+
+    A short numbered line standing alone is a heading unless the next line is another numbered
+    or bulleted line (then it is an item of a list). The level follows the depth of the number:
+    "2" is a section, "2.3" a subsection.
+    """
+    match = _NUMBERED.match(line.strip())
+    if not match or not stands_alone:
+        return None
+    number, text = match.groups()
+    words = text.split()
+    if len(words) > 8 or text.endswith(_SENTENCE_END) or not text[0].isupper():
+        return None
+    if _BULLET.match(next_text) or _NUMBERED.match(next_text):
+        return None
+    return f"{number}{'.' if '.' not in number else ''} {text}".strip(), 2 + number.count(".")
+
+
+def run_in_heading(paragraph: str) -> tuple[str, int, str] | None:
+    """"1. Introduction Working out a policy for your family…": a converter dropped the line break
+    after a one-word numbered heading. The heading is a capitalised word of at least four letters
+    (not a word like "The" or "If" that starts sentences) followed by a capitalised word that
+    starts the body; the body must be a real paragraph."""
+    match = _NUMBERED.match(paragraph)
+    if not match:
+        return None
+    number, text = match.groups()
+    words = text.split()
+    if len(words) < 8:
+        return None
+    first, second = words[0], words[1]
+    if not (first[:1].isupper() and first.isalpha() and len(first) >= 4 and second[:1].isupper()
+            and first.lower() not in _HEADING_STOPWORDS and not first.isupper()):
+        return None
+    level = 2 + number.count(".")
+    return f"{number}{'.' if '.' not in number else ''} {first}", level, " ".join(words[1:])
 
 
 def looks_like_heading(line: str, prev_blank: bool, next_blank: bool) -> bool:
@@ -89,5 +159,79 @@ def blocks_from_plain_text(text: str, *, join_wrapped_lines: bool = False) -> li
         else:
             flush()
             blocks.append(Block("text", clean_line(stripped.replace("\t", " "))))
+    flush()
+    return [b for b in blocks if b.text]
+
+
+_GLYPH_CODES = re.compile(r"(?:/g\d+|\(cid:\d+\)|/uni[0-9A-Fa-f]{4})")
+_TERMINAL = (".", "!", "?", ";")
+
+
+def unreadable_text(text: str) -> bool:
+    """Text that is mostly glyph codes ("/g3/g115…", "(cid:12)"): the font has no usable Unicode
+    map, so the words cannot be recovered without OCR. Indexing it would put noise in answers."""
+    visible = "".join(text.split())
+    if not visible:
+        return True
+    coded = sum(len(m) for m in _GLYPH_CODES.findall(visible))
+    return coded / len(visible) > 0.3
+
+
+def blocks_from_pdf_text(text: str) -> list[Block]:
+    """Paragraphs, list items and headings from PDF text, whose lines wrap mid-sentence.
+
+    A line continues the paragraph or list item before it unless that one ended a sentence and
+    this one starts a new one; a lead-in ending with ":" runs on into its definition ("Vulnerable
+    Adult shall be defined as: A person aged 18…"). Tabs in PDF text are justification or bullet
+    spacing, not table cells. A short line just before a list ("Do:", "Don't") heads that list,
+    so the two sides of a do/don't list are never read as one.
+    """
+    lines = [clean_line(line.replace("\t", " ")) for line in text.replace("\r", "\n").split("\n")]
+    blocks: list[Block] = []
+    current: list[str] = []
+    current_kind: BlockKind = "text"
+
+    def flush() -> None:
+        nonlocal current_kind
+        if current:
+            joined = current[0]
+            for part in current[1:]:
+                joined = joined + part if joined.endswith("-") and part[:1].islower() else f"{joined} {part}"
+            blocks.append(Block(current_kind, joined))
+            current.clear()
+        current_kind = "text"
+
+    def next_line(index: int) -> str:
+        return next((line for line in lines[index + 1 :] if line), "")
+
+    for index, line in enumerate(lines):
+        if not line:
+            if current and current[-1].endswith(_TERMINAL):
+                flush()
+            continue
+        following = next_line(index)
+        if _BULLET.match(line):
+            flush()
+            current_kind = "item"
+            current.append(_BULLET.sub("", line, count=1))
+            continue
+        words = line.split()
+        if len(words) <= 4 and _BULLET.match(following) and line[0].isupper() and not line.endswith(_TERMINAL):
+            flush()
+            blocks.append(Block("heading", line.rstrip(":"), level=3))
+            continue
+        if current:
+            previous = current[-1]
+            ended = previous.endswith(_TERMINAL) or (previous.endswith(":") and current_kind == "item")
+            if not ended or line[0].islower() or not line[0].isalnum() and line[0] not in "\"'‘“(":
+                current.append(line)
+                continue
+            flush()
+        if (len(words) <= 10 and not line.endswith((*_TERMINAL, ":", ",")) and line[0].isupper()
+                and sum(w[0].isupper() for w in words if w[0].isalpha()) >= 0.6 * len(words)
+                and (not following or following[0].isupper() or _BULLET.match(following))):
+            blocks.append(Block("heading", line, level=2))
+            continue
+        current.append(line)
     flush()
     return [b for b in blocks if b.text]

@@ -12,7 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingest.blocks import Block, blocks_from_plain_text, clean_line, table_row
+from ingest.blocks import (
+    Block,
+    blocks_from_pdf_text,
+    blocks_from_plain_text,
+    clean_line,
+    numbered_heading,
+    run_in_heading,
+    strip_conversion_debris,
+    table_row,
+    unreadable_text,
+)
 from ingest.metadata import MetadataError, split_front_matter
 
 
@@ -25,6 +35,7 @@ class LoadedDocument:
     blocks: list[Block]
     front_matter: dict[str, Any] = field(default_factory=dict)
     title: str | None = None  # a title found in the document itself (first heading, <title>, …)
+    notes: list[str] = field(default_factory=list)  # what could not be used, e.g. unreadable pages
 
 
 def _read_text(path: Path) -> str:
@@ -39,14 +50,21 @@ def _read_text(path: Path) -> str:
 
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_MD_BULLET = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
+_MD_BULLET = re.compile(r"^\s*(?:[-*+•\uf0b7\uf0a7]|\d{1,3}[.)])\s+")
 _MD_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MD_INLINE = re.compile(r"(\*\*|__|`)")
+_MD_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
 
 
+def _link(match: re.Match[str]) -> str:
+    label, target = match.group(1), match.group(2).strip()
+    # A link to another page of the same site ("/staff/eve.html") means nothing outside it.
+    return f"{label} ({target})" if target.startswith(("http", "mailto:")) else label
+
+
 def _md_inline(text: str) -> str:
-    return clean_line(_MD_INLINE.sub("", _MD_LINK.sub(r"\1 (\2)", text)))
+    return clean_line(_MD_EMPHASIS.sub(r"\2", _MD_INLINE.sub("", _MD_LINK.sub(_link, text))))
 
 
 def load_markdown(path: Path) -> LoadedDocument:
@@ -54,16 +72,28 @@ def load_markdown(path: Path) -> LoadedDocument:
         front, body = split_front_matter(_read_text(path))
     except MetadataError as exc:
         raise LoadError(str(exc)) from exc
+    body = strip_conversion_debris(body)
     blocks: list[Block] = []
     paragraph: list[str] = []
+    item: list[str] = []  # a list item and its wrapped continuation lines
     in_code = False
 
     def flush() -> None:
         if paragraph:
             blocks.append(Block("text", _md_inline(" ".join(paragraph))))
             paragraph.clear()
+        if item:
+            raw = _md_inline(" ".join(item))
+            heading = run_in_heading(raw)
+            if heading:  # "1. Introduction Working out a policy…": a heading that lost its line break
+                blocks.append(Block("heading", heading[0], level=heading[1]))
+                blocks.append(Block("text", heading[2]))
+            else:
+                blocks.append(Block("item", _MD_BULLET.sub("", raw, count=1)))
+            item.clear()
 
-    for line in body.splitlines():
+    lines = body.splitlines()
+    for index, line in enumerate(lines):
         stripped = line.strip()
         if stripped.startswith("```"):
             flush()
@@ -82,16 +112,29 @@ def load_markdown(path: Path) -> LoadedDocument:
             flush()
             if not _MD_TABLE_SEPARATOR.match(stripped):
                 blocks.append(Block("row", table_row(_md_inline(stripped.strip("|")), "|")))
+        elif numbered := numbered_heading(stripped, _stands_alone(lines, index), _next_text(lines, index)):
+            flush()
+            blocks.append(Block("heading", _md_inline(numbered[0]), level=numbered[1]))
         elif _MD_BULLET.match(line):
             flush()
-            blocks.append(Block("item", _md_inline(_MD_BULLET.sub("", line, count=1))))
+            item.append(stripped)
         elif stripped.startswith(">"):
-            paragraph.append(stripped.lstrip("> "))
+            (item or paragraph).append(stripped.lstrip("> "))
         else:
-            paragraph.append(stripped)
+            (item or paragraph).append(stripped)  # a wrapped line continues the item it follows
     flush()
     title = next((b.text for b in blocks if b.kind == "heading" and b.level == 1), None)
     return LoadedDocument([b for b in blocks if b.text], front, title)
+
+
+def _stands_alone(lines: list[str], index: int) -> bool:
+    before = index == 0 or not lines[index - 1].strip()
+    after = index + 1 >= len(lines) or not lines[index + 1].strip()
+    return before and after
+
+
+def _next_text(lines: list[str], index: int) -> str:
+    return next((line.strip() for line in lines[index + 1 :] if line.strip()), "")
 
 
 def load_text(path: Path) -> LoadedDocument:
@@ -124,15 +167,37 @@ def load_pdf(path: Path) -> LoadedDocument:
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise LoadError(f"the PDF is damaged or not a PDF ({exc.__class__.__name__}: {exc}): "
                         "re-export it from the original document") from exc
-    text = "\n\n".join(pages)
-    if not text.strip():
+    readable: list[str] = []
+    empty: list[int] = []
+    coded: list[int] = []
+    for number, page_text in enumerate(pages, start=1):
+        if not page_text.strip():
+            empty.append(number)
+        elif unreadable_text(page_text):
+            coded.append(number)
+        else:
+            readable.append(page_text)
+    notes = []
+    if coded:
+        notes.append(f"{_pages(coded)} not indexed: the text extracts as glyph codes (/g3/g115…), not words; "
+                     "run the PDF through OCR or supply a text version")
+    if empty:
+        notes.append(f"{_pages(empty)} not indexed: no text layer (scanned images?); run it through OCR")
+    if not readable:
+        if coded:
+            raise LoadError(f"no page has readable text: {notes[0]}")
         raise LoadError("the PDF has no text layer (a scanned image?): run it through OCR or supply the text")
-    blocks = blocks_from_plain_text(text)
+    text = "\n\n".join(readable)
+    blocks = blocks_from_pdf_text(text)
     title = None
     metadata = getattr(reader, "metadata", None)
     if metadata is not None and metadata.title:
         title = str(metadata.title)
-    return LoadedDocument(blocks, {}, title or _first_line_title(blocks))
+    return LoadedDocument(blocks, {}, title or _first_line_title(blocks), notes)
+
+
+def _pages(numbers: list[int]) -> str:
+    return f"page {numbers[0]}" if len(numbers) == 1 else f"pages {', '.join(map(str, numbers))}"
 
 
 def load_docx(path: Path) -> LoadedDocument:

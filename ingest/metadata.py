@@ -1,6 +1,13 @@
 """Document metadata: front matter, a sidecar `NAME.meta.yaml`, or `sgbot ingest` flags.
 
-Precedence, most specific last: defaults < sidecar < front matter < command-line flags.
+Precedence, most specific last: defaults < front matter < sidecar < command-line flags.
+
+Real documents come with front matter written for other tools (Jekyll, Astro,
+Hugo, Starlight): `date`, `review_date`, `slug`, `seo_settings`… The fields we
+know are kept, common names for our dates are mapped (`date`, `updated` ->
+`effective`; `review_date`, `next_review` -> `review_by`), and everything else is
+ignored and reported, never a reason to refuse the document. A sidecar is the
+operator's own statement about a file, so it wins over the file's front matter.
 """
 
 from __future__ import annotations
@@ -13,6 +20,18 @@ from typing import Any
 import yaml
 
 KINDS = ("procedure", "threshold", "learning", "arrangements", "guidance")
+FIELDS = ("title", "kind", "areas", "area", "topic", "effective", "review_by", "source_url")
+# Names other publishing tools give to our fields (compared case-insensitively, "-" read as "_").
+ALIASES = {
+    "effective": ("date", "updated", "last_updated", "lastmod", "last_modified", "modified", "adopted",
+                  "adopted_date", "approved", "approved_date", "published", "pubdate", "publish_date",
+                  "effective_date", "issued", "issue_date"),
+    "review_by": ("review_date", "next_review", "next_review_date", "review", "review_due", "reviewed_by",
+                  "expires", "expiry_date"),
+    "source_url": ("url", "canonical_url", "canonical", "permalink"),
+    "areas": ("region", "regions"),
+}
+_ALIAS_OF = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
 
 
 class MetadataError(ValueError):
@@ -86,12 +105,55 @@ def _iso_date(value: Any, name: str) -> str | None:
         raise MetadataError(f"{name} must be a date like 2025-04-01, not {value!r}") from exc
 
 
+@dataclass
+class ForeignFrontMatter:
+    """What was made of front matter written for another tool."""
+
+    fields: dict[str, Any]  # our fields, mapped
+    mapped: dict[str, str] = field(default_factory=dict)  # their key -> our field
+    ignored: list[str] = field(default_factory=list)
+
+
+def adopt_front_matter(front: dict[str, Any]) -> ForeignFrontMatter:
+    """Keep the fields we know, map common aliases of our dates, ignore (and list) the rest.
+
+    A mapped date that is not a date ("August 2025") is ignored too rather than refusing the file.
+    """
+    adopted = ForeignFrontMatter({})
+    for key, value in front.items():
+        name = str(key).strip().lower().replace("-", "_")
+        if name in FIELDS:
+            adopted.fields[name] = value
+            continue
+        target = _ALIAS_OF.get(name)
+        if target is None or value is None or target in adopted.fields or target in front:
+            adopted.ignored.append(str(key))
+            continue
+        if target in ("effective", "review_by"):
+            try:
+                value = _iso_date(value, target)
+            except MetadataError:
+                adopted.ignored.append(str(key))
+                continue
+        adopted.fields[target] = value
+        adopted.mapped[str(key)] = target
+    return adopted
+
+
+def defaulted_fields(*sources: dict[str, Any]) -> list[str]:
+    """Fields no source gave a value for: the file is indexed with our defaults for them."""
+    given = {k for source in sources for k, v in source.items() if v not in (None, "", [])}
+    if "area" in given:
+        given.add("areas")
+    return [name for name in ("kind", "areas", "effective", "review_by") if name not in given]
+
+
 def build_meta(path: Path, *sources: dict[str, Any], fallback_title: str | None = None) -> DocumentMeta:
     """Merge metadata sources (later wins) and validate them."""
     merged: dict[str, Any] = {}
     for source in sources:
         merged.update({k: v for k, v in source.items() if v is not None})
-    unknown = set(merged) - {"title", "kind", "areas", "area", "topic", "effective", "review_by", "source_url"}
+    unknown = set(merged) - set(FIELDS)
     if unknown:
         raise MetadataError(f"unknown metadata field(s) {', '.join(sorted(unknown))}: allowed are title, kind, "
                             "areas, topic, effective, review_by, source_url")

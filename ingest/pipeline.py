@@ -21,7 +21,15 @@ from bot.qa.index import FileRecord, KnowledgeIndex, NewChunk
 from bot.qa.text import tokenize
 from ingest.chunking import CHUNKER_VERSION, chunk_blocks
 from ingest.loaders import LoadError, load, supported
-from ingest.metadata import MetadataError, build_meta, is_sidecar, read_sidecar, sidecar_path
+from ingest.metadata import (
+    MetadataError,
+    adopt_front_matter,
+    build_meta,
+    defaulted_fields,
+    is_sidecar,
+    read_sidecar,
+    sidecar_path,
+)
 
 SKIPPED_NAMES = {"readme.md", "readme.txt", "readme"}  # a folder's README describes the folder
 
@@ -33,6 +41,9 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    # Indexed, but with something the operator should know: pages that could not be read,
+    # front-matter fields ignored or mapped, metadata that fell back to defaults.
+    notes: list[tuple[str, str]] = field(default_factory=list)
     chunks_indexed: int = 0
     changes: list[int] = field(default_factory=list)  # ids of the document changes recorded
     warnings: list[str] = field(default_factory=list)
@@ -45,6 +56,7 @@ class IngestReport:
         return {
             "added": self.added, "updated": self.updated, "removed": self.removed, "skipped": self.skipped,
             "failed": [{"file": name, "reason": reason} for name, reason in self.failed],
+            "notes": [{"file": name, "note": note} for name, note in self.notes],
             "chunks_indexed": self.chunks_indexed, "changes": len(self.changes), "warnings": self.warnings,
         }
 
@@ -56,6 +68,7 @@ class _Prepared:
     chunks: list[NewChunk]
     embed_texts: list[str]
     is_new: bool
+    notes: list[str] = field(default_factory=list)
 
 
 def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Path], list[tuple[str, str]]]:
@@ -109,10 +122,23 @@ def prepare(path: Path, sha: str, area: str | None, kind: str | None, is_new: bo
         flags["areas"] = [a.strip() for a in area.split(",") if a.strip()]
     if kind:
         flags["kind"] = kind
+    front = adopt_front_matter(document.front_matter)
     try:
-        meta = build_meta(path, read_sidecar(path), document.front_matter, flags, fallback_title=document.title)
+        sidecar = read_sidecar(path)
+        meta = build_meta(path, front.fields, sidecar, flags, fallback_title=document.title)
     except MetadataError as exc:
         raise LoadError(str(exc)) from exc
+    notes = list(document.notes)
+    if front.mapped:
+        notes.append("front matter mapped: " + ", ".join(f"{k} -> {v}" for k, v in front.mapped.items()))
+    if front.ignored:
+        notes.append(f"front matter ignored: {', '.join(front.ignored)} (not fields sgbot uses)")
+    defaulted = defaulted_fields(front.fields, sidecar, flags)
+    if defaulted:
+        shown = {"kind": f"kind={meta.kind}", "areas": f"areas={','.join(meta.areas)}", "effective": "effective",
+                 "review_by": "review_by"}
+        notes.append("metadata defaulted: " + ", ".join(shown[d] for d in defaulted)
+                     + f" (give them in front matter or {sidecar_path(path).name})")
     pieces = chunk_blocks(document.blocks, meta.title)
     if not pieces:
         raise LoadError("no text found in it: check that it is not empty")
@@ -123,7 +149,7 @@ def prepare(path: Path, sha: str, area: str | None, kind: str | None, is_new: bo
     ]
     embed_texts = [f"{piece.section}\n{piece.text}" for piece in pieces]
     record = FileRecord(str(path), path.name, sha, meta.to_dict(), len(chunks))
-    return _Prepared(path, record, chunks, embed_texts, is_new)
+    return _Prepared(path, record, chunks, embed_texts, is_new, notes)
 
 
 ProgressCallback = Callable[[str, int], None]  # (event, amount): "total" chunks, "advance" chunks
@@ -200,6 +226,7 @@ def ingest_paths(
                 offset += count
                 _store(index, item, item_vectors, now)
                 (report.added if item.is_new else report.updated).append(item.path.name)
+                report.notes.extend((item.path.name, note) for note in item.notes)
                 report.chunks_indexed += count
                 if progress:
                     progress("advance", count)

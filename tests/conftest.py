@@ -9,6 +9,7 @@ real ingest, the real model, the real Chroma and BM25 indexes.
 from __future__ import annotations
 
 from collections.abc import Iterator
+import os
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,19 @@ from bot.config import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 KNOWLEDGE_DIR = REPO / "knowledge"
-SHARED_DIR = REPO.parent / "shared"
+
+
+def _shared_dir() -> Path:
+    """../shared beside the checkout (SGBOT_SHARED_DIR overrides; a git worktree one level deeper finds it too)."""
+    if os.environ.get("SGBOT_SHARED_DIR"):
+        return Path(os.environ["SGBOT_SHARED_DIR"])
+    candidates = [REPO.parent / "shared", REPO.parent.parent / "shared"]
+    return next((c for c in candidates if (c / "corpus").is_dir()), candidates[0])
+
+
+SHARED_DIR = _shared_dir()
 SEEDS_DIR = SHARED_DIR / "corpus" / "seeds"
+REAL_DIR = SHARED_DIR / "corpus" / "real"
 DEV_EVAL = SHARED_DIR / "eval" / "dev.jsonl"
 
 
@@ -63,6 +75,16 @@ def seeds_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         pytest.skip(f"the seed corpus is not at {SEEDS_DIR} (it ships in ../shared beside the checkout)")
     settings = make_settings(tmp_path_factory.mktemp("seeds-data"))
     _ingest(settings, SEEDS_DIR)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings whose data directory holds an index of ../shared/corpus/real (real policies, as published)."""
+    if not REAL_DIR.is_dir():
+        pytest.skip(f"the real-document corpus is not at {REAL_DIR} (it ships in ../shared beside the checkout)")
+    settings = make_settings(tmp_path_factory.mktemp("real-data"))
+    _ingest(settings, REAL_DIR)
     return settings
 
 

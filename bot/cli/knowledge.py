@@ -83,6 +83,8 @@ def ingest(
         console.print(table)
         for name, reason in report.failed:
             console.print(Text("✗ ", style="red") + plain(str(name), style="red") + plain(f": {reason}"))
+        for name, note in report.notes:
+            console.print(Text("• ", style="yellow") + plain(str(name), style="yellow") + plain(f": {note}"))
     if not report.ok:
         raise typer.Exit(1)
 
@@ -175,7 +177,8 @@ def evaluate_command(
     table = Table(title=f"Evaluation: {file.name} ({retriever}, k={k})")
     table.add_column("metric")
     table.add_column("value", justify="right")
-    for name in ("recall_at_k", "mrr", "answered_rate", "abstention_rate", "urgent_recall", "urgent_precision"):
+    for name in ("recall_at_k", "mrr", "fact_in_answer_rate", "answered_rate", "abstention_rate", "urgent_recall",
+                 "urgent_precision", "mean_quoted_words"):
         table.add_row(name, f"{getattr(report, name):.3f}")
     Console().print(table)
     if report.misses:

@@ -54,6 +54,7 @@ class Answer:
     text: str
     citations: list[Citation] = field(default_factory=list)
     evidence: Evidence | None = None
+    quoted: list[str] = field(default_factory=list)  # the lines quoted from the documents, as shown
 
     def to_reply(self) -> Reply:
         return Reply(text=self.text, citations=list(self.citations), urgent=self.urgent)
@@ -305,7 +306,8 @@ def compose(
         if citation.out_of_date and (citation.title, citation.review_by) not in warned:
             warned.add((citation.title, citation.review_by))
             lines += ["", say("out_of_date", title=citation.title, review_by=citation.review_by, contact=contact)]
-    return Answer(question, True, urgent, "\n".join(lines).strip(), citations, evidence)
+    quoted = [body for _, body in chosen] if written else [u[2:] if u.startswith("- ") else u for _, u in chosen]
+    return Answer(question, True, urgent, "\n".join(lines).strip(), citations, evidence, quoted)
 
 
 def _tier_note(hits: list[Hit], area: str | None, chosen: list[tuple[int, str]]) -> str | None:

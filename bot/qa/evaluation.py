@@ -3,6 +3,9 @@
 Line types: `answerable` (with `expected`: [{source, contains}]), `out_of_scope`,
 `urgent`, `not_urgent`. A retrieved chunk is a hit when its file name equals
 `source` and its text contains `contains`, ignoring case and white space.
+The answer states the fact when its text, with citation numbers and markup
+removed, contains one expected `contains` phrase (or the line's `fact`, if it
+gives one), ignoring case and white space.
 Urgent precision counts false alarms over every non-urgent line, not only the
 `not_urgent` ones: an emergency banner on an ordinary question is a false alarm.
 """
@@ -10,6 +13,7 @@ Urgent precision counts false alarms over every non-urgent line, not only the
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +35,8 @@ class EvalReport:
     recall_at_k: float = 0.0
     mrr: float = 0.0
     answered_rate: float = 0.0
+    fact_in_answer_rate: float = 0.0
+    mean_quoted_words: float = 0.0
     out_of_scope: int = 0
     abstention_rate: float = 0.0
     urgent: int = 0
@@ -64,6 +70,17 @@ def load_eval_file(path: Path) -> list[dict[str, Any]]:
     return items
 
 
+_CITATION_NUMBER = re.compile(r"\[\d+\]")
+_MARKUP = re.compile(r"[*_`>#]+")
+
+
+def answer_states_fact(answer_text: str, item: dict[str, Any]) -> bool:
+    """Does the answer itself carry the expected fact (not just cite a passage that does)?"""
+    body = _normalise(_MARKUP.sub(" ", _CITATION_NUMBER.sub(" ", answer_text)))
+    facts = [item["fact"]] if item.get("fact") else [e["contains"] for e in item.get("expected", [])]
+    return any(_normalise(_MARKUP.sub(" ", fact)) in body for fact in facts)
+
+
 def is_hit(source: str, text: str, expected: list[dict[str, str]]) -> bool:
     body = _normalise(text)
     return any(source == e["source"] and _normalise(e["contains"]) in body for e in expected)
@@ -73,7 +90,8 @@ def evaluate(answerer: Answerer, items: list[dict[str, Any]], *, k: int = 5,
              mode: RetrieverMode = "hybrid") -> EvalReport:
     report = EvalReport(retriever=mode, k=k)
     reciprocal_ranks: list[float] = []
-    found = answered = abstained = 0
+    found = answered = abstained = stated = 0
+    quoted_words: list[int] = []
     true_pos = false_pos = 0
     for item in items:
         question = item["question"]
@@ -91,10 +109,16 @@ def evaluate(answerer: Answerer, items: list[dict[str, Any]], *, k: int = 5,
                                                                      item["expected"])), None)
             found += rank is not None
             reciprocal_ranks.append(1.0 / rank if rank else 0.0)
-            was_answered = answerer.answer(question, mode=mode).answered
+            answer = answerer.answer(question, mode=mode)
+            was_answered = answer.answered
             answered += was_answered
-            if rank is None or not was_answered:
-                report.misses.append({"id": item.get("id"), "rank": rank, "answered": was_answered})
+            has_fact = was_answered and answer_states_fact(answer.text, item)
+            stated += has_fact
+            if was_answered:
+                quoted_words.append(sum(len(unit.split()) for unit in answer.quoted))
+            if rank is None or not was_answered or not has_fact:
+                report.misses.append({"id": item.get("id"), "rank": rank, "answered": was_answered,
+                                      "fact": has_fact})
         elif kind == "out_of_scope":
             report.out_of_scope += 1
             was_answered = answerer.answer(question, mode=mode).answered
@@ -105,6 +129,9 @@ def evaluate(answerer: Answerer, items: list[dict[str, Any]], *, k: int = 5,
         report.recall_at_k = found / report.answerable
         report.mrr = sum(reciprocal_ranks) / report.answerable
         report.answered_rate = answered / report.answerable
+        report.fact_in_answer_rate = stated / report.answerable
+    if quoted_words:
+        report.mean_quoted_words = sum(quoted_words) / len(quoted_words)
     if report.out_of_scope:
         report.abstention_rate = abstained / report.out_of_scope
     if report.urgent:

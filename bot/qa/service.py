@@ -14,6 +14,7 @@ from bot.prompts import say
 from bot.qa.answer import Answer, asks_for_a_list, compose, emergency_route
 from bot.qa.index import KnowledgeIndex, StoredChunk
 from bot.qa.retrieval import Hit, Retriever, RetrieverMode
+from bot.qa.smalltalk import small_talk
 from bot.qa.text import tokenize
 from bot.qa.urgent import check_urgency
 
@@ -68,6 +69,9 @@ class Answerer:
             lead = emergency_route() + "\n\n" if urgent else ""
             return Answer(question, False, urgent,
                           lead + say("question_too_long", length=len(text), limit=MAX_QUESTION_CHARS))
+        chat = small_talk(text)
+        if chat is not None and not urgent:
+            return Answer(question, False, False, say(chat))
         area = area or self.settings.default_area
         if context and not reads_as_follow_up(text):
             context = None  # a new question in the same chat: earlier ones would only mislead retrieval

@@ -17,7 +17,7 @@ STOPWORDS = frozenset(
     ourselves own same she should so some such than that the their theirs them themselves then there
     these they this those through to too until very was we were what when where which while who whom why
     will with would you your yours yourself yourselves shall may might must also us get got tell told
-    please thing things s t d ll re ve m o y one""".split()
+    please thing things s t d ll re ve m o y one thanks thank""".split()
 )
 
 
@@ -32,13 +32,44 @@ def _stem(word: str) -> str:
     return str(_STEMMER.stemWord(word))
 
 
+# Contractions as people type them, with or without the apostrophe: "what's"/"whats" is "what",
+# "can't"/"cant" is "can" + "not", "mum's" is "mum". Left whole they become words the documents
+# never use ("whats", "cant"), which retrieval ignores and abstention counts against the question.
+_CLITICS = {"s": "", "re": "", "ve": "", "ll": "", "d": "", "m": ""}
+_NEGATED = {"can": "can", "won": "will", "shan": "shall", "ain": "is"}
+_RUN_TOGETHER = {
+    "whats": "what", "thats": "that", "whos": "who", "hows": "how", "wheres": "where", "whens": "when",
+    "theres": "there", "heres": "here", "its": "it", "im": "i", "ive": "i", "youre": "you", "youve": "you",
+    "theyre": "they", "theyve": "they", "weve": "we", "wat": "what", "wot": "what", "u": "you", "ur": "your",
+    "pls": "please", "plz": "please", "ta": "thanks",
+    "dont": "do not", "doesnt": "does not", "didnt": "did not", "cant": "can not", "wont": "will not",
+    "isnt": "is not", "arent": "are not", "wasnt": "was not", "werent": "were not", "shouldnt": "should not",
+    "wouldnt": "would not", "couldnt": "could not", "havent": "have not", "hasnt": "has not",
+    "hadnt": "had not", "mustnt": "must not", "neednt": "need not",
+}
+
+
+def _words(raw: str) -> list[str]:
+    """`raw` (one token of `_TOKEN`) as the words it stands for."""
+    if "'" in raw:
+        base, _, clitic = raw.partition("'")
+        if clitic == "t" and base.endswith("n"):  # n't
+            return [_NEGATED.get(base, base[:-1]), "not"]
+        if clitic in _CLITICS:
+            return [base]
+    if raw in _RUN_TOGETHER:
+        return _RUN_TOGETHER[raw].split()
+    return [raw]
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-cased, stemmed content words. Numbers keep their digits ("38,400" -> "38400")."""
     tokens: list[str] = []
-    for raw in _TOKEN.findall(text.lower()):
-        word = raw.replace(",", "").replace(".", "").replace("'", "")
-        if word and word not in STOPWORDS and raw not in STOPWORDS:
-            tokens.append(_stem(word))
+    for raw in _TOKEN.findall(text.lower().replace("\u2019", "'").replace("\u2018", "'")):
+        for part in _words(raw):
+            word = part.replace(",", "").replace(".", "").replace("'", "")
+            if word and word not in STOPWORDS and part not in STOPWORDS:
+                tokens.append(_stem(word))
     return tokens
 
 
