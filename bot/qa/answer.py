@@ -21,7 +21,9 @@ from bot.qa.retrieval import NATIONAL, OTHER, OWN, REGIONAL, Hit
 
 if TYPE_CHECKING:
     from bot.qa.llm import LLMAnswerWriter
+from bot.qa.intent import fit, wants
 from bot.qa.text import sentences, tokenize
+from bot.qa.vocabulary import vocabulary
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def word_weights(question_tokens: list[str], idf: Any, context_tokens: list[str]
     weights = {t: _known_weight(t, idf) for t in set(question_tokens)}
     known = [w for w in weights.values() if w > 0]
     unknown_weight = 2.0 * max(known) if known else 1.0
-    weighted = {t: (w if w > 0 else unknown_weight) for t, w in weights.items()}
+    weighted = {t: (w if w > 0 else unknown_weight) for t, w in weights.items() if w > 0 or not t.isdigit()}
     # A follow-up ("and what do I write down afterwards?") is read in the light of the thread's
     # earlier question, whose words count for less than the follow-up's own.
     for token in set(context_tokens or []) - set(weighted):
@@ -121,13 +123,23 @@ def _known_weight(token: str, idf: Any) -> float:
                 weight = float(idf(token[: -len(suffix)]))
                 if weight:
                     break
+    if weight == 0.0:
+        # "kid", "ring", "DSL": the documents say "child", "call", "designated safeguarding lead".
+        # The commonest alternative sets the weight: "mum" is as telling as "parent", not "mother".
+        known = [min(w) for alt in vocabulary().of(token) if (w := [float(idf(word)) for word in alt]) and min(w) > 0]
+        weight = min(known, default=0.0)
     return weight
+
+
+def _found(token: str, words: set[str]) -> bool:
+    return vocabulary().found(token, words) or _variant_in(token, words)
 
 
 def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, dense_used: bool = True,
                      context_tokens: list[str] | None = None) -> Evidence:
     top_dense = max((h.dense for h in hits), default=0.0) if dense_used else None
-    unknown = sum(1 for t in set(question_tokens) if _known_weight(t, idf) == 0.0)
+    # A number the documents never mention ("he's 16 but looks 25") says nothing about the topic.
+    unknown = sum(1 for t in set(question_tokens) if _known_weight(t, idf) == 0.0 and not t.isdigit())
     if not hits or not question_tokens:
         return Evidence(top_dense, 0.0, unknown)
     weights = word_weights(question_tokens, idf, context_tokens)
@@ -135,7 +147,7 @@ def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, d
     coverage = 0.0
     for hit in hits[:3]:
         words = set(tokenize(f"{hit.chunk.section}\n{hit.chunk.text}"))
-        found = sum(w for t, w in weights.items() if t in words or _variant_in(t, words))
+        found = sum(w for t, w in weights.items() if _found(t, words))
         coverage = max(coverage, found / total)
     return Evidence(top_dense, coverage, unknown)
 
@@ -183,68 +195,184 @@ _LIST_QUESTION = re.compile(
 )
 
 
-def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limit: int,
-                     context_tokens: list[str] | None = None, *, whole_list: bool = False) -> list[tuple[int, str]]:
-    """(hit index, sentence) pairs: the best `limit` units, in passage and reading order.
+@dataclass(frozen=True)
+class Unit:
+    """One quotable line of a passage: a sentence, a list item, a table row or one cell of a row."""
 
-    A table's header row is never quoted on its own, and the same line found in two passages
-    is quoted once. When the best unit is a list item or a table row, its neighbours in the
-    same list or table come with it when the question asks for a list (up to `LIST_LIMIT`
-    lines): a question about "the four levels" wants the four rows, not the first.
+    position: tuple[int, int]  # (line in the passage, cell + 1 or 0): reading order
+    text: str  # what is scored
+    shown: str  # what is quoted
+    kind: str  # sentence | item | row | cell
+    group: int = -1  # the table (first row's position) or list a row, cell or item belongs to
+
+
+def _negates(a: str, b: str) -> bool:
+    """"Do"/"Don't", "Should"/"Should not", "Safe"/"Unsafe", "Yes"/"No": opposite sides of a table."""
+    a, b = (" ".join(x.casefold().replace("’", "'").strip(" :").split()) for x in (a, b))
+    if not a or not b:
+        return False
+    for x, y in ((a, b), (b, a)):
+        if y in (f"{x}n't", f"{x}'t", f"{x} not", f"not {x}", f"no {x}", f"un{x}", f"in{x}", f"never {x}"):
+            return True
+    return {a, b} == {"yes", "no"}
+
+
+def passage_units(text: str) -> list[Unit]:
+    """The quotable units of a passage, with tables made safe to quote.
+
+    A table row is quoted with its column headers ("Northshire MASH — Contact: 01632 960120"),
+    never as cells glued together with bars. A table whose columns are opposite sides ("Do" /
+    "Don't") is split into cells, each quoted with its own header: one side is never quoted
+    as if it belonged to the other.
+    """
+    lines = sentences(text)
+    units: list[Unit] = []
+    header: list[str] = []
+    parallel = False
+    group = -1
+    for position, line in enumerate(lines):
+        if _is_row(line):
+            cells = [c.strip() for c in line.split(" | ")]
+            if position == 0 or not _is_row(lines[position - 1]):
+                header, group = cells, position  # a table's header row says nothing on its own
+                parallel = any(_negates(x, y) for i, x in enumerate(cells) for y in cells[i + 1 :])
+                continue
+            if parallel:
+                for column, cell in enumerate(cells):
+                    label = header[column] if column < len(header) else ""
+                    units.append(Unit((position, column + 1), cell, f"{label}: {cell}" if label else cell,
+                                      "cell", group * 100 + column))
+            else:
+                units.append(Unit((position, 0), line, line, "row", group))
+            continue
+        group = -1
+        if _is_item(line):
+            units.append(Unit((position, 0), line[2:], line[2:], "item", -2 - _list_start(lines, position)))
+        else:
+            units.append(Unit((position, 0), line, line, "sentence"))
+    return units
+
+
+def _list_start(lines: list[str], position: int) -> int:
+    while position > 0 and _is_item(lines[position - 1]):
+        position -= 1
+    return position
+
+
+def _table_header(text: str, row_position: int) -> list[str]:
+    lines = sentences(text)
+    position = row_position
+    while position > 0 and _is_row(lines[position - 1]):
+        position -= 1
+    return [c.strip() for c in lines[position].split(" | ")]
+
+
+def render_row(unit: Unit, header: list[str], weights: dict[str, float], *, whole_list: bool) -> str:
+    """A table row as one readable line: its first cell (what the row is about), then the cells
+    that answer the question, each after its column's header. A list question gets each row's
+    first two cells ("1. Universal — Description: Needs met by everyday services")."""
+    cells = [c.strip() for c in unit.text.split(" | ")]
+    if len(cells) < 2:
+        return unit.text
+    label, rest = cells[0], list(enumerate(cells[1:], start=1))
+    if whole_list:
+        keep = rest[:1]
+    else:
+        def matters(cell: str) -> float:
+            words = set(tokenize(cell))
+            return sum(w for t, w in weights.items() if _found(t, words))
+
+        ranked = sorted(rest, key=lambda c: -matters(c[1]))
+        keep = [c for c in ranked if matters(c[1]) > 0][:2] or rest[:1]
+        keep.sort()
+    parts = [f"{header[i]}: {cell}" if i < len(header) and header[i] else cell for i, cell in keep]
+    return f"{label} — {'; '.join(parts)}"
+
+
+SELECTION_HITS = 4  # passages whose sentences compete to be quoted
+QUOTE_WORDS = 60  # an answer quotes about this many words at most, unless a list was asked for
+DENSE_SHARE = 0.35  # how much a sentence's closeness in meaning to the question counts beside its words
+
+
+def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limit: int,
+                     context_tokens: list[str] | None = None, *, whole_list: bool = False,
+                     question: str = "", unit_similarity: dict[tuple[int, tuple[int, int]], float] | None = None,
+                     ) -> list[tuple[int, str]]:
+    """(hit index, line to quote) pairs: the fact first, then what supports it.
+
+    Each unit is scored by the question's weighted words it contains (half for words only in its
+    heading), by what the question asks for (a time for "when", a number for "what's the
+    number"), and by closeness in meaning when sentence vectors are available. The best unit
+    leads; up to `limit` units follow in reading order, within `QUOTE_WORDS` words unless the
+    question asks for a list, in which case the best unit's list or table comes whole (up to
+    `LIST_LIMIT` lines). A unit is never cut: a sentence is quoted whole or not at all.
     """
     weights = word_weights(question_tokens, idf, context_tokens)
     total = sum(weights.values()) or 1.0
-    scored: list[tuple[float, int, int, str]] = []
-    units_by_hit: list[list[str]] = []
+    asked = wants(question) if question else []
+    scored: list[tuple[float, int, Unit]] = []
+    units_by_hit: list[list[Unit]] = []
     seen: set[str] = set()
-    for hit_index, hit in enumerate(hits[:3]):
-        units = sentences(hit.chunk.text)
+    for hit_index, hit in enumerate(hits[:SELECTION_HITS]):
+        units = passage_units(hit.chunk.text)
         units_by_hit.append(units)
         heading = hit.chunk.section.rsplit(" › ", 1)[-1]
         heading_tokens = set(tokenize(heading))
-        for position, unit in enumerate(units):
-            if position == 0 and unit.strip() == heading.strip() and len(units) > 1:
+        for unit in units:
+            if unit.position[0] == 0 and unit.text.strip() == heading.strip() and len(units) > 1:
                 continue  # the heading line is shown in the citation, not quoted
-            if _is_row(unit) and (position == 0 or not _is_row(units[position - 1])):
-                continue  # a table's header row says nothing on its own
-            if unit in seen:
+            if unit.text in seen:
                 continue
-            seen.add(unit)
-            unit_tokens = set(tokenize(unit))
+            seen.add(unit.text)
+            unit_tokens = set(tokenize(unit.text))
             # A sentence under a heading that matches the question ("Writing it down") shares
             # half of the heading's match: the heading says what the section's sentences are about.
-            overlap = sum(w if t in unit_tokens else HEADING_SHARE * w
-                          for t, w in weights.items() if t in unit_tokens or t in heading_tokens) / total
+            overlap = sum(w if _found(t, unit_tokens) else HEADING_SHARE * w
+                          for t, w in weights.items()
+                          if _found(t, unit_tokens) or _found(t, heading_tokens)) / total
+            score = overlap + fit(asked, unit.text)
+            if unit_similarity:
+                score += DENSE_SHARE * unit_similarity.get((hit_index, unit.position), 0.0)
             # Prefer the passage ranked first, and short sentences over long preambles.
-            score = overlap - 0.08 * hit_index - 0.004 * max(0, len(unit.split()) - 30)
-            scored.append((score, hit_index, position, unit))
+            score -= 0.08 * hit_index + 0.004 * max(0, len(unit.text.split()) - 30)
+            scored.append((score, hit_index, unit))
     if not scored:
         return []
     scored.sort(key=lambda s: -s[0])
     top = scored[0][0]
-    best = [s for s in scored if s[0] > 0 and s[0] >= 0.5 * top][:limit] or scored[:1]
-    chosen = {(hit_index, position) for _, hit_index, position, _ in best}
+    best = [s for s in scored if s[0] > 0 and s[0] >= 0.6 * top][:limit] or scored[:1]
     leader = best[0]
+    chosen: list[tuple[int, Unit]] = [(h, u) for _, h, u in best]
     if whole_list:  # the best line that belongs to a list or a table leads, if there is one
-        leader = next((b for b in best if _is_row(b[3]) or _is_item(b[3])), leader)
-    leader_units = units_by_hit[leader[1]]
-    same_kind = _is_row if _is_row(leader[3]) else _is_item if _is_item(leader[3]) else None
-    if whole_list and same_kind is not None:
-        run = [leader[2]]
-        for step in (-1, 1):
-            position = leader[2] + step
-            while 0 <= position < len(leader_units) and same_kind(leader_units[position]):
-                if not (same_kind is _is_row and (position == 0 or not _is_row(leader_units[position - 1]))):
-                    run.append(position)
-                position += step
-        run = sorted(run)[:LIST_LIMIT] if len(run) <= LIST_LIMIT else _window(run, leader[2], LIST_LIMIT)
-        chosen = {(h, p) for h, p in chosen if h != leader[1] or p in run} | {(leader[1], p) for p in run}
-        chosen = set(sorted(chosen, key=lambda c: (c[0] != leader[1], c))[: max(limit, len(run))])
-    ordered = sorted(chosen)
-    return [(hit_index, units_by_hit[hit_index][position]) for hit_index, position in ordered]
+        leader = next((b for b in best if b[2].kind != "sentence"), leader)
+        if leader[2].kind != "sentence":
+            members = [u for u in units_by_hit[leader[1]] if u.group == leader[2].group]
+            run = [u.position for u in members]
+            if len(run) > LIST_LIMIT:
+                run = _window(run, leader[2].position, LIST_LIMIT)
+            chosen = [(leader[1], u) for u in members if u.position in run]
+            return [(h, _shown(h, u, hits, weights, whole_list=True)) for h, u in chosen]
+    # The fact first; then the other chosen units in reading order, within the word budget.
+    rest = sorted((c for c in chosen if c[1] is not leader[2]), key=lambda c: (c[0], c[1].position))
+    ordered = [(leader[1], leader[2])]
+    words = len(_shown(leader[1], leader[2], hits, weights, whole_list=False).split())
+    for hit_index, unit in rest:
+        shown = _shown(hit_index, unit, hits, weights, whole_list=False)
+        if words + len(shown.split()) > QUOTE_WORDS:
+            continue
+        words += len(shown.split())
+        ordered.append((hit_index, unit))
+    return [(h, _shown(h, u, hits, weights, whole_list=False)) for h, u in ordered]
 
 
-def _window(run: list[int], centre: int, size: int) -> list[int]:
+def _shown(hit_index: int, unit: Unit, hits: list[Hit], weights: dict[str, float], *, whole_list: bool) -> str:
+    if unit.kind != "row":
+        return unit.shown
+    header = _table_header(hits[hit_index].chunk.text, unit.position[0])
+    return render_row(unit, header, weights, whole_list=whole_list)
+
+
+def _window(run: list[Any], centre: Any, size: int) -> list[Any]:
     ordered = sorted(run)
     index = ordered.index(centre)
     start = max(0, min(index - size // 2, len(ordered) - size))
@@ -264,6 +392,7 @@ def compose(
     dense_used: bool = True,
     context: str | None = None,
     writer: LLMAnswerWriter | None = None,
+    unit_similarity: dict[tuple[int, tuple[int, int]], float] | None = None,
 ) -> Answer:
     today = today or dt.date.today()
     question_tokens = tokenize(question)
@@ -289,14 +418,17 @@ def compose(
             lines.append(f"- {body} {''.join(f'[{n}]' for n in numbers)}")
     else:
         chosen = select_sentences(question_tokens, hits, idf, sentences_limit, context_tokens,
-                                  whole_list=asks_for_a_list(question))
+                                  whole_list=asks_for_a_list(question), question=question,
+                                  unit_similarity=unit_similarity)
+        # Facts from documents of different areas each say whose they are.
+        areas_of = {h: ", ".join(hits[h].chunk.areas) for h, _ in chosen}
+        area_label = {h: f" ({a})" for h, a in areas_of.items()} if len(set(areas_of.values())) > 1 else {}
         numbers_by_hit: dict[int, int] = {}
         for hit_index, unit in chosen:
             if hit_index not in numbers_by_hit:
                 numbers_by_hit[hit_index] = len(numbers_by_hit) + 1
                 citations.append(_citation(numbers_by_hit[hit_index], hits[hit_index], today))
-            text = unit[2:] if unit.startswith("- ") else unit
-            lines.append(f"- {text} [{numbers_by_hit[hit_index]}]")
+            lines.append(f"- {unit}{area_label.get(hit_index, '')} [{numbers_by_hit[hit_index]}]")
 
     note = _tier_note(hits, area, chosen)
     if note:
@@ -306,7 +438,7 @@ def compose(
         if citation.out_of_date and (citation.title, citation.review_by) not in warned:
             warned.add((citation.title, citation.review_by))
             lines += ["", say("out_of_date", title=citation.title, review_by=citation.review_by, contact=contact)]
-    quoted = [body for _, body in chosen] if written else [u[2:] if u.startswith("- ") else u for _, u in chosen]
+    quoted = [body for _, body in chosen]
     return Answer(question, True, urgent, "\n".join(lines).strip(), citations, evidence, quoted)
 
 

@@ -193,8 +193,15 @@ class Catalog:
 
     def next_chunk(self, chunk: StoredChunk) -> StoredChunk | None:
         """The passage that follows `chunk` in its document, if any."""
+        return self.chunk_at(chunk.path, chunk.ordinal + 1)
+
+    def previous_chunk(self, chunk: StoredChunk) -> StoredChunk | None:
+        """The passage that comes before `chunk` in its document, if any."""
+        return self.chunk_at(chunk.path, chunk.ordinal - 1) if chunk.ordinal > 0 else None
+
+    def chunk_at(self, path: str, ordinal: int) -> StoredChunk | None:
         row = self._connect().execute(
-            "SELECT id FROM chunks WHERE path = ? AND ordinal = ?", (chunk.path, chunk.ordinal + 1)
+            "SELECT id FROM chunks WHERE path = ? AND ordinal = ?", (path, ordinal)
         ).fetchone()
         return self.chunks([row[0]]).get(row[0]) if row else None
 
@@ -271,8 +278,13 @@ class KeywordIndex:
             mask = np.isin(self.kinds, list(kinds)).astype(np.float32)
         return np.asarray(self.retriever.get_scores(known, weight_mask=mask), dtype=np.float32)
 
-    def search(self, tokens: list[str], n: int, kinds: Sequence[str] | None = None) -> list[tuple[str, float]]:
+    def search(self, tokens: list[str], n: int, kinds: Sequence[str] | None = None,
+               extra_tokens: Sequence[str] = (), extra_weight: float = 0.5) -> list[tuple[str, float]]:
+        """The `n` best passages for `tokens`; `extra_tokens` (other words for the same things)
+        count for `extra_weight` of the question's own words."""
         scores = self.scores(tokens, kinds)
+        if extra_tokens and len(scores):
+            scores = scores + extra_weight * self.scores(list(extra_tokens), kinds)
         if not len(scores):
             return []
         n = min(n, len(scores))

@@ -18,6 +18,7 @@ import numpy as np
 from bot.config import Settings
 from bot.qa.index import KnowledgeIndex, StoredChunk
 from bot.qa.text import tokenize
+from bot.qa.vocabulary import vocabulary
 
 RetrieverMode = Literal["hybrid", "dense", "bm25"]
 # Weighted reciprocal rank fusion. Procedures and partnership documents are full
@@ -54,6 +55,12 @@ class Retriever:
         self._regional = {a.casefold() for a in settings.regional_areas}
         self._national = {a.casefold() for a in settings.national_areas}
 
+    @staticmethod
+    def dense_text(query: str) -> str:
+        """What the encoder reads: the question with its abbreviations spelled out ("DSL" means
+        nothing to a general-purpose model; "designated safeguarding lead" does)."""
+        return vocabulary().spelled_out(query)
+
     def tier(self, chunk: StoredChunk, area: str | None) -> int:
         areas = {a.casefold() for a in chunk.areas}
         if area is not None and area.casefold() in areas:
@@ -77,10 +84,11 @@ class Retriever:
         dense: list[tuple[str, float]] = []
         keyword: list[tuple[str, float]] = []
         if mode in ("hybrid", "dense"):
-            vector = query_vector if query_vector is not None else self.encode_query(query)
+            vector = query_vector if query_vector is not None else self.encode_query(self.dense_text(query))
             dense = self.index.dense.search(vector, CANDIDATES, kinds)
         if mode in ("hybrid", "bm25"):
-            keyword = self.index.keyword.search(tokenize(query), CANDIDATES, kinds)
+            tokens = tokenize(query)
+            keyword = self.index.keyword.search(tokens, CANDIDATES, kinds, vocabulary().expansion(tokens))
 
         fused: dict[str, float] = {}
         for weight, ranking in ((DENSE_WEIGHT, dense), (KEYWORD_WEIGHT, keyword)):

@@ -101,6 +101,13 @@ class Answerer:
                 following = self.index.catalog.next_chunk(hit.chunk)
             merged = _joined(hit, following)
             if merged is None:
+                # The hit may be the second part of a table cut in two: its first part comes first.
+                if hit is joined[0]:
+                    before = self.index.catalog.previous_chunk(hit.chunk)
+                    earlier = _joined(dataclasses.replace(hit, chunk=before), hit.chunk) if before else None
+                    if earlier is not None:
+                        joined[0] = dataclasses.replace(hit, chunk=dataclasses.replace(
+                            hit.chunk, text=earlier.chunk.text))
                 continue
             first = min(joined.index(hit), joined.index(following_hit) if following_hit in joined else len(joined))
             joined = [h for h in joined if h is not hit and h is not following_hit]

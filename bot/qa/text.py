@@ -17,7 +17,8 @@ STOPWORDS = frozenset(
     ourselves own same she should so some such than that the their theirs them themselves then there
     these they this those through to too until very was we were what when where which while who whom why
     will with would you your yours yourself yourselves shall may might must also us get got tell told
-    please thing things s t d ll re ve m o y one thanks thank""".split()
+    please thing things s t d ll re ve m o y one thanks thank not
+    anyone anybody anything someone somebody something everyone everybody everything nobody nothing""".split()
 )
 
 
@@ -39,7 +40,8 @@ _CLITICS = {"s": "", "re": "", "ve": "", "ll": "", "d": "", "m": ""}
 _NEGATED = {"can": "can", "won": "will", "shan": "shall", "ain": "is"}
 _RUN_TOGETHER = {
     "whats": "what", "thats": "that", "whos": "who", "hows": "how", "wheres": "where", "whens": "when",
-    "theres": "there", "heres": "here", "its": "it", "im": "i", "ive": "i", "youre": "you", "youve": "you",
+    "theres": "there", "hes": "he", "shes": "she", "till": "until", "thru": "through",
+    "heres": "here", "its": "it", "im": "i", "ive": "i", "youre": "you", "youve": "you",
     "theyre": "they", "theyve": "they", "weve": "we", "wat": "what", "wot": "what", "u": "you", "ur": "your",
     "pls": "please", "plz": "please", "ta": "thanks",
     "dont": "do not", "doesnt": "does not", "didnt": "did not", "cant": "can not", "wont": "will not",

@@ -1,0 +1,76 @@
+"""What a question asks for, and whether a sentence carries that kind of fact.
+
+"When…?", "how long…?" want a time or a deadline; "who…?", "what's the number…?" want a
+name, a role, a phone number or an email; "how many…?" wants a number; "can I…?", "should
+I…?", "do I need…?" want the rule. The answer prefers sentences that carry what was asked
+for: "what is the MASH phone number?" is answered by the line with the number, not by
+"phone the same number".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Want = Literal["time", "contact", "count", "rule"]
+
+_ASKS: dict[Want, re.Pattern[str]] = {
+    "time": re.compile(
+        r"\b(?:when|how (?:long|soon|quickly|fast|often)|what time|which days?|deadline|timescales?|time ?frame|"
+        r"by when|how many (?:days|hours|weeks|months)|opening hours|open|shut|close)\b", re.IGNORECASE),
+    "contact": re.compile(
+        r"\b(?:who|whom|which (?:team|number|person|service)|numbers?|phone(?: no| number)?|contact (?:details|number)|"
+        r"email|e-mail|address|get hold of)\b", re.IGNORECASE),
+    "count": re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE),
+    "rule": re.compile(
+        r"^\s*(?:can|could|should|must|may|do|does|am|is|are|will|have)\b|"
+        r"\b(?:can|should|must|may) (?:i|we|they|you)\b|"
+        r"\b(?:do|does) (?:i|we|they|you) (?:need|have) to\b|\ballowed\b|\bok to\b|\bokay to\b|\bneed to\b|"
+        r"\bwhat (?:do|should) (?:i|we)\b", re.IGNORECASE),
+}
+
+_NUMBER_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|\d+)"
+_CARRIES: dict[Want, re.Pattern[str]] = {
+    "time": re.compile(
+        rf"\b{_NUMBER_WORDS}\s*(?:working\s+|calendar\s+|school\s+)?(?:minutes?|hours?|days?|weeks?|months?|years?)\b|"
+        r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)\b|\bsame (?:working )?day\b|\bnext working day\b|\bimmediately\b|"
+        r"\bstraight away\b|\bas soon as\b|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b|"
+        r"\bweekends?\b|\bbank holidays?\b|\bout of hours\b|\b(?:daily|weekly|monthly|quarterly|annually|yearly)\b|"
+        r"\bevery (?:year|month|week|day|quarter)\b|\b(?:january|february|march|april|may|june|july|august|"
+        r"september|october|november|december)\b|\b(?:19|20)\d{2}\b|\bwithin\b|\bby the (?:end|close)\b",
+        re.IGNORECASE),
+    "contact": re.compile(
+        r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,5}\b|\b999\b|\b101\b|\b0800\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
+        r"\b(?:officer|team|lead|manager|hub|service|line|designated|front door|social worker|police|"
+        r"helpline|duty|worker|person)\b", re.IGNORECASE),
+    "count": re.compile(rf"\b{_NUMBER_WORDS}\b", re.IGNORECASE),
+    "rule": re.compile(
+        r"\b(?:must|should|shall|need(?:s)? to|needn't|do not|don't|does not|never|always|cannot|can't|can|may|"
+        r"required|have to|has to|only|not|unless|without|allowed)\b", re.IGNORECASE),
+}
+# How strongly each kind of fact is preferred: a phone number in a "what's the number" question is
+# almost certainly the answer; a modal verb in a "should I" question only hints at the rule.
+STRENGTH: dict[Want, float] = {"time": 0.25, "contact": 0.3, "count": 0.2, "rule": 0.12}
+_STRONG_CONTACT = re.compile(r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,5}\b|\b999\b|\b101\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def wants(question: str) -> list[Want]:
+    """The kinds of fact the question asks for, most specific first."""
+    found = [want for want, pattern in _ASKS.items() if pattern.search(question)]
+    if "count" in found and "time" in found and not re.search(r"how many (?:days|hours|weeks|months)", question, re.I):
+        found.remove("time")
+    return found
+
+
+def carries(want: Want, sentence: str) -> float:
+    """How well `sentence` carries a fact of the kind `want` (0 to 1)."""
+    if want == "contact":
+        if _STRONG_CONTACT.search(sentence):
+            return 1.0
+        return 0.3 if _CARRIES["contact"].search(sentence) else 0.0
+    return 1.0 if _CARRIES[want].search(sentence) else 0.0
+
+
+def fit(question_wants: list[Want], sentence: str) -> float:
+    """The bonus a sentence earns for carrying what the question asks for."""
+    return max((STRENGTH[want] * carries(want, sentence) for want in question_wants), default=0.0)
