@@ -340,7 +340,7 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
         return []
     scored.sort(key=lambda s: -s[0])
     top = scored[0][0]
-    best = [s for s in scored if s[0] > 0 and s[0] >= 0.6 * top][:limit] or scored[:1]
+    best = [s for s in scored if s[0] > 0 and s[0] >= 0.5 * top][:limit] or scored[:1]
     leader = best[0]
     chosen: list[tuple[int, Unit]] = [(h, u) for _, h, u in best]
     if whole_list:  # the best line that belongs to a list or a table leads, if there is one

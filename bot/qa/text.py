@@ -18,6 +18,7 @@ STOPWORDS = frozenset(
     these they this those through to too until very was we were what when where which while who whom why
     will with would you your yours yourself yourselves shall may might must also us get got tell told
     please thing things s t d ll re ve m o y one thanks thank not
+    hello hi hey hiya cheers
     anyone anybody anything someone somebody something everyone everybody everything nobody nothing""".split()
 )
 

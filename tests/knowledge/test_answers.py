@@ -23,7 +23,12 @@ def test_an_answer_quotes_sentences_each_traceable_to_a_cited_passage(sample_ans
         number = int(re.search(r"\[(\d+)\]$", line).group(1))  # type: ignore[union-attr]
         citation = answer.citations[number - 1]
         sentence = line[2:].rsplit(" [", 1)[0]
-        assert sentence in citation.text.replace("- ", "")
+        # A table row is quoted as "first cell — Header: cell": each of its cells is in the passage.
+        parts = [sentence]
+        if " — " in sentence:
+            parts = [sentence.split(" — ")[0]] + [c.split(": ", 1)[-1] for c in sentence.split(" — ")[1].split("; ")]
+        for part in parts:
+            assert part in citation.text.replace("- ", "")
     assert all(c.title and c.section and c.area for c in answer.citations)
 
 
@@ -190,3 +195,69 @@ def test_a_question_asking_for_a_list_gets_the_whole_table_even_across_passages(
     rows = [line for line in answer.text.splitlines() if line.startswith("- ")]
     assert [row[2:4] for row in rows] == ["1.", "2.", "3.", "4."]
     assert not any(row.startswith("- Level | Description") for row in rows)  # never the header alone
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    ("whats the number for the MASH", "01632 960120"),
+    ("what is the MASH phone number?", "01632 960120"),
+    ("who do I ring out of hours?", "emergency duty team"),
+    ("MASH have said no further action and I disagree", "Ask the MASH for the reason in writing"),
+    ("do I need mum and dad's permission before I refer?", "consent"),
+])
+def test_practitioners_everyday_words_get_the_fact_itself(sample_answerer: Answerer, question: str,
+                                                          fact: str) -> None:
+    answer = sample_answerer.answer(question)
+    assert answer.answered, answer.evidence
+    assert fact.lower() in answer.quoted[0].lower() or fact.lower() in " ".join(answer.quoted).lower()
+
+
+def test_a_do_and_dont_table_is_never_quoted_as_one_line(sample_answerer: Answerer) -> None:
+    for question in ("what should I put in my notes after a child discloses?",
+                     "should I promise the kid I won't tell anyone"):
+        answer = sample_answerer.answer(question)
+        assert answer.answered
+        for line in answer.quoted:
+            assert " | " not in line
+            assert not ("Note any visible injuries" in line and "Examine the child" in line)
+    promise = sample_answerer.answer("should I promise the kid I won't tell anyone")
+    assert any("secret" in line for line in promise.quoted)
+
+
+def test_the_levels_of_need_are_listed_by_name_not_by_a_stray_sentence(sample_answerer: Answerer) -> None:
+    answer = sample_answerer.answer("what are the levels of need?")
+    shown = "\n".join(answer.quoted)
+    for level in ("Universal", "Early help", "Complex", "Acute"):
+        assert level in shown
+    assert "not normally needed at this level" not in shown
+
+
+def test_an_answer_quotes_whole_sentences_and_about_sixty_words_at_most(sample_answerer: Answerer) -> None:
+    answer = sample_answerer.answer("What happens after I refer to the Northshire MASH?")
+    assert answer.answered
+    assert sum(len(line.split()) for line in answer.quoted) <= 60 or len(answer.quoted) == 1
+    for line in answer.quoted:
+        assert line in " ".join(c.text for c in answer.citations).replace("\n", " ") or " — " in line or ": " in line
+
+
+def test_a_greeting_or_thanks_gets_a_short_reply_saying_what_the_assistant_does(sample_answerer: Answerer) -> None:
+    hello = sample_answerer.answer("hello")
+    assert "I can't find" not in hello.text and "documents" in hello.text and not hello.citations
+    thanks = sample_answerer.answer("thanks so much!")
+    assert "welcome" in thanks.text.lower()
+    question = sample_answerer.answer("hello, who do I call out of hours?")
+    assert question.answered  # a greeting in front of a question does not hide the question
+
+
+def test_i_dont_know_names_the_configured_contact(sample_settings: Settings) -> None:
+    settings = sample_settings.model_copy(update={"contact": "the business unit on 01632 960100"})
+    answerer = Answerer.from_settings(settings)
+    answer = answerer.answer("how do I claim mileage for my car")
+    assert not answer.answered and "01632 960100" in answer.text
+
+
+def test_a_follow_up_is_read_with_the_previous_answer_too(sample_answerer: Answerer) -> None:
+    first = sample_answerer.answer("who do I ring out of hours?")
+    context = f"who do I ring out of hours? {first.quoted[0]}"
+    answer = sample_answerer.answer("and if it's a vulnerable adult?", context=context)
+    assert answer.answered
+    assert "adult" in " ".join(answer.quoted).lower()
