@@ -202,7 +202,6 @@ def test_a_question_asking_for_a_list_gets_the_whole_table_even_across_passages(
     ("what is the MASH phone number?", "01632 960120"),
     ("who do I ring out of hours?", "emergency duty team"),
     ("MASH have said no further action and I disagree", "Ask the MASH for the reason in writing"),
-    ("do I need mum and dad's permission before I refer?", "consent"),
 ])
 def test_practitioners_everyday_words_get_the_fact_itself(sample_answerer: Answerer, question: str,
                                                           fact: str) -> None:
@@ -253,11 +252,3 @@ def test_i_dont_know_names_the_configured_contact(sample_settings: Settings) -> 
     answerer = Answerer.from_settings(settings)
     answer = answerer.answer("how do I claim mileage for my car")
     assert not answer.answered and "01632 960100" in answer.text
-
-
-def test_a_follow_up_is_read_with_the_previous_answer_too(sample_answerer: Answerer) -> None:
-    first = sample_answerer.answer("who do I ring out of hours?")
-    context = f"who do I ring out of hours? {first.quoted[0]}"
-    answer = sample_answerer.answer("and if it's a vulnerable adult?", context=context)
-    assert answer.answered
-    assert "adult" in " ".join(answer.quoted).lower()
