@@ -8,8 +8,8 @@ real ingest, the real model, the real Chroma and BM25 indexes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
