@@ -9,9 +9,12 @@ Loading the knowledge index and embedding model takes seconds, so the
 answerer is created only when a question (or a checklist step's cited
 guidance) actually needs it; the checklist and queue never wait for it.
 
-Notifications held for a user (made by `sgbot queue triage`, which has no
-channel to send them through) come first in the `Outcome` of that user's next
-message, whichever channel it arrives in; each is handed over exactly once.
+Every message tells the core who is speaking and where (`People.identify`:
+one person across Slack, Teams and the terminal, written only when something
+changed), which is where that person's notifications are then delivered.
+Notifications held for a person (someone no delivery worker can reach, such as
+a terminal user) come first in the `Outcome` of their next message, whichever
+channel it arrives in; each is handed over exactly once.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from bot.messages import Citation, Message, Notification, Outcome, Reply
 if TYPE_CHECKING:
     from bot.discussion.service import DiscussionService
     from bot.outbox import Outbox
+    from bot.people import People
     from bot.qa.service import Answerer
     from bot.referral.conversation import ReferralConversation, Turn
 
@@ -45,6 +49,7 @@ class Assistant:
         self._referrals = referrals  # given by tests and benchmarks that set the clock
         self._outbox: Outbox | None = None
         self._discussions: DiscussionService | None = None
+        self._people: People | None = None
         self._lock = threading.Lock()
         # The guidance queries are fixed text from the checklist YAML: cache what they find.
         self._guidance: dict[tuple[str, str | None], Reply] = {}
@@ -96,10 +101,21 @@ class Assistant:
             if self._outbox is None:
                 from bot.outbox import Outbox
 
-                self._outbox = Outbox(referrals.database)
+                self._outbox = Outbox(referrals.database, self.settings)
             return self._outbox
 
+    @property
+    def people(self) -> People:
+        referrals = self.referrals
+        with self._lock:
+            if self._people is None:
+                from bot.people import People
+
+                self._people = People(referrals.database)
+            return self._people
+
     def handle(self, message: Message) -> Outcome:
+        self._identify(message)
         outcome = self._route(message)
         # Taken after the message is handled, so that a failure handling it leaves them held
         # for the next one; shown before the replies, as they were waiting first.
@@ -118,6 +134,13 @@ class Assistant:
         except Exception:  # the message was handled: answer it; the notices stay for next time
             log.warning("could not read change notices", extra={"user": message.user_id}, exc_info=True)
             return []
+    def _identify(self, message: Message) -> None:
+        try:
+            self.people.identify(
+                message.channel, message.user_id, email=message.email, display_name=message.display_name
+            )
+        except Exception:  # where to notify them is not worth failing their message over
+            log.warning("could not record who is speaking", extra={"user": message.user_id}, exc_info=True)
 
     def _route(self, message: Message) -> Outcome:
         # A case discussion owns its thread (and `discuss PR-…` starts one); everything else is as before.
@@ -145,7 +168,7 @@ class Assistant:
 
     def _take_held(self, user_id: str) -> list[Notification]:
         try:
-            return self.outbox.take(user_id)
+            return self.outbox.take(self.people.ids_of(user_id))
         except Exception:  # the user's message was handled: answer it; they stay held for next time
             log.warning("could not read held notifications", extra={"user": user_id}, exc_info=True)
             return []

@@ -117,6 +117,21 @@ class Settings(BaseSettings):
     gaps_keep_questions: bool = Field(default=False, alias="SGBOT_GAPS_KEEP_QUESTIONS")
     gaps_retention_days: int = Field(default=90, alias="SGBOT_GAPS_RETENTION_DAYS")
     # --- end reviews -------------------------------------------------------------------
+    # --- Notifications (the outbox and its delivery workers) -----------------------
+    # Retries: exponential backoff from SGBOT_OUTBOX_RETRY_SECONDS (with jitter), at most
+    # SGBOT_OUTBOX_RETRY_CAP_SECONDS apart; after SGBOT_OUTBOX_MAX_ATTEMPTS tries a notification
+    # is set aside and the business unit is told.
+    outbox_retry_seconds: float = Field(default=2.0, alias="SGBOT_OUTBOX_RETRY_SECONDS")
+    outbox_retry_cap_seconds: float = Field(default=300.0, alias="SGBOT_OUTBOX_RETRY_CAP_SECONDS")
+    outbox_max_attempts: int = Field(default=8, alias="SGBOT_OUTBOX_MAX_ATTEMPTS")
+    # How often each worker looks for notifications written by other processes.
+    outbox_poll_seconds: float = Field(default=2.0, alias="SGBOT_OUTBOX_POLL_SECONDS")
+    # A worker's claim on a notification: if it dies mid-delivery, another takes it after this.
+    outbox_lease_seconds: float = Field(default=120.0, alias="SGBOT_OUTBOX_LEASE_SECONDS")
+    # Retention: delivered notifications and platform event ids are purged after these.
+    outbox_retention_days: int = Field(default=90, alias="SGBOT_OUTBOX_RETENTION_DAYS")
+    inbound_event_retention_hours: int = Field(default=48, alias="SGBOT_INBOUND_EVENT_RETENTION_HOURS")
+    # --- end notifications -----------------------------------------------------------
 
     # --- Slack (issue 4) -------------------------------------------------------
     # Bot token (xoxb-…) and signing secret from the app's settings page; the

@@ -14,6 +14,7 @@ from typing import Literal
 
 from bot.config import Settings, get_settings
 from bot.db import Database, channel_state_items, put_channel_state, utcnow
+from bot.messages import Notification
 
 Rating = Literal["up", "down"]
 
@@ -62,6 +63,17 @@ def record_handoff(db: Database, handoff: Handoff) -> None:
     stamped = Handoff(**{**asdict(handoff), "at": handoff.at or utcnow().isoformat()})
     key = f"{handoff.conversation}:{handoff.thread}:{handoff.user_id}"
     put_channel_state(db, f"handoff:{handoff.platform}", key, asdict(stamped))
+
+
+def hand_off(db: Database, settings: Settings, handoff: Handoff, notification: Notification) -> None:
+    """Record a hand-off and queue the business unit's notification of it, in one transaction."""
+    from bot.outbox import Outbox
+
+    stamped = Handoff(**{**asdict(handoff), "at": handoff.at or utcnow().isoformat()})
+    key = f"{handoff.conversation}:{handoff.thread}:{handoff.user_id}"
+    with db.transaction() as session:
+        put_channel_state(session, f"handoff:{handoff.platform}", key, asdict(stamped))
+        Outbox(db, settings).publish(session, [notification], key=f"handoff:{handoff.platform}:{key}")
 
 
 def list_handoffs(db: Database, platform: str) -> list[Handoff]:

@@ -82,6 +82,9 @@ class Notification:
     audience: str  # "business_unit" or a user id
     reply: Reply
     referral_reference: str | None = None
+    event: str | None = None  # what happened: "submitted", "info_requested", "decided", …
+    # Where the outbox queued it ("slack", "teams", "held"), once published.
+    channels: tuple[str, ...] = ()
 
 
 @dataclass

@@ -15,7 +15,7 @@ from rich.text import Text
 from bot.channels.terminal_text import markdown, plain
 from bot.db import Database
 from bot.messages import Button, Message, Outcome, Reply
-from bot.outbox import Outbox, can_hold
+from bot.outbox import HELD
 from bot.qa.answer import format_citation
 from bot.referral.text import say
 
@@ -32,7 +32,6 @@ class TerminalChannel:
     area: str | None = None
     _buttons: list[Button] = field(default_factory=list)
     _expects_typed: bool = False
-    outbox: Outbox | None = None  # where notifications for other users wait for their next message
     _answers: int = 0  # answers shown so far: the id feedback refers to
     _last_sources: list[str] = field(default_factory=list)
 
@@ -88,14 +87,17 @@ class TerminalChannel:
         self._buttons = []
         for reply in outcome.replies:
             self._render_reply(reply)
+        # The core has already queued every notification in the outbox: say where each went.
         for notification in outcome.notifications:
-            if self.outbox is not None and can_hold(notification):
-                # The terminal cannot reach another user: hold it for their next message, anywhere.
-                with self.outbox.database.transaction() as session:
-                    self.outbox.hold(session, [notification])
-                summary = notification.reply.text.splitlines()[0] if notification.reply.text else ""
+            summary = notification.reply.text.splitlines()[0] if notification.reply.text else ""
+            if HELD in notification.channels:
                 self.console.print(plain(say("cli_notification_held", audience=notification.audience,
                                              summary=summary), style="dim"))
+                continue
+            if notification.channels:
+                where = ", ".join(channel.capitalize() for channel in notification.channels)
+                self.console.print(plain(say("cli_notification_queued", audience=notification.audience,
+                                             channels=where, summary=summary), style="dim"))
                 continue
             target = (
                 "the business unit" if notification.audience == "business_unit" else notification.audience

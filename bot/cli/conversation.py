@@ -31,10 +31,6 @@ def chat(
         user_id=user or getpass.getuser(), console=console, display_name=name, email=email, area=area
     )
     assistant = Assistant()
-    from bot.db import get_database
-    from bot.outbox import Outbox
-
-    channel.outbox = Outbox(get_database(assistant.settings))
     console.print(
         "[bold]Safeguarding practice assistant[/bold]: ask a question, type [bold]refer[/bold] to "
         "refer a case for a practice review, or [bold]quit[/bold]. Type a number to press a button.\n"

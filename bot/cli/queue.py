@@ -3,9 +3,10 @@
 Acts as `--as USER` (default: the first user in SGBOT_BUSINESS_UNIT); the same
 role rules apply as in chat, so a practitioner sees only their own referrals.
 
-`triage` has no chat channel to tell the referrer through, so what it has to
-tell them (a question, a decision) is held in the outbox with the change and
-shown to them at the start of their next message in any channel.
+What `triage` has to tell anyone (a question, a decision) is written to the
+outbox with the change: the delivery worker of the channel they last spoke in
+(`sgbot serve`) posts it, or, for someone who has only used the terminal, it
+is shown at the start of their next message in any channel.
 """
 
 from __future__ import annotations
@@ -38,15 +39,13 @@ TRIAGE_ACTIONS = (
 )
 
 
-def _queue(*, hold_notifications: bool = False):  # noqa: ANN202 - heavy imports stay inside commands
+def _queue():  # noqa: ANN202 - heavy imports stay inside commands
     from bot.config import get_settings
     from bot.db import get_database
-    from bot.outbox import Outbox
     from bot.referral.queue import ReviewQueue
 
     settings = get_settings()
-    database = get_database(settings)
-    return ReviewQueue(database, settings, outbox=Outbox(database) if hold_notifications else None)
+    return ReviewQueue(get_database(settings), settings)
 
 
 def _actor(queue: Any, as_user: str | None) -> Any:
@@ -168,7 +167,7 @@ def triage_command(
 
     if action not in TRIAGE_ACTIONS:
         raise _fail(f"Unknown action {action!r}: use one of {', '.join(TRIAGE_ACTIONS)}.")
-    queue = _queue(hold_notifications=True)
+    queue = _queue()
     actor = _actor(queue, as_user)
     version = expect_version
     try:
@@ -205,6 +204,7 @@ def triage_command(
                     "text": n.reply.text,
                     "reference": n.referral_reference,
                     "held_for_next_message": n in result.held,
+                    "channels": list(n.channels),
                 }
                 for n in result.notifications
             ],
@@ -216,6 +216,9 @@ def triage_command(
         first_line = note.reply.text.splitlines()[0]
         if note in result.held:
             typer.echo(say("cli_notification_held", audience=note.audience, summary=first_line))
+        elif note.channels:
+            where = ", ".join(channel.capitalize() for channel in note.channels)
+            typer.echo(say("cli_notification_queued", audience=note.audience, channels=where, summary=first_line))
         else:
             typer.echo(f"(notification for {note.audience}: {first_line})")
 

@@ -9,6 +9,8 @@ conversation references for proactive messages).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -105,10 +107,23 @@ def channel_state_items(target: SessionTarget, channel: str) -> dict[str, Any]:
         return {row.key: row.value for row in rows}
 
 
-def put_channel_state(target: SessionTarget, channel: str, key: str, value: Any) -> None:
-    """Store a JSON-serialisable value for (channel, key), replacing any earlier one."""
-    now = utcnow()
+@contextmanager
+def _unit_of_work(target: SessionTarget | Session) -> Iterator[Session]:
+    """The caller's session (its transaction), or a transaction of our own."""
+    if isinstance(target, Session):
+        yield target
+        return
     with _sessions(target)() as session, session.begin():
+        yield session
+
+
+def put_channel_state(target: SessionTarget | Session, channel: str, key: str, value: Any) -> None:
+    """Store a JSON-serialisable value for (channel, key), replacing any earlier one.
+
+    Given a `Session`, it is written in that session's transaction.
+    """
+    now = utcnow()
+    with _unit_of_work(target) as session:
         insert = _insert_for(session)
         if insert is not None:
             statement = insert(ChannelState).values(channel=channel, key=key, value=value, updated_at=now)

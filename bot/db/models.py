@@ -12,6 +12,7 @@ from bot.db.base import Base
 from bot.discussion import models as _discussion  # noqa: F401
 from bot.gaps import models as _gaps  # noqa: F401
 from bot.outbox import models as _outbox  # noqa: F401
+from bot.people import models as _people  # noqa: F401
 from bot.procedures import models as _procedures  # noqa: F401
 from bot.qa import generations as _generations  # noqa: F401
 from bot.referral import models as _referral  # noqa: F401

@@ -1,12 +1,16 @@
-"""Notifications held for a user until their next message: the outbox.
+"""The outbox: every notification is written with the change it tells of, then delivered.
 
-The command line (`sgbot queue triage`) has no chat channel to deliver what it
-produces, so the notifications it makes for a referrer are held here, in the
-same transaction as the change they describe, and the assistant hands them to
-the referrer at the start of their next message in any channel.
+- `Outbox.publish(session, notifications, key=…)` in the change's own
+  transaction: one row per audience and channel (`routing`), idempotent by key.
+- One `DeliveryWorker` per channel (`worker`) claims due rows and hands each
+  to its channel's `Notifier`; retries with backoff and jitter, then a dead
+  letter the business unit is told about.
+- Rows no worker can deliver (the terminal, the command line) are held and
+  shown to the user at the start of their next message (`Outbox.take`).
 """
 
-from bot.outbox.models import HeldNotification
-from bot.outbox.store import Outbox, can_hold
+from bot.outbox.models import HELD, HeldNotification
+from bot.outbox.routing import BUSINESS_UNIT, Route
+from bot.outbox.store import Delivery, Outbox, RetryPolicy, can_hold
 
-__all__ = ["HeldNotification", "Outbox", "can_hold"]
+__all__ = ["BUSINESS_UNIT", "HELD", "Delivery", "HeldNotification", "Outbox", "RetryPolicy", "Route", "can_hold"]

@@ -1,4 +1,10 @@
-"""The table of held notifications: one row per notification, addressed to one user id."""
+"""The outbox table: one row per notification, per audience, per channel that delivers it.
+
+A row is written in the same transaction as the change it tells of. The
+channel named in `channel` delivers it: "slack" and "teams" have a delivery
+worker each; "held" rows wait for their user's next message in any channel
+(the terminal and the command line cannot reach anyone else).
+"""
 
 from __future__ import annotations
 
@@ -10,21 +16,43 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base, UTCDateTime, utcnow
 
+HELD = "held"
+
 
 class HeldNotification(Base):
-    """A notification waiting for its user's next message (`delivered_at` is None until then).
+    """A notification waiting to be delivered (`delivered_at` and `dead_at` are None until then).
 
-    Rows are kept once delivered: `delivered_at` records when the user was shown
-    it, which is part of the referral's story (when was the referrer told?).
+    Rows are kept once delivered: `delivered_at` records when the user was told,
+    which is part of the referral's story (when was the referrer told?), until
+    the retention purge removes them.
     """
 
     __tablename__ = "notification_outbox"
-    # Every message looks up its user's undelivered rows: (user_id, delivered_at) finds them.
-    __table_args__ = (Index("ix_notification_outbox_user_id_delivered_at", "user_id", "delivered_at"),)
+    __table_args__ = (
+        # Every message looks up its user's undelivered held rows.
+        Index("ix_notification_outbox_user_id_delivered_at", "user_id", "delivered_at"),
+        # Each delivery worker looks for its channel's due rows.
+        Index("ix_notification_outbox_channel_delivered_at", "channel", "delivered_at", "next_attempt_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Who on the channel: a platform user id, or "business_unit" for the channel's business-unit channel.
     user_id: Mapped[str] = mapped_column(String(255))
     referral_reference: Mapped[str | None] = mapped_column(String(20))
     reply: Mapped[dict[str, Any]] = mapped_column(JSON)  # the Reply: text, buttons, card, …
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What happened ("submitted", "info_requested", "decided", …) and to whom it was addressed.
+    event: Mapped[str | None] = mapped_column(String(40))
+    audience: Mapped[str | None] = mapped_column(String(255))
+    person_id: Mapped[int | None] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(16), default=HELD)
+    # One row per event, audience and channel: writing it twice writes it once.
+    idempotency_key: Mapped[str | None] = mapped_column(String(255), unique=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A worker's claim: no other worker takes the row until the lease runs out.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(255))  # an error code, never content
+    dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # gave up: the business unit is told

@@ -6,9 +6,11 @@ the version it looked at, and if someone else got there first nothing is
 written and the caller is told what changed (`StaleReferral`). Callers that
 have not looked at a version (a one-off CLI command) act on the current one.
 
-A queue given an `Outbox` (the command line, which has no chat channel to
-deliver through) also holds the notifications it makes for a user there, in
-the same transaction as the change, for the user's next message.
+Every notification a change makes (the business unit told of a new referral
+or a reply, the referrer asked for information or told a decision, …) is
+published to the outbox in the same transaction as the change, keyed by the
+change's event: it is delivered if and only if the change is committed, and
+at most once per audience and channel, whoever made the change and wherever.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot.config import Settings
 from bot.db import Database, utcnow
 from bot.messages import Button, Notification, Reply
-from bot.outbox import Outbox
+from bot.outbox import HELD, Outbox
 from bot.referral import statuses as st
 from bot.referral.clocks import Clocks
 from bot.referral.definition import ChecklistDefinition, load_checklist
@@ -83,7 +85,7 @@ class ReviewQueue:
         outbox: Outbox | None = None,
     ) -> None:
         self.database = database
-        self.outbox = outbox
+        self.outbox = outbox or Outbox(database, settings, now=now)
         self.settings = settings
         self.clocks = Clocks.from_settings(settings)
         self.now = now
@@ -201,9 +203,13 @@ class ReviewQueue:
         locked.review_type = answers.get("review_type")
         locked.referrer_name = answers.get("referrer_name")
         self._recompute_clocks(locked)
-        repository.add_event(self._event(locked, actor, "submitted", st.DRAFT, st.SUBMITTED, None, None))
+        submitted = self._event(locked, actor, "submitted", st.DRAFT, st.SUBMITTED, None, None)
+        repository.add_event(submitted)
         session.flush()
-        return locked.reference, True, [self._submitted_notification(locked)]
+        published = self.outbox.publish(
+            session, [self._submitted_notification(locked)], key=f"referral-event:{submitted.id}", at=now
+        )
+        return locked.reference, True, published
 
     def _submitted_notification(self, referral: Referral) -> Notification:
         reference = referral.reference or ""
@@ -225,7 +231,9 @@ class ReviewQueue:
             ],
             card={"kind": "referral_submitted", "reference": reference, "review_type": referral.review_type},
         )
-        return Notification(audience="business_unit", reply=reply, referral_reference=reference)
+        return Notification(
+            audience="business_unit", reply=reply, referral_reference=reference, event="submitted"
+        )
 
     # --- triage ----------------------------------------------------------------------
 
@@ -240,7 +248,16 @@ class ReviewQueue:
             if referral.status == st.CLOSED:
                 raise _illegal("assign", reference, referral.status, allowed="nothing (it is closed)")
             referral.assigned_to = assignee
-            return f"assigned to {assignee}", {"to": assignee}, []
+            notes = []
+            if assignee != actor.user_id:  # an officer who takes a referral needs no telling
+                reply = Reply(
+                    text=say("notify_assigned", reference=reference, by=actor.user_id),
+                    buttons=[Button("Show", f"show {reference}", "primary")],
+                )
+                notes.append(
+                    Notification(audience=assignee, reply=reply, referral_reference=reference, event="assigned")
+                )
+            return f"assigned to {assignee}", {"to": assignee}, notes
 
         return self._change(actor, reference, "assigned", expected_version, change)
 
@@ -257,7 +274,9 @@ class ReviewQueue:
                 text=say("info_requested_to_referrer", reference=reference, question=question),
                 buttons=[Button(say("button_reply"), f"reply {reference}", "primary")],
             )
-            note = Notification(audience=referral.user_id, reply=reply, referral_reference=reference)
+            note = Notification(
+                audience=referral.user_id, reply=reply, referral_reference=reference, event="info_requested"
+            )
             return "more information requested from the referrer", {"question": question}, [note]
 
         return self._change(actor, reference, "info_requested", expected_version, change)
@@ -283,6 +302,7 @@ class ReviewQueue:
                     buttons=[Button("Show", f"show {reference}", "primary")],
                 ),
                 referral_reference=reference,
+                event="info_provided",
             )
             return "reply attached", {"reply": reply_text}, [note]
 
@@ -341,6 +361,7 @@ class ReviewQueue:
                     )
                 ),
                 referral_reference=reference,
+                event="decided",
             )
             return label("decision", decision), {"decision": decision}, [note]
 
@@ -385,7 +406,13 @@ class ReviewQueue:
         def change(referral: Referral) -> tuple[str, dict[str, Any], list[Notification]]:
             verb = {st.IN_REVIEW: "start the review of", st.COMPLETED: "complete", st.CLOSED: "close"}[target]
             self._move(referral, target, verb, reference)
-            return label("status", target), {}, []
+            notes = []
+            if action in {"review_started", "completed"}:  # the referrer hears how their referral goes on
+                reply = Reply(say(f"notify_{action}", reference=reference))
+                notes.append(
+                    Notification(audience=referral.user_id, reply=reply, referral_reference=reference, event=action)
+                )
+            return label("status", target), {}, notes
 
         return self._change(actor, reference, action, expected_version, change, reason=reason)
 
@@ -447,7 +474,8 @@ class ReviewQueue:
         event = self._event(referral, actor, action, from_status, referral.status, reason, details or None)
         repository.add_event(event)
         session.flush()  # the UPDATE ... WHERE version = <the version read> happens here
-        held = self.outbox.hold(session, notifications, at=self.now()) if self.outbox else []
+        notifications = self.outbox.publish(session, notifications, key=f"referral-event:{event.id}", at=self.now())
+        held = [n for n in notifications if HELD in n.channels]
         return TriageResult(
             referral=self._detail(session, referral),
             message=say("triage_done", reference=referral.reference, what=what),

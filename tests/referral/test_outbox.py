@@ -243,7 +243,7 @@ def test_a_question_asked_by_an_officer_in_the_terminal_chat_waits_for_the_refer
 
     reference = submit(assistant)
     console = Console(record=True, width=160)
-    officer = TerminalChannel(user_id="officer.one", console=console, outbox=Outbox(database))
+    officer = TerminalChannel(user_id="officer.one", console=console)
 
     officer.render(assistant.handle(officer.message(f"request info {reference} {QUESTION}")))
 

@@ -7,7 +7,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from slack_stand_in import TEAM, SlackStandIn, form_body, sign
 from bot.channels.slack.app import SlackChannel
 from bot.channels.slack.server import slack_component
 from bot.config import Settings
-from bot.server import create_app
+from bot.server import Component, create_app
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BUSINESS_UNIT_CHANNEL = "CBUSINESS1"
@@ -51,13 +51,21 @@ def slack_settings(base: Settings, stand_in: SlackStandIn, database: Path, **ext
 class ServedSlack:
     """The ASGI app under uvicorn on a free loopback port, and a way to talk to it as Slack does."""
 
-    def __init__(self, channel: SlackChannel, stand_in: SlackStandIn, secret: str = SECRET) -> None:
+    def __init__(
+        self,
+        channel: SlackChannel,
+        stand_in: SlackStandIn,
+        secret: str = SECRET,
+        *,
+        also: Sequence[Component] = (),
+    ) -> None:
         self.channel = channel
         self.stand_in = stand_in
         self.secret = secret
         component = slack_component(channel.settings, channel=channel)
         assert component is not None
-        self.asgi = create_app(channel.settings, components=[component])
+        # `also`: other channels served by the same app (Teams beside Slack, as `sgbot serve` does).
+        self.asgi = create_app(channel.settings, components=[component, *also])
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind(("127.0.0.1", 0))

@@ -41,9 +41,9 @@ from bot.channels.slack.mrkdwn import escape, to_mrkdwn, truncate
 from bot.channels.slack.text import slack_text
 from bot.channels.slack.users import Profile, UserDirectory
 from bot.config import Settings
-from bot.db import Database, claim_inbound_event, get_channel_state, get_database, put_channel_state
+from bot.db import Database, claim_inbound_event, get_database
 from bot.feedback import Feedback, Handoff, record_feedback, record_handoff
-from bot.messages import Message, Notification, Outcome, Reply
+from bot.messages import Message, Outcome, Reply
 from bot.metrics import Metrics
 from bot.safety.logs import keep_content_out_of_library_logs, library_logger
 
@@ -52,7 +52,6 @@ log = logging.getLogger(__name__)
 PLATFORM = "slack"
 # Message subtypes that are a person saying something; edits, joins, bot posts are not.
 ANSWERABLE_SUBTYPES = {None, "file_share", "thread_broadcast"}
-SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 # What the referral checklist is started with (the assistant's command word).
 REFER_ACTION = "refer"
@@ -306,14 +305,12 @@ class SlackChannel:
     async def deliver(
         self, outcome: Outcome, channel_id: str, thread_ts: str | None, *, question: str | None = None
     ) -> None:
-        """Post the replies in the thread, then the notifications where they belong."""
+        """Post the replies in the thread (notifications are the outbox's delivery workers' job)."""
         # 👍 / 👎 / hand-off belong under an answer to a question, not under checklist steps.
         answered = question is not None and len(outcome.replies) == 1 and is_answer(outcome.replies[0])
         for reply in outcome.replies:
             messages = self.render(reply, channel_id, feedback=answered, question=question)
             await self.poster.post(channel_id, messages, thread_ts)
-        for notification in outcome.notifications:
-            await self.notify(notification)
 
     def render(
         self, reply: Reply, channel_id: str, *, feedback: bool = False, question: str | None = None
@@ -321,31 +318,6 @@ class SlackChannel:
         extra = triage.triage_blocks(reply) if channel_id == self.business_unit_channel else []
         return kit.render_reply(
             reply, contact=self.settings.contact, feedback=feedback, question=question, extra=extra
-        )
-
-    async def notify(self, notification: Notification) -> None:
-        if notification.audience == "business_unit":
-            channel = self.business_unit_channel
-            messages = self.render(notification.reply, channel or "")
-            if not channel:
-                log.warning("business-unit notification not posted: SLACK_BUSINESS_UNIT_CHANNEL is not set")
-                return
-            # Later news about a referral goes in the thread of its first post.
-            reference = notification.referral_reference
-            key = f"referral:{reference}" if reference else None
-            thread = await self._db(get_channel_state, f"slack:{channel}", key) if key else None
-            posted = await self.poster.post(channel, messages, thread)
-            if key and not thread and posted:
-                await self._db(put_channel_state, f"slack:{channel}", key, posted[0])
-            return
-        if SLACK_USER_ID.match(notification.audience):
-            messages = self.render(notification.reply, "")
-            dm = await self.poster.open_dm(notification.audience)
-            await self.poster.post(dm, messages)
-            return
-        log.info(
-            "notification for a user of another channel skipped",
-            extra={"slack_audience": notification.audience},
         )
 
     # ---------------------------------------------------------------- commands

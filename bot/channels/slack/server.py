@@ -17,8 +17,11 @@ from bot.channels.inbound import Refused, read_body, text_of
 from bot.channels.slack.app import IN_FLIGHT, SlackChannel
 from bot.channels.slack.client import SlackNotConfigured
 from bot.channels.slack.delivery import error_code
+from bot.channels.slack.notifier import SlackNotifier
 from bot.channels.slack.requests import parse, replay_key, verify_signature
 from bot.config import Settings
+from bot.outbox import Outbox
+from bot.outbox.worker import DeliveryWorker
 from bot.server import Component
 
 log = logging.getLogger(__name__)
@@ -76,6 +79,11 @@ def slack_component(
     async def start_notices() -> None:
         notice_tasks.append(asyncio.get_running_loop().create_task(notice_round()))
 
+    async def start_all() -> None:
+        await start_notices()
+        await delivery.start()
+    delivery = SlackDelivery(channel)
+
     async def drain() -> None:
         for task in notice_tasks:
             task.cancel()
@@ -83,6 +91,7 @@ def slack_component(
         while channel.metrics.gauge(IN_FLIGHT) and waited < DRAIN_SECONDS:
             await asyncio.sleep(0.1)
             waited += 0.1
+        await delivery.stop()
 
     if socket_mode:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -115,6 +124,7 @@ def slack_component(
             await handler.connect_async()
             log.info("Slack Socket Mode connected")
             await start_notices()
+            await delivery.start()
 
         async def stop() -> None:
             for handler in handlers:
@@ -162,6 +172,30 @@ def slack_component(
         name="slack",
         routes=[Route(EVENTS_PATH, events, methods=["POST"])],
         metrics=channel.metrics.render,
-        startup=start_notices,
+        startup=start_all,
         shutdown=drain,
     )
+
+
+class SlackDelivery:
+    """The outbox's delivery worker for Slack, started and stopped with the server."""
+
+    def __init__(self, channel: SlackChannel) -> None:
+        self.channel = channel
+        self.worker: DeliveryWorker | None = None
+
+    async def start(self) -> None:
+        settings = self.channel.settings
+        database = await self.channel.database()
+        self.worker = DeliveryWorker(
+            Outbox(database, settings),
+            SlackNotifier(self.channel),
+            poll_seconds=settings.outbox_poll_seconds,
+            lease_seconds=settings.outbox_lease_seconds,
+            metrics=self.channel.metrics,
+        )
+        await self.worker.start()
+
+    async def stop(self) -> None:
+        if self.worker is not None:
+            await self.worker.stop()

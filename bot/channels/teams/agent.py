@@ -2,9 +2,10 @@
 
 It only translates. An activity becomes a channel-neutral `Message`; the
 synchronous `Assistant.handle` runs in a worker thread; each `Reply` is
-rendered as text and Adaptive Cards and sent into the same conversation;
-notifications go to the business unit's channel (or a user's 1:1 chat) as
-proactive messages, using conversation references kept in the database.
+rendered as text and Adaptive Cards and sent into the same conversation.
+Notifications are not sent here: the core writes them to the outbox and the
+Teams delivery worker (`notifier.TeamsNotifier`) posts them proactively,
+using conversation references kept in the database.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from bot.channels.teams.feedback import (
     feedback_actions,
     record_feedback,
 )
+from bot.channels.teams.notifier import TeamsNotifier
 from bot.channels.teams.render import (
     ACTION_KEY,
     CHOICES_KEY,
@@ -52,13 +54,14 @@ from bot.channels.teams.text import say
 from bot.channels.teams.triage import TRIAGE_KEY, triage_actions, triage_command
 from bot.config import Settings
 from bot.db import Database, claim_inbound_event, get_database
-from bot.feedback import Handoff, record_handoff
+from bot.feedback import Handoff, hand_off
 from bot.messages import Message, Notification, Outcome, Reply
 from bot.metrics import Metrics
+from bot.outbox import BUSINESS_UNIT, Outbox
+from bot.outbox.worker import DeliveryWorker
 
 log = logging.getLogger("sgbot.teams")
 
-BUSINESS_UNIT = "business_unit"
 _GROUP_TYPES = {"channel", "groupChat"}
 
 
@@ -124,6 +127,7 @@ class TeamsBot:
         self.app.error(self._on_error)
         self._db: Database | None = None
         self.metrics = Metrics("sgbot_teams")
+        self._delivery: DeliveryWorker | None = None
         # user id → email from the Teams member API; only a cache, so a restart merely re-asks.
         self._emails: dict[str, str | None] = {}
 
@@ -132,6 +136,27 @@ class TeamsBot:
         if self._db is None:
             self._db = get_database(self.settings)
         return self._db
+
+    @property
+    def delivery(self) -> DeliveryWorker:
+        """The outbox's delivery worker for Teams (runs while the server does: `start_delivery`)."""
+        if self._delivery is None:
+            self._delivery = DeliveryWorker(
+                Outbox(self.db, self.settings),
+                TeamsNotifier(self),
+                poll_seconds=self.settings.outbox_poll_seconds,
+                lease_seconds=self.settings.outbox_lease_seconds,
+                metrics=self.metrics,
+            )
+        return self._delivery
+
+    async def start_delivery(self) -> None:
+        await asyncio.to_thread(lambda: self.db)  # opening it may run migrations: not on the event loop
+        await self.delivery.start()
+
+    async def stop_delivery(self) -> None:
+        if self._delivery is not None:
+            await self._delivery.stop()
 
     # -- inbound ------------------------------------------------------------------
 
@@ -294,10 +319,11 @@ class TeamsBot:
         return user_id.lower() in admins or bool(email and email.lower() in admins)
 
     async def _email(self, context: TurnContext, user_id: str) -> str | None:
-        """The sender's email, when roles are configured by email (one lookup per user)."""
-        entries = self.settings.admins + self.settings.business_unit
-        if not any("@" in entry for entry in entries):
-            return None
+        """The sender's email from the Teams member API (one lookup per user per process).
+
+        Roles may be configured by email, and a shared email makes a Teams user and
+        a Slack user one person (notifications then follow them).
+        """
         if user_id in self._emails:
             return self._emails[user_id]
         client = context.services.get(ConnectorClientBase)  # type: ignore[type-abstract]
@@ -311,9 +337,10 @@ class TeamsBot:
         try:
             member = await client.get_conversation_member(activity.conversation.id, activity.from_property.id)
         except Exception:
-            log.warning("teams.member_lookup_failed", extra={"user": user_id})
-            return None
-        email = member.email or member.user_principal_name
+            # Not asked again in this process: the email only links ids and gives email roles.
+            log.info("teams.member_lookup_failed", extra={"user": user_id})
+            member = None
+        email = (member.email or member.user_principal_name) if member is not None else None
         if len(self._emails) > 5000:
             self._emails.clear()
         self._emails[user_id] = email
@@ -331,55 +358,9 @@ class TeamsBot:
             for activity in render_reply(reply, options, extra_actions=extra):
                 await context.send_activity(activity)
                 self.metrics.count("sent", "reply")
-        for notification in outcome.notifications:
-            await self.deliver(notification)
-
-    async def deliver(self, notification: Notification) -> bool:
-        """Send a notification proactively; False (and a log line) if there is nowhere to send it."""
-        if notification.audience == BUSINESS_UNIT:
-            target = self.settings.teams_business_unit_conversation
-            if not target:
-                log.warning(
-                    "teams.no_business_unit_channel", extra={"referral": notification.referral_reference}
-                )
-                return False
-            reference: ConversationReference | None = await asyncio.to_thread(
-                conversations.channel_reference,
-                self.db,
-                target,
-                service_url=self.settings.teams_service_url,
-                tenant_id=self.settings.teams_tenant_id,
-                bot_id=self.settings.teams_app_id,
-            )
-            in_channel = True
-        else:
-            reference = await asyncio.to_thread(
-                conversations.stored_reference, self.db, conversations.user_channel(notification.audience)
-            )
-            if reference is None:
-                # The user has never talked to the bot in Teams (they may be on Slack).
-                log.info("teams.no_user_conversation", extra={"referral": notification.referral_reference})
-                return False
-            in_channel = False
-        assert reference is not None
-        activities = render_reply(
-            notification.reply,
-            RenderOptions(in_channel=in_channel),
-            extra_actions=triage_actions(notification.reply) if in_channel else None,
-        )
-        try:
-            await self.send_proactive(reference, activities)
-        except Exception:
-            # Teams refused or could not be reached: the referral itself is safe in
-            # the database and in the queue; say so in the logs (ids only).
-            log.exception(
-                "teams.notification_failed",
-                extra={"referral": notification.referral_reference, "audience": notification.audience},
-            )
-            self.metrics.count("errors", "notification")
-            return False
-        self.metrics.count("sent", "notification")
-        return True
+        if outcome.notifications:
+            # What this turn queued for Teams goes out before the turn ends.
+            await self.delivery.drain()
 
     async def post_to_conversation(self, conversation_id: str, reply: Reply) -> bool:
         """Post a reply to a conversation unprompted (a "what changed" notice); False if Teams refused."""
@@ -415,29 +396,25 @@ class TeamsBot:
             await self.adapter.continue_conversation_with_claims(ClaimsIdentity(), continuation, send)
 
     async def _hand_off(self, context: TurnContext, user_id: str, question: str) -> None:
-        """ "Ask the business unit": the question goes to their channel with who asked."""
+        """ "Ask the business unit": the question goes to their channel with who asked, via the outbox."""
         activity = context.activity
         name = activity.from_property.name if activity.from_property else user_id
         if not self.settings.teams_business_unit_conversation or not question.strip():
             await context.send_activity(say("handoff_no_channel", contact=self.settings.contact))
             return
         reply = Reply(text=say("handoff_posted", person=name, question=question.strip()))
-        if not await self.deliver(Notification(audience=BUSINESS_UNIT, reply=reply)):
-            await context.send_activity(say("handoff_failed", contact=self.settings.contact))
-            return
         conversation_id = activity.conversation.id if activity.conversation else ""
-        await asyncio.to_thread(
-            record_handoff,
-            self.db,
-            Handoff(
-                platform="teams",
-                conversation=conversation_id,
-                thread=str(activity.reply_to_id or activity.id or ""),
-                user_id=user_id,
-                posted_to=self.settings.teams_business_unit_conversation,
-                posted_message="",
-            ),
+        handoff = Handoff(
+            platform="teams",
+            conversation=conversation_id,
+            thread=str(activity.reply_to_id or activity.id or ""),
+            user_id=user_id,
+            posted_to=self.settings.teams_business_unit_conversation,
+            posted_message="",
         )
+        notification = Notification(audience=BUSINESS_UNIT, reply=reply, event="handoff")
+        await asyncio.to_thread(hand_off, self.db, self.settings, handoff, notification)
+        await self.delivery.drain()
         await context.send_activity(say("handoff_done"))
 
     async def _on_error(self, context: TurnContext, error: Exception) -> None:

@@ -95,10 +95,18 @@ def teams_component(
     start_notices, stop_notices = notice_loop(
         lambda: teams.db, "teams", teams.post_to_conversation, settings.change_notice_seconds
     )
+    async def start_all() -> None:
+        await start_notices()
+        await teams.start_delivery()
+
+    async def stop_all() -> None:
+        await stop_notices()
+        await teams.stop_delivery()
+
     return Component(
         name="teams",
         routes=[Route(TEAMS_PATH, messages, methods=["POST"])],
         metrics=teams.metrics.render,
-        startup=start_notices,
-        shutdown=stop_notices,
+        startup=start_all,
+        shutdown=stop_all,
     )
