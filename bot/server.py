@@ -21,16 +21,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, PlainTextResponse
-from starlette.routing import BaseRoute
 
+from bot.component import Component
 from bot.config import Settings
 from bot.serving.health import Readiness
 from bot.serving.logs import is_valid_request_id, new_request_id
@@ -41,17 +40,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SlackMode = Literal["http", "socket", "off"]
-
-
-@dataclass
-class Component:
-    """What one channel adds to the server."""
-
-    name: str
-    routes: list[BaseRoute] = field(default_factory=list)
-    metrics: Callable[[], str] | None = None
-    startup: Callable[[], Awaitable[None]] | None = None
-    shutdown: Callable[[], Awaitable[None]] | None = None
+HOUSEKEEPING = "housekeeping"
 
 
 # A provider builds its component from settings and the process's one assistant,
@@ -82,8 +71,16 @@ def _dashboard(settings: Settings, slack_mode: SlackMode, assistant: Assistant) 
     return dashboard_component(settings)
 
 
-# Channels served by `sgbot serve`.
-PROVIDERS: list[ComponentProvider] = [_slack, _teams, _dashboard]
+def _housekeeping(settings: Settings, slack_mode: SlackMode) -> Component:
+    # Purges platform event ids and delivered notifications past their retention, hourly.
+    from bot.housekeeping import Housekeeping
+
+    housekeeping = Housekeeping(settings)
+    return Component(name=HOUSEKEEPING, startup=housekeeping.start, shutdown=housekeeping.stop)
+
+
+# Channels served by `sgbot serve`, and the server's own housekeeping.
+PROVIDERS: list[ComponentProvider] = [_slack, _teams, _dashboard, _housekeeping]
 
 
 def create_app(
@@ -103,7 +100,7 @@ def create_app(
         components = [component for component in built if component is not None]
     readiness = Readiness(settings, assistant)
     components = list(components)
-    if not components:
+    if not [c for c in components if c.name != HOUSEKEEPING]:
         log.warning("no chat channel is configured: only /healthz and /metrics are served")
     from bot.safety.logs import keep_content_out_of_library_logs
 

@@ -34,7 +34,7 @@ from bot.referral.queue import Actor, ReviewQueue
 from bot.reports.narrative import Narratives
 from bot.reports.render import ReportUnavailable, report_context, report_html, report_pdf
 from bot.reviews import ActionPlans, Themes
-from bot.server import Component
+from bot.component import Component
 
 log = logging.getLogger(__name__)
 

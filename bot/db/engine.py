@@ -2,9 +2,12 @@
 
 SQLite is tuned for several processes at once (the Slack worker, `sgbot converse`,
 the queue CLI): WAL so readers never block the writer, a busy timeout so a writer
-waits instead of failing, and `BEGIN IMMEDIATE` so a transaction takes the write
-lock up front. Without it, two transactions that both read then write can fail
-with "database is locked" no matter how long the timeout is.
+waits instead of failing, and `BEGIN IMMEDIATE` for units of work
+(`Database.transaction()`) so that they take the write lock up front. Without
+it, two transactions that both read then write can fail with "database is
+locked" no matter how long the timeout is. Reads (`Database.sessions()`) begin
+a plain deferred transaction: they never take the write lock, so a question
+or a queue listing never waits for a writer, nor makes one wait.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Execution option marking a unit of work that will write (SQLite: BEGIN IMMEDIATE).
+WRITES = "sgbot_writes"
 
 
 def normalise_url(url: str) -> str:
@@ -71,7 +76,8 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        writes = connection.get_execution_options().get(WRITES, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -83,7 +89,8 @@ class Database:
     """An engine, its session factory, and a schema known to be at the latest migration."""
 
     engine: Engine
-    sessions: sessionmaker[Session]
+    sessions: sessionmaker[Session]  # reads (and single-statement writes)
+    writes: sessionmaker[Session] | None = None  # units of work: SQLite takes the write lock at BEGIN
 
     @property
     def is_sqlite(self) -> bool:
@@ -92,7 +99,8 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: commit on success, roll back on any error."""
-        with self.sessions() as session, session.begin():
+        factory = self.writes or self.sessions
+        with factory() as session, session.begin():
             yield session
 
     def dispose(self) -> None:
@@ -110,7 +118,11 @@ def open_database(settings_or_url: Settings | str, *, migrate: bool = True) -> D
     engine = make_engine(settings_or_url)
     if migrate:
         ensure_schema(engine)
-    return Database(engine=engine, sessions=make_session_factory(engine))
+    return Database(
+        engine=engine,
+        sessions=make_session_factory(engine),
+        writes=make_session_factory(engine.execution_options(**{WRITES: True})),
+    )
 
 
 def get_database(settings: Settings) -> Database:

@@ -78,6 +78,9 @@ class ReferralConversation:
         if command is not None and command.kind in TriageChat.KINDS:
             replies, notifications = self.triage.handle(actor, command)
             return Turn(replies=list(replies), notifications=notifications)
+        if command is None and not self._in_progress(message.user_id):
+            # A plain question from someone not mid-checklist: not ours, and nothing to write.
+            return Turn(handled=False)
         try:
             return self._in_transaction(message, command)
         except IntegrityError:
@@ -444,6 +447,14 @@ class ReferralConversation:
         return str(value)
 
     # --- helpers -----------------------------------------------------------------------
+
+    def _in_progress(self, user_id: str) -> bool:
+        """Whether the user is mid-checklist or replying to the business unit (a read: no lock)."""
+        with self.database.sessions() as session:
+            state = session.scalars(
+                select(ConversationSession).where(ConversationSession.user_id == user_id)
+            ).first()
+            return state is not None and (state.step is not None or state.replying_to is not None)
 
     def _session(self, session: Session, user_id: str) -> ConversationSession:
         statement = select(ConversationSession).where(ConversationSession.user_id == user_id)

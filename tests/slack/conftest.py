@@ -19,8 +19,9 @@ from slack_stand_in import TEAM, SlackStandIn, form_body, sign
 
 from bot.channels.slack.app import SlackChannel
 from bot.channels.slack.server import slack_component
+from bot.component import Component
 from bot.config import Settings
-from bot.server import Component, create_app
+from bot.server import create_app
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BUSINESS_UNIT_CHANNEL = "CBUSINESS1"

@@ -122,7 +122,7 @@ def test_missing_settings_are_named_with_the_fix(tmp_path: object) -> None:
         create_app(Settings(SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s"), slack_mode="socket")
     # Without a token Slack is simply off, and the server still serves /healthz (and the dashboard).
     app = create_app(Settings())
-    assert [component.name for component in app.state.components] == ["dashboard"]
+    assert [component.name for component in app.state.components] == ["dashboard", "housekeeping"]
 
 
 def test_secrets_are_never_shown_in_settings(bare: ServedSlack) -> None:

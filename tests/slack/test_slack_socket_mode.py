@@ -248,7 +248,10 @@ def served_socket(
 def test_the_app_connects_with_the_url_slack_issued(served_socket: Served, socket_mode: SocketModeStandIn) -> None:
     assert socket_mode.connections and not socket_mode.refused
     with httpx.Client(base_url=f"http://127.0.0.1:{served_socket.port}", timeout=WAIT) as http:
-        assert http.get("/healthz").json() == {"status": "ok", "components": ["slack-socket-mode", "dashboard"]}
+        assert http.get("/healthz").json() == {
+            "status": "ok",
+            "components": ["slack-socket-mode", "dashboard", "housekeeping"],
+        }
         # Nothing listens for Slack over HTTP in Socket Mode: there is no public endpoint to attack.
         assert http.post("/slack/events", content=b"{}").status_code == 404
 

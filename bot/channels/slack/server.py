@@ -19,10 +19,10 @@ from bot.channels.slack.client import SlackNotConfigured
 from bot.channels.slack.delivery import error_code
 from bot.channels.slack.notifier import SlackNotifier
 from bot.channels.slack.requests import parse, replay_key, verify_signature
+from bot.component import Component
 from bot.config import Settings
 from bot.outbox import Outbox
 from bot.outbox.worker import DeliveryWorker
-from bot.server import Component
 
 log = logging.getLogger(__name__)
 

@@ -102,14 +102,3 @@ def build_package(details: PackageDetails, output: Path, deploy_dir: Path | None
         archive.writestr("outline.png", outline.read_bytes() if outline.is_file() else outline_icon())
     return output
 
-
-def main() -> None:
-    import typer
-
-    from bot.cli.teams import teams_package
-
-    typer.run(teams_package)
-
-
-if __name__ == "__main__":
-    main()

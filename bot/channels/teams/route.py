@@ -22,8 +22,8 @@ from bot.channels.inbound import Refused, json_object, read_body, require_text, 
 from bot.channels.teams.agent import TeamsBot
 from bot.channels.teams.auth import ProviderFactory
 from bot.channels.teams.startup import teams_configured
+from bot.component import Component
 from bot.config import Settings
-from bot.server import Component
 
 if TYPE_CHECKING:
     from bot.assistant import Assistant

@@ -1,0 +1,68 @@
+"""Housekeeping on a schedule: forget what is kept only for a while.
+
+- Platform event ids (`inbound_events`) exist to recognise Slack's and Teams'
+  retries, which come within minutes: kept `SGBOT_INBOUND_EVENT_RETENTION_HOURS`.
+- Delivered notifications are the record of when someone was told: kept
+  `SGBOT_OUTBOX_RETENTION_DAYS`. Pending and set-aside ones are never purged.
+
+`purge_expired` is the one function; `sgbot serve` runs it every hour
+(`housekeeping_component`), and a command can call it too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.config import Settings
+from bot.db import Database, get_database, purge_inbound_events
+from bot.outbox import Outbox
+
+log = logging.getLogger(__name__)
+
+EVERY_SECONDS = 3600.0
+
+
+@dataclass(frozen=True)
+class Purged:
+    inbound_events: int
+    notifications: int
+
+
+def purge_expired(database: Database, settings: Settings) -> Purged:
+    events = purge_inbound_events(database, timedelta(hours=settings.inbound_event_retention_hours))
+    notifications = Outbox(database, settings).purge_delivered(timedelta(days=settings.outbox_retention_days))
+    purged = Purged(inbound_events=events, notifications=notifications)
+    log.info("housekeeping.purged", extra={"inbound_events": events, "notifications": notifications})
+    return purged
+
+
+class Housekeeping:
+    """Runs `purge_expired` now and then every `every` seconds while the server runs."""
+
+    def __init__(self, settings: Settings, *, every: float = EVERY_SECONDS) -> None:
+        self.settings = settings
+        self.every = every
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="housekeeping")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                database = await asyncio.to_thread(get_database, self.settings)
+                await asyncio.to_thread(purge_expired, database, self.settings)
+            except Exception:  # a database that is down now may be up next time
+                log.warning("housekeeping.failed", exc_info=True)
+            await asyncio.sleep(self.every)

@@ -1,0 +1,23 @@
+"""The layers the design describes, enforced: `lint-imports` checks the contracts in pyproject.toml.
+
+channels → assistant → domain (referral, qa, feedback) → outbox → people → database; the domain
+never imports a channel or a platform SDK; ingest never imports the channels or the referral domain;
+the channels import neither the server nor the command line (the cycles there are gone).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_every_import_contract_is_kept() -> None:
+    lint_imports = Path(sys.executable).parent / "lint-imports"
+    result = subprocess.run(
+        [str(lint_imports), "--no-cache"], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "0 broken" in result.stdout
