@@ -52,7 +52,7 @@ class Assistant:
         self._people: People | None = None
         self._lock = threading.Lock()
         # The guidance queries are fixed text from the checklist YAML: cache what they find.
-        self._guidance: dict[tuple[str, str | None], Reply] = {}
+        self._guidance: dict[tuple[str, str | None, int], Reply] = {}
 
     @property
     def answerer(self) -> Answerer:
@@ -242,13 +242,19 @@ class Assistant:
         """A cited passage for a checklist step; only the YAML's query text is searched."""
         from bot.referral.text import say
 
-        key = (query, area)
-        cached = self._guidance.get(key)
-        if cached is not None:
-            return cached
         unavailable = Reply(say("guidance_unavailable", contact=self.settings.contact))
         if not self._knowledge_available():
             return unavailable
+        try:
+            # Cached per generation of the index: a re-ingest (any process) makes it look again.
+            generation = self.answerer.index.catalog.generation()
+        except Exception:  # the checklist must carry on without guidance, never fail on it
+            log.warning("guidance lookup failed", exc_info=True)
+            return unavailable
+        key = (query, area, generation)
+        cached = self._guidance.get(key)
+        if cached is not None:
+            return cached
         try:
             answer = self.answerer.answer(query, area=area)
         except Exception:  # the checklist must carry on without guidance, never fail on it
@@ -260,6 +266,8 @@ class Assistant:
             text=f"{say('guidance_heading')}\n{answer.text}",
             citations=list[Citation](answer.citations),
         )
+        if len(self._guidance) > 1000:  # entries of older generations are never asked for again
+            self._guidance.clear()
         self._guidance[key] = reply
         return reply
 

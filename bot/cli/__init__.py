@@ -1,16 +1,38 @@
 """`sgbot`: one command line for everything.
 
-Each module below registers its commands on `app`. Heavy imports (torch, the
+Each module below registers its commands on `app`. An error of the one root
+(`bot.errors.SgbotError`) that a command does not handle itself is printed as
+its message, never a traceback, and the command exits with the error's
+`exit_code` (1: bad input, 2: configuration, 3: something unavailable). Heavy imports (torch, the
 embedding model, Chroma, SQLAlchemy) happen inside the command functions so that
 `sgbot --help` stays fast.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
+from typer._click.core import Context as ClickContext  # the click Typer vendors
+from typer.core import TyperGroup
+
+from bot.errors import SgbotError
+
+
+class SgbotGroup(TyperGroup):
+    """Every command's errors of the one root (`bot.errors.SgbotError`) become a message and an exit code."""
+
+    def invoke(self, ctx: ClickContext) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SgbotError as error:
+            typer.secho(str(error), fg=typer.colors.RED, err=True)
+            raise typer.Exit(error.exit_code) from None
+
 
 app = typer.Typer(
     name="sgbot",
+    cls=SgbotGroup,
     help="Safeguarding practice assistant: cited answers, the pre-referral checklist and the review queue.",
     no_args_is_help=True,
     add_completion=False,

@@ -36,7 +36,6 @@ def serve(
 
     import uvicorn
 
-    from bot.channels.slack.client import SlackNotConfigured
     from bot.config import get_settings
     from bot.server import create_app
 
@@ -47,7 +46,8 @@ def serve(
     else:
         logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # Teams: refuse anonymous mode off loopback, or an app id without credentials.
-    from bot.channels.teams import TeamsConfigError, check_teams_can_start
+    # (A missing or unsafe setting is a ConfigurationError: the CLI prints it and exits 2.)
+    from bot.channels.teams import check_teams_can_start
 
     try:
         check_teams_can_start(get_settings(), host)

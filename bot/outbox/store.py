@@ -279,6 +279,27 @@ class Outbox:
                 for row in rows
             ]
 
+    def renew(self, delivery: Delivery, worker: str, *, lease: timedelta = timedelta(seconds=60)) -> bool:
+        """Extend this worker's claim just before sending; False if the row is no longer its to send.
+
+        A batch is sent one row after another: without this, a slow platform could
+        outlast the lease of the rows still waiting, and another worker send them too.
+        """
+        now = self.now()
+        with self.database.transaction() as session:
+            result = session.execute(
+                update(HeldNotification)
+                .where(
+                    HeldNotification.id == delivery.id,
+                    HeldNotification.claimed_by == worker,
+                    HeldNotification.delivered_at.is_(None),
+                    HeldNotification.dead_at.is_(None),
+                )
+                .values(claimed_until=now + lease)
+                .execution_options(synchronize_session=False)
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
     def complete(self, delivery: Delivery) -> None:
         with self.database.transaction() as session:
             session.execute(

@@ -20,13 +20,14 @@ import uuid
 from datetime import timedelta
 from typing import Protocol
 
+from bot.errors import SgbotError
 from bot.outbox import signal
 from bot.outbox.store import Delivery, Outbox
 
 log = logging.getLogger(__name__)
 
 
-class DeliveryFailed(Exception):
+class DeliveryFailed(SgbotError):
     """The platform did not take a notification: `code` (never content), and whether to try again."""
 
     def __init__(self, code: str, *, retry_after: float | None = None, permanent: bool = False) -> None:
@@ -136,6 +137,9 @@ class DeliveryWorker:
                     delivered += await self._deliver(delivery)
 
     async def _deliver(self, delivery: Delivery) -> int:
+        if not await asyncio.to_thread(self.outbox.renew, delivery, self.worker_id, lease=self.lease):
+            self._count("notifications_claim_lost")  # another worker took it after our lease ran out
+            return 0
         try:
             await self.notifier.send(delivery)
         except DeliveryFailed as failure:

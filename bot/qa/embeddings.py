@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bot.errors import UnavailableError
+
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
@@ -21,7 +23,7 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 DIMENSIONS = 384
 
 
-class ModelMissingError(RuntimeError):
+class ModelMissingError(UnavailableError, RuntimeError):
     pass
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from bot.errors import SgbotError
 from bot.referral.definition import Option, Step
 from bot.referral.text import say
 
@@ -37,7 +38,7 @@ _DATE_FORMATS = (
 )
 
 
-class InvalidAnswer(ValueError):
+class InvalidAnswer(SgbotError, ValueError):
     """The answer cannot be accepted; `str(error)` tells the user why and what to do."""
 
 

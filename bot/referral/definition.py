@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from bot.errors import ConfigurationError
 from bot.prompts import load_yaml
 
 STEP_TYPES = {"choice", "yesno", "multiselect", "text", "number", "date", "confirm"}
@@ -22,7 +23,7 @@ Answers = dict[str, Any]
 Condition = dict[str, Any]
 
 
-class ChecklistDefinitionError(ValueError):
+class ChecklistDefinitionError(ConfigurationError, ValueError):
     """The YAML definition is wrong; the message names the step and the field."""
 
 

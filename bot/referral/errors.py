@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bot.errors import SgbotError
 
-class QueueError(Exception):
+
+class QueueError(SgbotError):
     """Base class: `str(error)` is fit to show the user."""
 
 

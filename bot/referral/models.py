@@ -14,6 +14,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueCons
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from bot.db.base import Base, UTCDateTime, utcnow
+from bot.errors import SgbotError
 
 
 class Referral(Base):
@@ -103,7 +104,7 @@ class ReferenceCounter(Base):
     last: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
-class AppendOnlyError(RuntimeError):
+class AppendOnlyError(SgbotError, RuntimeError):
     pass
 
 

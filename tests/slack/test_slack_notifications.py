@@ -205,7 +205,7 @@ def test_two_servers_draining_one_outbox_on_postgresql_post_each_notification_on
 ) -> None:
     base = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
     settings = slack_settings(base, stand_in, tmp_path / "unused.sqlite3", **FAST).model_copy(
-        update={"database_url": shared_postgres}
+        update={"database_url": shared_postgres, "outbox_lease_seconds": 30.0}
     )
     # Two replicas, each with its own engine and connection pool, like two processes.
     replicas = [

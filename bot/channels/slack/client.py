@@ -9,6 +9,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
+from bot.errors import ConfigurationError
 
 # Slack answers 429 with Retry-After; the handler waits that long and tries again.
 # Posting happens after the ack, so waiting costs the user a delay, not an answer.
@@ -16,7 +17,7 @@ from bot.config import Settings
 RATE_LIMIT_RETRIES = 5
 
 
-class SlackNotConfigured(RuntimeError):
+class SlackNotConfigured(ConfigurationError, RuntimeError):
     """A required Slack setting is missing; the message names it and where to find it."""
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.channels.teams.icons import colour_icon, outline_icon
+from bot.errors import SgbotError
 
 DEPLOY_DIR = Path(__file__).resolve().parents[3] / "deploy" / "teams"
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -25,7 +26,7 @@ _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 _PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
 
 
-class PackageError(ValueError):
+class PackageError(SgbotError, ValueError):
     """A value the package needs is missing or malformed; the message names the fix."""
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import ipaddress
 
 from bot.config import Settings
+from bot.errors import ConfigurationError
 
 
-class TeamsConfigError(ValueError):
+class TeamsConfigError(ConfigurationError, ValueError):
     """A Teams setting is missing or unsafe; the message names the fix."""
 
 
