@@ -117,6 +117,7 @@ class Assistant:
     def handle(self, message: Message) -> Outcome:
         self._identify(message)
         outcome = self._route(message)
+        outcome.notifications = self._publish_unpublished(outcome.notifications)
         # Taken after the message is handled, so that a failure handling it leaves them held
         # for the next one; shown before the replies, as they were waiting first.
         outcome.replies[:0] = [held.reply for held in self._take_held(message.user_id)]
@@ -134,6 +135,19 @@ class Assistant:
         except Exception:  # the message was handled: answer it; the notices stay for next time
             log.warning("could not read change notices", extra={"user": message.user_id}, exc_info=True)
             return []
+
+    def _publish_unpublished(self, notifications: list[Notification]) -> list[Notification]:
+        """Anything the core returned without putting it in the outbox goes there now: no channel
+        delivers notifications itself. (The review queue publishes in the change's own transaction;
+        this catches features that return a notification instead, such as discussion invitations.)"""
+        waiting = [n for n in notifications if not n.channels]
+        if not waiting:
+            return notifications
+        with self.referrals.database.transaction() as session:
+            published = self.outbox.publish(session, waiting)
+        by_id = {id(n): p for n, p in zip(waiting, published, strict=True)}
+        return [by_id.get(id(n), n) for n in notifications]
+
     def _identify(self, message: Message) -> None:
         try:
             self.people.identify(

@@ -71,7 +71,7 @@ def _dashboard(settings: Settings, slack_mode: SlackMode, assistant: Assistant) 
     return dashboard_component(settings)
 
 
-def _housekeeping(settings: Settings, slack_mode: SlackMode) -> Component:
+def _housekeeping(settings: Settings, slack_mode: SlackMode, assistant: Assistant) -> Component:
     # Purges platform event ids and delivered notifications past their retention, hourly.
     from bot.housekeeping import Housekeeping
 

@@ -24,6 +24,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from bot.component import Component
 from bot.config import Settings
 from bot.dashboard import pages
 from bot.dashboard.signin import SignedIn, SignIn, SignInRefused
@@ -34,7 +35,6 @@ from bot.referral.queue import Actor, ReviewQueue
 from bot.reports.narrative import Narratives
 from bot.reports.render import ReportUnavailable, report_context, report_html, report_pdf
 from bot.reviews import ActionPlans, Themes
-from bot.component import Component
 
 log = logging.getLogger(__name__)
 
