@@ -119,9 +119,13 @@ class Assistant:
         outcome = self._route(message)
         outcome.notifications = self._publish_unpublished(outcome.notifications)
         # Taken after the message is handled, so that a failure handling it leaves them held
-        # for the next one; shown before the replies, as they were waiting first.
-        outcome.replies[:0] = [held.reply for held in self._take_held(message.user_id)]
-        outcome.replies[:0] = self._take_change_notices(message)
+        # for the next one; shown before the replies, as they were waiting first, but never
+        # before the emergency route: someone in danger now reads that first.
+        urgent = 0
+        while urgent < len(outcome.replies) and outcome.replies[urgent].urgent:
+            urgent += 1
+        outcome.replies[urgent:urgent] = [held.reply for held in self._take_held(message.user_id)]
+        outcome.replies[urgent:urgent] = self._take_change_notices(message)
         return outcome
 
     def _take_change_notices(self, message: Message) -> list[Reply]:
