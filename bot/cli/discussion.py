@@ -89,8 +89,7 @@ def _discuss(
 
     thread = service.open_thread(reference) or f"terminal:discuss:{reference}"
     channel = TerminalChannel(user_id=user_id, console=console, display_name=name, email=email)
-    # Invitations to people not at this terminal wait for their next message, in any channel.
-    channel.outbox = assistant.outbox
+    # Invitations to people not at this terminal go to the outbox (the assistant publishes them).
     first = f"discuss {reference} {method}" if method else "status"
     console.print(f"[dim]{say('terminal_intro', reference=reference)}[/dim]\n")
     channel.render(assistant.handle(channel.message(first, thread_id=thread)))
