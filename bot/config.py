@@ -128,9 +128,6 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = Field(default=2.0, alias="SGBOT_OUTBOX_POLL_SECONDS")
     # A worker's claim on a notification: if it dies mid-delivery, another takes it after this.
     outbox_lease_seconds: float = Field(default=120.0, alias="SGBOT_OUTBOX_LEASE_SECONDS")
-    # Retention: delivered notifications and platform event ids are purged after these.
-    outbox_retention_days: int = Field(default=90, alias="SGBOT_OUTBOX_RETENTION_DAYS")
-    inbound_event_retention_hours: int = Field(default=48, alias="SGBOT_INBOUND_EVENT_RETENTION_HOURS")
     # --- end notifications -----------------------------------------------------------
 
     # --- Slack (issue 4) -------------------------------------------------------

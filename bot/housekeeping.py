@@ -1,7 +1,7 @@
 """Housekeeping on a schedule: forget what is kept only for a while.
 
 - Platform event ids (`inbound_events`) exist to recognise Slack's and Teams'
-  retries, which come within minutes: kept `SGBOT_INBOUND_EVENT_RETENTION_HOURS`.
+  retries, which come within minutes: kept `SGBOT_INBOUND_EVENT_RETENTION_DAYS`.
 - Delivered notifications are the record of when someone was told: kept
   `SGBOT_OUTBOX_RETENTION_DAYS`. Pending and set-aside ones are never purged.
 
@@ -33,7 +33,7 @@ class Purged:
 
 
 def purge_expired(database: Database, settings: Settings) -> Purged:
-    events = purge_inbound_events(database, timedelta(hours=settings.inbound_event_retention_hours))
+    events = purge_inbound_events(database, timedelta(days=settings.inbound_event_retention_days))
     notifications = Outbox(database, settings).purge_delivered(timedelta(days=settings.outbox_retention_days))
     purged = Purged(inbound_events=events, notifications=notifications)
     log.info("housekeeping.purged", extra={"inbound_events": events, "notifications": notifications})

@@ -49,16 +49,8 @@ def serve(
     # (A missing or unsafe setting is a ConfigurationError: the CLI prints it and exits 2.)
     from bot.channels.teams import check_teams_can_start
 
-    try:
-        check_teams_can_start(get_settings(), host)
-    except TeamsConfigError as exc:
-        typer.secho(str(exc), fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from exc
-    try:
-        asgi = create_app(get_settings(), slack_mode="socket" if socket_mode else "http")
-    except SlackNotConfigured as exc:
-        typer.secho(str(exc), fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from exc
+    check_teams_can_start(get_settings(), host)
+    asgi = create_app(get_settings(), slack_mode="socket" if socket_mode else "http")
     # log_config=None: uvicorn keeps the logging configured above. On SIGTERM uvicorn stops accepting
     # connections, waits for requests in flight, then runs the app's shutdown (which drains answers
     # being worked on in the background); timeout_graceful_shutdown bounds the wait.

@@ -80,9 +80,9 @@ def test_publishing_the_same_event_twice_stores_it_once(database: Database, sett
 
 
 def test_the_migration_keeps_notifications_held_before_it(database: Database) -> None:
-    """0007 → 0008 on a populated database: a held row is still held, and still handed over once."""
+    """0010 → 0011 on a populated database: a held row is still held, and still handed over once."""
     with database.engine.begin() as connection:
-        command.downgrade(alembic_config(connection), "0007")
+        command.downgrade(alembic_config(connection), "0010")
     with database.engine.begin() as connection:
         connection.execute(
             text(
