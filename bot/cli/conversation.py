@@ -31,6 +31,11 @@ def chat(
         user_id=user or getpass.getuser(), console=console, display_name=name, email=email, area=area
     )
     assistant = Assistant()
+    from bot.db import get_database
+
+    # Open (and migrate) the database before the first prompt: a database that is down is then one clear
+    # line and exit status 1 (the CLI's error root), not a chat that fails on the first message.
+    get_database(assistant.settings)
     console.print(
         "[bold]Safeguarding practice assistant[/bold]: ask a question, type [bold]refer[/bold] to "
         "refer a case for a practice review, or [bold]quit[/bold]. Type a number to press a button.\n"
