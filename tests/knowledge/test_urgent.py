@@ -22,7 +22,12 @@ from bot.qa.urgent_model import CHECK_FILE, TRAIN_FILE, WEIGHTS_FILE, Labelled, 
 from tests.conftest import DEV_EVAL
 
 REPO = Path(__file__).resolve().parents[2]
-EVAL_SETS = sorted((REPO / "tests" / "knowledge" / "data").glob("*.jsonl"))
+# Only the evaluation sets whose items were labelled for urgency (they carry urgent / not_urgent items). The
+# practitioner question sets (knowledge_*, real_*, seeds_*_tune/check) were written for answers and never
+# labelled urgent or not: some of their questions describe a child missing now, so they cannot serve as negatives.
+EVAL_SETS = sorted(
+    path for path in (REPO / "tests" / "knowledge" / "data").glob("*.jsonl") if '"type": "urgent"' in path.read_text()
+)
 
 
 @pytest.mark.parametrize(
