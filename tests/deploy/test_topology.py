@@ -8,6 +8,7 @@ Slack and Teams are played by their local stand-ins; requests are signed as the 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import threading
@@ -203,6 +204,7 @@ def test_an_ingest_during_a_burst_of_questions_gives_zero_errors_and_every_repli
         "# Dogs in family homes\n\nWhen a practitioner visits a home with a dangerous dog, the visit is "
         "rearranged and the dog warden is told the same day.\n", encoding="utf-8")
     failures_before = sum(topology.metric(n, "sgbot_slack_failures") for n in ("a", "b"))
+    generation_before = max(_served_generation(topology, name) for name in ("a", "b"))
     stop = threading.Event()
     asked: list[str] = []
 
@@ -228,16 +230,13 @@ def test_an_ingest_during_a_burst_of_questions_gives_zero_errors_and_every_repli
     assert report["added"] == ["pets.md"]
     assert len(asked) >= 5 and all("level" in answer.lower() for answer in answers)
     assert failures_after == failures_before == 0
-    # Both replicas switch to the published generation without a restart, and answer from it.
+    # Both replicas switch to the newly published generation without a restart, and answer from it.
+    # (Earlier tests on the same topology may have published generations of their own: compare, don't count.)
     for name in ("a", "b"):
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            index = next(c for c in httpx.get(topology.replicas[name].url + "/readyz").json()["checks"]
-                         if c["name"] == "index")
-            if "generation 2" in index["detail"]:
-                break
+        while time.monotonic() < deadline and _served_generation(topology, name) <= generation_before:
             time.sleep(0.5)
-        assert "generation 2" in index["detail"], index
+        assert _served_generation(topology, name) > generation_before, _index_check(topology, name)
         user = f"UDOG{name.upper()}"
         topology.dm(name, user, "What do I do about a dangerous dog on a home visit?")
         assert "dog warden" in topology.wait_posts(user, 1)[0]
@@ -263,3 +262,13 @@ def test_a_replica_killed_mid_conversation_loses_nothing(topology: Topology) -> 
 
     assert "Which kind of review" not in second  # A moved on to the next step
     assert second.split("\n\n")[1] in resumed  # and B carries on from it: the answer given on A was kept
+
+
+def _index_check(topology: Topology, name: str) -> dict[str, Any]:
+    checks = httpx.get(topology.replicas[name].url + "/readyz").json()["checks"]
+    return next(c for c in checks if c["name"] == "index")
+
+
+def _served_generation(topology: Topology, name: str) -> int:
+    found = re.search(r"generation (\d+)", _index_check(topology, name)["detail"])
+    return int(found.group(1)) if found else 0
