@@ -6,11 +6,29 @@ import getpass
 import json
 import logging
 import sys
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from bot.cli import app
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def typed_lines(console: Console) -> Iterator[str]:
+    """The lines a person types at the terminal prompt, blank ones skipped, until quit, Ctrl-D or Ctrl-C."""
+    while True:
+        try:
+            line = console.input("[bold cyan]you>[/bold cyan] ")
+        except (EOFError, KeyboardInterrupt):
+            console.print()
+            return
+        if line.strip().lower() in {"quit", "exit", "/quit"}:
+            return
+        if line.strip():
+            yield line
 
 
 @app.command()
@@ -40,16 +58,7 @@ def chat(
         "[bold]Safeguarding practice assistant[/bold]: ask a question, type [bold]refer[/bold] to "
         "refer a case for a practice review, or [bold]quit[/bold]. Type a number to press a button.\n"
     )
-    while True:
-        try:
-            line = console.input("[bold cyan]you>[/bold cyan] ")
-        except (EOFError, KeyboardInterrupt):
-            console.print()
-            break
-        if line.strip().lower() in {"quit", "exit", "/quit"}:
-            break
-        if not line.strip():
-            continue
+    for line in typed_lines(console):
         try:
             if channel.is_feedback(line):
                 from bot.db import get_database

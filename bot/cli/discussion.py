@@ -61,6 +61,7 @@ def _discuss(
 
     from bot.assistant import Assistant
     from bot.channels.terminal import TerminalChannel
+    from bot.cli.conversation import typed_lines
     from bot.discussion.text import say
     from bot.referral.errors import QueueError
     from bot.referral.queue import Actor
@@ -93,16 +94,7 @@ def _discuss(
     first = f"discuss {reference} {method}" if method else "status"
     console.print(f"[dim]{say('terminal_intro', reference=reference)}[/dim]\n")
     channel.render(assistant.handle(channel.message(first, thread_id=thread)))
-    while True:
-        try:
-            line = console.input("[bold cyan]you>[/bold cyan] ")
-        except (EOFError, KeyboardInterrupt):
-            console.print()
-            break
-        if line.strip().lower() in {"quit", "exit", "/quit"}:
-            break
-        if not line.strip():
-            continue
+    for line in typed_lines(console):
         try:
             channel.render(assistant.handle(channel.message(line, thread_id=thread)))
         except DBAPIError as exc:  # not saved: say so, and keep the session for when it is back
