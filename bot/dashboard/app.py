@@ -196,7 +196,7 @@ def build_dashboard(settings: Settings, **services: Any) -> Starlette:
                             problem=problem, **context)
 
     async def reviews_page(request: Request, who: SignedIn) -> Response:
-        context = await run_in_threadpool(pages.reviews_context, board, who)
+        context = await run_in_threadpool(pages.reviews_context, board, request, who)
         return board.render("reviews.html", request, who=who, nav="reviews", **context)
 
     async def reviews_csv(request: Request, who: SignedIn) -> Response:

@@ -52,10 +52,7 @@ def queue_context(board: Dashboard, request: Request, who: SignedIn) -> dict[str
     filters = _filters(request)
     if filters["status"] and filters["status"] not in st.TRANSITIONS:
         filters["status"] = None
-    try:
-        page = max(1, int(request.query_params.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_number(request)
     show_closed = request.query_params.get("closed") == "yes"
     rows = board.queue.listing(
         _actor(who),
@@ -75,17 +72,28 @@ def queue_context(board: Dashboard, request: Request, who: SignedIn) -> dict[str
         "rows": rows[:PAGE_SIZE],
         "filters": filters,
         "show_closed": show_closed,
-        "page": page,
-        "has_next": len(rows) > PAGE_SIZE,
+        **paging(request, page, len(rows) > PAGE_SIZE),
         "statuses": [s for s in st.TRANSITIONS if s != st.DRAFT],
         "review_types": [(value, _review_type_label(value)) for value in review_types],
         "areas": facets["areas"],
         "assignees": facets["assignees"],
         "query": str(request.query_params),
-        "prev_query": _page_query(request, page - 1),
-        "next_query": _page_query(request, page + 1),
         "review_type_of": review_type_of,
     }
+
+
+def page_number(request: Request) -> int:
+    """The page asked for (?page=N); anything else is the first."""
+    try:
+        return max(1, int(request.query_params.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def paging(request: Request, page: int, has_next: bool) -> dict[str, Any]:
+    """What the pagination links need (the list's filters kept in them)."""
+    return {"page": page, "has_next": has_next, "prev_query": _page_query(request, page - 1),
+            "next_query": _page_query(request, page + 1)}
 
 
 def _page_query(request: Request, page: int) -> str:
@@ -242,20 +250,21 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def reviews_rows(board: Dashboard, who: SignedIn) -> list[dict[str, Any]]:
-    """Accepted referrals not yet closed: their stage and how far each clock has slipped."""
+def reviews_rows(board: Dashboard, who: SignedIn, *, limit: int | None = None, offset: int = 0
+                 ) -> list[dict[str, Any]]:
+    """Accepted referrals not yet closed: their stage and how far each clock has slipped, most slipped first.
+
+    The queue's order is the right one: `next_due_on` is the earliest open clock, so the earliest is
+    the most slipped (in working days), and the database cuts the page.
+    """
     rows: list[dict[str, Any]] = []
-    actions = board.plans.listing(who.user_id, email=who.email)
-    by_reference: dict[str, list[Any]] = {}
-    for item in actions:
-        by_reference.setdefault(item.reference, []).append(item)
-    reviews = board.queue.listing(_actor(who), statuses=frozenset(REVIEW_STAGES), accepted_only=True, limit=None)
+    reviews = board.queue.listing(_actor(who), statuses=frozenset(REVIEW_STAGES), accepted_only=True,
+                                  limit=limit, offset=offset)
+    counts = board.plans.open_counts([r.reference for r in reviews] if limit is not None else None)
     for row in reviews:
-        if row.decision not in st.ACCEPTED_TYPES or row.status not in REVIEW_STAGES:
-            continue
         open_clocks = [c for c in row.clocks if not c.done]
         slippage = max((-c.working_days_left for c in open_clocks if c.overdue), default=0)
-        items = by_reference.get(row.reference, [])
+        actions_open, actions_overdue = counts.get(row.reference, (0, 0))
         rows.append(
             {
                 "row": row,
@@ -263,16 +272,17 @@ def reviews_rows(board: Dashboard, who: SignedIn) -> list[dict[str, Any]]:
                 "review": _review_type_label(row.decision),
                 "open_clocks": open_clocks,
                 "slippage": slippage,
-                "actions_open": sum(1 for i in items if i.status in {"open", "in_progress"}),
-                "actions_overdue": sum(1 for i in items if i.overdue),
+                "actions_open": actions_open,
+                "actions_overdue": actions_overdue,
             }
         )
-    rows.sort(key=lambda r: (-int(r["slippage"]), str(r["row"].next_due or "9999")))
     return rows
 
 
-def reviews_context(board: Dashboard, who: SignedIn) -> dict[str, Any]:
-    return {"reviews": reviews_rows(board, who)}
+def reviews_context(board: Dashboard, request: Request, who: SignedIn) -> dict[str, Any]:
+    page = page_number(request)
+    rows = reviews_rows(board, who, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    return {"reviews": rows[:PAGE_SIZE], **paging(request, page, len(rows) > PAGE_SIZE)}
 
 
 def reviews_csv(board: Dashboard, who: SignedIn) -> str:
@@ -291,17 +301,20 @@ def actions_context(board: Dashboard, request: Request, who: SignedIn) -> dict[s
     if status not in ACTION_STATUSES:
         status = None
     overdue_only = request.query_params.get("overdue") == "yes"
-    items = board.plans.listing(who.user_id, status=status, overdue_only=overdue_only, email=who.email)
+    page = page_number(request)
+    items = board.plans.listing(who.user_id, status=status, overdue_only=overdue_only, email=who.email,
+                                limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     completion = board.plans.completion()
     share = completion.completed_share
     return {
-        "items": items,
+        "items": items[:PAGE_SIZE],
         "status": status,
         "overdue_only": overdue_only,
         "action_statuses": ACTION_STATUSES,
         "completion": completion,
         "completed_percent": None if share is None else math.floor(share * 100 + 0.5),
         "today": date.today().isoformat(),
+        **paging(request, page, len(items) > PAGE_SIZE),
     }
 
 

@@ -5,12 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from bot.referral.models import ReferenceCounter, Referral, ReferralAnswer, ReferralEvent
-from bot.referral.statuses import ACCEPTED_TYPES, DRAFT, OPEN
+from bot.referral.statuses import ACCEPTED_TYPES, DRAFT, OPEN, TRANSITIONS
+
+# The queue's order: what is due first, undated ones last, then the oldest. `next_due_on IS NULL` is
+# spelt out (not NULLS LAST) because it is what the index ix_referrals_due_order holds, so the database
+# walks the index in order and stops after a page instead of sorting every open referral.
+QUEUE_ORDER = (Referral.next_due_on.is_(None), Referral.next_due_on.asc(), Referral.submitted_at.asc(),
+               Referral.id.asc())
 
 
 class ReferralRepository:
@@ -93,32 +99,13 @@ class ReferralRepository:
         accepted_only: bool = False,
     ) -> Sequence[Referral]:
         """Submitted referrals, what is due first at the top (undated ones last, oldest first)."""
-        statement = select(Referral).where(Referral.status != DRAFT)
-        if statuses is not None:
-            statement = statement.where(Referral.status.in_(sorted(statuses)))
-        if user_id is not None:
-            statement = statement.where(Referral.user_id == user_id)
-        if review_type:  # what the referrer considered, or the review it was accepted for
-            statement = statement.where(or_(Referral.review_type == review_type, Referral.decision == review_type))
-        if area:
-            statement = statement.where(Referral.area == area)
-        if accepted_only:  # reviews: referrals accepted for one
-            statement = statement.where(Referral.decision.in_(ACCEPTED_TYPES))
-        if assigned_to == "-":  # nobody yet
-            statement = statement.where(Referral.assigned_to.is_(None))
-        elif assigned_to:
-            statement = statement.where(Referral.assigned_to == assigned_to)
-        statement = statement.order_by(
-            Referral.next_due_on.asc().nulls_last(), Referral.submitted_at.asc(), Referral.id.asc()
-        )
-        if limit is not None:
-            statement = statement.limit(limit).offset(offset)
+        statement = queue_statement(user_id=user_id, statuses=statuses, limit=limit, offset=offset,
+                                    review_type=review_type, area=area, assigned_to=assigned_to,
+                                    accepted_only=accepted_only)
         return self.session.scalars(statement).all()
 
     def count(self, *, user_id: str | None = None, statuses: frozenset[str] | None = OPEN) -> int:
-        statement = select(func.count(Referral.id)).where(Referral.status != DRAFT)
-        if statuses is not None:
-            statement = statement.where(Referral.status.in_(sorted(statuses)))
+        statement = select(func.count(Referral.id)).where(_status_filter(statuses))
         if user_id is not None:
             statement = statement.where(Referral.user_id == user_id)
         return int(self.session.scalar(statement) or 0)
@@ -148,3 +135,50 @@ class ReferralRepository:
     def due_between(self, start: date, end: date) -> Sequence[Referral]:
         statement = select(Referral).where(Referral.next_due_on >= start, Referral.next_due_on <= end)
         return self.session.scalars(statement).all()
+
+
+def _status_filter(statuses: frozenset[str] | None) -> ColumnElement[bool]:
+    """Submitted referrals in `statuses` (any, if None).
+
+    One status is looked up by the index that starts with it. Several (the open ones, the review
+    stages) are said as "none of the others": that cannot use a status index, so the database reads
+    the due-order index and stops after a page instead of fetching every matching referral and sorting
+    them all (444 ms for the first page at 10,000 referrals).
+    """
+    wanted = set(statuses) - {DRAFT} if statuses is not None else set(TRANSITIONS) - {DRAFT}
+    if len(wanted) == 1:
+        return Referral.status == next(iter(wanted))
+    if not wanted:
+        return Referral.status.in_([])
+    return Referral.status.not_in(sorted(set(TRANSITIONS) - wanted))
+
+
+def queue_statement(
+    *,
+    user_id: str | None = None,
+    statuses: frozenset[str] | None = OPEN,
+    limit: int | None = 50,
+    offset: int = 0,
+    review_type: str | None = None,
+    area: str | None = None,
+    assigned_to: str | None = None,
+    accepted_only: bool = False,
+) -> Select[tuple[Referral]]:
+    """The queue's query (see `ReferralRepository.queue`), apart so that its plan can be checked."""
+    statement = select(Referral).where(_status_filter(statuses))
+    if user_id is not None:
+        statement = statement.where(Referral.user_id == user_id)
+    if review_type:  # what the referrer considered, or the review it was accepted for
+        statement = statement.where(or_(Referral.review_type == review_type, Referral.decision == review_type))
+    if area:
+        statement = statement.where(Referral.area == area)
+    if accepted_only:  # reviews: referrals accepted for one
+        statement = statement.where(Referral.decision.in_(ACCEPTED_TYPES))
+    if assigned_to == "-":  # nobody yet
+        statement = statement.where(Referral.assigned_to.is_(None))
+    elif assigned_to:
+        statement = statement.where(Referral.assigned_to == assigned_to)
+    statement = statement.order_by(*QUEUE_ORDER)
+    if limit is not None:
+        statement = statement.limit(limit).offset(offset)
+    return statement

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, case, func, literal_column, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -32,9 +32,9 @@ from bot.referral.repository import ReferralRepository
 from bot.referral.roles import role_of, sees_every_referral
 from bot.referral.text import label
 from bot.referral.text import say as say_referral
-from bot.reviews.models import ACTION_STATUSES, COMPLETED, FINISHED, OPEN, ActionItem
+from bot.reviews.models import ACTION_STATUSES, COMPLETED, FINISHED, FINISHED_SQL, OPEN, ActionItem
 from bot.reviews.text import action_status_label, say
-from bot.reviews.views import ActionView, action_view, is_overdue
+from bot.reviews.views import ActionView, action_view
 from bot.spreadsheet import safe_cell
 
 Now = Callable[[], datetime]
@@ -146,6 +146,26 @@ def _check_status(status: str) -> None:
     if status not in ACTION_STATUSES:
         allowed = ", ".join(ACTION_STATUSES)
         raise ActionPlanError(say("unknown_action_status", status=status, allowed=allowed))
+
+
+def listing_statement(*, status: str | None, overdue_only: bool, today: date, limit: int | None = None,
+                      offset: int = 0) -> Select[tuple[ActionItem, str | None]]:
+    """`ActionPlans.listing`'s query, apart so that its plan can be checked."""
+    statement = select(ActionItem, Referral.reference).join(Referral, Referral.id == ActionItem.referral_id)
+    if status:
+        statement = statement.where(ActionItem.status == status)
+    if overdue_only:
+        statement = statement.where(ActionItem.status.not_in(sorted(FINISHED)), ActionItem.due_on < today)
+    # Unfinished ones by due date are the overdue first: no need for today's date in the order, which
+    # would stop an index serving it.
+    if status:
+        statement = statement.order_by(ActionItem.due_on.asc(), ActionItem.id.asc())
+    else:
+        finished_last = literal_column(f"{ActionItem.__tablename__}.{FINISHED_SQL}")
+        statement = statement.order_by(finished_last, ActionItem.due_on.asc(), ActionItem.id.asc())
+    if limit is not None:
+        statement = statement.limit(limit).offset(offset)
+    return statement
 
 
 class ActionPlans:
@@ -286,37 +306,59 @@ class ActionPlans:
         status: str | None = None,
         overdue_only: bool = False,
         email: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[ActionView]:
-        """Every action on every review: overdue first, then by due date."""
+        """Actions on every review: overdue first, then open ones, then finished; each by due date.
+
+        Ordered and cut to a page by the database: a page of the list reads only that page's rows.
+        """
         self._check_role(actor_id, email)
         if status:
             _check_status(status)
         today = self.today()
         with self.database.sessions() as session:
-            statement = select(ActionItem, Referral.reference).join(Referral, Referral.id == ActionItem.referral_id)
-            if status:
-                statement = statement.where(ActionItem.status == status)
-            if overdue_only:
-                statement = statement.where(
-                    ActionItem.status.not_in(sorted(FINISHED)), ActionItem.due_on < today
+            statement = listing_statement(status=status, overdue_only=overdue_only, today=today, limit=limit,
+                                          offset=offset)
+            return [action_view(item, reference or "", today) for item, reference in session.execute(statement)]
+
+    def open_counts(self, references: list[str] | None = None) -> dict[str, tuple[int, int]]:
+        """Per review: (actions open or in progress, of which overdue); all reviews, or those listed."""
+        today = self.today()
+        unfinished = ActionItem.status.not_in(sorted(FINISHED))
+        with self.database.sessions() as session:
+            statement = (
+                select(
+                    Referral.reference,
+                    func.count(ActionItem.id),
+                    func.sum(case((ActionItem.due_on < today, 1), else_=0)),
                 )
-            statement = statement.order_by(ActionItem.due_on.asc(), ActionItem.id.asc())
-            views = [action_view(item, reference or "", today) for item, reference in session.execute(statement)]
-        views.sort(key=lambda v: (not v.overdue, v.status in FINISHED, v.due_on, v.id))
-        return views
+                .join(Referral, Referral.id == ActionItem.referral_id)
+                .where(unfinished)
+                .group_by(Referral.reference)
+            )
+            if references is not None:
+                statement = statement.where(Referral.reference.in_(references))
+            return {str(ref): (int(n), int(late or 0)) for ref, n, late in session.execute(statement)}
 
     def completion(self, *, due_by: date | None = None) -> Completion:
         """Counts by status (for the report): every action, or those due by a date."""
         today = self.today()
+        unfinished = ActionItem.status.not_in(sorted(FINISHED))
         with self.database.sessions() as session:
-            statement = select(ActionItem)
+            statement = select(
+                ActionItem.status,
+                func.count(ActionItem.id),
+                func.sum(case((and_(unfinished, ActionItem.due_on < today), 1), else_=0)),
+            ).group_by(ActionItem.status)
             if due_by is not None:
                 statement = statement.where(ActionItem.due_on <= due_by)
-            items = session.scalars(statement).all()
             by_status = {s: 0 for s in ACTION_STATUSES}
-            for item in items:
-                by_status[item.status] = by_status.get(item.status, 0) + 1
-            return Completion(len(items), by_status, sum(1 for i in items if is_overdue(i, today)))
+            overdue = 0
+            for status, n, late in session.execute(statement):
+                by_status[status] = by_status.get(status, 0) + int(n)
+                overdue += int(late or 0)
+            return Completion(sum(by_status.values()), by_status, overdue)
 
     def export_csv(self, actor_id: str, *, email: str | None = None) -> str:
         """Status and dates of every action: never the recommendation's or the evidence's text."""

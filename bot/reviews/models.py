@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base, UTCDateTime, utcnow
@@ -21,6 +21,9 @@ COMPLETED = "completed"
 CANCELLED = "cancelled"
 ACTION_STATUSES = (OPEN, IN_PROGRESS, COMPLETED, CANCELLED)
 FINISHED = frozenset({COMPLETED, CANCELLED})
+# "Finished" as SQL with its values written out (not bound), so that the list's ORDER BY is the very
+# expression the index ix_action_items_plan_order holds and a page is read from it in order.
+FINISHED_SQL = "status IN (" + ", ".join(f"'{s}'" for s in sorted(FINISHED)) + ")"
 
 
 class ActionItem(Base):
@@ -32,7 +35,7 @@ class ActionItem(Base):
     action: Mapped[str | None] = mapped_column(Text)
     owner_agency: Mapped[str] = mapped_column(String(255))
     due_on: Mapped[date] = mapped_column(Date, index=True)
-    status: Mapped[str] = mapped_column(String(32), index=True, default=OPEN)
+    status: Mapped[str] = mapped_column(String(32), default=OPEN)  # indexed with the list's order, below
     evidence_of_impact: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(32), default="dashboard")  # dashboard | chat | discussion | cli
     created_by: Mapped[str] = mapped_column(String(255))
@@ -42,6 +45,11 @@ class ActionItem(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+    # The action-plan list's orders (see ActionPlans.listing and migration 0012).
+    __table_args__ = (
+        Index("ix_action_items_plan_order", text(f"({FINISHED_SQL})"), "due_on", "id"),
+        Index("ix_action_items_status_due_order", "status", "due_on", "id"),
+    )
 
 
 class ReviewTheme(Base):

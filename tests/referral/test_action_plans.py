@@ -176,3 +176,21 @@ def test_themes_are_configured_separated_by_semicolons() -> None:
     assert settings.review_themes == ["Neglect", "Missing from home, care and education"]
 
 
+
+
+def test_the_list_puts_overdue_first_then_open_then_finished_and_pages_in_that_order(
+    plans: ActionPlans, review: str, clock: Clock
+) -> None:
+    def add(due: date) -> int:
+        return plans.add("officer.one", review, recommendation="R", owner_agency="Health", due_on=due).id
+
+    done = add(date(2026, 3, 1))
+    plans.close("officer.one", done, "Audit shows it happened")
+    later, overdue, soon = add(date(2026, 9, 1)), add(date(2026, 3, 2)), add(date(2026, 4, 1))
+    expected = [overdue, soon, later, done]
+    assert [v.id for v in plans.listing("officer.one")] == expected
+    pages = [plans.listing("officer.one", limit=3, offset=0), plans.listing("officer.one", limit=3, offset=3)]
+    assert [v.id for page in pages for v in page] == expected and len(pages[1]) == 1
+    assert [v.overdue for v in pages[0]] == [True, False, False]
+    assert plans.open_counts([review]) == {review: (3, 1)}
+    assert plans.completion().overdue == 1
