@@ -163,7 +163,7 @@ def queue_statement(
     area: str | None = None,
     assigned_to: str | None = None,
     accepted_only: bool = False,
-) -> Select[tuple[Referral]]:
+) -> Select[Referral]:
     """The queue's query (see `ReferralRepository.queue`), apart so that its plan can be checked."""
     statement = select(Referral).where(_status_filter(statuses))
     if user_id is not None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal_column, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -149,7 +149,7 @@ def _check_status(status: str) -> None:
 
 
 def listing_statement(*, status: str | None, overdue_only: bool, today: date, limit: int | None = None,
-                      offset: int = 0) -> Select[tuple[ActionItem, str | None]]:
+                      offset: int = 0) -> Select[ActionItem, str | None]:
     """`ActionPlans.listing`'s query, apart so that its plan can be checked."""
     statement = select(ActionItem, Referral.reference).join(Referral, Referral.id == ActionItem.referral_id)
     if status:
@@ -161,7 +161,7 @@ def listing_statement(*, status: str | None, overdue_only: bool, today: date, li
     if status:
         statement = statement.order_by(ActionItem.due_on.asc(), ActionItem.id.asc())
     else:
-        finished_last = literal_column(f"{ActionItem.__tablename__}.{FINISHED_SQL}")
+        finished_last: ColumnElement[bool] = literal_column(f"{ActionItem.__tablename__}.{FINISHED_SQL}")
         statement = statement.order_by(finished_last, ActionItem.due_on.asc(), ActionItem.id.asc())
     if limit is not None:
         statement = statement.limit(limit).offset(offset)

@@ -20,7 +20,7 @@ down_revision = "0011"
 branch_labels = None
 depends_on = None
 
-_DUE_ORDER = [sa.text("(next_due_on IS NULL)"), "next_due_on", "submitted_at", "id"]
+_DUE_ORDER: list[str | sa.TextClause] = [sa.text("(next_due_on IS NULL)"), "next_due_on", "submitted_at", "id"]
 # Must be written exactly as bot.reviews.models.FINISHED_SQL (the list's ORDER BY).
 _FINISHED_LAST = sa.text("(status IN ('cancelled', 'completed'))")
 
