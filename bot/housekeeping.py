@@ -6,7 +6,10 @@
   `SGBOT_OUTBOX_RETENTION_DAYS`. Pending and set-aside ones are never purged.
 
 `purge_expired` is the one function; `sgbot serve` runs it every hour
-(`housekeeping_component`), and a command can call it too.
+(`housekeeping_component`), and a command can call it too. The same hourly
+round tells the business unit of clocks that have become due soon or overdue
+(`bot.referral.clock_notices`, once per clock and threshold; `sgbot queue
+clocks` does it from cron).
 """
 
 from __future__ import annotations
@@ -40,6 +43,14 @@ def purge_expired(database: Database, settings: Settings) -> Purged:
     return purged
 
 
+def notify_clocks(settings: Settings) -> int:
+    """Tell the business unit of clocks newly due soon or overdue; returns how many notices were written."""
+    from bot.referral.clock_notices import publish_clock_notices
+    from bot.referral.queue import ReviewQueue
+
+    return len(publish_clock_notices(ReviewQueue(get_database(settings), settings)))
+
+
 class Housekeeping:
     """Runs `purge_expired` now and then every `every` seconds while the server runs."""
 
@@ -65,4 +76,8 @@ class Housekeeping:
                 await asyncio.to_thread(purge_expired, database, self.settings)
             except Exception:  # a database that is down now may be up next time
                 log.warning("housekeeping.failed", exc_info=True)
+            try:
+                await asyncio.to_thread(notify_clocks, self.settings)
+            except Exception:  # the next round tells what this one could not
+                log.warning("clocks.failed", exc_info=True)
             await asyncio.sleep(self.every)

@@ -1,4 +1,4 @@
-"""`sgbot queue list|show|triage|export`: the business unit's review queue on the command line.
+"""`sgbot queue list|show|triage|export|clocks`: the business unit's review queue on the command line.
 
 Acts as `--as USER` (default: the first user in SGBOT_BUSINESS_UNIT); the same
 role rules apply as in chat, so a practitioner sees only their own referrals.
@@ -240,3 +240,24 @@ def export_command(
         with open(output, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
         typer.echo(f"Wrote {output}")
+
+
+@queue_app.command("clocks")
+def clocks_command(
+    as_json: bool = typer.Option(False, "--json", help="Print the notices written as JSON."),
+) -> None:
+    """Tell the business unit of clocks newly due soon or overdue (once each; safe to run from cron).
+
+    `sgbot serve` does the same every hour; this is for deployments that want it at a set time.
+    """
+    from bot.referral.clock_notices import publish_clock_notices
+
+    notices = publish_clock_notices(_queue())
+    if as_json:
+        typer.echo(json.dumps([{**asdict(n), "due": n.due.isoformat()} for n in notices], indent=2))
+        return
+    for notice in notices:
+        where = ", ".join(notice.channels) or "no business-unit channel configured"
+        typer.echo(f"{notice.reference}: {notice.clock} {notice.threshold.replace('_', ' ')}"
+                   f" (due {notice.due.isoformat()}) -> {where}")
+    typer.echo(f"{len(notices)} clock notice(s) written.")

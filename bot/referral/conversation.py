@@ -25,7 +25,7 @@ from bot.config import Settings
 from bot.db import Database
 from bot.messages import Button, Expectation, Message, Notification, Reply
 from bot.prompts import load_text
-from bot.referral import commands, statuses
+from bot.referral import actions, commands, statuses
 from bot.referral.answers import InvalidAnswer, hint, parse_answer
 from bot.referral.commands import Command
 from bot.referral.definition import ChecklistDefinition, Step, load_checklist
@@ -72,6 +72,8 @@ class ReferralConversation:
     # --- entry point -------------------------------------------------------------------
 
     def handle(self, message: Message) -> Turn:
+        if actions.is_typed(message.action):
+            return self._typed(message)
         text = message.content
         command = commands.parse(text)
         actor = Actor(message.user_id, message.email)
@@ -87,6 +89,18 @@ class ReferralConversation:
             # Two first messages from a new user raced to create their session row: the
             # other one won, so this one simply runs again against it.
             return self._in_transaction(message, command)
+
+    def _typed(self, message: Message) -> Turn:
+        """A button or form's typed action: checked, then done (never parsed as words)."""
+        try:
+            typed = actions.read(message.action or "")
+        except actions.InvalidAction as refused:  # unreadable, forged or incomplete: say so, change nothing
+            log.info("typed action refused", extra={"user": message.user_id, "problem": refused.problem.value})
+            return Turn(replies=[Reply(str(refused))])
+        if typed.kind == "reply":  # the referrer's own conversation: their next message is the reply
+            return self._in_transaction(message, Command("reply", typed.reference))
+        replies, notifications = self.triage.perform(Actor(message.user_id, message.email), typed)
+        return Turn(replies=list(replies), notifications=notifications)
 
     def _in_transaction(self, message: Message, command: Command | None) -> Turn:
         with self.database.transaction() as session:

@@ -28,8 +28,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.config import Settings
 from bot.db import Database, utcnow
-from bot.messages import Button, Notification, Reply
+from bot.messages import Notification
 from bot.outbox import HELD, Outbox
+from bot.referral import presenter
 from bot.referral import statuses as st
 from bot.referral.clocks import Clocks
 from bot.referral.definition import ChecklistDefinition, load_checklist
@@ -56,16 +57,25 @@ from bot.safety.text import csv_cell
 
 Now = Callable[[], datetime]
 
+# Events that record something other than a change to the referral.
+NOT_CHANGES = frozenset({"viewed", "clock_due_soon", "clock_overdue"})
 # Review types the referrer picks that start the Panel notification clock.
 CHILD_SERIOUS = "serious_child"
 
 
 @dataclass
 class TriageResult:
+    """What a change did: the referral as it now is, what was done, and who is told."""
+
     referral: ReferralDetail
-    message: str
+    what: str  # "assigned to …", the decision's label, …
     notifications: list[Notification] = field(default_factory=list)
     held: list[Notification] = field(default_factory=list)  # of those, held in the outbox
+
+    @property
+    def message(self) -> str:
+        """One line for a terminal (`sgbot queue triage`); chat replies come from the presenter."""
+        return presenter.done_reply(self.referral.reference, self.what).text
 
 
 @dataclass
@@ -214,22 +224,12 @@ class ReviewQueue:
     def _submitted_notification(self, referral: Referral) -> Notification:
         reference = referral.reference or ""
         today = self.clocks.local_date(referral.submitted_at or self.now())
-        states = clock_states(referral, self.clocks, today)
-        clocks = "; ".join(f"{label('clock', c.name)}: {c.due.isoformat()}" for c in states if not c.done)
-        text = say(
-            "notify_submitted",
-            reference=reference,
-            review_type=label("review_type", referral.review_type),
-            referrer=referral.referrer_name or referral.user_id,
-            clocks=clocks,
-        )
-        reply = Reply(
-            text=text,
-            buttons=[
-                Button("Show", f"show {reference}", "primary"),
-                Button("Assign to me", f"assign {reference} me @{referral.version}"),
-            ],
-            card={"kind": "referral_submitted", "reference": reference, "review_type": referral.review_type},
+        reply = presenter.submitted_notice(
+            reference,
+            referral.review_type,
+            referral.referrer_name or referral.user_id,
+            clock_states(referral, self.clocks, today),
+            referral.version,
         )
         return Notification(
             audience="business_unit", reply=reply, referral_reference=reference, event="submitted"
@@ -250,10 +250,7 @@ class ReviewQueue:
             referral.assigned_to = assignee
             notes = []
             if assignee != actor.user_id:  # an officer who takes a referral needs no telling
-                reply = Reply(
-                    text=say("notify_assigned", reference=reference, by=actor.user_id),
-                    buttons=[Button("Show", f"show {reference}", "primary")],
-                )
+                reply = presenter.assigned_notice(reference, actor.user_id)
                 notes.append(
                     Notification(audience=assignee, reply=reply, referral_reference=reference, event="assigned")
                 )
@@ -270,10 +267,7 @@ class ReviewQueue:
 
         def change(referral: Referral) -> tuple[str, dict[str, Any], list[Notification]]:
             self._move(referral, st.MORE_INFO_REQUESTED, "request more information on", reference)
-            reply = Reply(
-                text=say("info_requested_to_referrer", reference=reference, question=question),
-                buttons=[Button(say("button_reply"), f"reply {reference}", "primary")],
-            )
+            reply = presenter.info_requested_notice(reference, question)
             note = Notification(
                 audience=referral.user_id, reply=reply, referral_reference=reference, event="info_requested"
             )
@@ -293,14 +287,7 @@ class ReviewQueue:
             self._move(referral, st.SUBMITTED, "reply to", reference)
             note = Notification(
                 audience="business_unit",
-                reply=Reply(
-                    text=say(
-                        "notify_info_provided",
-                        reference=reference,
-                        referrer=referral.referrer_name or referral.user_id,
-                    ),
-                    buttons=[Button("Show", f"show {reference}", "primary")],
-                ),
+                reply=presenter.info_provided_notice(reference, referral.referrer_name or referral.user_id),
                 referral_reference=reference,
                 event="info_provided",
             )
@@ -352,14 +339,7 @@ class ReviewQueue:
                 referral.commissioned_on = self.today()
             note = Notification(
                 audience=referral.user_id,
-                reply=Reply(
-                    text=say(
-                        "decision_to_referrer",
-                        reference=reference,
-                        decision=label("decision", decision),
-                        reason=reason,
-                    )
-                ),
+                reply=presenter.decided_notice(reference, decision, reason),
                 referral_reference=reference,
                 event="decided",
             )
@@ -408,7 +388,7 @@ class ReviewQueue:
             self._move(referral, target, verb, reference)
             notes = []
             if action in {"review_started", "completed"}:  # the referrer hears how their referral goes on
-                reply = Reply(say(f"notify_{action}", reference=reference))
+                reply = presenter.progress_notice(action, reference)
                 notes.append(
                     Notification(audience=referral.user_id, reply=reply, referral_reference=reference, event=action)
                 )
@@ -478,7 +458,7 @@ class ReviewQueue:
         held = [n for n in notifications if HELD in n.channels]
         return TriageResult(
             referral=self._detail(session, referral),
-            message=say("triage_done", reference=referral.reference, what=what),
+            what=what,
             notifications=notifications,
             held=held,
         )
@@ -491,7 +471,8 @@ class ReviewQueue:
     def _stale(self, repository: ReferralRepository, referral: Referral, seen: int) -> StaleReferral:
         # Looking at a referral changes nothing, so a view is not among "what changed".
         events = repository.events_since(referral.id, seen)
-        changes = [describe_event(e) for e in events if e.action != "viewed"]
+        # Clock notices (bot/referral/clock_notices.py) tell of time passing, not of a change either.
+        changes = [describe_event(e) for e in events if e.action not in NOT_CHANGES]
         if not changes:
             changes = [f"it is now at version {referral.version}, you saw version {seen}"]
         message = say("stale", reference=referral.reference, changes="; ".join(changes))

@@ -1,38 +1,49 @@
-"""What a channel's triage form ("Request more information", "Decide…") turns into, in any channel.
+"""What a channel's triage forms ("Request more information", "Decide…") carry, in any channel.
 
 A decision or a request needs a reason, which a button cannot carry, so each
-channel shows a form (a Slack modal, a Teams card) that asks for one. What the
-form submits becomes the very command an officer could type
-(`request info PR-… QUESTION @v`, `accept PR-… TYPE REASON @v`, `redirect …`,
-`decline …`; see bot/referral/commands.py), so the assistant checks roles,
-versions and transitions exactly as for typed commands and records every
-decision in the referral's history. Channels only draw the form and say the
-problems in their own words; the rules live here, once.
+channel shows a form (a Slack modal, a Teams card) that asks for one. The form
+is opened with a typed action (bot/referral/actions.py: kind, reference, the
+version the officer saw) and what the officer fills in is merged into its
+payload by `actions.complete_form`; the assistant then checks roles, versions
+and transitions exactly as for typed commands and records every decision in the
+referral's history. Channels only draw the form and say the problems in their
+own words; the rules live here and in actions.py, once.
 """
 
 from __future__ import annotations
 
-import re
-from enum import Enum
+import json
+from dataclasses import dataclass
 
 from bot.messages import Reply
 from bot.prompts import load_yaml
-from bot.referral import statuses as st
+from bot.referral import actions
+from bot.referral.actions import DECISIONS, REASON_MINIMUM, FormProblem, complete_form
 
-# Decisions go into the referral's history and to the referrer: a word is not a reason.
-REASON_MINIMUM = 10
-ACCEPTED_TYPES = st.ACCEPTED_TYPES
-# What the "Decide…" form offers: an accepted review type, or one of the other outcomes.
-DECISIONS = (*ACCEPTED_TYPES, st.REDIRECTED, st.NOT_ACCEPTED)
-# The version a button was made at, at the end of its value (`assign PR-… me @3`).
-_VERSION = re.compile(r"@(\d+)\s*$")
+__all__ = [
+    "DECISIONS",
+    "REASON_MINIMUM",
+    "FormProblem",
+    "TriageForm",
+    "as_action",
+    "complete_form",
+    "decision_choices",
+    "form_of",
+    "referral_of",
+    "triage_forms",
+]
+
+REQUEST_INFO = "request_info"
+DECIDE = "decide"
 
 
-class FormProblem(Enum):
-    """Why a submitted form is not yet a command; the channel says it in its own words."""
+@dataclass(frozen=True)
+class TriageForm:
+    """A form to draw: which one, for which referral, and the action it submits (JSON)."""
 
-    REASON_TOO_SHORT = "reason_too_short"
-    NO_DECISION = "no_decision"
+    kind: str  # "request_info" | "decide"
+    reference: str
+    action: str
 
 
 def referral_of(reply: Reply) -> tuple[str, int | None] | None:
@@ -46,10 +57,43 @@ def referral_of(reply: Reply) -> tuple[str, int | None] | None:
         return reference, version
     # The submitted notification's "Assign to me" button carries the version it was made at.
     for button in reply.buttons:
-        match = _VERSION.search(button.value)
-        if match and reference in button.value:
-            return reference, int(match.group(1))
+        typed = actions.decode(button.value)
+        if typed is not None and typed.reference == reference and typed.version is not None:
+            return reference, typed.version
     return reference, None
+
+
+def triage_forms(reply: Reply) -> list[TriageForm]:
+    """The two reason-needing forms for a referral shown to the business unit (none otherwise)."""
+    found = referral_of(reply)
+    if found is None:
+        return []
+    reference, version = found
+    return [
+        TriageForm(REQUEST_INFO, reference, actions.action("request_info", reference, version).to_json()),
+        TriageForm(DECIDE, reference, actions.action("decide", reference, version).to_json()),
+    ]
+
+
+def form_of(base: str) -> TriageForm | None:
+    """The form a pressed triage button opens, from the action it carries (None if unreadable)."""
+    kind = actions.form_kind(base)
+    if kind is None:
+        return None
+    try:
+        reference = str(json.loads(base).get("reference") or "")
+    except (ValueError, AttributeError, RecursionError):
+        return None
+    return TriageForm(kind, reference, base)
+
+
+def as_action(value: str) -> str:
+    """A pressed button's value as an action for the core, which refuses what it cannot read.
+
+    For a channel that got a value no form can be drawn for (forged or damaged): passing it on
+    lets the core say what is wrong in its own words, in the thread, instead of failing silently.
+    """
+    return value if actions.is_typed(value) else "{}"
 
 
 def decision_choices() -> list[tuple[str, str]]:
@@ -57,36 +101,3 @@ def decision_choices() -> list[tuple[str, str]]:
     data = load_yaml("referral.yaml") or {}
     labels = (data.get("labels") or {}).get("decision") or {}
     return [(decision, str(labels.get(decision, decision))) for decision in DECISIONS]
-
-
-def request_info_command(reference: str, version: int | None, question: str) -> str | FormProblem:
-    """`request info PR-… QUESTION @v`, or the problem with the question."""
-    text = _one_line(question)
-    if len(text) < REASON_MINIMUM:
-        return FormProblem.REASON_TOO_SHORT
-    return f"request info {reference} {text}{_suffix(version)}"
-
-
-def decision_command(decision: str, reference: str, version: int | None, reason: str) -> str | FormProblem:
-    """`accept PR-… TYPE REASON @v`, `redirect …` or `decline …`, or the problem with the form."""
-    text = _one_line(reason)
-    if len(text) < REASON_MINIMUM:
-        return FormProblem.REASON_TOO_SHORT
-    suffix = _suffix(version)
-    if decision in ACCEPTED_TYPES:
-        return f"accept {reference} {decision} {text}{suffix}"
-    if decision == st.REDIRECTED:
-        return f"redirect {reference} {text}{suffix}"
-    if decision == st.NOT_ACCEPTED:
-        return f"decline {reference} {text}{suffix}"
-    return FormProblem.NO_DECISION
-
-
-def _one_line(text: str) -> str:
-    # As an officer would type it: one line, single spaces (a modal keeps the newlines).
-    return " ".join(text.split())
-
-
-def _suffix(version: object) -> str:
-    # Metadata comes back from the platform as JSON: anything but a number means "no version".
-    return f" @{version}" if isinstance(version, int) else ""

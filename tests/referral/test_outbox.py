@@ -22,6 +22,7 @@ from bot.config import Settings, get_settings
 from bot.db import Database
 from bot.messages import Button, Citation, Message, Notification, Outcome, Reply
 from bot.outbox import Outbox
+from bot.referral.actions import action
 from bot.referral.conversation import ReferralConversation
 
 from .helpers import CHILD_REFERRAL, Chat, text_of
@@ -90,7 +91,8 @@ def test_a_question_asked_from_the_command_line_reaches_the_referrer_once_and_th
     told = first.replies[0]  # before the answer to what they said
     assert "The safeguarding partnership business unit needs more information" in told.text
     assert QUESTION in told.text
-    assert told.buttons == [Button("Reply", f"reply {reference}", "primary")]
+    # The button carries a typed action (bot/referral/actions.py), not words to parse back.
+    assert told.buttons == [Button("Reply", action("reply", reference).to_json(), "primary")]
     assert "**Your referrals**" in first.replies[-1].text  # their own message is still answered
     assert not says(referrer.send("my referrals"), QUESTION)  # once only
 
@@ -203,6 +205,7 @@ TAKE_ALL = """
 import json, sys
 from bot.db import open_database
 from bot.outbox import Outbox
+from bot.referral.actions import action
 outbox = Outbox(open_database(sys.argv[1]))
 users = json.loads(sys.argv[2])
 taken = [n.reply.text for _ in range(3) for user in users for n in outbox.take(user)]

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from bot.assistant import Assistant
 from bot.config import Settings
 from bot.db import Database
+from bot.referral.actions import decode
 from bot.referral.conversation import ReferralConversation
 from bot.referral.errors import IllegalTransition, InvalidTriage, NotAllowed, ReferralNotFound, StaleReferral
 from bot.referral.queue import Actor, ReviewQueue
@@ -124,10 +125,11 @@ def test_triage_from_submission_to_closed_with_a_full_history(
     [to_referrer] = asked.notifications
     assert to_referrer.audience == "practitioner.one"
     assert "Which hospital" in to_referrer.reply.text
-    assert to_referrer.reply.buttons[0].value == f"reply {reference}"
+    reply_button = decode(to_referrer.reply.buttons[0].value)  # a typed action, not words to parse
+    assert reply_button is not None and (reply_button.kind, reply_button.reference) == ("reply", reference)
 
     referrer = Chat(assistant, "practitioner.one")
-    assert "Type your reply" in text_of(referrer.press(f"reply {reference}"))
+    assert "Type your reply" in text_of(referrer.press(to_referrer.reply.buttons[0].value))
     replied = referrer.send("Northshire General, children's ward.")
     assert "has been added" in text_of(replied)
     assert replied.notifications[0].audience == "business_unit"

@@ -451,16 +451,24 @@ class SlackChannel:
         """Open the reason modal at once: the trigger id is valid for 3 seconds only."""
         await ack()
         self.metrics.count("actions", "triage")
-        found = _json_value(action)
+        value = str(action.get("value") or "")
         container = body.get("container") or {}
         message = body.get("message") or {}
-        metadata = {
-            "c": container.get("channel_id"),
-            "t": message.get("thread_ts") or container.get("message_ts"),
-        }
-        view = triage.triage_modal(
-            str(action["action_id"]), str(found.get("r") or ""), found.get("v"), metadata
-        )
+        channel_id = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
+        thread_ts = str(message.get("thread_ts") or container.get("message_ts") or "")
+        form = triage.form_of(value)
+        if form is None:  # not an action a form can be drawn for: the core says what is wrong
+            await self._tracked(
+                "triage",
+                self.converse(
+                    user_id=str(body["user"]["id"]),
+                    action=triage.as_action(value),
+                    channel_id=channel_id,
+                    thread_ts=thread_ts,
+                ),
+            )
+            return
+        view = triage.triage_modal(form, {"c": channel_id, "t": thread_ts})
         await self._tracked("triage", self.client.views_open(trigger_id=body["trigger_id"], view=view))
 
     async def _on_triage_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:

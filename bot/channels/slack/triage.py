@@ -2,18 +2,17 @@
 
 A decision or a request needs a reason, which a button cannot carry. In the
 business-unit channel, a referral (a reply whose card names a referral
-`reference`) gets these two buttons; each opens a modal that insists on a
-reason, and its submission is sent to the assistant as the very command an
-officer could type (`request info PR-… QUESTION @v`, `accept PR-… TYPE REASON @v`,
-`redirect …`, `decline …`; composed by bot/referral/triage_actions.py). So the
-assistant checks roles, versions and transitions exactly as for typed commands,
-and records every decision in the referral's history. Only the Block Kit lives
-here.
+`reference`) gets these two buttons; each carries the core's typed action
+(kind, reference, version seen; bot/referral/triage_actions.py) as its value
+and opens a modal that insists on a reason. The action rides in the modal's
+`private_metadata`; on submission the core merges the form's fields into its
+payload (`complete_form`) and the assistant checks roles, versions and
+transitions and records every decision in the referral's history. Only the
+Block Kit lives here.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from bot.channels.slack.blocks import button, sections
@@ -30,11 +29,16 @@ from bot.messages import Reply
 from bot.referral.triage_actions import (
     REASON_MINIMUM,
     FormProblem,
+    TriageForm,
+    as_action,
+    complete_form,
     decision_choices,
-    decision_command,
-    referral_of,
-    request_info_command,
+    form_of,
+    triage_forms,
 )
+
+__all__ = ["DECIDE", "REQUEST_INFO", "TRIAGE_VIEW", "as_action", "form_of", "triage_blocks", "triage_command",
+           "triage_modal"]
 
 REQUEST_INFO = "sgbot.triage.request_info"
 DECIDE = "sgbot.triage.decide"
@@ -44,26 +48,25 @@ TRIAGE_BLOCK = "sgbot.triage"
 
 def triage_blocks(reply: Reply) -> list[dict[str, Any]]:
     """The two reason-needing buttons, for a referral shown in the business unit's channel."""
-    found = referral_of(reply)
-    if found is None:
+    forms = {form.kind: form for form in triage_forms(reply)}
+    if not forms:
         return []
-    reference, version = found
-    value = json.dumps({"r": reference, "v": version}, separators=(",", ":"))
     return [
         {
             "type": "actions",
             "block_id": TRIAGE_BLOCK,
             "elements": [
-                button(slack_text("triage_request_info"), REQUEST_INFO, value),
-                button(slack_text("triage_decide"), DECIDE, value, "primary"),
+                button(slack_text("triage_request_info"), REQUEST_INFO, forms["request_info"].action),
+                button(slack_text("triage_decide"), DECIDE, forms["decide"].action, "primary"),
             ],
         }
     ]
 
 
-def triage_modal(kind: str, reference: str, version: int | None, metadata: dict[str, Any]) -> dict[str, Any]:
-    metadata = {**metadata, "kind": kind, "r": reference, "v": version}
-    if kind == REQUEST_INFO:
+def triage_modal(form: TriageForm, metadata: dict[str, Any]) -> dict[str, Any]:
+    metadata = {**metadata, "action": form.action}
+    reference = form.reference
+    if form.kind == "request_info":
         blocks = [
             *sections(slack_text("triage_request_intro", reference=reference)),
             text_input(slack_text("triage_question_label"), minimum=REASON_MINIMUM),
@@ -84,16 +87,15 @@ def triage_modal(kind: str, reference: str, version: int | None, metadata: dict[
 
 
 def triage_command(metadata: dict[str, Any], values: dict[str, str]) -> str | tuple[str, str]:
-    """The command an officer would type, or (block_id, problem) to show in the modal."""
-    reference = str(metadata.get("r") or "")
-    version = metadata.get("v")
+    """The typed action (JSON) for the assistant, or (block_id, problem) to show in the modal."""
     text = values.get(INPUT_BLOCK) or ""
-    if metadata.get("kind") == REQUEST_INFO:
-        command = request_info_command(reference, version, text)
-    else:
-        command = decision_command(values.get(CHOICE_BLOCK) or "", reference, version, text)
+    fields = {"question": text, "reason": text}
+    if CHOICE_BLOCK in values:
+        fields["decision"] = values[CHOICE_BLOCK] or ""
+    command = complete_form(str(metadata.get("action") or ""), fields)
     if command is FormProblem.REASON_TOO_SHORT:
         return INPUT_BLOCK, slack_text("reason_required", minimum=REASON_MINIMUM)
     if command is FormProblem.NO_DECISION:
         return CHOICE_BLOCK, slack_text("triage_choose_decision")
+    assert isinstance(command, str)
     return command

@@ -220,7 +220,7 @@ class TeamsBot:
             if problem is not None:
                 await context.send_activity(problem)
                 return
-            value = {TEXT_SUBMIT_KEY: "triage", TEXT_KEY: command}
+            value = {ACTION_KEY: command}  # the typed action, as any button's
         text = (activity.text or "").strip()
         if not value:
             command_reply = await self._channel_command(text, conversation_id, user_id, email, in_group)

@@ -2,12 +2,12 @@
 
 A decision or a request needs a reason, which a button cannot carry; each of
 these actions opens a form under the card (`Action.ShowCard`) that insists on
-one. The submission becomes the very command an officer could type
-(`request info PR-… QUESTION @v`, `accept PR-… TYPE REASON @v`, `redirect …`,
-`decline …`; composed by bot/referral/triage_actions.py), so the assistant
-checks roles, versions and transitions exactly as for typed commands and
-records each decision in the referral's history. Only the Adaptive Card lives
-here.
+one. Its `Action.Submit` data carries the core's typed action (kind, reference,
+version seen; bot/referral/triage_actions.py) under `sgbot_triage`; the form's
+fields are merged into its payload by the core (`complete_form`), and the
+assistant checks roles, versions and transitions exactly as for any typed
+action and records each decision in the referral's history. Only the Adaptive
+Card lives here.
 """
 
 from __future__ import annotations
@@ -19,19 +19,16 @@ from bot.messages import Reply
 from bot.referral.triage_actions import (
     REASON_MINIMUM,
     FormProblem,
+    TriageForm,
+    as_action,
+    complete_form,
     decision_choices,
-    decision_command,
-    referral_of,
-    request_info_command,
+    triage_forms,
 )
 
 TRIAGE_KEY = "sgbot_triage"
-REFERENCE_KEY = "sgbot_reference"
-VERSION_KEY = "sgbot_version"
 DECISION_KEY = "sgbot_decision"
 TRIAGE_TEXT_KEY = "sgbot_triage_text"
-REQUEST_INFO = "request_info"
-DECIDE = "decide"
 
 
 def _reason_box(label: str) -> dict[str, Any]:
@@ -50,13 +47,13 @@ def _reason_box(label: str) -> dict[str, Any]:
 
 def triage_actions(reply: Reply) -> list[dict[str, Any]]:
     """The two reason-needing actions for a referral shown to the business unit."""
-    found = referral_of(reply)
-    if found is None:
-        return []
-    reference, version = found
-    data = {REFERENCE_KEY: reference, VERSION_KEY: version}
-    return [
-        {
+    return [_show_card(form) for form in triage_forms(reply)]
+
+
+def _show_card(form: TriageForm) -> dict[str, Any]:
+    submit = {"type": "Action.Submit", "title": say("send"), "data": {TRIAGE_KEY: form.action}}
+    if form.kind == "request_info":
+        return {
             "type": "Action.ShowCard",
             "title": say("triage_request_info"),
             "card": {
@@ -65,60 +62,51 @@ def triage_actions(reply: Reply) -> list[dict[str, Any]]:
                     {
                         "type": "TextBlock",
                         "wrap": True,
-                        "text": say("triage_request_intro", reference=reference),
+                        "text": say("triage_request_intro", reference=form.reference),
                     },
                     _reason_box(say("triage_question_label")),
                 ],
-                "actions": [
-                    {
-                        "type": "Action.Submit",
-                        "title": say("send"),
-                        "data": {TRIAGE_KEY: REQUEST_INFO, **data},
-                    }
-                ],
+                "actions": [submit],
             },
+        }
+    return {
+        "type": "Action.ShowCard",
+        "title": say("triage_decide"),
+        "card": {
+            "type": "AdaptiveCard",
+            "body": [
+                {
+                    "type": "TextBlock",
+                    "wrap": True,
+                    "text": say("triage_decide_intro", reference=form.reference),
+                },
+                {
+                    "type": "Input.ChoiceSet",
+                    "id": DECISION_KEY,
+                    "label": say("triage_decision_label"),
+                    "style": "expanded",
+                    "isRequired": True,
+                    "errorMessage": say("triage_choose_decision"),
+                    "choices": [{"title": label, "value": d} for d, label in decision_choices()],
+                },
+                _reason_box(say("triage_reason_label")),
+            ],
+            "actions": [submit],
         },
-        {
-            "type": "Action.ShowCard",
-            "title": say("triage_decide"),
-            "card": {
-                "type": "AdaptiveCard",
-                "body": [
-                    {
-                        "type": "TextBlock",
-                        "wrap": True,
-                        "text": say("triage_decide_intro", reference=reference),
-                    },
-                    {
-                        "type": "Input.ChoiceSet",
-                        "id": DECISION_KEY,
-                        "label": say("triage_decision_label"),
-                        "style": "expanded",
-                        "isRequired": True,
-                        "errorMessage": say("triage_choose_decision"),
-                        "choices": [{"title": label, "value": d} for d, label in decision_choices()],
-                    },
-                    _reason_box(say("triage_reason_label")),
-                ],
-                "actions": [
-                    {"type": "Action.Submit", "title": say("send"), "data": {TRIAGE_KEY: DECIDE, **data}}
-                ],
-            },
-        },
-    ]
+    }
 
 
 def triage_command(value: dict[str, Any]) -> tuple[str | None, str | None]:
-    """(command, None) to hand to the assistant, or (None, problem) to tell the officer."""
-    reference = str(value.get(REFERENCE_KEY) or "")
-    version = value.get(VERSION_KEY)
+    """(typed action as JSON, None) to hand to the assistant, or (None, problem) to tell the officer."""
+    base = value.get(TRIAGE_KEY)
+    if not isinstance(base, str):  # not what our card sends: the core refuses it in its words
+        return as_action(""), None
     text = str(value.get(TRIAGE_TEXT_KEY) or "")
-    if value.get(TRIAGE_KEY) == REQUEST_INFO:
-        command = request_info_command(reference, version, text)
-    else:
-        command = decision_command(str(value.get(DECISION_KEY) or ""), reference, version, text)
+    fields = {"question": text, "reason": text, "decision": str(value.get(DECISION_KEY) or "")}
+    command = complete_form(base, fields)
     if command is FormProblem.REASON_TOO_SHORT:
         return None, say("triage_reason_short", minimum=REASON_MINIMUM)
     if command is FormProblem.NO_DECISION:
         return None, say("triage_choose_decision")
+    assert isinstance(command, str)
     return command, None

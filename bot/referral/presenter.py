@@ -1,0 +1,219 @@
+"""The review queue's results as `Reply`s: the one place its chat wording is put together.
+
+The queue (bot/referral/queue.py) and the triage commands (triage_chat.py)
+return results: listings, a referral's detail, what a change did, the facts of
+a notification. This module turns them into what every channel renders, with
+the wording from prompts/queue.yaml and prompts/referral.yaml and the buttons
+as typed actions (bot/referral/actions.py). Nothing here reads or writes the
+database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.messages import Button, Reply
+from bot.prompts import say_from
+from bot.referral import statuses as st
+from bot.referral.actions import action_button
+from bot.referral.clocks import ClockState
+from bot.referral.sections import answer_sections
+from bot.referral.text import label, say
+from bot.referral.views import ReferralDetail, ReferralSummary
+
+QUEUE_FILE = "queue.yaml"
+# The queue shows a button per referral for the first few only: a chat message is not a table.
+QUEUE_BUTTONS = 10
+
+
+def word(name: str, **fields: Any) -> str:
+    return say_from(QUEUE_FILE, name, **fields)
+
+
+def show_button(reference: str) -> Button:
+    return action_button(word("button_show"), "show", reference, style="primary")
+
+
+# --- replies to the person who asked ------------------------------------------------------
+
+
+def queue_reply(rows: Sequence[ReferralSummary], *, business_unit: bool) -> Reply:
+    if not rows:
+        return Reply(say("queue_empty"))
+    heading = say("queue_heading", count=len(rows)) if business_unit else say("my_referrals_heading")
+    lines = [heading, *(line(r) for r in rows)]
+    return Reply(
+        text="\n".join(lines),
+        buttons=[action_button(r.reference, "show", r.reference) for r in rows[:QUEUE_BUTTONS]],
+        card={"kind": "referral_queue", "referrals": [r.to_dict() for r in rows]},
+    )
+
+
+def line(row: ReferralSummary) -> str:
+    flag = word("line_overdue") if row.overdue else (word("line_due_soon") if row.due_soon else "")
+    due = word("line_next_due", due=row.next_due) if row.next_due else word("line_no_clock")
+    parts = [
+        f"**{row.reference}**",
+        label("status", row.status),
+        label("review_type", row.review_type),
+        due,
+    ]
+    if row.assigned_to:
+        parts.append(word("line_assigned_to", who=row.assigned_to))
+    if flag:
+        parts.append(flag)
+    return "• " + " · ".join(parts)
+
+
+def detail_reply(view: ReferralDetail, *, checklist: str, may_triage: bool) -> Reply:
+    lines = [
+        word(
+            "detail_heading",
+            reference=view.reference,
+            status=label("status", view.status),
+            review_type=label("review_type", view.review_type),
+        ),
+        word("detail_referrer", referrer=view.referrer_name or view.referrer, submitted=view.submitted_at or "-"),
+    ]
+    if view.assigned_to:
+        lines.append(word("detail_assigned_to", who=view.assigned_to))
+    if view.decision:
+        lines.append(word("detail_decision", decision=label("decision", view.decision), reason=view.decision_reason))
+    for clock in view.clocks:
+        state = (
+            word("clock_done")
+            if clock.done
+            else (word("clock_overdue") if clock.overdue else (word("clock_due_soon") if clock.due_soon else ""))
+        )
+        shown = word("detail_clock", label=clock.label, due=clock.due)
+        lines.append(shown + (word("detail_clock_state", state=state) if state else ""))
+    if view.la_aware_on:
+        lines.append(word("detail_la_aware", date=view.la_aware_on))
+    if view.panel_notified_on:
+        lines.append(word("detail_panel_notified", date=view.panel_notified_on))
+    lines.append("")
+    for title, answers in answer_sections(checklist, view.answers):
+        lines.append(f"**{title}**")
+        lines.extend(f"- {a.label}: {a.answer}" for a in answers)
+        lines.append("")
+    lines.append("")
+    lines.append(word("detail_history"))
+    for event in view.events:
+        why = f" ({event.reason})" if event.reason else ""
+        extra = ""
+        if event.detail and event.detail.get("question"):
+            extra = f": “{event.detail['question']}”"
+        if event.detail and event.detail.get("reply"):
+            extra = f": “{event.detail['reply']}”"
+        if event.detail and event.detail.get("clock"):  # a clock notice (bot/referral/clock_notices.py)
+            extra = f": {label('clock', event.detail['clock'])} {event.detail.get('due')}"
+        if event.detail and event.detail.get("owner_agency"):  # an action agreed or added to the plan
+            detail = event.detail
+            said = f" “{detail['text']}”" if detail.get("text") else ""
+            extra = f":{said} ({detail['owner_agency']}, due {detail.get('due') or detail.get('due_on')})"
+        lines.append(f"- {event.at} {event.actor}: {event.action.replace('_', ' ')}{extra}{why}")
+    buttons = triage_buttons(view) if may_triage else []
+    return Reply(text="\n".join(lines), buttons=buttons, card={"kind": "referral", **_card(view)})
+
+
+def triage_buttons(view: ReferralDetail) -> list[Button]:
+    """The one-click moves for the status the officer sees, each carrying that version."""
+    ref, v = view.reference, view.version
+    buttons = [action_button(word("button_assign_to_me"), "assign", ref, v)]
+    if view.status == st.ACCEPTED:
+        buttons.append(action_button(word("button_start_review"), "start_review", ref, v))
+    if view.status == st.IN_REVIEW:
+        buttons.append(action_button(word("button_complete"), "complete", ref, v))
+    if view.status in {st.COMPLETED, st.REDIRECTED, st.NOT_ACCEPTED}:
+        buttons.append(action_button(word("button_close"), "close", ref, v))
+    if view.status in {st.ACCEPTED, st.IN_REVIEW}:
+        # A case discussion is its own feature (bot/discussion), started by what people type.
+        buttons.append(Button(say("button_discuss"), f"discuss {ref}"))
+    return buttons
+
+
+def done_reply(reference: str, what: str) -> Reply:
+    return Reply(say("triage_done", reference=reference, what=what))
+
+
+def dashboard_link_reply(url: str, minutes: int) -> Reply:
+    return Reply(say("dashboard_link", url=url, minutes=minutes))
+
+
+def dashboard_refused_reply() -> Reply:
+    return Reply(say("dashboard_not_allowed"))
+
+
+def usage_reply() -> Reply:
+    return Reply(say("triage_usage"))
+
+
+def _card(view: ReferralDetail) -> dict[str, object]:
+    return {
+        "reference": view.reference,
+        "status": view.status,
+        "review_type": view.review_type,
+        "version": view.version,
+        "clocks": [c.__dict__ for c in view.clocks],
+    }
+
+
+# --- notifications (what someone else is told of a change) --------------------------------
+
+
+def submitted_notice(
+    reference: str, review_type: str | None, referrer: str, clocks: Sequence[ClockState], version: int
+) -> Reply:
+    running = "; ".join(f"{label('clock', c.name)}: {c.due.isoformat()}" for c in clocks if not c.done)
+    text = say(
+        "notify_submitted",
+        reference=reference,
+        review_type=label("review_type", review_type),
+        referrer=referrer,
+        clocks=running,
+    )
+    return Reply(
+        text=text,
+        buttons=[show_button(reference), action_button(word("button_assign_to_me"), "assign", reference, version)],
+        card={"kind": "referral_submitted", "reference": reference, "review_type": review_type},
+    )
+
+
+def assigned_notice(reference: str, by: str) -> Reply:
+    return Reply(text=say("notify_assigned", reference=reference, by=by), buttons=[show_button(reference)])
+
+
+def info_requested_notice(reference: str, question: str) -> Reply:
+    return Reply(
+        text=say("info_requested_to_referrer", reference=reference, question=question),
+        buttons=[action_button(say("button_reply"), "reply", reference, style="primary")],
+    )
+
+
+def info_provided_notice(reference: str, referrer: str) -> Reply:
+    return Reply(
+        text=say("notify_info_provided", reference=reference, referrer=referrer),
+        buttons=[show_button(reference)],
+    )
+
+
+def decided_notice(reference: str, decision: str, reason: str) -> Reply:
+    return Reply(
+        text=say("decision_to_referrer", reference=reference, decision=label("decision", decision), reason=reason)
+    )
+
+
+def progress_notice(action: str, reference: str) -> Reply:
+    """review_started / completed, told to the referrer."""
+    return Reply(say(f"notify_{action}", reference=reference))
+
+
+def clock_notice(reference: str, clock: str, due: str, threshold: str, days_left: int) -> Reply:
+    """A clock due soon or overdue, told to the business unit."""
+    return Reply(
+        text=word(f"notify_clock_{threshold}", reference=reference, clock=label("clock", clock), due=due,
+                  days=days_left),
+        buttons=[show_button(reference)],
+        card={"kind": "referral_clock", "reference": reference, "clock": clock, "threshold": threshold},
+    )
