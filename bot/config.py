@@ -111,6 +111,13 @@ class Settings(BaseSettings):
     oidc_issuer: str | None = Field(default=None, alias="SGBOT_OIDC_ISSUER")
     oidc_client_id: str | None = Field(default=None, alias="SGBOT_OIDC_CLIENT_ID")
     oidc_client_secret: SecretStr | None = Field(default=None, alias="SGBOT_OIDC_CLIENT_SECRET")
+    # The ID token claim holding the person's groups or app roles (Entra ID: "groups" gives group
+    # object ids, "roles" the app roles), and which of its values give the business unit or admin role;
+    # anyone else is refused the dashboard.
+    oidc_role_claim: str = Field(default="groups", alias="SGBOT_OIDC_ROLE_CLAIM")
+    oidc_business_unit_groups: CsvList = Field(default_factory=list, alias="SGBOT_OIDC_BUSINESS_UNIT_GROUPS")
+    oidc_admin_groups: CsvList = Field(default_factory=list, alias="SGBOT_OIDC_ADMIN_GROUPS")
+    oidc_scopes: str = Field(default="openid profile email", alias="SGBOT_OIDC_SCOPES")
     # Chromium, for the report's PDF (Debian's package; never downloaded).
     chromium: Path = Field(default=Path("/usr/bin/chromium"), alias="SGBOT_CHROMIUM")
     # Knowledge gaps: keep declined questions' text (redacted) only when on; forget all after N days.
@@ -169,7 +176,8 @@ class Settings(BaseSettings):
     teams_check_service_url: bool = Field(default=True, alias="TEAMS_CHECK_SERVICE_URL")
     # --- end Microsoft Teams ------------------------------------------------------
 
-    @field_validator("regional_areas", "national_areas", "business_unit", "admins", mode="before")
+    @field_validator("regional_areas", "national_areas", "business_unit", "admins", "oidc_business_unit_groups",
+                     "oidc_admin_groups", mode="before")
     @classmethod
     def _split_csv(cls, value: object) -> object:
         if isinstance(value, str):

@@ -27,11 +27,15 @@ from starlette.staticfiles import StaticFiles
 from bot.component import Component
 from bot.config import Settings
 from bot.dashboard import pages
+from bot.dashboard.oidc import COOKIE as OIDC_COOKIE
+from bot.dashboard.oidc import PENDING_SECONDS as OIDC_PENDING_SECONDS
+from bot.dashboard.oidc import OidcRefused, OidcSignIn
 from bot.dashboard.signin import SignedIn, SignIn, SignInRefused
 from bot.db import Database, get_database
 from bot.gaps.service import themes as gap_themes
 from bot.referral.errors import QueueError, StaleReferral
 from bot.referral.queue import Actor, ReviewQueue
+from bot.referral.roles import Role, role_of, sees_every_referral
 from bot.reports.narrative import Narratives
 from bot.reports.render import ReportUnavailable, report_context, report_html, report_pdf
 from bot.reviews import ActionPlans, Themes
@@ -61,6 +65,7 @@ class Dashboard:
         self._queue = queue
         self._plans = plans
         self._facets: tuple[float, dict[str, list[str]]] | None = None
+        self._granted: dict[tuple[str, str], Dashboard] = {}
         self.templates = Environment(
             loader=FileSystemLoader([HERE / "templates", HERE.parent / "reports" / "templates"]),
             autoescape=select_autoescape(["html"], default=True),
@@ -99,6 +104,25 @@ class Dashboard:
             self._facets = (now, self.queue.facets())
         return self._facets[1]
 
+    def for_person(self, who: SignedIn) -> Dashboard:
+        """The services as `who` may use them.
+
+        The core's services decide roles from configuration. Someone whose role came from the identity
+        provider's group claim (OpenID Connect) is not in it, so their requests get services over
+        settings that name them in that role, for as long as their session lasts.
+        """
+        if role_of(self.settings, who.user_id, who.email) == who.role or not sees_every_referral(who.role):
+            return self
+        key = (who.user_id, str(who.role))
+        view = self._granted.get(key)
+        if view is None:
+            field = "admins" if who.role == Role.ADMIN else "business_unit"
+            granted = self.settings.model_copy(update={field: [*getattr(self.settings, field), who.user_id]})
+            view = Dashboard(granted, database=self.database)
+            view.templates = self.templates
+            self._granted[key] = view
+        return view
+
     @property
     def narratives(self) -> Narratives:
         return Narratives(self.database, self.settings)
@@ -112,7 +136,7 @@ class Dashboard:
         return HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
 
 
-Handler = Callable[[Request, SignedIn], Awaitable[Response]]
+Handler = Callable[[Request, SignedIn, "Dashboard"], Awaitable[Response]]
 
 
 def build_dashboard(settings: Settings, **services: Any) -> Starlette:
@@ -126,7 +150,7 @@ def build_dashboard(settings: Settings, **services: Any) -> Starlette:
             if who is None:
                 return board.render("signed_out.html", request, 401, who=None,
                                     oidc=bool(settings.oidc_issuer), nav=None)
-            if not board.signin.may_use(who.user_id, who.email):
+            if not sees_every_referral(who.role):
                 return board.render("forbidden.html", request, 403, who=who, nav=None)
             if request.method == "POST":
                 form = await request.form()
@@ -135,7 +159,7 @@ def build_dashboard(settings: Settings, **services: Any) -> Starlette:
                     return board.render("forbidden.html", request, 403, who=who, nav=None,
                                         problem="This form has expired. Go back, reload the page and try again.")
                 request.state.form = {k: str(v) for k, v in form.items()}
-            return await handler(request, who)
+            return await handler(request, who, board.for_person(who))
 
         return endpoint
 
@@ -150,22 +174,48 @@ def build_dashboard(settings: Settings, **services: Any) -> Starlette:
                                 oidc=bool(settings.oidc_issuer), nav=None)
         return _signed_in_redirect(who, settings)
 
-    async def sign_out(request: Request, who: SignedIn) -> Response:
+    async def oidc_login(request: Request) -> Response:
+        try:
+            url, pending = await run_in_threadpool(OidcSignIn(board.database, settings).start)
+        except OidcRefused as refused:
+            return board.render("signed_out.html", request, 503, who=None, problem=str(refused), oidc=False, nav=None)
+        response = RedirectResponse(url, status_code=303, headers={"Referrer-Policy": "no-referrer"})
+        response.set_cookie(OIDC_COOKIE, pending, max_age=OIDC_PENDING_SECONDS, path="/dashboard/oidc",
+                            httponly=True, samesite="lax", secure=settings.public_url.startswith("https://"))
+        return response
+
+    async def oidc_callback(request: Request) -> Response:
+        query = {key: value for key, value in request.query_params.items()}
+        signin = OidcSignIn(board.database, settings)
+        try:
+            person = await run_in_threadpool(signin.finish, query, request.cookies.get(OIDC_COOKIE))
+            who = await run_in_threadpool(board.signin.start_session, person.user_id, person.email,
+                                          method="oidc", role=person.role)
+        except SignInRefused as refused:
+            log.info("dashboard oidc sign-in refused", extra={"reason": type(refused).__name__})
+            response: Response = board.render("signed_out.html", request, 403, who=None, problem=str(refused),
+                                              oidc=signin.configured, nav=None)
+        else:
+            response = _signed_in_redirect(who, settings)
+        response.delete_cookie(OIDC_COOKIE, path="/dashboard/oidc")
+        return response
+
+    async def sign_out(request: Request, who: SignedIn, board: Dashboard) -> Response:
         await run_in_threadpool(board.signin.end_session, request.cookies.get(COOKIE))
         response = board.render("signed_out.html", request, 200, who=None, signed_out=True,
                                 oidc=bool(settings.oidc_issuer), nav=None)
         response.delete_cookie(COOKIE, path="/dashboard")
         return response
 
-    async def queue_page(request: Request, who: SignedIn) -> Response:
+    async def queue_page(request: Request, who: SignedIn, board: Dashboard) -> Response:
         context = await run_in_threadpool(pages.queue_context, board, request, who)
         return board.render("queue.html", request, who=who, nav="queue", **context)
 
-    async def queue_csv(request: Request, who: SignedIn) -> Response:
+    async def queue_csv(request: Request, who: SignedIn, board: Dashboard) -> Response:
         text = await run_in_threadpool(pages.queue_csv, board, request, who)
         return _csv(text, "referral-queue.csv")
 
-    async def referral_page(request: Request, who: SignedIn) -> Response:
+    async def referral_page(request: Request, who: SignedIn, board: Dashboard) -> Response:
         reference = request.path_params["reference"]
         try:
             await run_in_threadpool(board.queue.record_view, _actor(who), reference, where="dashboard")
@@ -174,7 +224,7 @@ def build_dashboard(settings: Settings, **services: Any) -> Starlette:
             return board.render("problem.html", request, 404, who=who, nav="queue", problem=str(problem))
         return board.render("referral.html", request, who=who, nav="queue", **context)
 
-    async def referral_post(request: Request, who: SignedIn) -> Response:
+    async def referral_post(request: Request, who: SignedIn, board: Dashboard) -> Response:
         reference = request.path_params["reference"]
         form: dict[str, str] = request.state.form
         status_code, done, problem = 200, None, None
@@ -195,31 +245,31 @@ def build_dashboard(settings: Settings, **services: Any) -> Starlette:
         return board.render("referral.html", request, status_code, who=who, nav="queue", done=done,
                             problem=problem, **context)
 
-    async def reviews_page(request: Request, who: SignedIn) -> Response:
+    async def reviews_page(request: Request, who: SignedIn, board: Dashboard) -> Response:
         context = await run_in_threadpool(pages.reviews_context, board, request, who)
         return board.render("reviews.html", request, who=who, nav="reviews", **context)
 
-    async def reviews_csv(request: Request, who: SignedIn) -> Response:
+    async def reviews_csv(request: Request, who: SignedIn, board: Dashboard) -> Response:
         return _csv(await run_in_threadpool(pages.reviews_csv, board, who), "reviews-in-progress.csv")
 
-    async def actions_page(request: Request, who: SignedIn) -> Response:
+    async def actions_page(request: Request, who: SignedIn, board: Dashboard) -> Response:
         context = await run_in_threadpool(pages.actions_context, board, request, who)
         return board.render("actions.html", request, who=who, nav="actions", **context)
 
-    async def actions_csv(request: Request, who: SignedIn) -> Response:
+    async def actions_csv(request: Request, who: SignedIn, board: Dashboard) -> Response:
         return _csv(await run_in_threadpool(board.plans.export_csv, who.user_id, email=who.email), "action-plans.csv")
 
-    async def themes_page(request: Request, who: SignedIn) -> Response:
+    async def themes_page(request: Request, who: SignedIn, board: Dashboard) -> Response:
         counts = await run_in_threadpool(board.themes.counts)
         return board.render("themes.html", request, who=who, nav="themes", counts=counts)
 
-    async def themes_csv(request: Request, who: SignedIn) -> Response:
+    async def themes_csv(request: Request, who: SignedIn, board: Dashboard) -> Response:
         return _csv(await run_in_threadpool(pages.themes_csv, board), "review-themes.csv")
 
-    async def report_page(request: Request, who: SignedIn) -> Response:
-        return await _report(request, who, done=None, problem=None)
+    async def report_page(request: Request, who: SignedIn, board: Dashboard) -> Response:
+        return await _report(request, who, board, done=None, problem=None)
 
-    async def _report(request: Request, who: SignedIn, *, done: str | None, problem: str | None,
+    async def _report(request: Request, who: SignedIn, board: Dashboard, *, done: str | None, problem: str | None,
                       status_code: int = 200) -> Response:
         try:
             quarter = pages.report_quarter(request, board)
@@ -229,17 +279,17 @@ def build_dashboard(settings: Settings, **services: Any) -> Starlette:
         return board.render("report.html", request, status_code, who=who, nav="report", quarter=quarter,
                             editable=True, done=done, problem=problem, **context)
 
-    async def report_post(request: Request, who: SignedIn) -> Response:
+    async def report_post(request: Request, who: SignedIn, board: Dashboard) -> Response:
         form: dict[str, str] = request.state.form
         try:
             quarter = pages.report_quarter(request, board)
             await run_in_threadpool(board.narratives.save, who.user_id, quarter, form.get("section", ""),
                                     form.get("text", ""), email=who.email)
         except (ValueError, QueueError) as problem:
-            return await _report(request, who, done=None, problem=str(problem), status_code=400)
-        return await _report(request, who, done="Saved.", problem=None)
+            return await _report(request, who, board, done=None, problem=str(problem), status_code=400)
+        return await _report(request, who, board, done="Saved.", problem=None)
 
-    async def report_file(request: Request, who: SignedIn) -> Response:
+    async def report_file(request: Request, who: SignedIn, board: Dashboard) -> Response:
         try:
             quarter = pages.report_quarter(request, board)
         except ValueError as bad:
@@ -256,16 +306,18 @@ def build_dashboard(settings: Settings, **services: Any) -> Starlette:
         headers = {**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}.pdf"'}
         return Response(pdf, media_type="application/pdf", headers=headers)
 
-    async def gaps_page(request: Request, who: SignedIn) -> Response:
+    async def gaps_page(request: Request, who: SignedIn, board: Dashboard) -> Response:
         found = await run_in_threadpool(gap_themes, board.database, settings)
         return board.render("gaps.html", request, who=who, nav="gaps", themes=found,
                             keep_questions=settings.gaps_keep_questions, retention_days=settings.gaps_retention_days)
 
-    async def gaps_csv(request: Request, who: SignedIn) -> Response:
+    async def gaps_csv(request: Request, who: SignedIn, board: Dashboard) -> Response:
         found = await run_in_threadpool(gap_themes, board.database, settings)
         return _csv(pages.gaps_csv(found), "knowledge-gaps.csv")
 
     routes = [
+        Route("/oidc/login", oidc_login, methods=["GET"]),
+        Route("/oidc/callback", oidc_callback, methods=["GET"]),
         Route("/gaps", guarded(gaps_page), methods=["GET"]),
         Route("/gaps.csv", guarded(gaps_csv), methods=["GET"]),
         Route("/report", guarded(report_page), methods=["GET"]),

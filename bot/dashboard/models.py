@@ -31,6 +31,8 @@ class DashboardSession(Base):
     email: Mapped[str | None] = mapped_column(String(255))
     csrf_token: Mapped[str] = mapped_column(String(64))
     method: Mapped[str] = mapped_column(String(16))  # link | oidc
+    # The role the identity provider's group claim gave at sign-in (oidc); None: configuration decides.
+    role: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -7,7 +7,9 @@ in the same statement that checks it, so two clicks cannot both sign in). Only a
 is stored. A session ends after `session_idle_minutes` without a request or `session_hours` in all.
 
 Roles are checked on every request, not only at sign-in: someone removed from the business unit loses
-the dashboard at once.
+the dashboard at once. An OpenID Connect sign-in (bot.dashboard.oidc) carries the role the identity
+provider's group claim gave: it lasts for that session (at most `session_hours`), and the next sign-in
+asks the identity provider again.
 """
 
 from __future__ import annotations
@@ -127,8 +129,13 @@ class SignIn:
 
     # --- sessions --------------------------------------------------------------------------
 
-    def start_session(self, user_id: str, email: str | None, *, method: str) -> SignedIn:
-        if not self.may_use(user_id, email):
+    def start_session(self, user_id: str, email: str | None, *, method: str, role: Role | None = None) -> SignedIn:
+        """A new session; `role` is the one an identity provider gave (OpenID Connect), kept on the session.
+
+        Without it, configuration decides the role on every request.
+        """
+        granted = role if role is not None else role_of(self.settings, user_id, email)
+        if not sees_every_referral(granted):
             raise SignInRefused("The dashboard is for the safeguarding partnership business unit.")
         token = secrets.token_urlsafe(32)
         csrf = secrets.token_urlsafe(24)
@@ -141,12 +148,13 @@ class SignIn:
                     email=email,
                     csrf_token=csrf,
                     method=method,
+                    role=str(role) if role is not None else None,
                     created_at=now,
                     last_seen_at=now,
                     expires_at=now + timedelta(hours=self.settings.dashboard_session_hours),
                 )
             )
-        return SignedIn(user_id, email, csrf, role_of(self.settings, user_id, email), token)
+        return SignedIn(user_id, email, csrf, granted, token)
 
     def session(self, token: str | None) -> SignedIn | None:
         """The signed-in person for a session cookie, or None (unknown, ended, idle too long, expired)."""
@@ -161,8 +169,9 @@ class SignIn:
             # Touch at most once a minute: a page of requests is not a page of writes.
             if now - row.last_seen_at > timedelta(minutes=1):
                 row.last_seen_at = now
-            user_id, email, csrf = row.user_id, row.email, row.csrf_token
-        return SignedIn(user_id, email, csrf, role_of(self.settings, user_id, email), token)
+            user_id, email, csrf, granted = row.user_id, row.email, row.csrf_token, row.role
+        role = Role(granted) if granted in set(Role) else role_of(self.settings, user_id, email)
+        return SignedIn(user_id, email, csrf, role, token)
 
     def end_session(self, token: str | None) -> None:
         if not token:
