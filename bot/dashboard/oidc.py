@@ -152,10 +152,14 @@ class OidcSignIn:
             "code_verifier": verifier,
         }
         secret = self.settings.oidc_client_secret
-        auth = (self.settings.oidc_client_id or "", secret.get_secret_value()) if secret is not None else None
+        # A confidential client (Entra ID's web app) authenticates with its secret; without one, PKCE alone.
+        auth = httpx.BasicAuth(self.settings.oidc_client_id or "", secret.get_secret_value()) if secret else None
         try:
             with self._client() as client:
-                response = client.post(metadata["token_endpoint"], data=form, auth=auth)
+                if auth is not None:
+                    response = client.post(metadata["token_endpoint"], data=form, auth=auth)
+                else:
+                    response = client.post(metadata["token_endpoint"], data=form)
                 body = response.json() if response.content else {}
         except (httpx.HTTPError, ValueError) as problem:
             raise OidcRefused(f"The sign-in service's token endpoint failed ({type(problem).__name__}). "
@@ -170,7 +174,7 @@ class OidcSignIn:
         registry = jwt.JWTClaimsRegistry(
             leeway=CLOCK_SKEW_SECONDS,
             iss={"essential": True, "value": metadata["issuer"]},
-            aud={"essential": True, "value": self.settings.oidc_client_id},
+            aud={"essential": True, "value": self.settings.oidc_client_id or ""},
             exp={"essential": True},
             nonce={"essential": True, "value": nonce},
         )
