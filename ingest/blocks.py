@@ -177,6 +177,29 @@ def unreadable_text(text: str) -> bool:
     return coded / len(visible) > 0.3
 
 
+def _pdf_numbered_heading(line: str, following: str, after_item: bool) -> tuple[str, int] | None:
+    """"6. Guidance for parents/carers", "2.3 Consent" on a line of their own in PDF text.
+
+    PDF text has no blank lines to say a line stands alone, so the line must read as a title: at
+    most twelve words, not ending like a sentence, followed by a line that starts a new sentence
+    rather than another numbered or bulleted line (then it is a list item). Right after a list
+    item it may be the list's last item ("4. Ask for references"), so there it must be mostly
+    capitalised, as titles are. A numbered paragraph ("1. Skelton United Football Club
+    acknowledges its…") wraps, so its first line is long.
+    """
+    match = _NUMBERED.match(line)
+    if not match or not following or not following[0].isupper() or _BULLET.match(following):
+        return None
+    number, text = match.groups()
+    words = [w for w in text.split() if w[0].isalnum()]
+    if not words or len(words) > 12 or text.endswith((*_SENTENCE_END, ":")) or not text[0].isupper():
+        return None
+    capitalised = sum(w[0].isupper() or w[0].isdigit() for w in words)
+    if after_item and capitalised < 0.6 * len(words):
+        return None
+    return f"{number}{'.' if '.' not in number else ''} {text}", 2 + number.count(".")
+
+
 def blocks_from_pdf_text(text: str) -> list[Block]:
     """Paragraphs, list items and headings from PDF text, whose lines wrap mid-sentence.
 
@@ -210,6 +233,12 @@ def blocks_from_pdf_text(text: str) -> list[Block]:
                 flush()
             continue
         following = next_line(index)
+        after_item = current_kind == "item" if current else bool(blocks) and blocks[-1].kind == "item"
+        heading = _pdf_numbered_heading(line, following, after_item)
+        if heading is not None and (not current or current[-1].endswith((*_TERMINAL, ":"))):
+            flush()
+            blocks.append(Block("heading", heading[0], level=heading[1]))
+            continue
         if _BULLET.match(line):
             flush()
             current_kind = "item"

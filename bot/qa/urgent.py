@@ -92,7 +92,8 @@ class UrgencyDetector:
                 vectors = self.encode_many([messages[i] for i in pending])
             else:
                 vectors = np.stack([self.encode(messages[i]) for i in pending])
-            probabilities = dict(zip(pending, (float(p) for p in self.model.probabilities(vectors)), strict=True))
+            scored = self.model.probabilities(vectors, [messages[i] for i in pending])
+            probabilities = dict(zip(pending, (float(p) for p in scored), strict=True))
         return [self.decide(message, verdict, probabilities.get(i))
                 for i, (message, verdict) in enumerate(zip(messages, verdicts, strict=True))]
 
@@ -143,7 +144,7 @@ def check_urgency(text: str, *, vector: np.ndarray | None = None) -> UrgencyChec
         return UrgencyCheck(True, f"rules: {verdict.reason}")
     detector = default_detector()
     if vector is not None and detector.model is not None:
-        return detector.decide(message, verdict, detector.model.probability(vector))
+        return detector.decide(message, verdict, detector.model.probability(vector, message))
     return detector.check(message)
 
 

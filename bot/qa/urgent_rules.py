@@ -64,6 +64,7 @@ _SIGNALS: dict[str, list[str]] = {
         r"punching the wall",
     ],
     "medical emergency": [
+        r"\bneeds? (?:a |an |to go to (?:the )?|to be (?:in|at) )?(?:hospital|ambulance|a&e|paramedics?)\b",
         r"unconscious", r"not breathing", r"stopped breathing", r"going blue", r"\bcollapsed\b",
         r"not respond\w*", r"isn'?t respond\w*", r"unresponsive", r"\bfitting\b", r"seizure", r"passed out",
         r"\bfloppy\b", r"head injur\w*", r"hit (?:his|her|their) head", r"won'?t wake", r"can'?t wake",
@@ -220,7 +221,8 @@ _PAST = [
 ]
 
 _ABOUT_THE_TOPIC = [
-    r"\btraining\b", r"\bcourse\b", r"\bsession\b", r"\blesson\b", r"\bassembly\b", r"\bslides\b", r"\bresources?\b",
+    r"(?<!at )(?<!after )(?<!from )(?<!before )(?<!during )\btraining\b",  # not football "at training"
+    r"\bcourse\b", r"\bsession\b", r"\blesson\b", r"\bassembly\b", r"\bslides\b", r"\bresources?\b",
     r"\bmodule\b", r"e-?learning", r"\bworkshop\b", r"\bpresentation\b", r"\b(?:videos?|films?) (?:on|about|for)\b",
     r"\bbooks\b",
     r"\bbook (?:on|about|recommendations?)\b",
@@ -322,12 +324,17 @@ def normalise(text: str) -> str:
     return " ".join(text.replace("\u2019", "'").replace("\u2018", "'").split())
 
 
-_ASKS = re.compile(r"\b(?:should|do|can|must|could|would|shall) (?:i|we)\b|\bwhat (?:do|should|can) (?:i|we)\b|"
+# Asking what to do, also about others' duties: "what do staff do first", "who rings the police".
+_ASKS = re.compile(r"\b(?:should|do|can|must|could|would|shall) (?:i|we)\b|\bwhat (?:do|should|can|must) (?:i|we|"
+                   r"staff|they|you|carers|teachers|coaches|volunteers|parents)\b|"
                    r"\bwho do (?:i|we)\b|\bhow (?:do|should|can|long)\b", re.IGNORECASE)
 
 
 def _is_question(message: str) -> bool:
-    return message.rstrip().endswith("?") or bool(_QUESTION_START.match(message)) or bool(_ASKS.search(message))
+    # "preschool - who rings the police when…": chat puts the subject first, then the question.
+    asked = re.split(r"\s+[-–:]\s+", message)[-1]
+    return (message.rstrip().endswith("?") or bool(_QUESTION_START.match(message))
+            or bool(_QUESTION_START.match(asked)) or bool(_ASKS.search(message)))
 
 
 def signals_in(message: str) -> list[str]:
@@ -365,3 +372,31 @@ def rule_verdict(text: str) -> RuleVerdict:
     if not question:
         return RuleVerdict(True, f"{signal} reported about someone", signal)
     return RuleVerdict(False, "danger words in a question with no situation", signal)
+
+
+# How a message is framed, apart from its topic, for the meaning detector: a sentence embedding
+# reads mostly *what* a message is about (suicide, a missing child), much less whether it asks
+# about procedure, reports a person in danger now, or tells of the past. Each feature is one of
+# the rule families above, so what the detector weighs stays explainable.
+FRAMING = ("question", "asks what to do", "in general", "about the topic", "past", "reported",
+           "a particular person", "time now", "immediate", "danger signal", "strong danger signal")
+
+
+def framing(text: str) -> list[float]:
+    """1.0 or 0.0 for each of `FRAMING`, in that order."""
+    message = normalise(text)
+    found = signals_in(message)
+    present = bool(IMMEDIATE.search(message))
+    return [float(flag) for flag in (
+        _is_question(message),
+        bool(_ASKS.search(message)),
+        bool(HYPOTHETICAL.search(message)),
+        bool(ABOUT_THE_TOPIC.search(message)),
+        bool(PAST.search(message)) and not bool(IMMEDIATE.search(_TELLING_NOW.sub(" ", message))),
+        bool(REPORTED.search(message)),
+        bool(SITUATION.search(message)),
+        bool(TIME_NOW.search(message)),
+        present,
+        bool(found),
+        any(name in _STRONG for name in found),
+    )]

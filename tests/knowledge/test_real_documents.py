@@ -23,6 +23,8 @@ FOSTERING = REAL_DIR / "wholistic-fostering"
 SKELTON_ADULTS = REAL_DIR / "skelton-united-fc" / "Skelton United FC Safeguarding Vulnerable Adults Policy.pdf"
 FA_TEXTS = REAL_DIR / "the-fa" / "5 using-texts-and-emails-with-u18s-dos-and-donts (1).pdf"
 FA_CRC = REAL_DIR / "the-fa" / "1 CRC (DBS) applicant guidance.pdf"
+FA_PARENTS = REAL_DIR / "the-fa" / "6 guidance-for-parents-and-carers (3).pdf"
+SKELTON_CHILDREN = REAL_DIR / "skelton-united-fc" / "Skelton United Football Club Safeguarding Children Policy.pdf"
 
 
 def _texts(path: Path) -> list[str]:
@@ -111,6 +113,11 @@ def test_pandoc_escapes_and_html_debris_do_not_reach_the_text() -> None:
     text = "\n".join(_texts(FOSTERING / "children-missing-from-care.md")
                      + _texts(FOSTERING / "safeguarding-and-safer-caring.md"))
     assert "\\'" not in text and "\\<" not in text and "<font" not in text and "</font" not in text
+    # every converted file of the fostering handbook, not only the two that showed it first
+    for path in sorted(FOSTERING.glob("*.md")):
+        converted = "\n".join(_texts(path))
+        for debris in ("\\'", "\\<", "\\>", "\\.", "<font", "</font", "#ffffff"):
+            assert debris not in converted, f"{debris!r} left in {path.name}"
     assert "On the child's return, as soon as practicable, an independent person" in text
     assert "permanent Wholistic Fostering Supervising Social Worker" in text
 
@@ -123,6 +130,21 @@ def test_numbered_headings_are_recognised() -> None:
     # "1\. The Supervising Social Worker…" is an item of a numbered list, wrapped lines and all.
     assert any(i.startswith("The Supervising Social Worker who is maintaining contact and likely to assume the link "
                             "role") for i in items)
+
+
+def test_numbered_headings_in_pdf_text_are_recognised_and_numbered_paragraphs_are_not() -> None:
+    # "6. Guidance for parents/carers" is the first line of the FA's page, above its first paragraph:
+    # it was read as a list item and run into that paragraph ("Guidance for parents/carers Whilst…").
+    blocks = load(FA_PARENTS).blocks
+    assert blocks[0].kind == "heading" and blocks[0].text == "6. Guidance for parents/carers"
+    assert any(b.text.startswith("Whilst the internet brings many benefits") for b in blocks)
+    headings = [b.text for b in load(FA_TEXTS).blocks if b.kind == "heading"]
+    assert "5. Using Texts and Emails with U18s - Do’s and Don’ts" in headings
+    # "1. Skelton United Football Club acknowledges its responsibility…" is a numbered paragraph.
+    children = load(SKELTON_CHILDREN).blocks
+    assert not [b for b in children if b.kind == "heading" and b.text.startswith(("1.", "2.", "3."))]
+    assert any(b.text.startswith("Skelton United Football Club acknowledges its responsibility to safeguard the "
+                                 "welfare of every child") for b in children)
 
 
 def test_the_whole_real_corpus_ingests_and_names_the_pages_it_could_not_read(real_settings: Settings) -> None:
