@@ -7,7 +7,12 @@
   dates and its append-only event log stay, and the log gains a `content_purged` event;
 - **inbound event ids** (Slack/Teams retry de-duplication) older than
   `SGBOT_INBOUND_EVENT_RETENTION_DAYS`;
-- **delivered held notifications** older than `SGBOT_OUTBOX_RETENTION_DAYS`.
+- **delivered notifications** (outbox rows, every channel) delivered more than
+  `SGBOT_OUTBOX_RETENTION_DAYS` ago;
+- **dead-lettered notifications** (outbox rows set aside after their last failed attempt) set aside
+  more than `SGBOT_OUTBOX_RETENTION_DAYS` ago: the business unit was told when each was set aside, and
+  the retention period is the time it has to read them. Pending rows (neither delivered nor set aside)
+  are never purged, however old.
 
 Each category that removed anything is one row in `purge_log` (when, what, how many, the cutoff,
 who ran it): counts and ids only, never content. Safe to run on every replica's schedule at once:
@@ -63,6 +68,7 @@ def cutoffs(settings: Settings, now: datetime) -> dict[str, datetime]:
         "closed_referral_content": now - timedelta(days=settings.closed_referral_retention_days),
         "inbound_events": now - timedelta(days=settings.inbound_event_retention_days),
         "delivered_notifications": now - timedelta(days=settings.outbox_retention_days),
+        "dead_letter_notifications": now - timedelta(days=settings.outbox_retention_days),
     }
 
 
@@ -75,6 +81,7 @@ def purge(database: Database, settings: Settings, *, now: datetime | None = None
         "closed_referral_content": _closed_referrals,
         "inbound_events": _inbound_events,
         "delivered_notifications": _delivered_notifications,
+        "dead_letter_notifications": _dead_notifications,
     }
     results = []
     for what, step in steps.items():
@@ -127,6 +134,16 @@ def _inbound_events(session, cutoff: datetime, dry_run: bool, _actor: str, _now:
 def _delivered_notifications(session, cutoff: datetime, dry_run: bool, _actor: str,  # noqa: ANN001
                              _now: datetime) -> int:
     condition = (HeldNotification.delivered_at.is_not(None), HeldNotification.delivered_at < cutoff)
+    if dry_run:
+        return len(list(session.scalars(select(HeldNotification.id).where(*condition))))
+    return int(session.execute(delete(HeldNotification).where(*condition)).rowcount)
+
+
+def _dead_notifications(session, cutoff: datetime, dry_run: bool, _actor: str,  # noqa: ANN001
+                        _now: datetime) -> int:
+    # A row delivered after all (a late success) is the delivered category's, not this one's.
+    condition = (HeldNotification.dead_at.is_not(None), HeldNotification.dead_at < cutoff,
+                 HeldNotification.delivered_at.is_(None))
     if dry_run:
         return len(list(session.scalars(select(HeldNotification.id).where(*condition))))
     return int(session.execute(delete(HeldNotification).where(*condition)).rowcount)

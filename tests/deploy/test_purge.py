@@ -1,5 +1,5 @@
-"""`sgbot purge`: abandoned drafts, closed referrals' content, old event ids and delivered notifications go;
-everything still in use stays; each purge is recorded; a second run changes nothing."""
+"""`sgbot purge`: abandoned drafts, closed referrals' content, old event ids, delivered and dead-lettered
+notifications go; everything still in use stays; each purge is recorded; a second run changes nothing."""
 
 from __future__ import annotations
 
@@ -46,8 +46,19 @@ def test_purge_forgets_what_retention_allows_and_records_each_purge(db_url: str,
                                         history=["kind"]))
         session.add_all([InboundEvent(platform="slack", event_id="Ev-old", received_at=old),
                          InboundEvent(platform="slack", event_id="Ev-new", received_at=now)])
-        session.add_all([HeldNotification(user_id="u1", reply={}, created_at=old, delivered_at=old),
-                         HeldNotification(user_id="u2", reply={}, created_at=old, delivered_at=None)])
+        session.add_all([
+            HeldNotification(user_id="u1", reply={}, created_at=old, delivered_at=old),
+            HeldNotification(user_id="u2", reply={}, created_at=old, delivered_at=None),  # pending: kept
+            # The outbox's delivery channels: delivered, or set aside after the last attempt.
+            HeldNotification(user_id="u3", reply={}, channel="slack", created_at=old, delivered_at=old,
+                             attempts=1),
+            HeldNotification(user_id="u4", reply={}, channel="teams", created_at=old, attempts=5,
+                             last_error="not_in_channel", dead_at=old),
+            HeldNotification(user_id="u5", reply={}, channel="slack", created_at=old, attempts=5,
+                             last_error="channel_not_found", dead_at=now),  # set aside lately: kept
+            HeldNotification(user_id="u6", reply={}, channel="slack", created_at=old, attempts=2,
+                             next_attempt_at=now),  # still being retried: kept
+        ])
         ids = {"abandoned": abandoned.id, "recent": recent.id, "closed": closed_long_ago.id,
                "lately": closed_lately.id}
 
@@ -56,7 +67,7 @@ def test_purge_forgets_what_retention_allows_and_records_each_purge(db_url: str,
     again = {r.what: r.rows for r in purge(database, settings)}
 
     expected = {"abandoned_drafts": 1, "closed_referral_content": 1, "inbound_events": 1,
-                "delivered_notifications": 1}
+                "delivered_notifications": 2, "dead_letter_notifications": 1}
     assert preview == done == expected
     assert set(again.values()) == {0}
     with database.sessions() as session:
@@ -69,9 +80,9 @@ def test_purge_forgets_what_retention_allows_and_records_each_purge(db_url: str,
         assert session.get(Referral, ids["lately"]).answers
         assert session.get(ConversationSession, "u-abandoned").step is None
         assert {e.event_id for e in session.scalars(select(InboundEvent))} == {"Ev-new"}
-        assert [n.user_id for n in session.scalars(select(HeldNotification))] == ["u2"]
+        assert sorted(n.user_id for n in session.scalars(select(HeldNotification))) == ["u2", "u5", "u6"]
         log = {(r.what, r.rows, r.actor) for r in session.scalars(select(PurgeRecord))}
-        assert log == {(what, 1, "sgbot purge") for what in expected}
+        assert log == {(what, rows, "sgbot purge") for what, rows in expected.items()}
         assert session.scalar(select(func.count()).select_from(ReferralEvent)) == 1
     database.dispose()
 
@@ -84,5 +95,5 @@ def test_sgbot_purge_prints_what_it_did(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert [item["what"] for item in report] == ["abandoned_drafts", "closed_referral_content", "inbound_events",
-                                                 "delivered_notifications"]
+                                                 "delivered_notifications", "dead_letter_notifications"]
     assert all(item["rows"] == 0 for item in report)
