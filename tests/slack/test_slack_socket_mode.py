@@ -11,15 +11,11 @@ acknowledgements. Answers arrive at the Web API stand-in as in HTTP mode.
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
 import socket
 import threading
 import time
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,152 +24,17 @@ import pytest
 import uvicorn
 from conftest import slack_settings, unique
 from pydantic import SecretStr
-from slack_stand_in import BOT_USER, TEAM, SlackStandIn
+from slack_stand_in import SlackStandIn
 from typer.testing import CliRunner
-from websockets.asyncio.server import Server, ServerConnection, serve
-from websockets.exceptions import ConnectionClosed
 
 from bot.cli import app as cli
 from bot.config import Settings
 from bot.server import create_app
+from tests.slack.socket_mode_stand_in import WAIT, SocketModeStandIn, command_payload, dm_payload
 
 QUESTION = "How should I respond when a child makes a disclosure?"
 # Slack's rule: an envelope not acknowledged within 3 seconds counts as failed and is retried.
 SLACK_ACK_LIMIT = 3.0
-# Bounds for waiting on loopback, so that a broken app fails the test instead of hanging it.
-WAIT = 15.0
-
-
-@dataclass
-class Ack:
-    message: dict[str, Any]
-    at: float  # time.monotonic() when the stand-in received it
-
-
-class SocketModeStandIn:
-    """Slack's Socket Mode endpoint: a real WebSocket server at ws://127.0.0.1:<port>/link/.
-
-    It accepts only the URL it issued (through `apps.connections.open` on the
-    Web API stand-in), says `hello` as Slack does, sends envelopes and records
-    what the app sends back. It runs its own event loop in a daemon thread.
-    """
-
-    def __init__(self) -> None:
-        self.ticket = uuid.uuid4().hex
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.connections: list[ServerConnection] = []
-        self.refused: list[str] = []
-        self.sent: dict[str, float] = {}
-        self.acks: dict[str, Ack] = {}
-        self._condition = threading.Condition()
-        self._server: Server | None = None
-        self.port = 0
-
-    @property
-    def url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/link/?ticket={self.ticket}&app_id=A0TEST"
-
-    def start(self) -> SocketModeStandIn:
-        self.thread.start()
-        self._server = self._run(self._open())
-        self.port = next(iter(self._server.sockets)).getsockname()[1]
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            self._run(self._server.wait_closed())
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(timeout=WAIT)
-        self.loop.close()
-
-    async def _open(self) -> Server:
-        # The server belongs to the loop it is created in: create it there.
-        return await serve(self._session, "127.0.0.1", 0)
-
-    def _run(self, work: Any) -> Any:
-        return asyncio.run_coroutine_threadsafe(work, self.loop).result(timeout=WAIT)
-
-    async def _session(self, connection: ServerConnection) -> None:
-        path = connection.request.path if connection.request else ""
-        if path != self.url.removeprefix(f"ws://127.0.0.1:{self.port}"):
-            self.refused.append(path)
-            await connection.close(code=1008, reason="invalid ticket")
-            return
-        with self._condition:
-            self.connections.append(connection)
-            self._condition.notify_all()
-        await connection.send(
-            json.dumps(
-                {
-                    "type": "hello",
-                    "num_connections": len(self.connections),
-                    "debug_info": {"host": "applink-stand-in", "approximate_connection_time": 18060},
-                    "connection_info": {"app_id": "A0TEST"},
-                }
-            )
-        )
-        try:
-            async for raw in connection:
-                message = json.loads(raw)
-                with self._condition:
-                    self.acks[str(message.get("envelope_id"))] = Ack(message, time.monotonic())
-                    self._condition.notify_all()
-        except ConnectionClosed:
-            pass  # the app went away; Slack would simply wait for it to reconnect
-
-    # ------------------------------------------------------------ for the tests
-
-    def wait_connected(self, timeout: float = WAIT) -> ServerConnection:
-        with self._condition:
-            if not self._condition.wait_for(lambda: self.connections, timeout):
-                raise AssertionError(f"the app never connected; refused: {self.refused}")
-            return self.connections[-1]
-
-    def deliver(self, payload: dict[str, Any], *, retry_attempt: int = 0) -> str:
-        """Send an `events_api` envelope, as Slack does; returns its envelope_id."""
-        envelope_id = str(uuid.uuid4())
-        envelope = {
-            "envelope_id": envelope_id,
-            "payload": payload,
-            "type": "events_api",
-            "accepts_response_payload": False,
-            "retry_attempt": retry_attempt,
-            "retry_reason": "timeout" if retry_attempt else "",
-        }
-        connection = self.wait_connected()
-        self.sent[envelope_id] = time.monotonic()
-        self._run(connection.send(json.dumps(envelope)))
-        return envelope_id
-
-    def wait_for_ack(self, envelope_id: str, timeout: float = WAIT) -> Ack:
-        with self._condition:
-            if not self._condition.wait_for(lambda: envelope_id in self.acks, timeout):
-                raise AssertionError(f"envelope {envelope_id} was never acknowledged; acks: {list(self.acks)}")
-            return self.acks[envelope_id]
-
-
-def dm_payload(user: str, text: str, ts: str, event_id: str) -> dict[str, Any]:
-    """An Events API `event_callback` for a direct message, as Slack puts it in an envelope."""
-    return {
-        "token": "legacy",
-        "team_id": TEAM,
-        "api_app_id": "A0TEST",
-        "event": {
-            "type": "message",
-            "channel": f"D{user[1:]}",
-            "channel_type": "im",
-            "user": user,
-            "text": text,
-            "ts": ts,
-            "event_ts": ts,
-        },
-        "type": "event_callback",
-        "event_id": event_id,
-        "event_time": int(time.time()),
-        "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
-    }
 
 
 class Served:
@@ -289,6 +150,24 @@ def test_an_envelope_slack_redelivers_is_acknowledged_again_but_answered_once(
     stand_in.wait_for("chat.postMessage", thread_ts=ts, timeout=60)
     time.sleep(0.5)  # room for a second answer, were one (wrongly) on its way
     assert len([c for c in stand_in.calls_to("chat.postMessage") if c.args.get("thread_ts") == ts]) == 1
+
+
+def test_a_command_envelope_delivered_twice_is_acknowledged_twice_and_run_once(
+    served_socket: Served, socket_mode: SocketModeStandIn, stand_in: SlackStandIn
+) -> None:
+    """What a second replica sees when Slack sends it an envelope another already took: a slash command has
+    no event id, so the envelope's id is claimed; the copy is acknowledged and nothing else is done."""
+    channel = unique("CTWICE")
+    payload = command_payload(unique("UTWICE"), channel, QUESTION)
+    envelope = socket_mode.deliver(payload, kind="slash_commands")
+    socket_mode.deliver(payload, kind="slash_commands", envelope_id=envelope)
+
+    assert len(socket_mode.wait_for_acks(envelope, 2)) == 2
+    # The question is posted in the channel and answered in its thread: two posts, once each.
+    stand_in.wait_for("chat.postMessage", 2, timeout=60, channel=channel)
+    time.sleep(1.0)  # room for a second run, were one (wrongly) on its way
+    posted = [c for c in stand_in.calls_to("chat.postMessage") if c.args.get("channel") == channel]
+    assert [bool(c.args.get("thread_ts")) for c in posted] == [False, True]
 
 
 def test_serve_in_socket_mode_without_an_app_token_names_the_setting_and_the_fix(

@@ -143,7 +143,7 @@ class SlackChannel:
         return first
 
     async def claim_request(self, key: str) -> bool:
-        """True the first time a signed command or interactive payload arrives; False for a replay."""
+        """True the first time a signed request or a Socket Mode envelope arrives (in any replica); False after."""
         first = bool(await self._db(claim_inbound_event, "slack-request", key))
         if not first:
             self.metrics.count("replays")

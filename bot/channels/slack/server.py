@@ -94,9 +94,7 @@ def slack_component(
         await delivery.stop()
 
     if socket_mode:
-        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-        handlers: list[AsyncSocketModeHandler] = []
+        handlers: list[Any] = []
 
         async def start() -> None:
             # The SDK retries a failed connect forever: right for a network blip, but a
@@ -118,7 +116,7 @@ def slack_component(
                 log.warning("Slack Socket Mode URL not issued (%s); retrying", type(exc).__name__)
             # The handler opens an aiohttp session and starts a task as it is built: it
             # must be built in the server's running event loop, not when the app is created.
-            handler = AsyncSocketModeHandler(channel.app, app_token=app_token)
+            handler = claiming_socket_mode_handler(channel, app_token)
             handlers.append(handler)
             handler.client.wss_uri = url
             await handler.connect_async()
@@ -175,6 +173,31 @@ def slack_component(
         startup=start_all,
         shutdown=drain,
     )
+
+
+def claiming_socket_mode_handler(channel: SlackChannel, app_token: str) -> Any:
+    """Bolt's Socket Mode handler, made safe for several replicas.
+
+    Slack sends each envelope to one of the app's connections (at most 10), and one
+    it thinks was not acknowledged to any of them again. An event's id is claimed in
+    the database by the listener (a redelivery comes in a new envelope with the same
+    event id); commands and interactions have no such id, so every envelope's id is
+    claimed here first: a replica that loses the claim acknowledges the envelope and
+    does nothing else. (Imported here: HTTP mode never loads the WebSocket client.)
+    """
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+    from slack_sdk.socket_mode.aiohttp import SocketModeClient
+    from slack_sdk.socket_mode.request import SocketModeRequest
+    from slack_sdk.socket_mode.response import SocketModeResponse
+
+    class ClaimingSocketModeHandler(AsyncSocketModeHandler):
+        async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+            if req.envelope_id and not await channel.claim_request(f"envelope:{req.envelope_id}"):
+                await client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+                return
+            await super().handle(client, req)
+
+    return ClaimingSocketModeHandler(channel.app, app_token=app_token)
 
 
 class SlackDelivery:
