@@ -125,20 +125,7 @@ class Assistant:
         while urgent < len(outcome.replies) and outcome.replies[urgent].urgent:
             urgent += 1
         outcome.replies[urgent:urgent] = [held.reply for held in self._take_held(message.user_id)]
-        outcome.replies[urgent:urgent] = self._take_change_notices(message)
         return outcome
-
-    def _take_change_notices(self, message: Message) -> list[Reply]:
-        """A terminal user subscribed to document changes hears of them at their next message."""
-        if message.channel in ("slack", "teams"):
-            return []  # channels have their own delivery round (bot/procedures/subscriptions.py)
-        try:
-            from bot.procedures.subscriptions import claim
-
-            return [batch.reply for batch in claim(self.referrals.database, "terminal", message.user_id)]
-        except Exception:  # the message was handled: answer it; the notices stay for next time
-            log.warning("could not read change notices", extra={"user": message.user_id}, exc_info=True)
-            return []
 
     def _publish_unpublished(self, notifications: list[Notification]) -> list[Notification]:
         """Anything the core returned without putting it in the outbox goes there now: no channel

@@ -38,7 +38,7 @@ def record_versions(
     ]
     gone = [RemovedDocument(record.path, record.source, record.meta) for record in removed]
     try:
-        report.changes = record_ingest(get_database(settings), documents, gone)
+        report.changes = record_ingest(get_database(settings), documents, gone, settings=settings)
     except (SQLAlchemyError, OSError) as exc:
         log.warning("ingest.versions_not_recorded", extra={"error": exc.__class__.__name__})
         report.warnings.append(

@@ -41,8 +41,9 @@ class TerminalChannel:
         return line.strip().split(" ", 1)[0].lower() in self.FEEDBACK_COMMANDS
 
     def feedback(self, line: str, db: Database) -> str:
-        """`/good`, `/bad <reason>` or `/handoff`: what Slack and Teams do with buttons, typed."""
-        from bot.feedback import Feedback, Handoff, record_feedback, record_handoff
+        """`/good`, `/bad <reason>` or `/handoff <question>`: what Slack and Teams do with buttons, typed."""
+        from bot.config import get_settings
+        from bot.feedback import Feedback, HandoffRequest, hand_off, record_feedback
 
         command, _, rest = line.strip().partition(" ")
         command = command.lower()
@@ -50,17 +51,17 @@ class TerminalChannel:
             return say("terminal_feedback_nothing")
         conversation = f"terminal:{self.user_id}"
         if command == "/handoff":
-            record_handoff(db, Handoff("terminal", conversation, str(self._answers), self.user_id,
-                                       "business_unit", str(self._answers)))
-            from bot.config import get_settings
-
-            return say("terminal_handoff_recorded", contact=get_settings().contact)
+            if not rest.strip():
+                return say("terminal_handoff_question")
+            request = HandoffRequest("terminal", conversation, str(self._answers), self.user_id, rest,
+                                     display_name=self.display_name)
+            return "\n\n".join(reply.text for reply in hand_off(db, get_settings(), request))
         if command == "/bad" and not rest.strip():
             return say("terminal_feedback_reason")
-        record_feedback(db, Feedback("terminal", conversation, str(self._answers), self.user_id,
-                                     "up" if command == "/good" else "down", rest.strip() or None,
-                                     sources=list(self._last_sources)))
-        return say("terminal_feedback_recorded")
+        replies = record_feedback(db, Feedback("terminal", conversation, str(self._answers), self.user_id,
+                                               "up" if command == "/good" else "down", rest.strip() or None,
+                                               sources=list(self._last_sources)))
+        return "\n\n".join(reply.text for reply in replies)
 
     def message(self, line: str, *, thread_id: str | None = None) -> Message:
         """A typed line as a Message: a number of a shown button presses that button."""

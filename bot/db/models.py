@@ -6,10 +6,12 @@ does anything that needs the full schema at once.
 
 from __future__ import annotations
 
+from bot.channel_settings import models as _channel_settings  # noqa: F401
 from bot.dashboard import models as _dashboard  # noqa: F401
 from bot.db import infrastructure as _infrastructure  # noqa: F401
 from bot.db.base import Base
 from bot.discussion import models as _discussion  # noqa: F401
+from bot.feedback import models as _feedback  # noqa: F401
 from bot.gaps import models as _gaps  # noqa: F401
 from bot.outbox import models as _outbox  # noqa: F401
 from bot.people import models as _people  # noqa: F401
@@ -19,6 +21,7 @@ from bot.referral import models as _referral  # noqa: F401
 from bot.reports import models as _reports  # noqa: F401
 from bot.retention import purge as _purge  # noqa: F401
 from bot.reviews import models as _reviews  # noqa: F401
+from bot.roles import models as _roles  # noqa: F401
 from bot.sessions import models as _sessions  # noqa: F401
 
 __all__ = ["Base"]

@@ -32,6 +32,7 @@ from bot.discussion.models import Discussion, DiscussionContribution, Discussion
 from bot.discussion.report import DiscussionReport, build_report
 from bot.discussion.text import say
 from bot.messages import Button, Expectation, Message, Notification, Reply
+from bot.outbox import Outbox
 from bot.prompts import load_text
 from bot.qa.urgent import check_urgency
 from bot.referral import statuses as st
@@ -123,7 +124,7 @@ class DiscussionService:
     def _start(self, session: Session, message: Message, command: DiscussionCommand) -> Turn:
         reference = command.reference or ""
         actor = Actor(message.user_id, message.email)
-        if not sees_every_referral(role_of(self.settings, actor.user_id, actor.email)):
+        if not sees_every_referral(role_of(self.settings, actor.user_id, actor.email, database=self.database)):
             return Turn(replies=[Reply(say("not_business_unit", reference=reference, contact=self.settings.contact))])
         referral = ReferralRepository(session).by_reference(reference)
         if referral is None or referral.status == st.DRAFT:
@@ -399,8 +400,11 @@ class DiscussionService:
                 facilitator=self._facilitator_name(context.discussion),
             )
         )
-        note = Notification(audience=command.argument, reply=invitation, referral_reference=context.reference)
-        return Turn(replies=[self._ack(text)], notifications=[note])
+        note = Notification(audience=command.argument, reply=invitation, referral_reference=context.reference,
+                            event="discussion_invited")
+        # In the invitation's own transaction: the invitee is told if and only if they were invited.
+        published = Outbox(self.database, self.settings, now=self.now).publish(context.session, [note])
+        return Turn(replies=[self._ack(text)], notifications=published)
 
     def _move(self, context: _Context, command: DiscussionCommand) -> Turn:
         method = context.method
@@ -592,7 +596,7 @@ class DiscussionService:
     def _may_read(self, context: _Context) -> bool:
         if context.participant is not None:
             return True
-        role = role_of(self.settings, context.message.user_id, context.message.email)
+        role = role_of(self.settings, context.message.user_id, context.message.email, database=self.database)
         return sees_every_referral(role)
 
     def _is_facilitator(self, context: _Context) -> bool:

@@ -10,7 +10,18 @@
 """
 
 from bot.outbox.models import HELD, HeldNotification
-from bot.outbox.routing import BUSINESS_UNIT, Route
+from bot.outbox.routing import BUSINESS_UNIT, Route, conversation_audience, conversation_of
 from bot.outbox.store import Delivery, Outbox, RetryPolicy, can_hold
 
-__all__ = ["BUSINESS_UNIT", "HELD", "Delivery", "HeldNotification", "Outbox", "RetryPolicy", "Route", "can_hold"]
+__all__ = [
+    "BUSINESS_UNIT",
+    "HELD",
+    "Delivery",
+    "HeldNotification",
+    "Outbox",
+    "RetryPolicy",
+    "Route",
+    "can_hold",
+    "conversation_audience",
+    "conversation_of",
+]

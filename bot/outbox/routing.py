@@ -6,6 +6,8 @@
   their id on that platform; a person who last spoke in the terminal (or a
   platform this deployment does not serve) has theirs held for their next
   message, in any channel.
+- A conversation's (a subscribed Slack channel or Teams conversation, not a
+  person) go to that conversation, through its platform's delivery worker.
 """
 
 from __future__ import annotations
@@ -19,6 +21,20 @@ from bot.outbox.models import HELD
 from bot.people.service import People
 
 BUSINESS_UNIT = "business_unit"
+CONVERSATION = "conversation:"
+
+
+def conversation_audience(channel: str, conversation: str) -> str:
+    """The audience of a notice for a whole conversation on one platform ("conversation:slack:C123")."""
+    return f"{CONVERSATION}{channel}:{conversation}"
+
+
+def conversation_of(audience: str) -> tuple[str, str] | None:
+    """(platform, conversation id) of a conversation audience; None for a person or the business unit."""
+    if not audience.startswith(CONVERSATION):
+        return None
+    channel, _, conversation = audience[len(CONVERSATION) :].partition(":")
+    return (channel, conversation) if channel and conversation else None
 
 
 @dataclass(frozen=True)
@@ -51,6 +67,10 @@ def business_unit_routes(settings: Settings) -> list[Route]:
 def routes(session: Session, settings: Settings, audience: str) -> list[Route]:
     if audience == BUSINESS_UNIT:
         return business_unit_routes(settings)
+    conversation = conversation_of(audience)
+    if conversation is not None:
+        # Only that platform can post there; a deployment without it has nobody to tell.
+        return [Route(conversation[0], audience)] if conversation[0] in delivering_channels(settings) else []
     person = People.find_in(session, audience)
     if person is None:
         return [Route(HELD, audience)]

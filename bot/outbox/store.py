@@ -33,7 +33,7 @@ from bot.messages import Notification, Reply
 from bot.outbox import signal
 from bot.outbox.codec import reply_from_json, reply_to_json
 from bot.outbox.models import HELD, HeldNotification
-from bot.outbox.routing import BUSINESS_UNIT, Route, routes
+from bot.outbox.routing import BUSINESS_UNIT, Route, conversation_of, routes
 from bot.prompts import say_from
 
 log = logging.getLogger(__name__)
@@ -43,9 +43,14 @@ GROUP_AUDIENCES = frozenset({BUSINESS_UNIT})
 DEAD_LETTER = "dead_letter"
 
 
+def is_group(audience: str) -> bool:
+    """The business unit, or a whole conversation: no single "next message" to deliver them at."""
+    return audience in GROUP_AUDIENCES or conversation_of(audience) is not None
+
+
 def can_hold(notification: Notification) -> bool:
     """Only notifications addressed to one user can wait for that user's next message."""
-    return bool(notification.audience) and notification.audience not in GROUP_AUDIENCES
+    return bool(notification.audience) and not is_group(notification.audience)
 
 
 @dataclass(frozen=True)
@@ -141,7 +146,7 @@ class Outbox:
 
     def _routes(self, session: Session, audience: str) -> list[Route]:
         if self.settings is None:  # no channels known: a user's wait for their next message
-            return [Route(HELD, audience)] if audience not in GROUP_AUDIENCES else []
+            return [] if is_group(audience) else [Route(HELD, audience)]
         return routes(session, self.settings, audience)
 
     @staticmethod
@@ -370,7 +375,7 @@ class Outbox:
             audience=BUSINESS_UNIT, reply=Reply(notice), referral_reference=reference, event=DEAD_LETTER
         )
         self.publish(session, [notification], key=f"dead-letter:{row.id}")
-        if audience != BUSINESS_UNIT:
+        if not is_group(audience):
             # Nothing is lost: the person is shown it at their next message, in any channel.
             session.add(
                 self._row(

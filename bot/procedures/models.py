@@ -1,4 +1,4 @@
-"""Tables: each version of each knowledge document, what changed, who wants to hear, and notices owed.
+"""Tables: each version of each knowledge document, what changed, and who wants to hear (notices go to the outbox).
 
 Document text is not referral content, but it is kept here (in the database)
 rather than in logs: a version's sections are what "what changed" is computed from.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base, UTCDateTime, utcnow
@@ -75,18 +75,3 @@ class ChangeSubscription(Base):
     created_by: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-
-class ChangeNotice(Base):
-    """One change owed to one subscription: written with the change, delivered once."""
-
-    __tablename__ = "change_notices"
-    __table_args__ = (
-        UniqueConstraint("subscription_id", "change_id"),
-        Index("ix_change_notices_subscription_id_delivered_at", "subscription_id", "delivered_at"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    subscription_id: Mapped[int] = mapped_column(ForeignKey("change_subscriptions.id", ondelete="CASCADE"))
-    change_id: Mapped[int] = mapped_column(ForeignKey("document_changes.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -3,7 +3,7 @@
 `sgbot ingest` hands over every document it (re)indexed and every document it
 removed; each gets a new `DocumentVersion` (or its last version marked removed)
 and a `DocumentChange` with the section-level difference from the version
-before. Subscribed channels get a `ChangeNotice` per change in the same
+before. Subscribed channels get a notice in the outbox in the same
 transaction, so a notice exists if and only if its change was recorded.
 """
 
@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.config import Settings, get_settings
 from bot.db import Database, utcnow
 from bot.procedures.diff import SECTION_SEPARATOR, DocumentDiff, Section, diff_sections, sections_from_chunks
 from bot.procedures.models import DocumentChange, DocumentVersion
@@ -93,6 +94,7 @@ def record_ingest(
     removed: Sequence[RemovedDocument],
     *,
     now: dt.datetime | None = None,
+    settings: Settings | None = None,
 ) -> list[int]:
     """Record a version and a change for each document; returns the ids of the changes recorded.
 
@@ -138,7 +140,8 @@ def record_ingest(
             ))
         session.add_all(changes)
         session.flush()
-        owe_notices(session, changes, at)
+        # Who hears of them: one notice per matching subscription, in the outbox, in this transaction.
+        owe_notices(session, changes, at, database=database, settings=settings or get_settings())
         ids = [c.id for c in changes]
     if ids:
         log.info("procedures.changes_recorded", extra={"changes": ids})

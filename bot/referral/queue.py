@@ -104,7 +104,7 @@ class ReviewQueue:
     # --- reading -------------------------------------------------------------------
 
     def role(self, actor: Actor) -> Role:
-        return role_of(self.settings, actor.user_id, actor.email)
+        return role_of(self.settings, actor.user_id, actor.email, database=self.database)
 
     def today(self) -> date:
         return self.clocks.today(self.now())

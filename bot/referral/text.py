@@ -13,6 +13,11 @@ def say(name: str, **fields: Any) -> str:
     return say_from(PROMPTS_FILE, name, **fields)
 
 
+def triage_text(name: str, **fields: Any) -> str:
+    """Wording of the business unit's triage forms, shared by every channel (prompts/triage.yaml)."""
+    return say_from("triage.yaml", name, **fields)
+
+
 def review_name(value: str | None) -> str:
     """A review type by its name: the review accepted for ("Rapid review"), or the one considered."""
     from bot.referral.statuses import ACCEPTED_TYPES

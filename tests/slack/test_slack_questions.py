@@ -221,14 +221,15 @@ def test_ask_the_business_unit_hands_the_question_over(served: ServedSlack, stan
     typed = json.loads(handoff["value"])["q"]
     assert typed.startswith(QUESTION)
     served.submit(user, view, {"sgbot.input": {"value": {"type": "plain_text_input", "value": typed}}})
+    # The core keeps it and the outbox's Slack worker posts it to the business unit's channel.
     (posted,) = stand_in.wait_for("chat.postMessage", channel=BUSINESS_UNIT_CHANNEL)
     shown = stand_in.posted_text(posted)
-    assert QUESTION in shown and f"<@{user}>" in shown
+    assert QUESTION in shown and "Question for the business unit" in shown and user in shown  # who asked
     assert "<!channel>" not in shown and "&lt;!channel&gt;" in shown  # no accidental @channel
     stand_in.wait_for("chat.postMessage", count=2, thread_ts=ts)  # "sent to the business unit"
     settle(served)
     handoffs = [h for h in list_handoffs(get_database(served.channel.settings), "slack") if h.user_id == user]
-    assert [(h.posted_to, h.thread) for h in handoffs] == [(BUSINESS_UNIT_CHANNEL, ts)]
+    assert [(h.thread, h.question) for h in handoffs] == [(ts, typed)]
 
 
 def test_slash_command_posts_the_question_and_answers_in_its_thread(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from bot import channel_settings
 from bot.channels.teams import conversations
 from bot.db import get_database
 
@@ -72,8 +73,8 @@ def test_an_admin_sets_the_areas_of_a_channel_and_they_survive_a_restart(
     post(restarted, message_activity("area", **other_thread))
     assert "Northshire, Eastbrook" in all_text(connector.posted()[-1])
     db = get_database(anonymous_settings)
-    stored = conversations.conversation_settings(db, CHANNEL_THREAD)
-    assert stored[conversations.AREAS_KEY] == ["Northshire", "Eastbrook"]
+    # Kept by the core for the channel itself (every thread in it), not per thread.
+    assert channel_settings.load(db, "teams", "19:general@thread.tacv2").areas == ["Northshire", "Eastbrook"]
 
 
 def test_only_admins_change_settings(anonymous_settings, connector, serve, post):
@@ -81,7 +82,7 @@ def test_only_admins_change_settings(anonymous_settings, connector, serve, post)
     post(served, message_activity("mode all", service_url=connector.url))
     assert "Only the assistant's admins" in connector.posted()[-1]["text"]
     db = get_database(anonymous_settings)
-    assert conversations.conversation_settings(db, "a:personal-pat")[conversations.MODE_KEY] == "mentions"
+    assert channel_settings.load(db, "teams", "a:personal-pat").mode == "mentions"
 
 
 def test_conversation_references_are_kept_for_proactive_messages(anonymous_settings, connector, serve, post):

@@ -25,24 +25,19 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import channel_settings
+from bot.channel_settings import AnswerMode, ChannelSettings, NotAllowed, parse_areas, settings_text
 from bot.channels.slack import blocks as kit
 from bot.channels.slack import modals, triage
-from bot.channels.slack.channel_settings import (
-    AnswerMode,
-    ChannelSettings,
-    load_channel_settings,
-    parse_areas,
-    save_channel_settings,
-)
 from bot.channels.slack.client import SlackNotConfigured, make_client
 from bot.channels.slack.delivery import Poster, error_code
 from bot.channels.slack.home import home_view
 from bot.channels.slack.mrkdwn import escape, to_mrkdwn, truncate
 from bot.channels.slack.text import slack_text
-from bot.channels.slack.users import Profile, UserDirectory
+from bot.channels.slack.users import UserDirectory
 from bot.config import Settings
 from bot.db import Database, claim_inbound_event, get_database
-from bot.feedback import Feedback, Handoff, record_feedback, record_handoff
+from bot.feedback import Feedback, HandoffRequest, hand_off, record_feedback
 from bot.messages import Message, Outcome, Reply
 from bot.metrics import Metrics
 from bot.safety.logs import keep_content_out_of_library_logs, library_logger
@@ -164,12 +159,13 @@ class SlackChannel:
             self.metrics.observe(f"{kind}_work", time.perf_counter() - started)
 
     async def channel_settings(self, channel_id: str) -> ChannelSettings:
-        result: ChannelSettings = await self._db(load_channel_settings, channel_id)
+        result: ChannelSettings = await self._db(channel_settings.load, PLATFORM, channel_id)
         return result
 
-    def _is_admin(self, profile: Profile) -> bool:
-        # With no admins configured, whoever can see the channel may set it up.
-        return not self.settings.admins or self.users.is_one_of(profile, self.settings.admins)
+    async def _may_configure(self, user_id: str) -> bool:
+        profile = await self.users.profile(user_id)
+        allowed: bool = await self._db(channel_settings.may_change, self.settings, user_id, profile.email)
+        return allowed
 
     @property
     def business_unit_channel(self) -> str | None:
@@ -379,10 +375,9 @@ class SlackChannel:
     async def _open_settings(self, command: dict[str, Any]) -> None:
         user_id = str(command["user_id"])
         channel_id = str(command["channel_id"])
-        profile = await self.users.profile(user_id)
-        if not self._is_admin(profile):
+        if not await self._may_configure(user_id):
             await self.client.chat_postEphemeral(
-                channel=channel_id, user=user_id, text=slack_text("settings_not_allowed")
+                channel=channel_id, user=user_id, text=to_mrkdwn(settings_text("not_allowed"))
             )
             return
         current = await self.channel_settings(channel_id)
@@ -396,15 +391,22 @@ class SlackChannel:
     async def _save_settings(self, body: dict[str, Any], view: dict[str, Any]) -> None:
         user_id = str(body["user"]["id"])
         channel_id = str(modals.read_metadata(view).get("c") or "")
-        profile = await self.users.profile(user_id)
-        if not channel_id or not self._is_admin(profile):
+        if not channel_id:
             return
+        profile = await self.users.profile(user_id)
         values = modals.submitted_values(view)
         mode: AnswerMode = "all" if values.get(modals.MODE_BLOCK) == "all" else "mentions"
-        chosen = ChannelSettings(areas=parse_areas(values.get(modals.AREAS_BLOCK, "")), mode=mode)
-        await self._db(save_channel_settings, channel_id, chosen)
-        areas = ", ".join(escape(area) for area in chosen.areas) or slack_text("settings_no_areas")
-        mode_text = slack_text(f"settings_mode_{mode}_short")
+        try:
+            chosen: ChannelSettings = await self._db(
+                lambda db: channel_settings.change(
+                    db, self.settings, PLATFORM, channel_id, user_id=user_id, email=profile.email,
+                    areas=parse_areas(values.get(modals.AREAS_BLOCK, "")), mode=mode,
+                )
+            )
+        except NotAllowed:
+            return
+        areas = ", ".join(escape(area) for area in chosen.areas) or settings_text("no_areas")
+        mode_text = settings_text(f"mode_{mode}")
         note = slack_text("settings_saved", user=user_id, areas=areas, mode=mode_text)
         await self.poster.post(channel_id, [kit.SlackMessage(text=note, blocks=[kit.section(note)])])
 
@@ -525,14 +527,13 @@ class SlackChannel:
             category=category,
             sources=list(where.get("s") or []),
         )
-        await self._db(record_feedback, feedback)
-        log.info(
-            "feedback recorded",
-            extra={"slack_channel": channel_id, "slack_message": message_ts, "rating": rating},
-        )
+        replies: list[Reply] = await self._db(record_feedback, feedback)
+        *urgent, said = replies
+        for reply in urgent:  # someone at risk now, in the reason: the emergency route, in the thread
+            await self.poster.post(channel_id, self.render(reply, channel_id), message_ts)
         blocks = where.get("b")
         if blocks:
-            thanks = kit.context(slack_text(f"feedback_thanks_{feedback.rating}", user=user_id))
+            thanks = kit.context(slack_text("feedback_thanks_by", user=user_id, thanks=to_mrkdwn(said.text)))
             updated = kit.replace_block(blocks, f"{kit.FEEDBACK_BLOCK_ID}0", thanks)
             try:
                 await self.poster.update(channel_id, message_ts, kit.SlackMessage(text="…", blocks=updated))
@@ -588,41 +589,27 @@ class SlackChannel:
         await self._tracked("handoff", self._hand_off(str(body["user"]["id"]), metadata, question))
 
     async def _hand_off(self, user_id: str, metadata: dict[str, Any], question: str) -> None:
+        """The core records the question and queues it for the business unit (the outbox posts it)."""
         channel_id, thread_ts = str(metadata.get("c")), str(metadata.get("t"))
-        target = self.business_unit_channel
-        if not target:
-            note = slack_text("handoff_no_channel", contact=self.settings.contact)
-            await self.poster.post(
-                channel_id, [kit.SlackMessage(text=note, blocks=[kit.section(note)])], thread_ts
-            )
-            return
-        permalink = ""
+        permalink = None
         try:
             link = await self.client.chat_getPermalink(channel=channel_id, message_ts=thread_ts)
-            permalink = str(link.get("permalink") or "")
+            permalink = str(link.get("permalink") or "") or None
         except SlackApiError as exc:
             log.info("no permalink for a hand-off: %s", error_code(exc))
-        quoted = "\n".join(f"> {line}" for line in escape(question).splitlines() or [""])
-        text = slack_text("handoff_posted", user=user_id, permalink=permalink or "#", question=quoted)
-        posted = await self.poster.post(
-            target,
-            [kit.SlackMessage(text=truncate(f"Question from <@{user_id}>", 300), blocks=kit.sections(text))],
+        profile = await self.users.profile(user_id)
+        request = HandoffRequest(
+            platform=PLATFORM,
+            conversation=channel_id,
+            thread=thread_ts,
+            user_id=user_id,
+            question=question,
+            display_name=profile.display_name,
+            link=permalink,
         )
-        await self._db(
-            record_handoff,
-            Handoff(
-                platform=PLATFORM,
-                conversation=channel_id,
-                thread=thread_ts,
-                user_id=user_id,
-                posted_to=target,
-                posted_message=posted[0] if posted else "",
-            ),
-        )
-        done = slack_text("handoff_done")
-        await self.poster.post(
-            channel_id, [kit.SlackMessage(text=done, blocks=[kit.section(done)])], thread_ts
-        )
+        replies: list[Reply] = await self._db(hand_off, self.settings, request)
+        for reply in replies:
+            await self.poster.post(channel_id, self.render(reply, channel_id), thread_ts)
 
     # --------------------------------------------------------------------- home
 

@@ -15,6 +15,7 @@ from typing import Any
 from bot.channels.slack.mrkdwn import escape, plain, split_text, to_mrkdwn, truncate
 from bot.channels.slack.mrkdwn import link as link_to
 from bot.channels.slack.text import slack_text
+from bot.feedback import feedback_text, handoff_text
 from bot.messages import Button, Citation, Reply
 from bot.procedures.recent import updated_on_note
 from bot.prompts import say
@@ -222,9 +223,9 @@ def feedback_value(reply: Reply, question: str | None) -> dict[str, str]:
 def feedback_blocks(reply: Reply, question: str | None) -> list[dict[str, Any]]:
     values = feedback_value(reply, question)
     elements = [
-        button(slack_text("feedback_up"), FEEDBACK_UP, values["rating"]),
-        button(slack_text("feedback_down"), FEEDBACK_DOWN, values["rating"]),
-        button(slack_text("ask_business_unit"), HANDOFF, values["handoff"]),
+        button(feedback_text("up"), FEEDBACK_UP, values["rating"]),
+        button(feedback_text("down"), FEEDBACK_DOWN, values["rating"]),
+        button(handoff_text("button"), HANDOFF, values["handoff"]),
     ]
     return actions(elements, block_id=FEEDBACK_BLOCK_ID)
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.channel_settings import ChannelSettings, settings_text
 from bot.channels.slack.blocks import (
     VIEW_BLOCK_LIMIT,
     sections,
 )
-from bot.channels.slack.channel_settings import ChannelSettings
-from bot.channels.slack.mrkdwn import plain, truncate
-from bot.channels.slack.text import slack_text, slack_text_map
+from bot.channels.slack.mrkdwn import plain, to_mrkdwn, truncate
+from bot.channels.slack.text import slack_text
+from bot.feedback import feedback_choices, feedback_text, handoff_text
 
 FEEDBACK_VIEW = "sgbot.view.feedback"
 HANDOFF_VIEW = "sgbot.view.handoff"
@@ -60,8 +61,8 @@ def modal(
         "type": "modal",
         "callback_id": callback_id,
         "title": _title(title),
-        "submit": _title(slack_text("modal_submit")),
-        "close": _title(slack_text("modal_cancel")),
+        "submit": _title(feedback_text("send")),
+        "close": _title(feedback_text("cancel")),
         "private_metadata": _metadata(metadata),
         "blocks": blocks[:VIEW_BLOCK_LIMIT],
     }
@@ -103,13 +104,13 @@ def option(label: str, value: str) -> dict[str, Any]:
 
 
 def feedback_modal(metadata: dict[str, Any]) -> dict[str, Any]:
-    choices = slack_text_map("feedback_choices")
+    choices = feedback_choices()
     blocks = [
-        *sections(slack_text("feedback_modal_intro")),
+        *sections(to_mrkdwn(feedback_text("intro"))),
         {
             "type": "input",
             "block_id": CHOICE_BLOCK,
-            "label": {"type": "plain_text", "text": slack_text("feedback_choice_label")},
+            "label": {"type": "plain_text", "text": feedback_text("choice_label")},
             "element": {
                 "type": "radio_buttons",
                 "action_id": CHOICE_ACTION,
@@ -117,26 +118,26 @@ def feedback_modal(metadata: dict[str, Any]) -> dict[str, Any]:
             },
         },
         text_input(
-            slack_text("feedback_reason_label"),
-            placeholder=slack_text("feedback_reason_placeholder"),
+            feedback_text("reason_label"),
+            placeholder=feedback_text("reason_placeholder"),
             optional=True,
         ),
     ]
-    return modal(FEEDBACK_VIEW, slack_text("feedback_modal_title"), blocks, metadata)
+    return modal(FEEDBACK_VIEW, feedback_text("title"), blocks, metadata)
 
 
 def handoff_modal(question: str, metadata: dict[str, Any]) -> dict[str, Any]:
     blocks = [
-        *sections(slack_text("handoff_modal_intro")),
-        text_input(slack_text("handoff_question_label"), initial=question, minimum=2),
+        *sections(to_mrkdwn(handoff_text("intro"))),
+        text_input(handoff_text("question_label"), initial=question, minimum=2),
     ]
-    return modal(HANDOFF_VIEW, slack_text("handoff_modal_title"), blocks, metadata)
+    return modal(HANDOFF_VIEW, handoff_text("title"), blocks, metadata)
 
 
 def settings_modal(current: ChannelSettings, metadata: dict[str, Any]) -> dict[str, Any]:
     mode_options = [
-        option(slack_text("settings_mode_mentions"), "mentions"),
-        option(slack_text("settings_mode_all"), "all"),
+        option(settings_text("mode_mentions"), "mentions"),
+        option(settings_text("mode_all"), "all"),
     ]
     initial_mode = mode_options[1] if current.mode == "all" else mode_options[0]
     areas = text_input(

@@ -1,7 +1,8 @@
 """Slack's `Notifier`: how the outbox's delivery worker posts a notification in Slack.
 
 The business unit's go to `SLACK_BUSINESS_UNIT_CHANNEL` (later news about a
-referral in the thread of its first post); a person's to a DM. Slack's
+referral in the thread of its first post); a person's to a DM; a subscribed
+channel's to that channel. Slack's
 answer is translated for the worker: rate limits (429, with Retry-After) and
 server errors are tried again later, errors that no retry can fix (the app
 is not in the channel, the user is gone, the token is refused) are not.
@@ -16,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.channels.slack.delivery import error_code
 from bot.db import get_channel_state, put_channel_state
-from bot.outbox import BUSINESS_UNIT, Delivery
+from bot.outbox import BUSINESS_UNIT, Delivery, conversation_of
 from bot.outbox.worker import DeliveryFailed
 
 if TYPE_CHECKING:
@@ -65,6 +66,10 @@ class SlackNotifier:
             posted = await slack.poster.post(channel, messages, thread)
             if key and not thread and posted:
                 await asyncio.to_thread(put_channel_state, database, f"slack:{channel}", key, posted[0])
+            return
+        conversation = conversation_of(delivery.address)
+        if conversation is not None:  # a subscribed channel ("what changed"): a new message there
+            await slack.poster.post(conversation[1], slack.render(delivery.reply, conversation[1]))
             return
         dm = await slack.poster.open_dm(delivery.address)
         await slack.poster.post(dm, slack.render(delivery.reply, ""))

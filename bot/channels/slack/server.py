@@ -61,32 +61,13 @@ def slack_component(
     if channel is None:
         channel = SlackChannel(settings, assistant=assistant, socket_mode=socket_mode)
 
-    async def post_notice(channel_id: str, reply: Any) -> bool:
-        return bool(await channel.poster.post(channel_id, channel.render(reply, channel_id)))
-
-    async def notice_round() -> None:
-        from bot.procedures.subscriptions import deliver_pending
-
-        while True:  # "what changed" notices for subscribed channels (issue 13)
-            try:
-                await deliver_pending(await channel.database(), "slack", post_notice)
-            except Exception:
-                log.warning("slack: change notices not delivered this round", exc_info=True)
-            await asyncio.sleep(settings.change_notice_seconds)
-
-    notice_tasks: list[asyncio.Task[None]] = []
-
-    async def start_notices() -> None:
-        notice_tasks.append(asyncio.get_running_loop().create_task(notice_round()))
-
-    async def start_all() -> None:
-        await start_notices()
-        await delivery.start()
+    # Notifications, "what changed" notices included, come from the outbox's delivery worker.
     delivery = SlackDelivery(channel)
 
+    async def start_all() -> None:
+        await delivery.start()
+
     async def drain() -> None:
-        for task in notice_tasks:
-            task.cancel()
         waited = 0.0
         while channel.metrics.gauge(IN_FLIGHT) and waited < DRAIN_SECONDS:
             await asyncio.sleep(0.1)
@@ -121,7 +102,6 @@ def slack_component(
             handler.client.wss_uri = url
             await handler.connect_async()
             log.info("Slack Socket Mode connected")
-            await start_notices()
             await delivery.start()
 
         async def stop() -> None:

@@ -16,8 +16,3 @@ def slack_text(name: str, **fields: Any) -> str:
         raise KeyError(f"prompts/slack.yaml has no entry {name!r}") from exc
     return str(template).format(**fields).strip()
 
-
-def slack_text_map(name: str) -> dict[str, str]:
-    """A mapping from prompts/slack.yaml (e.g. the 👎 reasons: key -> label)."""
-    data = (load_yaml("slack.yaml") or {}).get(name) or {}
-    return {str(key): str(value) for key, value in data.items()}

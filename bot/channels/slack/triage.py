@@ -24,8 +24,9 @@ from bot.channels.slack.modals import (
     option,
     text_input,
 )
-from bot.channels.slack.text import slack_text
+from bot.channels.slack.mrkdwn import to_mrkdwn
 from bot.messages import Reply
+from bot.referral.text import triage_text
 from bot.referral.triage_actions import (
     REASON_MINIMUM,
     FormProblem,
@@ -56,8 +57,8 @@ def triage_blocks(reply: Reply) -> list[dict[str, Any]]:
             "type": "actions",
             "block_id": TRIAGE_BLOCK,
             "elements": [
-                button(slack_text("triage_request_info"), REQUEST_INFO, forms["request_info"].action),
-                button(slack_text("triage_decide"), DECIDE, forms["decide"].action, "primary"),
+                button(triage_text("request_info"), REQUEST_INFO, forms["request_info"].action),
+                button(triage_text("decide"), DECIDE, forms["decide"].action, "primary"),
             ],
         }
     ]
@@ -68,22 +69,22 @@ def triage_modal(form: TriageForm, metadata: dict[str, Any]) -> dict[str, Any]:
     reference = form.reference
     if form.kind == "request_info":
         blocks = [
-            *sections(slack_text("triage_request_intro", reference=reference)),
-            text_input(slack_text("triage_question_label"), minimum=REASON_MINIMUM),
+            *sections(to_mrkdwn(triage_text("request_intro", reference=reference))),
+            text_input(triage_text("question_label"), minimum=REASON_MINIMUM),
         ]
-        return modal(TRIAGE_VIEW, slack_text("triage_request_info"), blocks, metadata)
+        return modal(TRIAGE_VIEW, triage_text("request_info"), blocks, metadata)
     options = [option(label, decision) for decision, label in decision_choices()]
     blocks = [
-        *sections(slack_text("triage_decide_intro", reference=reference)),
+        *sections(to_mrkdwn(triage_text("decide_intro", reference=reference))),
         {
             "type": "input",
             "block_id": CHOICE_BLOCK,
-            "label": {"type": "plain_text", "text": slack_text("triage_decision_label")},
+            "label": {"type": "plain_text", "text": triage_text("decision_label")},
             "element": {"type": "radio_buttons", "action_id": CHOICE_ACTION, "options": options},
         },
-        text_input(slack_text("triage_reason_label"), minimum=REASON_MINIMUM),
+        text_input(triage_text("reason_label"), minimum=REASON_MINIMUM),
     ]
-    return modal(TRIAGE_VIEW, slack_text("triage_decide"), blocks, metadata)
+    return modal(TRIAGE_VIEW, triage_text("decide"), blocks, metadata)
 
 
 def triage_command(metadata: dict[str, Any], values: dict[str, str]) -> str | tuple[str, str]:
@@ -94,8 +95,8 @@ def triage_command(metadata: dict[str, Any], values: dict[str, str]) -> str | tu
         fields["decision"] = values[CHOICE_BLOCK] or ""
     command = complete_form(str(metadata.get("action") or ""), fields)
     if command is FormProblem.REASON_TOO_SHORT:
-        return INPUT_BLOCK, slack_text("reason_required", minimum=REASON_MINIMUM)
+        return INPUT_BLOCK, triage_text("reason_short", minimum=REASON_MINIMUM)
     if command is FormProblem.NO_DECISION:
-        return CHOICE_BLOCK, slack_text("triage_choose_decision")
+        return CHOICE_BLOCK, triage_text("choose_decision")
     assert isinstance(command, str)
     return command

@@ -29,7 +29,9 @@ from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 from microsoft_agents.hosting.core.security import OutboundHostValidator
 from microsoft_agents.hosting.fastapi import CloudAdapter
 
+from bot import channel_settings
 from bot.assistant import Assistant
+from bot.channel_settings import ChannelSettings, NotAllowed, parse_areas, parse_mode, settings_text
 from bot.channels.teams import conversations
 from bot.channels.teams.auth import ProviderFactory, auth_configuration, connection_manager
 from bot.channels.teams.feedback import (
@@ -54,10 +56,10 @@ from bot.channels.teams.text import say
 from bot.channels.teams.triage import TRIAGE_KEY, triage_actions, triage_command
 from bot.config import Settings
 from bot.db import Database, claim_inbound_event, get_database
-from bot.feedback import Handoff, hand_off
-from bot.messages import Message, Notification, Outcome, Reply
+from bot.feedback import HandoffRequest, hand_off
+from bot.messages import Message, Outcome
 from bot.metrics import Metrics
-from bot.outbox import BUSINESS_UNIT, Outbox
+from bot.outbox import Outbox
 from bot.outbox.worker import DeliveryWorker
 
 log = logging.getLogger("sgbot.teams")
@@ -183,11 +185,9 @@ class TeamsBot:
         value = _value(activity)
         in_group = _in_group(activity)
         conversation_id = activity.conversation.id if activity.conversation else user_id
-        channel_settings = await asyncio.to_thread(
-            conversations.conversation_settings, self.db, conversation_id
-        )
+        here = await asyncio.to_thread(self._settings_of, conversation_id)
 
-        mentions_only = channel_settings[conversations.MODE_KEY] != "all"
+        mentions_only = here.mode != "all"
         # A channel conversation between people, not addressed to the bot, unless the
         # assistant takes every message in this thread (a case discussion runs there).
         if (
@@ -200,7 +200,7 @@ class TeamsBot:
             return
 
         if FEEDBACK_KEY in value:
-            thanks = await asyncio.to_thread(
+            said = await asyncio.to_thread(
                 record_feedback,
                 self.db,
                 user_id=user_id,
@@ -208,10 +208,10 @@ class TeamsBot:
                 message_id=str(activity.reply_to_id or activity.id or ""),
                 value=value,
             )
-            await context.send_activity(thanks)
+            await self.send_outcome(context, Outcome(replies=said), in_group=in_group)
             return
         if HANDOFF_KEY in value:
-            await self._hand_off(context, user_id, str(value.get(HANDOFF_QUESTION_KEY) or ""))
+            await self._hand_off(context, user_id, str(value.get(HANDOFF_QUESTION_KEY) or ""), in_group)
             return
 
         email = await self._email(context, user_id)
@@ -228,7 +228,7 @@ class TeamsBot:
                 await context.send_activity(command_reply)
                 return
 
-        message = self._message(activity, value, user_id, conversation_id, channel_settings, email)
+        message = self._message(activity, value, user_id, conversation_id, here, email)
         if message is None:
             return
         log.info(
@@ -249,19 +249,18 @@ class TeamsBot:
         value: dict[str, Any],
         user_id: str,
         conversation_id: str,
-        channel_settings: dict[str, Any],
+        here: ChannelSettings,
         email: str | None = None,
     ) -> Message | None:
         """The core's `Message` for a typed message or a card submission."""
         sender = activity.from_property
-        areas = channel_settings.get(conversations.AREAS_KEY) or []
         common: dict[str, Any] = {
             "user_id": user_id,
             "email": email,
             "thread_id": conversation_id,
             "display_name": sender.name if sender else None,
             "channel": "teams",
-            "area": areas[0] if areas else None,
+            "area": here.area,
         }
         if ACTION_KEY in value:
             reason = str(value.get(REASON_KEY) or "").strip()
@@ -289,34 +288,38 @@ class TeamsBot:
             return None
         if await asyncio.to_thread(self.assistant.listens_to, conversation_id):
             return None  # "Area teams were not told…" in a case discussion is a contribution
-        current = await asyncio.to_thread(conversations.conversation_settings, self.db, conversation_id)
+        current = await asyncio.to_thread(self._settings_of, conversation_id)
         if len(words) == 1:
-            areas = current[conversations.AREAS_KEY]
-            shown = say("area_show", areas=", ".join(areas)) if areas else say("area_none")
-            return shown + "\n\n" + say("mode_show", mode=say(f"mode_{current[conversations.MODE_KEY]}"))
-        if not self._is_admin(user_id, email):
-            return say("settings_not_allowed")
+            shown = say("area_show", areas=", ".join(current.areas)) if current.areas else say("area_none")
+            return shown + "\n\n" + say("mode_show", mode=settings_text(f"mode_{current.mode}"))
         argument = words[1].strip()
-        if command == "mode":
-            mode = argument.lower()
-            if mode not in {"all", "mentions"}:
-                return say("mode_unknown", given=argument[:40])
-            await asyncio.to_thread(conversations.save_mode, self.db, conversation_id, mode)
-            return say("mode_set", mode=say(f"mode_{mode}"))
-        if argument.lower() in {"none", "clear", "-"}:
-            await asyncio.to_thread(conversations.save_areas, self.db, conversation_id, [])
-            return say("area_cleared")
-        areas = []
-        for part in argument.replace(";", ",").split(","):
-            area = part.strip()
-            if area and area.lower() not in (known.lower() for known in areas):
-                areas.append(area)
-        await asyncio.to_thread(conversations.save_areas, self.db, conversation_id, areas)
-        return say("area_set", areas=", ".join(areas))
+        mode = parse_mode(argument) if command == "mode" else None
+        if command == "mode" and mode is None:
+            return say("mode_unknown", given=argument[:40])
+        areas = None
+        if command != "mode":
+            areas = [] if argument.lower() in {"none", "clear", "-"} else parse_areas(argument)
+        try:
+            await asyncio.to_thread(
+                channel_settings.change,
+                self.db,
+                self.settings,
+                "teams",
+                conversations.base_conversation_id(conversation_id),
+                user_id=user_id,
+                email=email,
+                areas=areas,
+                mode=mode,
+            )
+        except NotAllowed:
+            return settings_text("not_allowed")
+        if mode is not None:
+            return say("mode_set", mode=settings_text(f"mode_{mode}"))
+        return say("area_set", areas=", ".join(areas)) if areas else say("area_cleared")
 
-    def _is_admin(self, user_id: str, email: str | None) -> bool:
-        admins = {entry.lower() for entry in self.settings.admins}
-        return user_id.lower() in admins or bool(email and email.lower() in admins)
+    def _settings_of(self, conversation_id: str) -> ChannelSettings:
+        """A channel thread has its channel's settings."""
+        return channel_settings.load(self.db, "teams", conversations.base_conversation_id(conversation_id))
 
     async def _email(self, context: TurnContext, user_id: str) -> str | None:
         """The sender's email from the Teams member API (one lookup per user per process).
@@ -362,25 +365,6 @@ class TeamsBot:
             # What this turn queued for Teams goes out before the turn ends.
             await self.delivery.drain()
 
-    async def post_to_conversation(self, conversation_id: str, reply: Reply) -> bool:
-        """Post a reply to a conversation unprompted (a "what changed" notice); False if Teams refused."""
-        reference = await asyncio.to_thread(
-            conversations.channel_reference,
-            self.db,
-            conversations.base_conversation_id(conversation_id),
-            service_url=self.settings.teams_service_url,
-            tenant_id=self.settings.teams_tenant_id,
-            bot_id=self.settings.teams_app_id,
-        )
-        try:
-            await self.send_proactive(reference, render_reply(reply, RenderOptions(in_channel=True)))
-        except Exception:
-            log.exception("teams.post_failed")
-            self.metrics.count("errors", "notification")
-            return False
-        self.metrics.count("sent", "notification")
-        return True
-
     async def send_proactive(self, reference: ConversationReference, activities: list[Activity]) -> None:
         async def send(context: TurnContext) -> None:
             for activity in activities:
@@ -395,27 +379,21 @@ class TeamsBot:
             # Anonymous local testing: no identity, no token on outgoing calls.
             await self.adapter.continue_conversation_with_claims(ClaimsIdentity(), continuation, send)
 
-    async def _hand_off(self, context: TurnContext, user_id: str, question: str) -> None:
-        """ "Ask the business unit": the question goes to their channel with who asked, via the outbox."""
+    async def _hand_off(self, context: TurnContext, user_id: str, question: str, in_group: bool) -> None:
+        """ "Ask the business unit": the core records it and queues it for the business unit's channels."""
         activity = context.activity
-        name = activity.from_property.name if activity.from_property else user_id
-        if not self.settings.teams_business_unit_conversation or not question.strip():
-            await context.send_activity(say("handoff_no_channel", contact=self.settings.contact))
-            return
-        reply = Reply(text=say("handoff_posted", person=name, question=question.strip()))
-        conversation_id = activity.conversation.id if activity.conversation else ""
-        handoff = Handoff(
+        request = HandoffRequest(
             platform="teams",
-            conversation=conversation_id,
+            conversation=activity.conversation.id if activity.conversation else "",
             thread=str(activity.reply_to_id or activity.id or ""),
             user_id=user_id,
-            posted_to=self.settings.teams_business_unit_conversation,
-            posted_message="",
+            question=question,
+            display_name=activity.from_property.name if activity.from_property else None,
         )
-        notification = Notification(audience=BUSINESS_UNIT, reply=reply, event="handoff")
-        await asyncio.to_thread(hand_off, self.db, self.settings, handoff, notification)
+        replies = await asyncio.to_thread(hand_off, self.db, self.settings, request)
+        # The notice queued for Teams goes out before the turn ends (other channels' workers wake too).
         await self.delivery.drain()
-        await context.send_activity(say("handoff_done"))
+        await self.send_outcome(context, Outcome(replies=replies), in_group=in_group)
 
     async def _on_error(self, context: TurnContext, error: Exception) -> None:
         log.error("teams.turn_failed", exc_info=error)

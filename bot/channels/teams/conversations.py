@@ -26,8 +26,6 @@ from microsoft_agents.activity import (
 from bot.db import Database, get_channel_state, put_channel_state
 
 REFERENCE_KEY = "reference"
-AREAS_KEY = "areas"
-MODE_KEY = "mode"
 
 
 def digest(value: str) -> str:
@@ -104,19 +102,3 @@ def channel_reference(
         agent=ChannelAccount(id=f"28:{bot_id}" if bot_id else "bot"),
     )
 
-
-def conversation_settings(db: Database, conversation_id: str) -> dict[str, Any]:
-    """Per-conversation settings (areas, answer mode) apply to the whole channel."""
-    channel = conversation_channel(base_conversation_id(conversation_id))
-    return {
-        AREAS_KEY: get_channel_state(db, channel, AREAS_KEY, []) or [],
-        MODE_KEY: get_channel_state(db, channel, MODE_KEY, "mentions") or "mentions",
-    }
-
-
-def save_areas(db: Database, conversation_id: str, areas: list[str]) -> None:
-    put_channel_state(db, conversation_channel(base_conversation_id(conversation_id)), AREAS_KEY, areas)
-
-
-def save_mode(db: Database, conversation_id: str, mode: str) -> None:
-    put_channel_state(db, conversation_channel(base_conversation_id(conversation_id)), MODE_KEY, mode)

@@ -6,16 +6,12 @@ inline under the answer (`Action.ShowCard`) and insists on a choice.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from bot.channels.teams.text import choices, say
 from bot.db import Database
-from bot.feedback import Feedback, Rating
+from bot.feedback import Feedback, Rating, feedback_choices, feedback_text, handoff_text
 from bot.feedback import record_feedback as store_feedback
 from bot.messages import Reply
-
-log = logging.getLogger("sgbot.teams")
 
 FEEDBACK_KEY = "sgbot_feedback"
 SOURCES_KEY = "sgbot_sources"
@@ -27,34 +23,34 @@ HANDOFF_QUESTION_KEY = "sgbot_question"
 
 def feedback_actions(reply: Reply, question: str | None) -> list[dict[str, Any]]:
     sources = sorted({citation.source for citation in reply.citations})
-    categories = say_categories()
+    categories = feedback_choices()
     return [
         {
             "type": "Action.Submit",
-            "title": say("feedback_up"),
+            "title": feedback_text("up"),
             "data": {FEEDBACK_KEY: "up", SOURCES_KEY: sources},
         },
         {
             "type": "Action.ShowCard",
-            "title": say("feedback_down"),
+            "title": feedback_text("down"),
             "card": {
                 "type": "AdaptiveCard",
                 "body": [
-                    {"type": "TextBlock", "text": say("feedback_intro"), "wrap": True},
+                    {"type": "TextBlock", "text": feedback_text("intro"), "wrap": True},
                     {
                         "type": "Input.ChoiceSet",
                         "id": CATEGORY_KEY,
-                        "label": say("feedback_choice_label"),
+                        "label": feedback_text("choice_label"),
                         "style": "expanded",
                         "isRequired": True,
-                        "errorMessage": say("feedback_choice_missing"),
+                        "errorMessage": feedback_text("choice_missing"),
                         "choices": [{"title": title, "value": key} for key, title in categories.items()],
                     },
                     {
                         "type": "Input.Text",
                         "id": COMMENT_KEY,
-                        "label": say("feedback_reason_label"),
-                        "placeholder": say("feedback_reason_placeholder"),
+                        "label": feedback_text("reason_label"),
+                        "placeholder": feedback_text("reason_placeholder"),
                         "isMultiline": True,
                         "maxLength": 2000,
                     },
@@ -62,7 +58,7 @@ def feedback_actions(reply: Reply, question: str | None) -> list[dict[str, Any]]
                 "actions": [
                     {
                         "type": "Action.Submit",
-                        "title": say("send"),
+                        "title": feedback_text("send"),
                         "data": {FEEDBACK_KEY: "down", SOURCES_KEY: sources},
                     }
                 ],
@@ -70,47 +66,38 @@ def feedback_actions(reply: Reply, question: str | None) -> list[dict[str, Any]]
         },
         {
             "type": "Action.ShowCard",
-            "title": say("ask_business_unit"),
+            "title": handoff_text("button"),
             "card": {
                 "type": "AdaptiveCard",
                 "body": [
-                    {"type": "TextBlock", "text": say("handoff_intro"), "wrap": True},
+                    {"type": "TextBlock", "text": handoff_text("intro"), "wrap": True},
                     {
                         "type": "Input.Text",
                         "id": HANDOFF_QUESTION_KEY,
-                        "label": say("handoff_question_label"),
+                        "label": handoff_text("question_label"),
                         "value": (question or "")[:1500],
                         "isMultiline": True,
                         "isRequired": True,
                         "maxLength": 3000,
                     },
                 ],
-                "actions": [{"type": "Action.Submit", "title": say("send"), "data": {HANDOFF_KEY: True}}],
+                "actions": [{"type": "Action.Submit", "title": feedback_text("send"), "data": {HANDOFF_KEY: True}}],
             },
         },
     ]
 
 
-def say_categories() -> dict[str, str]:
-    return choices("feedback_choices")
-
-
 def record_feedback(
     db: Database, *, user_id: str, conversation_id: str, message_id: str, value: dict[str, Any]
-) -> str:
-    """Keep the verdict (shared `bot.feedback` store) and thank the user.
-
-    The comment is the user's own words: it goes to the database only, never
-    to the logs; the log line carries the rating, category and document ids.
-    """
+) -> list[Reply]:
+    """The card's submission as the core's `Feedback`; the replies to show (the emergency route
+    first if the comment describes someone at risk now, then the thanks)."""
     rating: Rating = "up" if value.get(FEEDBACK_KEY) == "up" else "down"
     raw_sources = value.get(SOURCES_KEY)
     sources = [str(s) for s in raw_sources] if isinstance(raw_sources, list) else []
     category = str(value.get(CATEGORY_KEY) or "") if rating == "down" else ""
-    if category and category not in say_categories():
-        category = "other"
-    comment = str(value.get(COMMENT_KEY) or "").strip()[:2000]
-    store_feedback(
+    comment = str(value.get(COMMENT_KEY) or "").strip()
+    return store_feedback(
         db,
         Feedback(
             platform="teams",
@@ -123,5 +110,3 @@ def record_feedback(
             sources=sources,
         ),
     )
-    log.info("teams.feedback", extra={"rating": rating, "category": category, "sources": sources})
-    return say("feedback_thanks_up" if rating == "up" else "feedback_thanks_down")

@@ -18,7 +18,7 @@ import aiohttp
 from bot.channels.teams import conversations
 from bot.channels.teams.render import RenderOptions, render_reply
 from bot.channels.teams.triage import triage_actions
-from bot.outbox import BUSINESS_UNIT, Delivery
+from bot.outbox import BUSINESS_UNIT, Delivery, conversation_of
 from bot.outbox.worker import DeliveryFailed
 
 if TYPE_CHECKING:
@@ -52,6 +52,17 @@ class TeamsNotifier:
                 bot_id=settings.teams_app_id,
             )
             in_channel = True
+        elif (conversation := conversation_of(delivery.address)) is not None:
+            # A subscribed conversation ("what changed"): a new message in the channel itself.
+            reference = await asyncio.to_thread(
+                conversations.channel_reference,
+                bot.db,
+                conversations.base_conversation_id(conversation[1]),
+                service_url=settings.teams_service_url,
+                tenant_id=settings.teams_tenant_id,
+                bot_id=settings.teams_app_id,
+            )
+            in_channel = True
         else:
             reference = await asyncio.to_thread(
                 conversations.stored_reference, bot.db, conversations.user_channel(delivery.address)
@@ -63,7 +74,7 @@ class TeamsNotifier:
         activities = render_reply(
             delivery.reply,
             RenderOptions(in_channel=in_channel),
-            extra_actions=triage_actions(delivery.reply) if in_channel else None,
+            extra_actions=triage_actions(delivery.reply) if delivery.address == BUSINESS_UNIT else None,
         )
         try:
             await bot.send_proactive(reference, activities)

@@ -89,24 +89,11 @@ def teams_component(
         teams.metrics.observe("request", time.perf_counter() - started)
         return response if response is not None else Response(status_code=202)
 
-    from bot.procedures.subscriptions import notice_loop
-
-    # "What changed" notices for subscribed conversations (issue 13), posted in rounds.
-    start_notices, stop_notices = notice_loop(
-        lambda: teams.db, "teams", teams.post_to_conversation, settings.change_notice_seconds
-    )
-    async def start_all() -> None:
-        await start_notices()
-        await teams.start_delivery()
-
-    async def stop_all() -> None:
-        await stop_notices()
-        await teams.stop_delivery()
-
+    # Notifications, "what changed" notices included, come from the outbox's delivery worker.
     return Component(
         name="teams",
         routes=[Route(TEAMS_PATH, messages, methods=["POST"])],
         metrics=teams.metrics.render,
-        startup=start_all,
-        shutdown=stop_all,
+        startup=teams.start_delivery,
+        shutdown=teams.stop_delivery,
     )

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.channels.teams.text import say
 from bot.messages import Reply
+from bot.referral.text import triage_text
 from bot.referral.triage_actions import (
     REASON_MINIMUM,
     FormProblem,
@@ -40,7 +41,7 @@ def _reason_box(label: str) -> dict[str, Any]:
         "isRequired": True,
         # Checked in Teams before sending, and again here when it arrives.
         "regex": rf"^[\s\S]{{{REASON_MINIMUM},}}$",
-        "errorMessage": say("triage_reason_short", minimum=REASON_MINIMUM),
+        "errorMessage": triage_text("reason_short", minimum=REASON_MINIMUM),
         "maxLength": 3000,
     }
 
@@ -55,41 +56,41 @@ def _show_card(form: TriageForm) -> dict[str, Any]:
     if form.kind == "request_info":
         return {
             "type": "Action.ShowCard",
-            "title": say("triage_request_info"),
+            "title": triage_text("request_info"),
             "card": {
                 "type": "AdaptiveCard",
                 "body": [
                     {
                         "type": "TextBlock",
                         "wrap": True,
-                        "text": say("triage_request_intro", reference=form.reference),
+                        "text": triage_text("request_intro", reference=form.reference),
                     },
-                    _reason_box(say("triage_question_label")),
+                    _reason_box(triage_text("question_label")),
                 ],
                 "actions": [submit],
             },
         }
     return {
         "type": "Action.ShowCard",
-        "title": say("triage_decide"),
+        "title": triage_text("decide"),
         "card": {
             "type": "AdaptiveCard",
             "body": [
                 {
                     "type": "TextBlock",
                     "wrap": True,
-                    "text": say("triage_decide_intro", reference=form.reference),
+                    "text": triage_text("decide_intro", reference=form.reference),
                 },
                 {
                     "type": "Input.ChoiceSet",
                     "id": DECISION_KEY,
-                    "label": say("triage_decision_label"),
+                    "label": triage_text("decision_label"),
                     "style": "expanded",
                     "isRequired": True,
-                    "errorMessage": say("triage_choose_decision"),
+                    "errorMessage": triage_text("choose_decision"),
                     "choices": [{"title": label, "value": d} for d, label in decision_choices()],
                 },
-                _reason_box(say("triage_reason_label")),
+                _reason_box(triage_text("reason_label")),
             ],
             "actions": [submit],
         },
@@ -105,8 +106,8 @@ def triage_command(value: dict[str, Any]) -> tuple[str | None, str | None]:
     fields = {"question": text, "reason": text, "decision": str(value.get(DECISION_KEY) or "")}
     command = complete_form(base, fields)
     if command is FormProblem.REASON_TOO_SHORT:
-        return None, say("triage_reason_short", minimum=REASON_MINIMUM)
+        return None, triage_text("reason_short", minimum=REASON_MINIMUM)
     if command is FormProblem.NO_DECISION:
-        return None, say("triage_choose_decision")
+        return None, triage_text("choose_decision")
     assert isinstance(command, str)
     return command, None
