@@ -1,7 +1,7 @@
 """Feedback, hand-offs, channel settings and roles: core services with tables of their own.
 
 Every test runs on SQLite and PostgreSQL. The migration test builds a populated
-database the way a site has one today (schema 0012, channel_state rows of each
+database the way a site has one today (schema 0013, channel_state rows of each
 kind the channels wrote), upgrades it, and checks every row arrived (and that
 downgrading puts them back).
 """
@@ -60,7 +60,7 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 def _populate_as_before(database: Database) -> None:
-    """What the channels wrote to channel_state before 0013, one row of each kind."""
+    """What the channels wrote to channel_state before 0014, one row of each kind."""
     feedback = {
         "platform": "slack", "conversation": "C0FEED", "message": "1700000000.000100", "user_id": "U0RATER",
         "rating": "down", "reason": "Wrong area", "category": "wrong_area", "sources": ["eastbrook-lado.md"],
@@ -107,7 +107,7 @@ def _populate_as_before(database: Database) -> None:
 def test_the_migration_moves_channel_state_into_the_core_services_tables(empty_url: str, tmp_path: Path) -> None:
     engine = create_engine(empty_url)
     with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "0012")
+        command.upgrade(alembic_config(connection), "0013")
     engine.dispose()
     database = open_database(empty_url, migrate=False)
     try:
@@ -148,9 +148,9 @@ def test_the_migration_moves_channel_state_into_the_core_services_tables(empty_u
             held_text = owed[1].reply["text"]
         assert [n.reply.text for n in Outbox(database).take("pat")] == [held_text]
 
-        # And back: downgrading puts the values where 0012's code reads them.
+        # And back: downgrading puts the values where 0013's code reads them.
         with database.engine.begin() as connection:
-            command.downgrade(alembic_config(connection), "0012")
+            command.downgrade(alembic_config(connection), "0013")
         assert channel_state_items(database, "slack:C0AREAS") == {
             "areas": ["Eastbrook", "Northshire Region"], "mode": "all"}
         restored = channel_state_items(database, "feedback:slack")["C0FEED:1700000000.000100:U0RATER"]

@@ -14,8 +14,8 @@ removed from `channel_state`, which keeps what is the channels' own
 for its Slack or Teams delivery worker, or held for a terminal user), and the
 table is dropped. Subscriptions stay.
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-06
 """
 
@@ -29,8 +29,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
