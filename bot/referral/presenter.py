@@ -11,7 +11,7 @@ database.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.messages import Button, Reply
 from bot.prompts import say_from
@@ -21,6 +21,9 @@ from bot.referral.clocks import ClockState
 from bot.referral.sections import answer_sections
 from bot.referral.text import label, say
 from bot.referral.views import ReferralDetail, ReferralSummary
+
+if TYPE_CHECKING:  # the queue uses the presenter for its notifications
+    from bot.referral.queue import TriageResult
 
 QUEUE_FILE = "queue.yaml"
 # The queue shows a button per referral for the first few only: a chat message is not a table.
@@ -133,8 +136,22 @@ def triage_buttons(view: ReferralDetail) -> list[Button]:
     return buttons
 
 
-def done_reply(reference: str, what: str) -> Reply:
-    return Reply(say("triage_done", reference=reference, what=what))
+def done_reply(result: TriageResult) -> Reply:
+    """"PR-…: assigned to …." for the officer who made the change."""
+    return Reply(say("triage_done", reference=result.referral.reference, what=what_was_done(result)))
+
+
+def what_was_done(result: TriageResult) -> str:
+    details, action = result.details, result.action
+    if action == "assigned":
+        return word("done_assigned", who=details.get("to"))
+    if "decision" in details:
+        return label("decision", str(details["decision"]))
+    if action in ("la_aware_recorded", "panel_notified_recorded"):
+        return word(f"done_{action}", date=details.get("date"))
+    if action in ("info_requested", "info_provided"):
+        return word(f"done_{action}")
+    return label("status", result.referral.status)  # moved on: in review, completed, closed
 
 
 def dashboard_link_reply(url: str, minutes: int) -> Reply:

@@ -68,14 +68,15 @@ class TriageResult:
     """What a change did: the referral as it now is, what was done, and who is told."""
 
     referral: ReferralDetail
-    what: str  # "assigned to …", the decision's label, …
+    action: str  # the event recorded: "assigned", "info_requested", "accepted", …
+    details: dict[str, Any]  # what the event recorded with it (the assignee, the decision, the date)
     notifications: list[Notification] = field(default_factory=list)
     held: list[Notification] = field(default_factory=list)  # of those, held in the outbox
 
     @property
     def message(self) -> str:
-        """One line for a terminal (`sgbot queue triage`); chat replies come from the presenter."""
-        return presenter.done_reply(self.referral.reference, self.what).text
+        """One line for a terminal (`sgbot queue triage`); chat replies come from the presenter too."""
+        return presenter.done_reply(self).text
 
 
 @dataclass
@@ -244,7 +245,7 @@ class ReviewQueue:
         if assignee == "me":
             assignee = actor.user_id
 
-        def change(referral: Referral) -> tuple[str, dict[str, Any], list[Notification]]:
+        def change(referral: Referral) -> tuple[dict[str, Any], list[Notification]]:
             if referral.status == st.CLOSED:
                 raise _illegal("assign", reference, referral.status, allowed="nothing (it is closed)")
             referral.assigned_to = assignee
@@ -254,7 +255,7 @@ class ReviewQueue:
                 notes.append(
                     Notification(audience=assignee, reply=reply, referral_reference=reference, event="assigned")
                 )
-            return f"assigned to {assignee}", {"to": assignee}, notes
+            return {"to": assignee}, notes
 
         return self._change(actor, reference, "assigned", expected_version, change)
 
@@ -265,13 +266,13 @@ class ReviewQueue:
         if not question:
             raise InvalidTriage("Please say what information you need: the referrer will see your question.")
 
-        def change(referral: Referral) -> tuple[str, dict[str, Any], list[Notification]]:
+        def change(referral: Referral) -> tuple[dict[str, Any], list[Notification]]:
             self._move(referral, st.MORE_INFO_REQUESTED, "request more information on", reference)
             reply = presenter.info_requested_notice(reference, question)
             note = Notification(
                 audience=referral.user_id, reply=reply, referral_reference=reference, event="info_requested"
             )
-            return "more information requested from the referrer", {"question": question}, [note]
+            return {"question": question}, [note]
 
         return self._change(actor, reference, "info_requested", expected_version, change)
 
@@ -281,7 +282,7 @@ class ReviewQueue:
         """The referrer's reply to a request for more information: attached, and back to submitted."""
         reply_text = text.strip()
 
-        def change(referral: Referral) -> tuple[str, dict[str, Any], list[Notification]]:
+        def change(referral: Referral) -> tuple[dict[str, Any], list[Notification]]:
             if referral.status != st.MORE_INFO_REQUESTED:
                 raise IllegalTransition(say("reply_not_awaited", reference=reference))
             self._move(referral, st.SUBMITTED, "reply to", reference)
@@ -291,7 +292,7 @@ class ReviewQueue:
                 referral_reference=reference,
                 event="info_provided",
             )
-            return "reply attached", {"reply": reply_text}, [note]
+            return {"reply": reply_text}, [note]
 
         return self._change(
             actor, reference, "info_provided", None, change, referrer_only=True, session=session
@@ -331,7 +332,7 @@ class ReviewQueue:
         else:
             raise InvalidTriage(f"Unknown decision {outcome!r}: use accepted, redirected or not_accepted.")
 
-        def change(referral: Referral) -> tuple[str, dict[str, Any], list[Notification]]:
+        def change(referral: Referral) -> tuple[dict[str, Any], list[Notification]]:
             self._move(referral, outcome, f"record the decision “{label('decision', decision)}” on", reference)
             referral.decision = decision
             referral.decision_reason = reason
@@ -343,7 +344,7 @@ class ReviewQueue:
                 referral_reference=reference,
                 event="decided",
             )
-            return label("decision", decision), {"decision": decision}, [note]
+            return {"decision": decision}, [note]
 
         return self._change(actor, reference, outcome, expected_version, change, reason=reason)
 
@@ -356,16 +357,14 @@ class ReviewQueue:
         if when > self.today():
             raise InvalidTriage(f"{when.isoformat()} is in the future: record the date it actually happened.")
 
-        def change(referral: Referral) -> tuple[str, dict[str, Any], list[Notification]]:
+        def change(referral: Referral) -> tuple[dict[str, Any], list[Notification]]:
             if referral.status in {st.DRAFT, st.CLOSED}:
                 raise _illegal("record dates on", reference, referral.status, allowed="nothing")
             if which == "la_aware":
                 referral.la_aware_on = when
-                what = f"local authority aware on {when.isoformat()}"
             else:
                 referral.panel_notified_on = when
-                what = f"Panel notified on {when.isoformat()}"
-            return what, {"date": when.isoformat()}, []
+            return {"date": when.isoformat()}, []
 
         return self._change(actor, reference, f"{which}_recorded", expected_version, change)
 
@@ -383,7 +382,7 @@ class ReviewQueue:
             raise InvalidTriage(f"Use decide() or request_info() to move a referral to {target!r}.")
         action = {st.IN_REVIEW: "review_started", st.COMPLETED: "completed", st.CLOSED: "closed"}[target]
 
-        def change(referral: Referral) -> tuple[str, dict[str, Any], list[Notification]]:
+        def change(referral: Referral) -> tuple[dict[str, Any], list[Notification]]:
             verb = {st.IN_REVIEW: "start the review of", st.COMPLETED: "complete", st.CLOSED: "close"}[target]
             self._move(referral, target, verb, reference)
             notes = []
@@ -392,7 +391,7 @@ class ReviewQueue:
                 notes.append(
                     Notification(audience=referral.user_id, reply=reply, referral_reference=reference, event=action)
                 )
-            return label("status", target), {}, notes
+            return {}, notes
 
         return self._change(actor, reference, action, expected_version, change, reason=reason)
 
@@ -404,7 +403,7 @@ class ReviewQueue:
         reference: str,
         action: str,
         expected_version: int | None,
-        change: Callable[[Referral], tuple[str, dict[str, Any], list[Notification]]],
+        change: Callable[[Referral], tuple[dict[str, Any], list[Notification]]],
         *,
         reason: str | None = None,
         referrer_only: bool = False,
@@ -434,7 +433,7 @@ class ReviewQueue:
         reference: str,
         action: str,
         expected_version: int | None,
-        change: Callable[[Referral], tuple[str, dict[str, Any], list[Notification]]],
+        change: Callable[[Referral], tuple[dict[str, Any], list[Notification]]],
         reason: str | None,
         referrer_only: bool,
     ) -> TriageResult:
@@ -449,7 +448,7 @@ class ReviewQueue:
         if expected_version is not None and referral.version != expected_version:
             raise self._stale(repository, referral, expected_version)
         from_status = referral.status
-        what, details, notifications = change(referral)
+        details, notifications = change(referral)
         self._recompute_clocks(referral)
         event = self._event(referral, actor, action, from_status, referral.status, reason, details or None)
         repository.add_event(event)
@@ -458,7 +457,8 @@ class ReviewQueue:
         held = [n for n in notifications if HELD in n.channels]
         return TriageResult(
             referral=self._detail(session, referral),
-            what=what,
+            action=action,
+            details=details,
             notifications=notifications,
             held=held,
         )

@@ -94,7 +94,7 @@ class TriageChat:
         else:  # "reply" belongs to the referrer's conversation, which routes it before here
             raise ValueError(f"not a triage action: {kind}")
         return [
-            presenter.done_reply(result.referral.reference, result.what),
+            presenter.done_reply(result),
             self.detail_reply(result.referral, actor),
         ], result.notifications
 

@@ -3,6 +3,8 @@ is the core's JSON command (kind, reference, version seen, payload), and anythin
 damaged or incomplete is refused in words, in the conversation, with nothing changed.
 
 One server with Slack and Teams (as `sgbot serve` runs it), no knowledge index: triage needs none.
+The same server delivers the clock notices (bot/referral/clock_notices.py) to both business-unit
+channels, once each.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,7 @@ from bot.config import Settings
 from bot.db import get_database
 from bot.messages import Message
 from bot.referral.actions import TriageAction, decode
+from bot.referral.clock_notices import publish_clock_notices
 from bot.referral.queue import Actor, ReviewQueue
 
 TEAMS_BUSINESS_UNIT = "19:business-unit-typed@thread.tacv2"
@@ -251,3 +255,36 @@ def test_teams_card_submissions_carry_typed_actions_and_forged_ones_are_refused(
     detail = ReviewQueue(get_database(settings), settings).show(Actor(OFFICER), reference)
     assert detail.status == "accepted"
     assert detail.decision_reason == "Meets the criteria: serious harm @7 and abuse suspected."
+
+
+def test_clock_notices_reach_every_business_unit_channel_once(
+    served: tuple[ServedSlack, ConnectorStandIn], stand_in: SlackStandIn
+) -> None:
+    server, connector = served
+    reference = file_referral(server, unique("UREF"))
+    settings = server.channel.settings
+    database = get_database(settings)
+    # The job as it runs a fortnight later (in `sgbot serve`'s hourly round, or from cron), twice.
+    later = ReviewQueue(database, settings).now() + timedelta(days=14)
+    queue = ReviewQueue(database, settings, now=lambda: later)
+    told = publish_clock_notices(queue)
+    assert {(n.clock, n.threshold) for n in told} == {("decision", "overdue"), ("notification", "overdue")}
+    assert all(set(n.channels) == {"slack", "teams"} for n in told)
+    assert publish_clock_notices(queue) == []
+
+    def in_slack() -> list[str]:
+        return [
+            stand_in.posted_text(c)
+            for c in stand_in.calls_to("chat.postMessage")
+            if c.args.get("channel") == BUSINESS_UNIT_CHANNEL and "Overdue on" in stand_in.posted_text(c)
+        ]
+
+    def in_teams() -> list[str]:
+        return [t for t in map(all_text, connector.posted(TEAMS_BUSINESS_UNIT)) if "Overdue on" in t]
+
+    deadline = time.monotonic() + 60
+    while (len(in_slack()) < 2 or len(in_teams()) < 2) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.0)  # long enough for a second post, if there were to be one
+    assert len(in_slack()) == 2 and len(in_teams()) == 2
+    assert all(reference in text and "Panel notification due" in "\n".join(in_slack()) for text in in_slack())
