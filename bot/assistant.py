@@ -26,6 +26,9 @@ from typing import TYPE_CHECKING
 from bot.config import Settings, get_settings
 from bot.messages import Citation, Message, Notification, Outcome, Reply
 
+# The people and referral tables keep user ids of up to 255 characters (PostgreSQL enforces it).
+MAX_USER_ID_LENGTH = 255
+
 if TYPE_CHECKING:
     from bot.discussion.service import DiscussionService
     from bot.outbox import Outbox
@@ -115,6 +118,8 @@ class Assistant:
             return self._people
 
     def handle(self, message: Message) -> Outcome:
+        if len(message.user_id) > MAX_USER_ID_LENGTH:
+            return _user_id_refused(message)
         self._identify(message)
         outcome = self._route(message)
         outcome.notifications = self._publish_unpublished(outcome.notifications)
@@ -285,3 +290,14 @@ class Assistant:
             return True
         index = self.settings.index_dir
         return index.exists() and any(index.iterdir())
+
+
+def _user_id_refused(message: Message) -> Outcome:
+    """A user id no table can hold: refused in words (never a database error), the emergency route
+    still first if the message is a disclosure; nothing is stored."""
+    from bot.prompts import say
+    from bot.safety.emergency import emergency_first
+
+    refusal = Reply(say("user_id_too_long", length=len(message.user_id), limit=MAX_USER_ID_LENGTH))
+    urgent = emergency_first(message.text, path="message from an over-long user id")
+    return Outcome(replies=[urgent, refusal] if urgent else [refusal])

@@ -32,6 +32,8 @@ from ingest.metadata import (
 )
 
 SKIPPED_NAMES = {"readme.md", "readme.txt", "readme"}  # a folder's README describes the folder
+# Formats whose file size is their text's size; PDF and DOCX are measured by the text extracted.
+TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".html", ".htm"}
 
 
 @dataclass
@@ -115,8 +117,32 @@ def chunk_id(path: Path, sha: str, ordinal: int) -> str:
     return f"{hashlib.sha1(str(path).encode()).hexdigest()[:16]}-{sha[:12]}-{ordinal:05d}"
 
 
-def prepare(path: Path, sha: str, area: str | None, kind: str | None, is_new: bool) -> _Prepared:
+def size_text(size: int) -> str:
+    """Bytes as people read them: 52.4 MB, 812 KB, 300 bytes."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    if size >= 1000:
+        return f"{round(size / 1000)} KB"
+    return f"{size} bytes"
+
+
+def too_large(name: str, size: int, limit: int, what: str = "is") -> str:
+    """Why a document was refused, and how to get it in: split it, or raise the limit."""
+    parts = -(-size // limit)
+    return (f"{name} {what} {size_text(size)}, over the ingest limit of {size_text(limit)} "
+            f"(SGBOT_INGEST_MAX_BYTES): split it into {parts} or more files of under {size_text(limit)} each "
+            "(one per chapter or section, each keeping the front matter or a NAME.meta.yaml sidecar) "
+            "and ingest those, or raise SGBOT_INGEST_MAX_BYTES")
+
+
+def prepare(
+    path: Path, sha: str, area: str | None, kind: str | None, is_new: bool, max_bytes: int | None = None
+) -> _Prepared:
     document = load(path)
+    if max_bytes is not None and path.suffix.lower() not in TEXT_SUFFIXES:
+        extracted = sum(len(block.text.encode("utf-8")) for block in document.blocks)
+        if extracted > max_bytes:
+            raise LoadError(too_large(path.name, extracted, max_bytes, "holds text of"))
     flags: dict[str, object] = {}
     if area:
         flags["areas"] = [a.strip() for a in area.split(",") if a.strip()]
@@ -191,8 +217,14 @@ def ingest_paths(
 
     # What changed.
     prepared: list[_Prepared] = []
+    limit = settings.ingest_max_bytes
     for path in files:
         try:
+            size = path.stat().st_size
+            if path.suffix.lower() in TEXT_SUFFIXES and size > limit:
+                # Refused before it is read: the rest of the folder goes on.
+                report.failed.append((path.name, too_large(path.name, size, limit)))
+                continue
             sha = fingerprint(path, area, kind)
         except OSError as exc:
             report.failed.append((path.name, f"cannot be read ({exc.strerror or exc}): check permissions"))
@@ -202,7 +234,7 @@ def ingest_paths(
             report.skipped.append(path.name)
             continue
         try:
-            prepared.append(prepare(path, sha, area, kind, is_new=previous is None))
+            prepared.append(prepare(path, sha, area, kind, is_new=previous is None, max_bytes=limit))
         except LoadError as exc:
             report.failed.append((path.name, str(exc)))
 
@@ -217,7 +249,7 @@ def ingest_paths(
             progress("total", total)
         for group in _batches(prepared, batch_chunks):
             texts = [t for p in group for t in p.embed_texts]
-            vectors = encode(texts)
+            vectors = _encode_in_slices(encode, texts, batch_chunks, progress)
             offset = 0
             now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             for item in group:
@@ -228,8 +260,6 @@ def ingest_paths(
                 (report.added if item.is_new else report.updated).append(item.path.name)
                 report.notes.extend((item.path.name, note) for note in item.notes)
                 report.chunks_indexed += count
-                if progress:
-                    progress("advance", count)
 
     if prepared or report.removed:
         index.rebuild_keyword_index()
@@ -237,6 +267,26 @@ def ingest_paths(
 
         record_versions(settings, [(p.record, p.chunks) for p in prepared], removed_records, report)
     return report
+
+
+def _encode_in_slices(
+    encode: Callable[[list[str]], object], texts: list[str], size: int, progress: ProgressCallback | None
+) -> object:
+    """`encode(texts)`, a slice at a time so that progress moves even inside one long document."""
+    if len(texts) <= size:
+        vectors = encode(texts)
+        if progress:
+            progress("advance", len(texts))
+        return vectors
+    parts: list[object] = []
+    for start in range(0, len(texts), size):
+        part = texts[start : start + size]
+        parts.append(encode(part))
+        if progress:
+            progress("advance", len(part))
+    import numpy as np
+
+    return np.concatenate([np.asarray(p) for p in parts])
 
 
 def _is_wanted(path: Path) -> bool:

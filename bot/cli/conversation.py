@@ -148,5 +148,19 @@ def converse(
 
 
 def _emit(line: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+    # JSON escapes C0 controls, but C1 controls and bidi overrides would reach a terminal reading
+    # this raw: every string goes out with them made visible, like everything the terminal shows.
+    sys.stdout.write(json.dumps(_visible(line), ensure_ascii=False) + "\n")
     sys.stdout.flush()
+
+
+def _visible(value: Any) -> Any:
+    from bot.safety.text import visible
+
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, dict):
+        return {key: _visible(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_visible(item) for item in value]
+    return value

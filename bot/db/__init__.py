@@ -24,7 +24,9 @@ Shared infrastructure for the channels (each function takes a `Database`, an
 - ``claim_inbound_event(db, platform, event_id) -> bool``: True the first time an
   event is seen, False for a duplicate or platform retry. Backed by the primary
   key (platform, event_id) of table ``inbound_events``, so of two processes
-  racing on the same event exactly one gets True.
+  racing on the same event exactly one gets True. With ``lease_seconds=`` the
+  claim is provisional until ``complete_inbound_event(db, platform, event_id)``
+  marks it handled; a claim whose lease ran out can be taken by a retry.
   ``purge_inbound_events(db, older_than=timedelta(days=2))`` forgets old ids.
 - ``get_channel_state(db, channel, key, default=None)`` /
   ``put_channel_state(db, channel, key, value)`` /
@@ -57,6 +59,7 @@ from bot.db.infrastructure import (
     InboundEvent,
     channel_state_items,
     claim_inbound_event,
+    complete_inbound_event,
     delete_channel_state,
     get_channel_state,
     purge_inbound_events,
@@ -72,6 +75,7 @@ __all__ = [
     "UTCDateTime",
     "channel_state_items",
     "claim_inbound_event",
+    "complete_inbound_event",
     "database_url",
     "delete_channel_state",
     "ensure_schema",

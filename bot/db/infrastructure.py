@@ -2,7 +2,11 @@
 
 Slack retries an event it thinks we missed and Teams can deliver an activity
 twice; `claim_inbound_event` lets exactly one worker, in any process, act on
-each. `channel_state` is a small key/value store for things a channel must
+each. A claim made with a lease is only a claim until `complete_inbound_event`
+marks the event handled (after its answer is posted): if the worker holding it
+dies first, a retry that arrives once the lease has run out takes it over, so
+an event acknowledged by a replica that was then killed is still answered.
+`channel_state` is a small key/value store for things a channel must
 remember across restarts (areas configured for a Slack channel, Teams
 conversation references for proactive messages).
 """
@@ -14,7 +18,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Engine, String, delete, select
+from sqlalchemy import JSON, Engine, String, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
@@ -29,6 +33,10 @@ class InboundEvent(Base):
     platform: Mapped[str] = mapped_column(String(32), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    # A worker's claim runs until `claimed_until`; the event is done once `handled_at` is set.
+    # A row with neither (a replay key, or a row older than leases) is handled for good.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class ChannelState(Base):
@@ -60,29 +68,68 @@ def _insert_for(session: Session) -> Any:
     return None
 
 
-def claim_inbound_event(target: SessionTarget, platform: str, event_id: str) -> bool:
-    """True the first time (platform, event_id) is seen; False for a duplicate or retry.
+def claim_inbound_event(
+    target: SessionTarget, platform: str, event_id: str, lease_seconds: float | None = None
+) -> bool:
+    """True if this worker should act on (platform, event_id); False for a duplicate, retry or replay.
 
-    The primary key makes this safe across processes: of two concurrent claims
-    exactly one insert succeeds.
+    Without a lease the first claim is final (a replayed request is never acted on
+    again). With `lease_seconds` the claim lasts that long unless
+    `complete_inbound_event` marks the event handled: a later claim of an event
+    that is neither handled nor still leased takes it over (the worker that held
+    it died). Safe across processes: of two concurrent claims exactly one insert,
+    or one conditional UPDATE, succeeds.
     """
+    now = utcnow()
+    claimed_until = None if lease_seconds is None else now + timedelta(seconds=lease_seconds)
+    handled_at = now if lease_seconds is None else None
+    row = {"platform": platform, "event_id": event_id, "received_at": now,
+           "claimed_until": claimed_until, "handled_at": handled_at}
     with _sessions(target)() as session, session.begin():
         insert = _insert_for(session)
         if insert is not None:
             statement = (
                 insert(InboundEvent)
-                .values(platform=platform, event_id=event_id, received_at=utcnow())
+                .values(**row)
                 .on_conflict_do_nothing(index_elements=["platform", "event_id"])
                 .returning(InboundEvent.event_id)
             )
             # A row comes back only if this insert created it.
-            return session.connection().execute(statement).first() is not None
-    try:  # any other database: rely on the constraint
-        with _sessions(target)() as session, session.begin():
-            session.add(InboundEvent(platform=platform, event_id=event_id, received_at=utcnow()))
-        return True
-    except IntegrityError:
-        return False
+            if session.connection().execute(statement).first() is not None:
+                return True
+        else:
+            try:  # any other database: rely on the constraint
+                with session.begin_nested():
+                    session.add(InboundEvent(**row))
+                return True
+            except IntegrityError:
+                pass
+        if lease_seconds is None:
+            return False
+        # Take over a claim whose holder neither finished nor renewed it in time.
+        taken = session.execute(
+            update(InboundEvent)
+            .where(
+                InboundEvent.platform == platform,
+                InboundEvent.event_id == event_id,
+                InboundEvent.handled_at.is_(None),
+                InboundEvent.claimed_until.is_not(None),
+                InboundEvent.claimed_until < now,
+            )
+            .values(claimed_until=claimed_until)
+        )
+        return bool(taken.rowcount)  # type: ignore[attr-defined]
+
+
+def complete_inbound_event(target: SessionTarget, platform: str, event_id: str) -> None:
+    """Mark a leased event handled (its answer is posted): no retry will take it over now."""
+    with _sessions(target)() as session, session.begin():
+        session.execute(
+            update(InboundEvent)
+            .where(InboundEvent.platform == platform, InboundEvent.event_id == event_id,
+                   InboundEvent.handled_at.is_(None))
+            .values(handled_at=utcnow())
+        )
 
 
 def purge_inbound_events(target: SessionTarget, older_than: timedelta = timedelta(days=2)) -> int:

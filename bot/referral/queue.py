@@ -55,6 +55,19 @@ from bot.referral.views import (
 )
 from bot.safety.text import csv_cell
 
+# Longest text a person may type into the queue: a reply to a request for information, the
+# business unit's question or a decision's reason. A summary, not a case record; longer is
+# refused with the limit named (and nothing stored), never cut.
+MAX_REPLY_LENGTH = 8000
+MAX_TRIAGE_TEXT_LENGTH = 4000
+
+
+def bounded(text: str, what: str, limit: int) -> str:
+    """`text`, or `InvalidTriage` saying how long it is and what the limit is."""
+    if len(text) > limit:
+        raise InvalidTriage(say("typed_too_long", what=what, length=len(text), limit=limit))
+    return text
+
 Now = Callable[[], datetime]
 
 # Events that record something other than a change to the referral.
@@ -265,6 +278,7 @@ class ReviewQueue:
         question = question.strip()
         if not question:
             raise InvalidTriage("Please say what information you need: the referrer will see your question.")
+        bounded(question, "question", MAX_TRIAGE_TEXT_LENGTH)
 
         def change(referral: Referral) -> tuple[dict[str, Any], list[Notification]]:
             self._move(referral, st.MORE_INFO_REQUESTED, "request more information on", reference)
@@ -280,7 +294,7 @@ class ReviewQueue:
         self, actor: Actor, reference: str, text: str, *, session: Session | None = None
     ) -> TriageResult:
         """The referrer's reply to a request for more information: attached, and back to submitted."""
-        reply_text = text.strip()
+        reply_text = bounded(text.strip(), "reply", MAX_REPLY_LENGTH)
 
         def change(referral: Referral) -> tuple[dict[str, Any], list[Notification]]:
             if referral.status != st.MORE_INFO_REQUESTED:
@@ -320,6 +334,7 @@ class ReviewQueue:
         reason = (reason or "").strip()
         if not reason:
             raise InvalidTriage(say("reason_required"))
+        bounded(reason, "reason", MAX_TRIAGE_TEXT_LENGTH)
         if outcome == "accepted":
             if review_type not in st.ACCEPTED_TYPES:
                 raise InvalidTriage(

@@ -3,7 +3,8 @@
 It answers like Slack does (`{"ok": true, ...}` / `{"ok": false, "error": ...}`),
 enforces the Block Kit limits Slack enforces, records every call, and can be
 told to fail the next call to a method (rate limited with Retry-After,
-`msg_too_long`, `not_in_channel`). Only the platform is stood in for: the app
+`msg_too_long`, `not_in_channel`) or to hold it unanswered until released (to
+catch a replica between its ack and its answer). Only the platform is stood in for: the app
 under test is the real one.
 """
 
@@ -47,12 +48,22 @@ class Failure:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass
+class Hold:
+    arrived: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def release(self) -> None:
+        self.released.set()
+
+
 class SlackStandIn:
     """Slack's Web API at http://127.0.0.1:<port>/api/."""
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self._failures: dict[str, list[Failure]] = {}
+        self._holds: dict[str, list[Hold]] = {}
         self._lock = threading.Lock()
         self._condition = threading.Condition(self._lock)
         self._ts = itertools.count(1)
@@ -117,6 +128,10 @@ class SlackStandIn:
         with self._lock:
             self.calls.clear()
             self._failures.clear()
+            for holds in self._holds.values():
+                for hold in holds:
+                    hold.release()
+            self._holds.clear()
             self.not_in_channel.clear()
 
     def fail_next(
@@ -127,7 +142,20 @@ class SlackStandIn:
 
     # ------------------------------------------------------------------ answers
 
+    def hold_next(self, method: str) -> Hold:
+        """The next call to `method` waits, unanswered, until the returned hold is released."""
+        hold = Hold()
+        with self._lock:
+            self._holds.setdefault(method, []).append(hold)
+        return hold
+
     def respond(self, method: str, args: dict[str, Any], auth: str | None) -> tuple[int, dict[str, str], Any]:
+        with self._lock:
+            holds = self._holds.get(method)
+            hold = holds.pop(0) if holds else None
+        if hold is not None:
+            hold.arrived.set()
+            hold.released.wait(120)
         with self._lock:
             failures = self._failures.get(method)
             if failures:

@@ -176,6 +176,7 @@ def test_300_fuzzed_signed_payloads_never_get_a_server_error(bare: ServedSlack) 
     with ThreadPoolExecutor(8) as pool:
         statuses = Counter(pool.map(send, requests))
     settle(bare)
+    print(f"fuzz statuses: {dict(sorted(statuses.items()))}")  # the counts the closing note quotes (-rP)
     assert sum(statuses.values()) == 300
     assert not [status for status in statuses if status >= 500], statuses
 

@@ -3,7 +3,8 @@
 - `ConnectorStandIn`: a real HTTP server on 127.0.0.1 playing the Bot Connector
   service at an activity's `serviceUrl`: it records every activity the bot
   posts (`POST /v3/conversations/{id}/activities[/{replyToId}]`), answers member
-  look-ups, and serves a JWKS document (the role of login.botframework.com).
+  look-ups (one can be held unanswered, to catch the bot mid-turn), and serves a
+  JWKS document (the role of login.botframework.com).
 - `ServedApp`: the real FastAPI app under uvicorn on 127.0.0.1, random port.
 - `TokenIssuer`: signs Bot Framework-style JWTs with a key of our own.
 """
@@ -44,7 +45,15 @@ class ConnectorStandIn:
     requests: list[Recorded] = field(default_factory=list)
     fail_next: int = 0  # answer the next N posts with HTTP 500 (Teams having a bad minute)
 
+    def hold_next_member_lookup(self) -> tuple[threading.Event, threading.Event]:
+        """(arrived, release): the next member look-up waits unanswered until `release` is set."""
+        hold = (threading.Event(), threading.Event())
+        with self._lock:
+            self._holds.append(hold)
+        return hold
+
     def __post_init__(self) -> None:
+        self._holds: list[tuple[threading.Event, threading.Event]] = []
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         stand_in = self
@@ -67,6 +76,11 @@ class ConnectorStandIn:
                     return
                 parts = self.path.strip("/").split("/")
                 if len(parts) == 5 and parts[:2] == ["v3", "conversations"] and parts[3] == "members":
+                    with stand_in._lock:
+                        hold = stand_in._holds.pop(0) if stand_in._holds else None
+                    if hold is not None:
+                        hold[0].set()
+                        hold[1].wait(120)
                     member = stand_in.members.get(parts[4])
                     if member is None:
                         self._reply(404, {"error": {"code": "MemberNotFoundInConversation"}})

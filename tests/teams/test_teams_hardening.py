@@ -104,6 +104,7 @@ def test_300_fuzzed_activities_never_get_a_server_error(served, connector) -> No
                 bodies,
             )
         )
+    print(f"fuzz statuses: {dict(sorted(statuses.items()))}")  # the counts the closing note quotes (-rP)
     assert sum(statuses.values()) == 300
     assert not [s for s in statuses if s >= 500], statuses
 

@@ -36,7 +36,7 @@ from bot.channels.slack.mrkdwn import escape, to_mrkdwn, truncate
 from bot.channels.slack.text import slack_text
 from bot.channels.slack.users import UserDirectory
 from bot.config import Settings
-from bot.db import Database, claim_inbound_event, get_database
+from bot.db import Database, claim_inbound_event, complete_inbound_event, get_database
 from bot.feedback import Feedback, HandoffRequest, hand_off, record_feedback
 from bot.messages import Message, Outcome, Reply
 from bot.metrics import Metrics
@@ -128,14 +128,22 @@ class SlackChannel:
         return await asyncio.to_thread(function, database, *args)
 
     async def claim(self, event_id: str | None) -> bool:
-        """True if this worker should act on the event (first delivery, in any replica)."""
+        """True if this worker should act on the event: its first delivery in any replica, or a retry
+        of one whose claim ran out unanswered (the replica holding it died). `complete` ends the claim."""
         if not event_id:
             return True
-        first = bool(await self._db(claim_inbound_event, PLATFORM, event_id))
+        first = bool(
+            await self._db(claim_inbound_event, PLATFORM, event_id, self.settings.inbound_lease_seconds)
+        )
         if not first:
             self.metrics.count("duplicates")
             log.info("duplicate slack event ignored", extra={"slack_event_id": event_id})
         return first
+
+    async def complete(self, event_id: str | None) -> None:
+        """The event's answer is posted (or its failure told): no retry may answer it again."""
+        if event_id:
+            await self._db(complete_inbound_event, PLATFORM, event_id)
 
     async def claim_request(self, key: str) -> bool:
         """True the first time a signed request or a Socket Mode envelope arrives (in any replica); False after."""
@@ -230,8 +238,15 @@ class SlackChannel:
         await self._tracked("mention", self._answer_event(body, event, text))
 
     async def _answer_event(self, body: dict[str, Any], event: dict[str, Any], text: str) -> None:
-        if not await self.claim(body.get("event_id")):
+        event_id = body.get("event_id")
+        if not await self.claim(event_id):
             return
+        await self._answer_claimed(event, text)
+        # Only now: had this process died before the answer was posted, Slack's retry would
+        # have found the claim unfinished and, once its lease ran out, answered it.
+        await self.complete(event_id)
+
+    async def _answer_claimed(self, event: dict[str, Any], text: str) -> None:
         channel_id = str(event["channel"])
         thread_ts = str(event.get("thread_ts") or event["ts"])
         area = None

@@ -55,7 +55,7 @@ from bot.channels.teams.render import (
 from bot.channels.teams.text import say
 from bot.channels.teams.triage import TRIAGE_KEY, triage_actions, triage_command
 from bot.config import Settings
-from bot.db import Database, claim_inbound_event, get_database
+from bot.db import Database, claim_inbound_event, complete_inbound_event, get_database
 from bot.feedback import HandoffRequest, hand_off
 from bot.messages import Message, Outcome
 from bot.metrics import Metrics
@@ -175,10 +175,20 @@ class TeamsBot:
     async def _on_message(self, context: TurnContext, state: TurnState) -> None:
         activity = context.activity
         event_id = conversations.inbound_event_id(activity)
-        if activity.id and not await asyncio.to_thread(claim_inbound_event, self.db, "teams", event_id):
+        if activity.id and not await asyncio.to_thread(
+            claim_inbound_event, self.db, "teams", event_id, self.settings.inbound_lease_seconds
+        ):
             log.info("teams.duplicate", extra={"event_id": event_id})
             self.metrics.count("activities", "duplicate")
             return
+        await self._on_claimed_message(context, event_id)
+        if activity.id:
+            # Only once the reply is sent: a redelivery after this process died mid-turn
+            # finds the claim unfinished and, once its lease runs out, answers it.
+            await asyncio.to_thread(complete_inbound_event, self.db, "teams", event_id)
+
+    async def _on_claimed_message(self, context: TurnContext, event_id: str) -> None:
+        activity = context.activity
         self.metrics.count("activities", "message")
         user_id = _user_id(activity)
         await asyncio.to_thread(conversations.remember, self.db, activity, user_id)
