@@ -1,0 +1,130 @@
+"""The held-out evaluation sets are well-formed, and every expected phrase is in the document it names.
+
+The sets are written for the coordinator's evaluation only: these tests read no answer and run no
+retrieval over them. They check that each line parses as `sgbot eval` reads it, that the counts are
+as planned, and that each `contains` phrase is found, ignoring case and white space, inside one block
+of the named document as the ingest loader reads it (a PDF is checked against its extracted text), and,
+for a text format, in the file as written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.qa.evaluation import load_eval_file
+from ingest.loaders import load
+from tests.conftest import REAL_DIR, REPO, SEEDS_DIR
+
+DATA = Path(__file__).parent / "data"
+KNOWLEDGE_DIR = REPO / "knowledge"
+URGENT_HOLDOUT = REPO / "bot" / "qa" / "data" / "urgent_holdout.jsonl"
+
+# set file -> (corpus folder, answerable lines, out-of-scope lines)
+SETS = {
+    "holdout_knowledge.jsonl": (KNOWLEDGE_DIR, 25, 5),
+    "holdout_seeds.jsonl": (SEEDS_DIR, 25, 5),
+    "holdout_real.jsonl": (REAL_DIR, 25, 5),
+}
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _rows(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _documents_by_name(corpus: Path) -> dict[str, list[tuple[str | None, list[str]]]]:
+    """Each document's base name -> for every file of that name, its normalised text as written (None for
+    a PDF) and its blocks' normalised text as the ingest loader reads them."""
+    found: dict[str, list[tuple[str | None, list[str]]]] = {}
+    for path in sorted(corpus.rglob("*")):
+        if path.is_file() and path.suffix in (".md", ".txt", ".pdf") and path.name.lower() != "readme.md":
+            raw = None if path.suffix == ".pdf" else _normalise(path.read_text(encoding="utf-8", errors="replace"))
+            found.setdefault(path.name, []).append((raw, [_normalise(block.text) for block in load(path).blocks]))
+    return found
+
+
+def _states(document: tuple[str | None, list[str]], phrase: str) -> bool:
+    """In the file as written (text formats) and inside one block as ingest reads it (what a chunk holds)."""
+    raw, blocks = document
+    return (raw is None or phrase in raw) and any(phrase in block for block in blocks)
+
+
+def _corpus_or_skip(corpus: Path) -> Path:
+    if not corpus.is_dir():
+        pytest.skip(f"no corpus at {corpus} (../shared is beside the checkout, not in it)")
+    return corpus
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_holdout_set_is_well_formed_and_counted(name: str) -> None:
+    path = DATA / name
+    items = load_eval_file(path)  # the reader `sgbot eval` uses: every line parses and has a known type
+    rows = _rows(path)
+    assert len(items) == len(rows)
+    ids = [row["id"] for row in rows]
+    assert len(ids) == len(set(ids)), "ids repeat"
+    _, answerable, out_of_scope = SETS[name]
+    assert Counter(row["type"] for row in rows) == {"answerable": answerable, "out_of_scope": out_of_scope}
+    for row in rows:
+        assert row["question"].strip()
+        if row["type"] == "answerable":
+            assert row["expected"], row["id"]
+            for expected in row["expected"]:
+                assert set(expected) == {"source", "contains"}, row["id"]
+                assert "/" not in expected["source"], f"{row['id']}: source is the base name, as the index stores it"
+                words = expected["contains"].split()
+                # a short fact: a few words, or one token that is a number or an address
+                assert 2 <= len(words) <= 10 or (len(words) == 1 and any(c.isdigit() or c == "@" for c in words[0])), \
+                    f"{row['id']}: the expected phrase should be a short fact"
+        else:
+            assert "expected" not in row or not row["expected"], row["id"]
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_every_expected_phrase_is_in_its_source_document(name: str) -> None:
+    corpus = _corpus_or_skip(SETS[name][0])
+    documents = _documents_by_name(corpus)
+    missing = []
+    for row in _rows(DATA / name):
+        for expected in row.get("expected", []):
+            phrase = _normalise(expected["contains"])
+            files = documents.get(expected["source"])
+            if files is None:
+                missing.append(f"{row['id']}: no document named {expected['source']!r}")
+            elif not any(_states(document, phrase) for document in files):
+                missing.append(f"{row['id']}: {expected['contains']!r} not in {expected['source']}")
+    assert not missing, "\n".join(missing)
+
+
+def test_urgent_holdout_is_well_formed() -> None:
+    items = load_eval_file(URGENT_HOLDOUT)
+    rows = _rows(URGENT_HOLDOUT)
+    assert len(items) == len(rows) == 120
+    ids = [row["id"] for row in rows]
+    assert len(ids) == len(set(ids)), "ids repeat"
+    counts = Counter(row["type"] for row in rows)
+    assert set(counts) == {"urgent", "not_urgent"}
+    assert 45 <= counts["urgent"] <= 55 and counts["not_urgent"] == 120 - counts["urgent"]
+    for row in rows:
+        assert set(row) == {"id", "type", "topic", "question"}, row["id"]
+        assert row["question"].strip() and row["topic"].strip(), row["id"]
+    questions = [_normalise(row["question"]) for row in rows]
+    assert len(questions) == len(set(questions)), "a message repeats"
+
+
+def test_urgent_holdout_reuses_no_message_from_the_other_urgent_sets() -> None:
+    others = {
+        _normalise(row["question"])
+        for path in sorted(URGENT_HOLDOUT.parent.glob("urgent_*.jsonl")) if path != URGENT_HOLDOUT
+        for row in _rows(path)
+    }
+    reused = [row["id"] for row in _rows(URGENT_HOLDOUT) if _normalise(row["question"]) in others]
+    assert not reused, reused
