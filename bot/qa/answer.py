@@ -138,6 +138,9 @@ def _found(token: str, words: set[str]) -> bool:
     return vocabulary().found(token, words) or _variant_in(token, words)
 
 
+COVERAGE_HITS = 5  # every passage retrieved for the answer can show that the question's words are there
+
+
 def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, dense_used: bool = True,
                      context_tokens: list[str] | None = None) -> Evidence:
     top_dense = max((h.dense for h in hits), default=0.0) if dense_used else None
@@ -148,7 +151,7 @@ def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, d
     weights = word_weights(question_tokens, idf, context_tokens)
     total = sum(weights.values()) or 1.0
     coverage = 0.0
-    for hit in hits[:3]:
+    for hit in hits[:COVERAGE_HITS]:
         words = set(tokenize(f"{hit.chunk.section}\n{hit.chunk.text}"))
         found = sum(w for t, w in weights.items() if _found(t, words))
         coverage = max(coverage, found / total)
