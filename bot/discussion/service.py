@@ -33,8 +33,6 @@ from bot.discussion.report import DiscussionReport, build_report
 from bot.discussion.text import say
 from bot.messages import Button, Expectation, Message, Notification, Reply
 from bot.outbox import Outbox
-from bot.prompts import load_text
-from bot.qa.urgent import check_urgency
 from bot.referral import statuses as st
 from bot.referral.answers import InvalidAnswer, clean_text, parse_date
 from bot.referral.clocks import Clocks
@@ -45,6 +43,7 @@ from bot.referral.queue import Actor
 from bot.referral.repository import ReferralRepository
 from bot.referral.roles import role_of, sees_every_referral
 from bot.reviews.action_plans import ActionPlanError, add_action_item, is_review
+from bot.safety.emergency import emergency_first
 
 log = logging.getLogger(__name__)
 
@@ -207,7 +206,10 @@ class DiscussionService:
                 )
             return None  # the thread is an ordinary conversation again
         if not self._may_read(context):
-            return Turn(replies=[Reply(self._not_invited(discussion))])
+            # Not stored (they are not in the discussion), but someone in danger now still comes first.
+            typed = message.content if command is None or command.kind in {"learning", "action"} else None
+            refusal = Reply(self._not_invited(discussion))
+            return Turn(replies=[*_emergency_first(typed, "discussion, not invited"), refusal])
         if context.participant is not None and message.display_name and not context.participant.name:
             context.participant.name = message.display_name
         if command is None:
@@ -245,14 +247,15 @@ class DiscussionService:
     # --- contributions -----------------------------------------------------------------
 
     def _contribute(self, context: _Context, raw: str, *, kind: str = models.CONTRIBUTION) -> Turn:
+        # The emergency route first, before the contribution is stored or refused.
+        replies: list[Reply | GuidanceSlot] = _emergency_first(raw, f"discussion {kind}")
         if context.participant is None:  # the business unit reads every discussion, but adds only if invited
-            return Turn(replies=[Reply(self._not_invited(context.discussion))])
+            return Turn(replies=[*replies, Reply(self._not_invited(context.discussion))])
         if len(raw) > MAX_CONTRIBUTION:
-            return Turn(replies=[Reply(say("too_long", length=len(raw), limit=MAX_CONTRIBUTION))])
+            return Turn(replies=[*replies, Reply(say("too_long", length=len(raw), limit=MAX_CONTRIBUTION))])
         text, _removed = clean_text(raw)
         if not text:
             return Turn(replies=[Reply(say("empty"))])
-        replies: list[Reply | GuidanceSlot] = self._emergency_first(text)
         stage = context.stage
         rating, problem = None, None
         if stage.scale is not None and kind == models.CONTRIBUTION:
@@ -285,20 +288,23 @@ class DiscussionService:
     def _action(self, context: _Context, command: DiscussionCommand) -> Turn:
         stage = context.stage
         if context.participant is None:
-            return Turn(replies=[Reply(self._not_invited(context.discussion))])
+            return Turn(replies=[*_emergency_first(command.argument, "discussion action, not invited"),
+                                 Reply(self._not_invited(context.discussion))])
         if not stage.actions:
             stages = ", ".join(s.title for s in context.method.stages if s.actions) or "-"
             turn = self._contribute(context, context.message.content)
-            turn.replies.insert(0, Reply(say("action_not_here", stages=stages, stage=stage.title)))
+            # After the emergency route, if there is one: someone in danger now reads that first.
+            first = sum(1 for reply in turn.replies if isinstance(reply, Reply) and reply.urgent)
+            turn.replies.insert(first, Reply(say("action_not_here", stages=stages, stage=stage.title)))
             return turn
+        replies: list[Reply | GuidanceSlot] = _emergency_first(command.argument, "discussion action")
         if not command.agency or not command.due or not command.argument:
-            return Turn(replies=[Reply(say("action_usage", problem=""))])
+            return Turn(replies=[*replies, Reply(say("action_usage", problem=""))])
         try:
             due = parse_date(command.due, self._today())
         except InvalidAnswer as problem:
-            return Turn(replies=[Reply(say("action_usage", problem=str(problem)))])
+            return Turn(replies=[*replies, Reply(say("action_usage", problem=str(problem)))])
         text, _ = clean_text(command.argument)
-        replies: list[Reply | GuidanceSlot] = self._emergency_first(text)
         actor = Actor(context.message.user_id, context.message.email)
         plan_item = None
         if is_review(context.referral):
@@ -352,12 +358,6 @@ class DiscussionService:
         where = "action_on_plan" if plan_item is not None else "action_recorded_on_referral"
         ack += " " + say(where, reference=context.reference)
         return Turn(replies=[*replies, self._ack(ack)])
-
-    def _emergency_first(self, text: str) -> list[Reply | GuidanceSlot]:
-        """Someone in danger now comes before the discussion: the emergency route, then it carries on."""
-        if check_urgency(text).urgent:
-            return [Reply(load_text("emergency_route.md"), urgent=True)]
-        return []
 
     # --- the facilitator ---------------------------------------------------------------
 
@@ -652,3 +652,10 @@ def _rating(text: str, stage: Stage) -> tuple[int | None, str, str | None]:
         if why.lower().startswith(filler):
             why = why[len(filler) :].strip()
     return rating, why or text, None
+
+
+def _emergency_first(typed: str | None, path: str) -> list[Reply | GuidanceSlot]:
+    """Someone in danger now comes before the discussion: the shared emergency route
+    (`bot.safety.emergency`, the one every free-text path uses), then it carries on."""
+    route = emergency_first(typed, path=path)
+    return [route] if route is not None else []

@@ -38,12 +38,16 @@ _SIGNALS: dict[str, list[str]] = {
         r"\b(?:want|wants|wanted|wanna|wanting|going|gonna|trying) (?:to )?die\b",
         r"\b(?:don'?t|doesn'?t|does not|do not|didn'?t|did not|not) (?:want|wanna) (?:to )?"
         r"(?:be alive|live|be here|exist|wake up|be around)",
-        r"\bnot (?:to )?wake up\b", r"better off (?:dead|without)", r"\bno point (?:in )?(?:living|anymore|any more|"
+        r"\bnot (?:to )?wake up\b", r"better off (?:dead|without)",
+        r"\bno (?:reason|point) (?:for (?:me|him|her|them) )?(?:to )?"
+        r"(?:be here|be alive|live|carry on|go on|keep going)\b",
+        r"\bno point (?:in )?(?:living|anymore|any more|"
         r"going on|to (?:it|life|anything))", r"\bnothing (?:left )?to live for", r"\bdone with (?:life|living)",
         r"can'?t (?:do|take|cope with|go on with) (?:this|it|life)(?: any ?more)?\b(?! job)", r"can'?t go on\b",
         r"\brather (?:be )?dead\b", r"\bwish(?:es|ed)? (?:i|he|she|they) (?:was|were) dead",
         r"never been born", r"(?:goodbye|suicide) (?:note|letter|message|text)", r"said (?:his|her|their) goodbyes",
-        r"\bsaying goodbye\b", r"\bleft a note\b", r"\bnoose\b", r"\brope\b", rf"hang(?:ing|ed)? {_SELF}",
+        r"\bsaying goodbye\b", r"(?:posted|said|sent|wrote|texted|messaged) (?:a )?goodbye", r"\bleft a note\b",
+        r"\bnoose\b", r"\brope\b", rf"hang(?:ing|ed)? {_SELF}",
         r"jump(?:ing|ed)? (?:off|from|in front of)", r"\b(?:on|at) the (?:edge|ledge|roof|railway|tracks|bridge|cliff)",
         r"disappear for good", r"not (?:be )?(?:here|around) (?:tomorrow|any ?more)",
         r"won'?t be a burden", r"do (?:something|smth|sth|summat) stupid", r"where the nearest (?:cliff|bridge)",
@@ -53,7 +57,14 @@ _SIGNALS: dict[str, list[str]] = {
         r"what happens when (?:you|we) die", r"had enough of (?:everything|life|it all)", r"\blast post\b",
         r"won'?t be (?:here|around)\b", r"\bwhat'?s the point\b", r"\bwhats the point\b",
         r"nobody (?:would|will) (?:even )?(?:notice|care|miss)", r"\bligature\b",
-        r"tied (?:something|a \w+) (?:round|around) (?:his|her|their) neck", r"walk(?:ed|ing)? into the (?:sea|river|"
+        r"tied (?:something|a \w+) (?:round|around) (?:his|her|their) neck",
+        # saying goodbye by deed: letters to the family, belongings given away
+        r"(?:written|wrote|writing|left) (?:\w+ )?(?:letters?|notes?|cards?) (?:to|for) (?:his|her|their|my) (?:family|"
+        r"mum|mom|dad|parents|friends|kids|children|sister|brother)",
+        r"(?:giv(?:e|es|en|ing)|gave) (?:away )?(?:all )?(?:his|her|their|my) (?:\w+ )?(?:stuff|things|belongings|"
+        r"possessions|jewellery|jewelry|dog|cat|pets?|games|clothes)(?: away)?\b(?! back)",
+        r"(?:giv(?:e|es|en|ing)|gave) (?:\w+ )?(?:stuff|things|belongings|possessions) away",
+        r"walk(?:ed|ing)? into the (?:sea|river|"
         r"traffic|road)", r"\bdrown\w*",
     ],
     "self-harm": [
@@ -90,6 +101,10 @@ _SIGNALS: dict[str, list[str]] = {
         r"\bshaken\b", r"\bshook\b", r"can'?t breathe", r"squeez\w* (?:his|her|their) (?:neck|throat)", r"\bwelts\b",
         r"bite marks?", r"\blump\b", r"\b(?:threw|throws|throwing) (?:a|the) \w+ at", r"in the cupboard",
         r"holds? a (?:lighter|cigarette)", r"\bwhip\w*",
+        r"\b(?:story|stories|explanation|account)s? (?:keeps? changing|(?:keep|keeps|has|have) changed|"
+        r"(?:doesn'?t|does not|"
+        r"don'?t|do not) (?:match|fit|add up))", r"\binconsistent (?:story|explanation|account)", r"\bfrenulum\b",
+        rf"\bsort {_VICTIM} out\b", r"\bsort (?:the|that) \w+ out\b",
     ],
     "sexual abuse": [
         r"\babus\w*", r"\brap(?:e|ed|ing)\b", r"sexual\w*", r"molest\w*", r"groom\w*",
@@ -98,7 +113,10 @@ _SIGNALS: dict[str, list[str]] = {
         r"\bpics\b", r"\bphotos\b", r"on camera", r"\bwilly\b", r"private parts", r"down below",
         r"(?:have|had|having) sex", r"sextort\w*", r"indecent", r"\b(?:grown|older|adult) (?:man|men|male|males)\b",
         r"\bmet (?:online|on (?:snapchat|instagram|tiktok|facebook|an app))", r"a man (?:she|he) met",
-        r"clothes off", r"take (?:her|his|their) clothes", r"\bhotel\b", r"\bmeet (?:up|her|him)\b",
+        r"clothes off", r"take (?:her|his|their) clothes",
+        r"(?:tak(?:e|es|en|ing)|took|dropp\w*|brought|bringing|booked|meet\w*|met|picked up|collected|staying|stays|"
+        r"stayed|going|went|goes) (?:\w+ ){0,4}(?:at|to|in|into|from) (?:a|an|the) (?:\w+ )?hotels?\b",
+        r"\bhotel rooms?\b", r"\bmeet (?:up|her|him)\b",
         r"\bin (?:his|their) (?:20s|30s|40s|50s|twenties|thirties|forties)\b", r"\b\d\d year old (?:man|'?boyfriend)",
         r"be nice to (?:him|them)", r"\bour (?:little )?secret\b", r"\bit'?s (?:a|their|our) secret\b",
     ],
@@ -107,6 +125,8 @@ _SIGNALS: dict[str, list[str]] = {
         rf"\bby {_SELF}\b", r"\balone\b", r"no (?:adult|parent|grown[- ]?up|one) (?:around|anywhere|with|about)",
         r"no (?:sign of|adult|parent)", r"nobody (?:has )?(?:collected|picked)",
         r"not (?:been )?(?:collected|picked up)",
+        r"\b(?:mum|mom|dad|mother|father|parents?|carers?|nobody|no one|no-one)(?:'s)? (?:never|hasn'?t|has not|"
+        r"didn'?t|did not|haven'?t) (?:came|come|turned up|arrived|shown up|showed up)\b",
         r"no food", r"hasn'?t eaten", r"not eaten", r"\bhungry\b", r"starv\w*", r"asking for food", r"no heating",
         r"no nappy", r"in (?:her|his|their) (?:nappies|nappy|pyjamas|nightie|nightdress)", r"\bwandering\b",
         r"\bdrunk\b", r"off (?:her|his|their) face", r"slurring", r"smells? of (?:alcohol|drink|booze)",
@@ -130,18 +150,22 @@ _SIGNALS: dict[str, list[str]] = {
     ],
     "FGM or forced marriage": [
         r"\bfgm\b", r"\bto be cut\b", r"\bcutting\b", r"\bcutter\b", r"circumcis\w*", r"made clean",
-        r"become a woman", r"(?:get|got|getting|have|having) (?:her|them|the girls|(?:her|my|their|his|two|both) "
+        r"becom(?:e|es|ing) a (?:proper |real )?woman", r"made a (?:proper |real )?woman",
+        r"\b(?:traditional|special|cultural) (?:procedure|ceremony|operation|celebration|cutting)\b",
+        r"(?:get|got|getting|have|having) (?:her|them|the girls|(?:her|my|their|his|two|both) "
         r"(?:daughters?|girls|little ones))\b.{0,12}\bdone\b", r"forced (?:marriage|to marry|into marriage)",
         r"\bmarry\b", r"get(?:ting)? married", r"\bwedding\b", r"passport", r"one[- ]way ticket", r"\bhonou?r\b",
         r"\bengagement\b",
-        r"arranged (?:her|his|their) marriage",
+        r"arranged (?:her|his|their) marriage", r"\b(?:to be|be|being) married\b",
     ],
     "exploitation": [
         r"county lines", r"trap ?house", r"\bplugg\w*", r"\bolders\b", r"(?:do|doing|another) (?:a )?run\b",
         r"deliver(?:ing)? (?:a |the )?(?:package|parcel|drugs)", r"\bowes?\b", r"\bdebt\b", r"pay (?:it |that )?off",
         r"(?:hold|holding|carry|carrying|stash\w*) (?:the )?drugs", r"\bcrack\b", r"\bwraps\b", r"cuckoo\w*",
         r"taken over (?:his|her|their) (?:flat|house|home)", r"traffick\w*", r"modern slavery", r"\bgang\b",
-        r"exploit\w*", r"two phones", r"(?:men|man|males) in (?:different )?cars", r"getting in(?:to)? (?:a|the|one|"
+        r"exploit\w*", r"two phones", r"(?:men|man|males) in (?:different )?cars",
+        r"\bwith (?:two|three|several|some|older|\d+) (?:older )?(?:men|males|lads)\b",
+        r"getting in(?:to)? (?:a|the|one|"
         r"their|his|different) (?:car|van)", r"\bvan dropping\b", r"\bfor weed\b", r"going with",
         r"(?:let|lets) (?:her|him) (?:leave|eat|go out)", r"takes? (?:all )?(?:his|her|their) (?:money|benefits|"
         r"medication|meds|passport)", r"\bsleeping in the\b", r"\bburner\b", r"keeps? getting calls",
@@ -206,6 +230,9 @@ _PAST = [
     r"\bthriving\b", r"\b(?:was|were|been|got) (?:closed|dealt with|convicted|resolved|sacked|sent to prison|"
     r"jailed)\b", r"\bno contact since\b", r"\bplaced with\b", r"\bcame back\b", r"\breturned home\b",
     r"\bfound (?:safe|well)\b",
+    r"\b(?:has been|have been|was|were|got|been|now|kid|child|boy|girl|person|son|daughter|resident|he|she|they)"
+    r"(?:'s)? "
+    r"found\b(?=\s*(?:[-,.;:!?]|$|safe|well|unharmed|ok\b|okay|and (?:is|was|has been) (?:home|back|safe)))",
     r"\b(?:is|are) (?:home|back) with\b",
     r"\breturn(?: home)? interview\b", r"\bmoved (?:away|abroad)\b", r"\bended\b", r"\brestraining order\b",
     r"\b(?:she|he|they)(?:'s| is| are) \d+ now\b", r"\bnow (?:aged|an adult)\b", r"\bcase (?:was |is )?closed\b",
@@ -214,7 +241,7 @@ _PAST = [
     r"\bwhen (?:she|he|they|i|we) (?:was|were) (?:\d+|younger|a girl|a boy|growing up)\b",
     r"\b(?:is|are|'s|feels?|lives?(?: here)?|living|now) (?:safe|safely)\b", r"\bsafe (?:with|at)\b",
     r"\b(?:was|were|got|been) (?:excluded|expelled|arrested|charged|protected)\b", r"\bretired\b", r"\bdivorced\b",
-    r"\bout of it\b", r"\bfled\b", r"\brefuge\b",
+    r"\b(?:been|is|are|was|were|got|now|stay(?:s|ed)?|kept) out of it\b", r"\bfled\b", r"\brefuge\b",
     r"\bno (?:current|immediate|ongoing|present) (?:risk|concerns?|danger)\b", r"\bnot (?:currently )?at risk\b",
     r"\bin (?:january|february|march|april|may|june|july|august|september|october|"
     r"november|december)\b",
