@@ -30,7 +30,9 @@ from bot.messages import Citation, Message, Notification, Outcome, Reply
 MAX_USER_ID_LENGTH = 255
 
 if TYPE_CHECKING:
+    from bot.db import Database
     from bot.discussion.service import DiscussionService
+    from bot.feedback import Feedback
     from bot.outbox import Outbox
     from bot.people import People
     from bot.qa.service import Answerer
@@ -227,6 +229,25 @@ class Assistant:
                        vector=vector, nearest=nearest, area=area)
         except Exception:
             log.warning("could not record a knowledge gap", exc_info=True)
+
+    def rate(self, feedback: Feedback, db: Database | None = None) -> list[Reply]:
+        """A 👍 or 👎 on an answer, from any channel (in `db`, the channel's database, or this
+        assistant's); the replies to show (see `record_feedback`).
+
+        A 👎 that carries the question it answered brings the question's embedding, so its knowledge
+        gap is grouped by meaning with the declined questions; without the model it still counts,
+        grouped by the documents it cited.
+        """
+        from bot.db import get_database
+        from bot.feedback import record_feedback
+
+        vector = None
+        if feedback.rating == "down" and feedback.question and self._knowledge_available():
+            try:
+                vector = self.answerer.retriever.encode_query(feedback.question)
+            except Exception:  # the 👎 itself must be kept whatever happens to the embedding
+                log.warning("could not embed a rated question", exc_info=True)
+        return record_feedback(db or get_database(self.settings), feedback, settings=self.settings, vector=vector)
 
     # Follow-up questions in a thread are read with the thread's earlier questions, kept in the
     # database (any replica may take the next message). Only questions are kept, never referrals.

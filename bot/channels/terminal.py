@@ -7,6 +7,7 @@ Like every channel it only translates: a typed line becomes a `Message`, an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.panel import Panel
@@ -18,6 +19,9 @@ from bot.messages import Button, Message, Outcome, Reply
 from bot.outbox import HELD
 from bot.qa.answer import format_citation
 from bot.referral.text import say
+
+if TYPE_CHECKING:
+    from bot.assistant import Assistant
 
 # Step types whose answers are themselves numbers or free text: a typed number is an answer there.
 _TYPED_ANSWERS = {"text", "number", "date", "multiselect"}
@@ -34,14 +38,18 @@ class TerminalChannel:
     _expects_typed: bool = False
     _answers: int = 0  # answers shown so far: the id feedback refers to
     _last_sources: list[str] = field(default_factory=list)
+    _asked: str | None = None  # the last question typed
+    _last_question: str | None = None  # the question the last answer answered: a 👎 passes it on
 
     FEEDBACK_COMMANDS = ("/good", "/bad", "/handoff")
 
     def is_feedback(self, line: str) -> bool:
         return line.strip().split(" ", 1)[0].lower() in self.FEEDBACK_COMMANDS
 
-    def feedback(self, line: str, db: Database) -> str:
-        """`/good`, `/bad <reason>` or `/handoff <question>`: what Slack and Teams do with buttons, typed."""
+    def feedback(self, line: str, db: Database, assistant: Assistant | None = None) -> str:
+        """`/good`, `/bad <reason>` or `/handoff <question>`: what Slack and Teams do with buttons, typed.
+
+        With the assistant, a rating goes through it (as in Slack and Teams), so a 👎 brings its question."""
         from bot.config import get_settings
         from bot.feedback import Feedback, HandoffRequest, hand_off, record_feedback
 
@@ -58,9 +66,10 @@ class TerminalChannel:
             return "\n\n".join(reply.text for reply in hand_off(db, get_settings(), request))
         if command == "/bad" and not rest.strip():
             return say("terminal_feedback_reason")
-        replies = record_feedback(db, Feedback("terminal", conversation, str(self._answers), self.user_id,
-                                               "up" if command == "/good" else "down", rest.strip() or None,
-                                               sources=list(self._last_sources)))
+        feedback = Feedback("terminal", conversation, str(self._answers), self.user_id,
+                            "up" if command == "/good" else "down", rest.strip() or None,
+                            sources=list(self._last_sources), question=self._last_question)
+        replies = assistant.rate(feedback, db) if assistant is not None else record_feedback(db, feedback)
         return "\n\n".join(reply.text for reply in replies)
 
     def message(self, line: str, *, thread_id: str | None = None) -> Message:
@@ -70,6 +79,7 @@ class TerminalChannel:
             index = int(stripped) - 1
             if 0 <= index < len(self._buttons):
                 return self._message(action=self._buttons[index].value, thread_id=thread_id)
+        self._asked = line.strip()
         return self._message(text=line, thread_id=thread_id)
 
     def _message(self, text: str | None = None, action: str | None = None, thread_id: str | None = None) -> Message:
@@ -118,6 +128,7 @@ class TerminalChannel:
         if reply.citations:
             self._answers += 1
             self._last_sources = sorted({c.source for c in reply.citations})
+            self._last_question = self._asked
         for citation in reply.citations:
             self.console.print(plain(format_citation(citation), style="cyan"))
         if reply.buttons:

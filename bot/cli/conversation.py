@@ -63,7 +63,7 @@ def chat(
             if channel.is_feedback(line):
                 from bot.db import get_database
 
-                console.print(channel.feedback(line, get_database(assistant.settings)))
+                console.print(channel.feedback(line, get_database(assistant.settings), assistant))
                 continue
             channel.render(assistant.handle(channel.message(line)))
         except Exception as exc:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -65,6 +65,9 @@ class Feedback:
     category: str | None = None
     sources: list[str] = field(default_factory=list)  # cited document ids
     at: str = ""
+    # The question the rated answer answered, as the channel showed it. Never stored with the feedback:
+    # a 👎 passes it to the knowledge gaps, which keep it redacted, and only when keeping questions is on.
+    question: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,9 +103,16 @@ def _person_id(session: Session, user_id: str) -> int | None:
     return person.id if person is not None else None
 
 
-def record_feedback(db: Database, feedback: Feedback, *, settings: Settings | None = None) -> list[Reply]:
+def record_feedback(
+    db: Database, feedback: Feedback, *, settings: Settings | None = None, vector: Any = None
+) -> list[Reply]:
     """Keep the person's latest verdict on an answer; the replies to show them (the thanks, and
-    the emergency route first if the reason describes someone at risk now)."""
+    the emergency route first if the reason describes someone at risk now).
+
+    A 👎 is a knowledge gap (one per rated answer, however often its reason is updated): with the
+    cited documents, the question's embedding (`vector`, numbers, from the caller that has the model)
+    so it groups by meaning with declined questions, and the question and reason as the gaps keep them.
+    A 👍 after a 👎 removes that gap."""
     reason = (feedback.reason or "").strip()[:MAX_TEXT] or None
     urgent = emergency_first(reason, path="feedback")  # before the text is stored
     category = feedback.category or None
@@ -136,6 +146,8 @@ def record_feedback(db: Database, feedback: Feedback, *, settings: Settings | No
         if feedback.sources or row.sources is None:
             row.sources = list(feedback.sources)[:50]
         row.created_at = utcnow()
+        session.flush()
+        feedback_id = row.id
     log.info(
         "feedback recorded",
         extra={"platform": feedback.platform, "rating": feedback.rating, "category": category,
@@ -144,8 +156,13 @@ def record_feedback(db: Database, feedback: Feedback, *, settings: Settings | No
     if feedback.rating == "down":  # a knowledge gap: the documents it cited did not answer well
         from bot.gaps.service import record_gap
 
-        record_gap(db, settings or get_settings(), kind="thumbs_down", reason=reason,
-                   category=category, nearest=[{"source": s, "title": s} for s in feedback.sources])
+        record_gap(db, settings or get_settings(), kind="thumbs_down", question=feedback.question,
+                   reason=reason, category=category, vector=vector,
+                   nearest=[{"source": s, "title": s} for s in feedback.sources], feedback_id=feedback_id)
+    else:
+        from bot.gaps.service import forget_feedback_gap
+
+        forget_feedback_gap(db, feedback_id)
     thanks = Reply(feedback_text("thanks_up" if feedback.rating == "up" else "thanks_down"))
     return [urgent, thanks] if urgent else [thanks]
 

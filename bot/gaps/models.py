@@ -25,3 +25,5 @@ class KnowledgeGap(Base):
     vector: Mapped[list[float] | None] = mapped_column(JSON)
     # The documents nearest to the question (or cited by the 👎 answer): [{"source", "title"}].
     nearest: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # A 👎's feedback row (answer_feedback.id): its reason, given later, updates this gap; None for declined.
+    feedback_id: Mapped[int | None] = mapped_column(Integer, index=True)

@@ -49,29 +49,54 @@ def record_gap(
     vector: Any = None,
     nearest: list[dict[str, Any]] | None = None,
     area: str | None = None,
+    feedback_id: int | None = None,
 ) -> None:
-    """Keep one gap; a failure is logged (ids only) and never reaches the person asking."""
+    """Keep one gap; a failure is logged (ids only) and never reaches the person asking.
+
+    With `feedback_id` (a 👎), the gap of that feedback row is updated if there is one: a reason or a
+    question given later fills it in, what was not given again is kept, so one 👎 is one gap.
+    """
     keep = settings.gaps_keep_questions
+    kept_question = redact(question)[:MAX_TEXT] if keep and question else None
+    kept_reason = redact(reason)[:MAX_TEXT] if keep and reason else None
+    numbers = [round(float(x), 5) for x in np.asarray(vector).ravel()] if vector is not None else None
+    documents = [{"source": str(n.get("source", "")), "title": str(n.get("title", ""))}
+                 for n in (nearest or [])][:3]
     try:
         with database.transaction() as session:
-            session.add(
-                KnowledgeGap(
-                    at=utcnow(),
-                    kind=kind,
-                    area=area,
-                    question=redact(question)[:MAX_TEXT] if keep and question else None,
-                    reason=redact(reason)[:MAX_TEXT] if keep and reason else None,
-                    category=category,
-                    vector=[round(float(x), 5) for x in np.asarray(vector).ravel()] if vector is not None else None,
-                    nearest=[{"source": str(n.get("source", "")), "title": str(n.get("title", ""))}
-                             for n in (nearest or [])][:3],
+            gap = None
+            if feedback_id is not None:
+                gap = session.scalars(
+                    select(KnowledgeGap).where(KnowledgeGap.feedback_id == feedback_id).order_by(KnowledgeGap.id)
+                ).first()
+            if gap is None:
+                session.add(
+                    KnowledgeGap(
+                        at=utcnow(), kind=kind, area=area, question=kept_question, reason=kept_reason,
+                        category=category, vector=numbers, nearest=documents, feedback_id=feedback_id,
+                    )
                 )
-            )
+            else:
+                gap.at = utcnow()
+                gap.question = kept_question or gap.question
+                gap.reason = kept_reason or gap.reason
+                gap.category = category or gap.category
+                gap.vector = numbers or gap.vector
+                gap.nearest = documents or gap.nearest
             # Retention: whatever is older than the configured number of days is forgotten.
             cutoff = utcnow() - timedelta(days=settings.gaps_retention_days)
             session.execute(delete(KnowledgeGap).where(KnowledgeGap.at < cutoff))
     except Exception:
         log.warning("could not record a knowledge gap", extra={"kind": kind}, exc_info=True)
+
+
+def forget_feedback_gap(database: Database, feedback_id: int) -> None:
+    """A 👎 changed to 👍: the answer was fine after all, so its gap goes. Never fails the feedback."""
+    try:
+        with database.transaction() as session:
+            session.execute(delete(KnowledgeGap).where(KnowledgeGap.feedback_id == feedback_id))
+    except Exception:
+        log.warning("could not forget a knowledge gap", extra={"feedback_id": feedback_id}, exc_info=True)
 
 
 def themes(database: Database, settings: Settings) -> list[GapTheme]:

@@ -79,3 +79,30 @@ def test_question_text_is_not_kept_unless_switched_on(gap_settings: Settings, sa
             assert row.question is None and row.vector and row.kind == "declined"
     finally:
         forget_databases()
+
+
+def test_a_thumbs_down_typed_in_the_terminal_keeps_the_question_it_answered(
+    gap_settings: Settings, sample_answerer: object
+) -> None:
+    """`/bad` in `sgbot chat`: the assistant rates it, as Slack's and Teams' buttons do."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    from bot.channels.terminal import TerminalChannel
+
+    assistant = Assistant(gap_settings, answerer=sample_answerer)  # type: ignore[arg-type]
+    channel = TerminalChannel(user_id="practitioner.three", console=Console(file=StringIO()))
+    database = get_database(gap_settings)
+    try:
+        asked = channel.message("Who do I call out of hours in Eastbrook? It is about Sam Jones.")
+        channel.render(assistant.handle(asked))
+        said = channel.feedback("/bad the number for Mr Jones is wrong", database, assistant)
+        assert "recorded" in said
+        channel.feedback("/bad still wrong: ring 07700 900123", database, assistant)  # a second word on it
+        with database.sessions() as session:
+            [gap] = session.query(KnowledgeGap).filter(KnowledgeGap.kind == "thumbs_down").all()
+            assert gap.question is not None and "out of hours" in gap.question and "Jones" not in gap.question
+            assert gap.reason is not None and "07700" not in gap.reason and gap.vector
+    finally:
+        forget_databases()

@@ -19,6 +19,7 @@ import pytest
 from bot.config import Settings
 from bot.db import get_database
 from bot.feedback import list_feedback, list_handoffs
+from bot.gaps.models import KnowledgeGap
 from bot.referral.queue import Actor, ReviewQueue
 
 from .conftest import build_app
@@ -140,6 +141,12 @@ def test_feedback_and_hand_off_from_the_answer_card(served, connector_m, post, t
         "The phone number changed.",
     )
     assert feedback.sources
+    # The 👎 is a knowledge gap carrying the question's meaning (its text only if keeping is switched on).
+    assert down["data"]["sgbot_asked"] == QUESTION
+    with db.sessions() as session:
+        gaps = session.query(KnowledgeGap).filter(KnowledgeGap.kind == "thumbs_down").all()
+        assert any(g.vector and g.feedback_id for g in gaps)
+        assert all(g.question is None for g in gaps) or teams_settings.gaps_keep_questions
 
     handoff = next(a for a in card["actions"] if a["title"] == "Ask the business unit")
     send = handoff["card"]["actions"][0]

@@ -37,7 +37,7 @@ from bot.channels.slack.text import slack_text
 from bot.channels.slack.users import UserDirectory
 from bot.config import Settings
 from bot.db import Database, claim_inbound_event, complete_inbound_event, get_database
-from bot.feedback import Feedback, HandoffRequest, hand_off, record_feedback
+from bot.feedback import Feedback, HandoffRequest, hand_off
 from bot.messages import Message, Outcome, Reply
 from bot.metrics import Metrics
 from bot.safety.logs import keep_content_out_of_library_logs, library_logger
@@ -529,6 +529,7 @@ class SlackChannel:
                 "c": container.get("channel_id"),
                 "m": container.get("message_ts"),
                 "s": _sources(action),
+                "q": str(_json_value(action).get("q") or "") or None,
                 "b": (body.get("message") or {}).get("blocks") or [],
             }
         channel_id, message_ts = str(where["c"]), str(where["m"])
@@ -541,8 +542,10 @@ class SlackChannel:
             reason=reason,
             category=category,
             sources=list(where.get("s") or []),
+            question=where.get("q"),
         )
-        replies: list[Reply] = await self._db(record_feedback, feedback)
+        database = await self.database()
+        replies: list[Reply] = await asyncio.to_thread(self.assistant.rate, feedback, database)
         *urgent, said = replies
         for reply in urgent:  # someone at risk now, in the reason: the emergency route, in the thread
             await self.poster.post(channel_id, self.render(reply, channel_id), message_ts)

@@ -206,7 +206,7 @@ def _value_text(value: Any) -> str:
 
 
 def feedback_value(reply: Reply, question: str | None) -> dict[str, str]:
-    """Button values for feedback: ids of the cited documents, and the question for a hand-off.
+    """Button values for feedback: ids of the cited documents, and the question for 👎 and a hand-off.
 
     The question travels in the button so that "Ask the business unit" can show it
     in the modal without a history scope; it is already in this Slack thread.
@@ -216,15 +216,21 @@ def feedback_value(reply: Reply, question: str | None) -> dict[str, str]:
     while len(rating_value) > BUTTON_VALUE_LIMIT and sources:
         sources.pop()
         rating_value = json.dumps({"s": sources}, separators=(",", ":"))
+    # 👎 also carries the question, for the knowledge gaps (kept redacted, and only when switched on).
+    asked = (question or "")[:1500]
+    down_value = json.dumps({"s": sources, "q": asked}, separators=(",", ":"))
+    while len(down_value) > BUTTON_VALUE_LIMIT and asked:
+        asked = asked[: len(asked) // 2]
+        down_value = json.dumps({"s": sources, "q": asked}, separators=(",", ":"))
     handoff_value = json.dumps({"q": (question or "")[:1500]}, separators=(",", ":"))
-    return {"rating": rating_value, "handoff": handoff_value}
+    return {"rating": rating_value, "down": down_value, "handoff": handoff_value}
 
 
 def feedback_blocks(reply: Reply, question: str | None) -> list[dict[str, Any]]:
     values = feedback_value(reply, question)
     elements = [
         button(feedback_text("up"), FEEDBACK_UP, values["rating"]),
-        button(feedback_text("down"), FEEDBACK_DOWN, values["rating"]),
+        button(feedback_text("down"), FEEDBACK_DOWN, values["down"]),
         button(handoff_text("button"), HANDOFF, values["handoff"]),
     ]
     return actions(elements, block_id=FEEDBACK_BLOCK_ID)

@@ -39,7 +39,7 @@ from bot.channels.teams.feedback import (
     HANDOFF_KEY,
     HANDOFF_QUESTION_KEY,
     feedback_actions,
-    record_feedback,
+    feedback_from_card,
 )
 from bot.channels.teams.notifier import TeamsNotifier
 from bot.channels.teams.render import (
@@ -210,14 +210,13 @@ class TeamsBot:
             return
 
         if FEEDBACK_KEY in value:
-            said = await asyncio.to_thread(
-                record_feedback,
-                self.db,
+            feedback = feedback_from_card(
                 user_id=user_id,
                 conversation_id=conversation_id,
                 message_id=str(activity.reply_to_id or activity.id or ""),
                 value=value,
             )
+            said = await asyncio.to_thread(self.assistant.rate, feedback, self.db)
             await self.send_outcome(context, Outcome(replies=said), in_group=in_group)
             return
         if HANDOFF_KEY in value:

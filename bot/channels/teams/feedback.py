@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.db import Database
 from bot.feedback import Feedback, Rating, feedback_choices, feedback_text, handoff_text
-from bot.feedback import record_feedback as store_feedback
 from bot.messages import Reply
 
 FEEDBACK_KEY = "sgbot_feedback"
@@ -19,6 +17,7 @@ CATEGORY_KEY = "sgbot_feedback_category"
 COMMENT_KEY = "sgbot_feedback_comment"
 HANDOFF_KEY = "sgbot_handoff"
 HANDOFF_QUESTION_KEY = "sgbot_question"
+ASKED_KEY = "sgbot_asked"  # the question a 👎 answer answered, for the knowledge gaps
 
 
 def feedback_actions(reply: Reply, question: str | None) -> list[dict[str, Any]]:
@@ -59,7 +58,7 @@ def feedback_actions(reply: Reply, question: str | None) -> list[dict[str, Any]]
                     {
                         "type": "Action.Submit",
                         "title": feedback_text("send"),
-                        "data": {FEEDBACK_KEY: "down", SOURCES_KEY: sources},
+                        "data": {FEEDBACK_KEY: "down", SOURCES_KEY: sources, ASKED_KEY: (question or "")[:1500]},
                     }
                 ],
             },
@@ -87,26 +86,22 @@ def feedback_actions(reply: Reply, question: str | None) -> list[dict[str, Any]]
     ]
 
 
-def record_feedback(
-    db: Database, *, user_id: str, conversation_id: str, message_id: str, value: dict[str, Any]
-) -> list[Reply]:
-    """The card's submission as the core's `Feedback`; the replies to show (the emergency route
-    first if the comment describes someone at risk now, then the thanks)."""
+def feedback_from_card(*, user_id: str, conversation_id: str, message_id: str, value: dict[str, Any]) -> Feedback:
+    """The card's submission as the core's `Feedback` (the assistant's `rate` records it)."""
     rating: Rating = "up" if value.get(FEEDBACK_KEY) == "up" else "down"
     raw_sources = value.get(SOURCES_KEY)
     sources = [str(s) for s in raw_sources] if isinstance(raw_sources, list) else []
     category = str(value.get(CATEGORY_KEY) or "") if rating == "down" else ""
     comment = str(value.get(COMMENT_KEY) or "").strip()
-    return store_feedback(
-        db,
-        Feedback(
-            platform="teams",
-            conversation=conversation_id,
-            message=message_id,
-            user_id=user_id,
-            rating=rating,
-            reason=comment or None,
-            category=category or None,
-            sources=sources,
-        ),
+    asked = str(value.get(ASKED_KEY) or "").strip() if rating == "down" else ""
+    return Feedback(
+        platform="teams",
+        conversation=conversation_id,
+        message=message_id,
+        user_id=user_id,
+        rating=rating,
+        reason=comment or None,
+        category=category or None,
+        sources=sources,
+        question=asked or None,
     )
