@@ -46,7 +46,9 @@ _SIGNALS: dict[str, list[str]] = {
         r"can'?t (?:do|take|cope with|go on with) (?:this|it|life)(?: any ?more)?\b(?! job)", r"can'?t go on\b",
         r"\brather (?:be )?dead\b", r"\bwish(?:es|ed)? (?:i|he|she|they) (?:was|were) dead",
         r"never been born", r"(?:goodbye|suicide) (?:note|letter|message|text)", r"said (?:his|her|their) goodbyes",
-        r"\bsaying goodbye\b", r"(?:posted|said|sent|wrote|texted|messaged) (?:a )?goodbye", r"\bleft a note\b",
+        r"\bsaying goodbye\b", r"\bsorry for everything\b",
+        r"\bthanks? (?:you )?for everything\b(?=.{0,40}\b(?:sorry|goodbye|bye|love you)\b)",
+        r"(?:posted|said|sent|wrote|texted|messaged) (?:a )?goodbye", r"\bleft a note\b",
         r"\bnoose\b", r"\brope\b", rf"hang(?:ing|ed)? {_SELF}",
         r"jump(?:ing|ed)? (?:off|from|in front of)", r"\b(?:on|at) the (?:edge|ledge|roof|railway|tracks|bridge|cliff)",
         r"disappear for good", r"not (?:be )?(?:here|around) (?:tomorrow|any ?more)",
@@ -221,6 +223,9 @@ _PAST = [
     r"\b(?:\d+|a few|several|many|some|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty) "
     r"years? ago\b", r"\byears ago\b", r"\bdecades?\b", r"\bin (?:the )?(?:19|20)\d\d\b",
     r"\bin the (?:\d0|19\d0)'?s\b",
+    r"\b(?:from|back in|during) (?:the )?(?:19|20)\d\d\b",
+    r"\b(?:was|were) (?:\w+ ){0,5}in (?:her|his|their|my) (?:teens|twenties|thirties|forties|20s|30s|40s)\b",
+    r"\b(?:happily )?remarried\b",
     r"\bas a (?:child|kid|baby|teenager|teen|young \w+)\b", r"\bwhen (?:she|he|they|i|we) (?:was|were) "
     r"(?:a child|a kid|little|young|younger|small|at school|in year \d+|a baby|a teenager)\b",
     r"\bhistoric\w*\b", r"\bnon[- ]recent\b", r"\bback when\b", r"\bused to\b", r"\blong dead\b",
@@ -284,7 +289,8 @@ _HYPOTHETICAL = [
 _ORDINARY_CAUSE = [
     r"\b(?:fell|fallen|falling) (?:over|off)\b", r"\bfirst aid(?:er)?\b", r"\bplasters?\b", r"\baccident(?:al|ally)?\b",
     r"\bfrom (?:hockey|football|rugby|netball|pe|sport|sports|practice|training|playing|the match)\b",
-    r"\b(?:playing|during) (?:hockey|football|rugby|netball|pe|sport|sports)\b", r"\bparents? informed\b",
+    r"\b(?:playing|during|at|in) (?:hockey|football|rugby|netball|pe|sport|sports|gymnastics|swimming|"
+    r"the match)\b", r"\bparents? informed\b",
     r"\b(?:mum|dad|parents?|carers?) (?:informed|(?:was|were|has been|have been) (?:told|informed|called))\b",
     r"\bscuffle\b", r"\bboth fine\b",
     r"\b(?:bump|bumped|banged|knocked) (?:it|his|her|their|into)\b", r"\bsaw (?:him|her|them) (?:fall|bump|trip)\b",
