@@ -17,7 +17,7 @@ STOPWORDS = frozenset(
     ourselves own same she should so some such than that the their theirs them themselves then there
     these they this those through to too until very was we were what when where which while who whom why
     will with would you your yours yourself yourselves shall may might must also us get got tell told
-    please thing things s t d ll re ve m o y one thanks thank not
+    please thing things s t d ll re ve m o y one thanks thank not actually really basically literally ok okay
     hello hi hey hiya cheers
     anyone anybody anything someone somebody something everyone everybody everything nobody nothing""".split()
 )
@@ -52,8 +52,17 @@ _RUN_TOGETHER = {
 }
 
 
+# A number run into its unit as people type it: "12yo" is "12 yo" (year old), "2nd" is "2".
+_NUMBER_UNIT = re.compile(r"^(\d+)(yo|yrs?|st|nd|rd|th)$")
+_ORDINAL = frozenset({"st", "nd", "rd", "th"})
+
+
 def _words(raw: str) -> list[str]:
     """`raw` (one token of `_TOKEN`) as the words it stands for."""
+    number_unit = _NUMBER_UNIT.match(raw)
+    if number_unit:
+        number, unit = number_unit.groups()
+        return [number] if unit in _ORDINAL else [number, unit]
     if "'" in raw:
         base, _, clitic = raw.partition("'")
         if clitic == "t" and base.endswith("n"):  # n't

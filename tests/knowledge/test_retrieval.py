@@ -1,0 +1,65 @@
+"""How questions are read and how the two retrievers' findings are put together."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.qa.index import StoredChunk
+from bot.qa.retrieval import KEYWORD_SHARE, OWN, Hit, mixed_score, reorder
+from bot.qa.service import Answerer
+from bot.qa.text import tokenize
+
+
+def _hit(name: str, dense: float, keyword: float) -> Hit:
+    chunk = StoredChunk(id=name, path=f"{name}.md", ordinal=0, source=f"{name}.md", title=name, section=name,
+                        text=name, areas=(), kind="procedure", topic=None, effective=None, review_by=None,
+                        source_url=None)
+    return Hit(chunk, 0.0, dense, keyword, OWN)
+
+
+@pytest.mark.parametrize("question", [
+    "what's the number", "whats the number", "can't find it", "cant find it", "won't tell", "wont tell",
+    "don't tell", "dont tell", "isn't it", "shouldn't I", "I'm worried", "she's 12", "mum's permission",
+])
+def test_a_practitioners_contraction_leaves_no_made_up_word(question: str) -> None:
+    made_up = {"what", "whats", "cant", "can", "won", "wont", "dont", "don", "isnt", "shouldn", "im", "s", "t"}
+    assert not made_up & set(tokenize(question)), tokenize(question)
+
+
+def test_a_curly_apostrophe_reads_like_a_straight_one() -> None:
+    assert tokenize("what\u2019s the MASH\u2019s number, I can\u2019t find it") == tokenize(
+        "what's the MASH's number, I can't find it")
+
+
+def test_a_practitioners_contraction_is_not_counted_as_a_word_the_documents_lack(
+    sample_answerer: Answerer,
+) -> None:
+    for question in ("whats the number for the MASH", "what's the number for the MASH",
+                     "should I promise the kid I won't tell anyone", "I can't get hold of the DSL, who do I ring?"):
+        answer = sample_answerer.answer(question)
+        assert answer.evidence is not None and answer.evidence.unknown_words == 0, question
+        assert answer.answered, question
+
+
+def test_closeness_in_words_counts_as_a_share_of_the_questions_best_keyword_match() -> None:
+    # Same closeness in meaning: the passage with the question's best keyword match leads by KEYWORD_SHARE.
+    assert mixed_score(0.5, 8.0, 8.0) - mixed_score(0.5, 0.0, 8.0) == pytest.approx(KEYWORD_SHARE)
+    # The scale of BM25 does not matter, only the share of the best match.
+    assert mixed_score(0.5, 4.0, 8.0) == pytest.approx(mixed_score(0.5, 40.0, 80.0))
+
+
+def test_the_fused_few_are_ordered_by_meaning_and_words_together() -> None:
+    close_in_meaning = _hit("meaning", dense=0.80, keyword=2.0)
+    close_in_words = _hit("words", dense=0.30, keyword=8.0)
+    both = _hit("both", dense=0.70, keyword=7.0)
+    ordered = reorder([close_in_words, close_in_meaning, both], dense_floor=0.2, best_keyword=8.0, weighted=False)
+    assert [h.chunk.id for h in ordered] == ["both", "meaning", "words"]
+
+
+def test_a_passage_only_keyword_search_found_is_as_close_in_meaning_as_the_last_dense_candidate() -> None:
+    keyword_only = _hit("keyword-only", dense=0.0, keyword=8.0)
+    weak = _hit("weak", dense=0.40, keyword=0.5)
+    ordered = reorder([weak, keyword_only], dense_floor=0.35, best_keyword=8.0, weighted=False)
+    assert ordered[0].chunk.id == "keyword-only"  # 0.7 * 0.35 + 0.3 > 0.7 * 0.40 + 0.3 / 16
+    ordered = reorder([weak, keyword_only], dense_floor=0.0, best_keyword=80.0, weighted=False)
+    assert ordered[0].chunk.id == "weak"  # no closeness credited beyond what the dense search saw
