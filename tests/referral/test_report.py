@@ -126,3 +126,29 @@ def test_the_report_pdf_has_the_templates_sections_the_figures_charts_and_writte
     assert "Panel notifications were all on time." in text
     assert "Neglect: 1 review" in text
     assert html.count("data:image/svg+xml;base64,") == 3
+
+
+def test_charts_are_drawn_once_per_quarters_data_and_again_when_it_changes(
+    quarter_of_work: dict[str, str], database: Database, settings: Settings, clock: Clock
+) -> None:
+    """Drawing is most of the report page's time: unchanged figures reuse the drawn charts, and a change
+    in the quarter's data (here one more action closed) draws the chart it shows again."""
+    from bot.reports import charts
+    from bot.reports.render import report_context
+
+    for chart in (charts._referrals_by_month, charts._timeliness, charts._actions_by_status):
+        chart.cache_clear()  # the charts are kept per process: an earlier test may have drawn these figures
+    first = report_context(database, settings, Q3)["charts"]
+    drawn = charts._actions_by_status.cache_info().misses
+    assert drawn == 1
+    again = report_context(database, settings, Q3)["charts"]
+    assert again == first and charts._actions_by_status.cache_info().misses == drawn  # nothing redrawn
+
+    plans = ActionPlans(database, settings, now=clock)
+    still_open = next(a for a in plans.for_review("officer.one", quarter_of_work["rapid_review"])
+                      if a.status == "open")
+    plans.close("officer.one", still_open.id, "Training delivered")
+    changed = report_context(database, settings, Q3)["charts"]
+    assert charts._actions_by_status.cache_info().misses == drawn + 1
+    assert changed["actions"] != first["actions"]
+    assert changed["months"] == first["months"]  # the referrals did not change: that chart is reused
