@@ -63,8 +63,11 @@ _SIGNALS: dict[str, list[str]] = {
         # saying goodbye by deed: letters to the family, belongings given away
         r"(?:written|wrote|writing|left) (?:\w+ )?(?:letters?|notes?|cards?) (?:to|for) (?:his|her|their|my) (?:family|"
         r"mum|mom|dad|parents|friends|kids|children|sister|brother)",
-        r"(?:giv(?:e|es|en|ing)|gave) (?:away )?(?:all )?(?:his|her|their|my) (?:\w+ )?(?:stuff|things|belongings|"
-        r"possessions|jewellery|jewelry|dog|cat|pets?|games|clothes)(?: away)?\b(?! back)",
+        r"(?:giv(?:e|es|en|ing)|gave) away (?:all )?(?:his|her|their|my|most of (?:his|her|their|my)) (?:\w+ )?"
+        r"(?:stuff|things|belongings|possessions|jewellery|jewelry|pets?|dog|cat|games|clothes|money|savings)\b",
+        r"(?:giv(?:e|es|en|ing)|gave) (?:all )?(?:of )?(?:his|her|their|my) (?:\w+ )?(?:stuff|things|belongings|"
+        r"possessions|jewellery|jewelry|pets?|dog|cat|games|clothes|savings) (?:away|to (?:a |his |her |their )?"
+        r"(?:friends?|mates?|everyone|people))\b",
         r"(?:giv(?:e|es|en|ing)|gave) (?:\w+ )?(?:stuff|things|belongings|possessions) away",
         r"walk(?:ed|ing)? into the (?:sea|river|"
         r"traffic|road)", r"\bdrown\w*",
@@ -106,7 +109,8 @@ _SIGNALS: dict[str, list[str]] = {
         r"\b(?:story|stories|explanation|account)s? (?:keeps? changing|(?:keep|keeps|has|have) changed|"
         r"(?:doesn'?t|does not|"
         r"don'?t|do not) (?:match|fit|add up))", r"\binconsistent (?:story|explanation|account)", r"\bfrenulum\b",
-        rf"\bsort {_VICTIM} out\b", r"\bsort (?:the|that) \w+ out\b",
+        rf"\bsort {_VICTIM} out\b",
+        r"\bsort (?:the|that) (?:\w+ )?(?:head|teacher|man|woman|lad|boy|girl|kid|bloke|guy|dad|mum|cow|idiot) out\b",
     ],
     "sexual abuse": [
         r"\babus\w*", r"\brap(?:e|ed|ing)\b", r"sexual\w*", r"molest\w*", r"groom\w*",
@@ -116,8 +120,8 @@ _SIGNALS: dict[str, list[str]] = {
         r"(?:have|had|having) sex", r"sextort\w*", r"indecent", r"\b(?:grown|older|adult) (?:man|men|male|males)\b",
         r"\bmet (?:online|on (?:snapchat|instagram|tiktok|facebook|an app))", r"a man (?:she|he) met",
         r"clothes off", r"take (?:her|his|their) clothes",
-        r"(?:tak(?:e|es|en|ing)|took|dropp\w*|brought|bringing|booked|meet\w*|met|picked up|collected|staying|stays|"
-        r"stayed|going|went|goes) (?:\w+ ){0,4}(?:at|to|in|into|from) (?:a|an|the) (?:\w+ )?hotels?\b",
+        r"(?:tak(?:e|es|en|ing)|took|dropp\w*|brought|bringing|booked|meet\w*|met|picked up|collected) "
+        r"(?:\w+ ){0,4}(?:at|to|in|into|from) (?:a|an|the) (?:\w+ )?hotels?\b",
         r"\bhotel rooms?\b", r"\bmeet (?:up|her|him)\b",
         r"\bin (?:his|their) (?:20s|30s|40s|50s|twenties|thirties|forties)\b", r"\b\d\d year old (?:man|'?boyfriend)",
         r"be nice to (?:him|them)", r"\bour (?:little )?secret\b", r"\bit'?s (?:a|their|our) secret\b",
@@ -128,7 +132,9 @@ _SIGNALS: dict[str, list[str]] = {
         r"no (?:sign of|adult|parent)", r"nobody (?:has )?(?:collected|picked)",
         r"not (?:been )?(?:collected|picked up)",
         r"\b(?:mum|mom|dad|mother|father|parents?|carers?|nobody|no one|no-one)(?:'s)? (?:never|hasn'?t|has not|"
-        r"didn'?t|did not|haven'?t) (?:came|come|turned up|arrived|shown up|showed up)\b",
+        r"didn'?t|did not|haven'?t) (?:came|come|turned up|arrived|shown up|showed up)\b"
+        r"(?! (?:to|for) (?:the |her |his |their )?(?:parents'? evening|meeting|review|appointment|conference|"
+        r"assembly|show|play|concert|match))",
         r"no food", r"hasn'?t eaten", r"not eaten", r"\bhungry\b", r"starv\w*", r"asking for food", r"no heating",
         r"no nappy", r"in (?:her|his|their) (?:nappies|nappy|pyjamas|nightie|nightdress)", r"\bwandering\b",
         r"\bdrunk\b", r"off (?:her|his|their) face", r"slurring", r"smells? of (?:alcohol|drink|booze)",
@@ -153,7 +159,7 @@ _SIGNALS: dict[str, list[str]] = {
     "FGM or forced marriage": [
         r"\bfgm\b", r"\bto be cut\b", r"\bcutting\b", r"\bcutter\b", r"circumcis\w*", r"made clean",
         r"becom(?:e|es|ing) a (?:proper |real )?woman", r"made a (?:proper |real )?woman",
-        r"\b(?:traditional|special|cultural) (?:procedure|ceremony|operation|celebration|cutting)\b",
+        r"\b(?:traditional|special|cultural) (?:procedure|ceremony|operation|cutting)\b",
         r"(?:get|got|getting|have|having) (?:her|them|the girls|(?:her|my|their|his|two|both) "
         r"(?:daughters?|girls|little ones))\b.{0,12}\bdone\b", r"forced (?:marriage|to marry|into marriage)",
         r"\bmarry\b", r"get(?:ting)? married", r"\bwedding\b", r"passport", r"one[- ]way ticket", r"\bhonou?r\b",

@@ -56,6 +56,10 @@ EVAL_SETS = sorted(
         "A mum just told me her partner strangled her last night and the kids saw it",
         "year 10 lad keeps saying he cant do this anymore",
         "she says they're taking her abroad to be cut in the summer holidays",
+        # goodbye said by deed, and an FGM euphemism
+        "she's given away all her stuff this week",
+        "he messaged me saying sorry for everything and goodbye",
+        "mum says the little one will have the traditional procedure when they visit family at half term",
     ],
 )
 def test_danger_now_is_urgent(message: str) -> None:
@@ -82,6 +86,12 @@ def test_danger_now_is_urgent(message: str) -> None:
         "I want to refer the death of a toddler in March for a rapid review",
         "what are the signs of county lines exploitation?",
         "this paperwork is killing me",
+        # a place or a word that is only a setting, not a danger
+        "we're staying at a hotel for the year 6 residential, what ratios do we need?",
+        "our christmas do is at the hotel, do the apprentices under 18 need a chaperone?",
+        "mum never came to parents evening, can I rearrange it?",
+        "can you sort the rota out please",
+        "he's been found safe and is back at his foster home",
     ],
 )
 def test_questions_about_procedure_and_the_past_are_not_urgent(message: str) -> None:
