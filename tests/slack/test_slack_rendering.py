@@ -76,3 +76,23 @@ def test_choices_with_long_labels_keep_every_word() -> None:
     choice = message.blocks[-1]
     assert choice["text"]["text"] == label
     assert choice["accessory"]["value"] == "serious_child"
+
+
+def test_the_thumbs_down_button_carries_the_question_within_slacks_value_limit() -> None:
+    """👎 brings its question to the knowledge gaps; a long one (escaped in JSON it grows) is shortened so
+    the button value stays within Slack's limit, and the cited documents are kept."""
+    import json
+
+    from bot.channels.slack.blocks import BUTTON_VALUE_LIMIT, feedback_value
+
+    cited = [Citation(n, f"regional/doc-{n}.md", "Title", "Section", "Northshire", "procedure", None, None, None,
+                      False, "text", 1.0) for n in range(1, 4)]
+    reply = Reply("An answer.", citations=cited)
+    short = json.loads(feedback_value(reply, "Who do I call out of hours?")["down"])
+    assert short == {"s": [c.source for c in cited], "q": "Who do I call out of hours?"}
+    long_question = "Ça “quoted” – " * 400  # non-ASCII: \\uXXXX escapes make it longer than it looks
+    values = feedback_value(reply, long_question)
+    assert all(len(value) <= BUTTON_VALUE_LIMIT for value in values.values())
+    down = json.loads(values["down"])
+    assert down["q"] and long_question.startswith(down["q"]) and down["s"] == [c.source for c in cited]
+    assert "q" not in json.loads(values["rating"])  # 👍 carries no question

@@ -205,25 +205,45 @@ def _value_text(value: Any) -> str:
     return str(value)
 
 
+def _packed(sources: list[str], question: str | None) -> str:
+    """A button value within Slack's limit: the longest start of the question that fits (JSON escapes can
+    make it longer than it looks), once the cited documents that do not fit even without it are dropped."""
+
+    def value(kept: list[str], text: str | None) -> str:
+        data: dict[str, Any] = {"s": kept}
+        if text is not None:
+            data["q"] = text
+        return json.dumps(data, separators=(",", ":"))
+
+    kept = list(sources)
+    while kept and len(value(kept, "" if question is not None else None)) > BUTTON_VALUE_LIMIT:
+        kept.pop()
+    if question is None:
+        return value(kept, None)
+    shortest, longest = 0, len(question)
+    while shortest < longest:  # the longest prefix that fits
+        middle = (shortest + longest + 1) // 2
+        if len(value(kept, question[:middle])) <= BUTTON_VALUE_LIMIT:
+            shortest = middle
+        else:
+            longest = middle - 1
+    return value(kept, question[:shortest])
+
+
 def feedback_value(reply: Reply, question: str | None) -> dict[str, str]:
     """Button values for feedback: ids of the cited documents, and the question for 👎 and a hand-off.
 
     The question travels in the button so that "Ask the business unit" can show it
-    in the modal without a history scope; it is already in this Slack thread.
+    in the modal without a history scope; it is already in this Slack thread. 👎 carries it too, for
+    the knowledge gaps (kept redacted, and only when switched on).
     """
     sources = sorted({citation.source for citation in reply.citations})
-    rating_value = json.dumps({"s": sources}, separators=(",", ":"))
-    while len(rating_value) > BUTTON_VALUE_LIMIT and sources:
-        sources.pop()
-        rating_value = json.dumps({"s": sources}, separators=(",", ":"))
-    # 👎 also carries the question, for the knowledge gaps (kept redacted, and only when switched on).
     asked = (question or "")[:1500]
-    down_value = json.dumps({"s": sources, "q": asked}, separators=(",", ":"))
-    while len(down_value) > BUTTON_VALUE_LIMIT and asked:
-        asked = asked[: len(asked) // 2]
-        down_value = json.dumps({"s": sources, "q": asked}, separators=(",", ":"))
-    handoff_value = json.dumps({"q": (question or "")[:1500]}, separators=(",", ":"))
-    return {"rating": rating_value, "down": down_value, "handoff": handoff_value}
+    return {
+        "rating": _packed(sources, None),
+        "down": _packed(sources, asked),
+        "handoff": json.dumps({"q": json.loads(_packed([], asked))["q"]}, separators=(",", ":")),  # no "s"
+    }
 
 
 def feedback_blocks(reply: Reply, question: str | None) -> list[dict[str, Any]]:
