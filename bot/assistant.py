@@ -155,9 +155,11 @@ class Assistant:
             log.warning("could not record who is speaking", extra={"user": message.user_id}, exc_info=True)
 
     def _route(self, message: Message) -> Outcome:
+        from bot.discussion.actions import is_discussion
         from bot.referral.actions import is_typed
 
-        if is_typed(message.action):  # a triage button or form: the queue's, in any thread
+        if is_typed(message.action) and not is_discussion(message.action):
+            # A triage or checklist button, or a triage form: the referral core's, in any thread.
             return self._resolve(self.referrals.handle(message), message)
         # A case discussion owns its thread (and `discuss PR-…` starts one); everything else is as before.
         discussion = self.discussions.handle(message)

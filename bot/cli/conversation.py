@@ -58,6 +58,8 @@ def chat(
         "[bold]Safeguarding practice assistant[/bold]: ask a question, type [bold]refer[/bold] to "
         "refer a case for a practice review, or [bold]quit[/bold]. Type a number to press a button.\n"
     )
+    if assistant.referrals.has_draft(channel.user_id):  # a restarted chat: the draft is waiting
+        channel.render(assistant.handle(channel.message("continue")))
     for line in typed_lines(console):
         try:
             if channel.is_feedback(line):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -25,7 +25,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.config import Settings
 from bot.db import Database, utcnow
-from bot.discussion import commands, models
+from bot.discussion import actions, commands, models
+from bot.discussion.actions import DiscussionAction, InvalidDiscussionAction
 from bot.discussion.commands import DiscussionCommand
 from bot.discussion.method import DiscussionMethod, Stage, UnknownMethod, available_methods, load_method
 from bot.discussion.models import Discussion, DiscussionContribution, DiscussionParticipant
@@ -82,6 +83,8 @@ class DiscussionService:
 
     def handle(self, message: Message) -> Turn | None:
         """The discussion's turn for this message, or None when it is not for a discussion."""
+        if actions.is_discussion(message.action):
+            return self._pressed(message)
         text = message.content
         start = commands.parse_start(text)
         if start is None and not self._concerns_discussion(message):
@@ -89,16 +92,65 @@ class DiscussionService:
         try:
             with self.database.transaction() as session:
                 if start is not None:
-                    return self._start(session, message, start)
+                    return self._stamped(session, message, self._start(session, message, start))
                 if not message.thread_id:
                     return None
                 discussion = self._in_thread(session, message.thread_id)
                 if discussion is None:
                     return None
-                return self._in_discussion(session, discussion, message)
+                turn = self._in_discussion(session, discussion, message)
+                return None if turn is None else self._stamped(session, message, turn)
         except StaleDataError:
             # Another facilitator's move won the race: nothing of this message was written.
             return Turn(replies=[Reply(say("concurrent_change"))])
+
+    def _pressed(self, message: Message) -> Turn:
+        """A discussion button: done only if its discussion, stage and version are still current."""
+        try:
+            typed = actions.read(message.action or "")
+        except InvalidDiscussionAction as refused:
+            log.info("discussion action refused", extra={"user": message.user_id, "problem": str(refused)})
+            return Turn(replies=[Reply(say("button_unreadable"))])
+        try:
+            with self.database.transaction() as session:
+                if typed.kind == "discussion_start":
+                    start = DiscussionCommand("start", reference=typed.reference, argument=typed.payload["method"])
+                    turn = self._start(session, message, start)
+                    return self._stamped(session, message, turn)
+                discussion = self._in_thread(session, message.thread_id) if message.thread_id else None
+                if discussion is None or discussion.id != typed.discussion or discussion.status != models.OPEN:
+                    return Turn(replies=[Reply(say("button_other_discussion", reference=typed.reference))])
+                if discussion.stage != typed.stage or discussion.version != typed.version:
+                    log.info("stale discussion button refused", extra={"discussion_id": discussion.id})
+                    method = load_method(discussion.method)
+                    stage = method.stage(discussion.stage) or method.stages[0]
+                    turn = Turn(replies=[Reply(say("button_stale")), *self._present(method, stage, typed.reference)])
+                    return self._stamped(session, message, turn)
+                command = DiscussionCommand(actions.COMMAND[typed.kind])
+                turn = self._in_discussion(session, discussion, message, command=command) or Turn()
+                return self._stamped(session, message, turn)
+        except StaleDataError:
+            return Turn(replies=[Reply(say("concurrent_change"))])
+
+    def _stamped(self, session: Session, message: Message, turn: Turn) -> Turn:
+        """The turn with its stage buttons naming the discussion and its version (after the flush)."""
+        session.flush()
+        discussion = self._in_thread(session, message.thread_id) if message.thread_id else None
+        if discussion is None:
+            return turn
+        replies: list[Reply | GuidanceSlot] = []
+        for reply in turn.replies:
+            if isinstance(reply, Reply) and any(actions.is_discussion(b.value) for b in reply.buttons):
+                buttons = [
+                    replace(b, value=actions.stamp(b.value, discussion.id, discussion.version))
+                    if actions.is_discussion(b.value)
+                    else b
+                    for b in reply.buttons
+                ]
+                reply = replace(reply, buttons=buttons)
+            replies.append(reply)
+        turn.replies = replies
+        return turn
 
     def _concerns_discussion(self, message: Message) -> bool:
         if not message.thread_id:
@@ -174,19 +226,33 @@ class DiscussionService:
             facilitator=self._name(discussion.participants[0]),
             summary=method.summary,
         )
-        return Turn(replies=[Reply(intro), *self._present(method, method.stages[0])])
+        return Turn(replies=[Reply(intro), *self._present(method, method.stages[0], referral.reference or "")])
 
     def _method_menu(self, reference: str) -> Reply:
         methods = [load_method(name) for name in available_methods()]
         return Reply(
             text=say("methods_heading", reference=reference),
-            buttons=[Button(m.title, f"discuss {reference} {m.id}") for m in methods],
+            buttons=[
+                Button(
+                    m.title,
+                    DiscussionAction(kind="discussion_start", reference=reference, payload={"method": m.id}).to_json(),
+                )
+                for m in methods
+            ],
         )
 
     # --- in a discussion's thread ------------------------------------------------------
 
-    def _in_discussion(self, session: Session, discussion: Discussion, message: Message) -> Turn | None:
-        command = commands.parse(message.content)
+    def _in_discussion(
+        self,
+        session: Session,
+        discussion: Discussion,
+        message: Message,
+        *,
+        command: DiscussionCommand | None = None,
+    ) -> Turn | None:
+        """`command`: a button's, already checked; otherwise what the message says."""
+        command = command or commands.parse(message.content)
         referral = ReferralRepository(session).get(discussion.referral_id)
         assert referral is not None  # a discussion's referral is never deleted (submitted referrals are kept)
         context = _Context(
@@ -219,7 +285,7 @@ class DiscussionService:
             return Turn(replies=[Reply(say("usage"))])
         if kind == "status":
             # Where it is and what the stage asks, for someone joining (the terminal starts with it).
-            stage = [p for p in self._present(context.method, context.stage) if isinstance(p, Reply)]
+            stage = [p for p in self._present(context.method, context.stage, context.reference) if isinstance(p, Reply)]
             return Turn(replies=[self._status(context), *stage])
         if kind == "report":
             return Turn(replies=[self._report_reply(context)])
@@ -436,7 +502,7 @@ class DiscussionService:
         )
         name = self._facilitator_name(context.discussion)
         note = say("moved_back" if target < current else "moved", facilitator=name, number=target + 1)
-        return Turn(replies=[self._ack(note), *self._present(method, stage)])
+        return Turn(replies=[self._ack(note), *self._present(method, stage, context.reference)])
 
     def _close(self, context: _Context) -> Turn:
         discussion = context.discussion
@@ -545,7 +611,12 @@ class DiscussionService:
 
     # --- presenting a stage ------------------------------------------------------------
 
-    def _present(self, method: DiscussionMethod, stage: Stage) -> list[Reply | GuidanceSlot]:
+    @staticmethod
+    def _stage_button(kind: actions.DiscussionKind, reference: str, stage: Stage) -> str:
+        """A stage button's typed action; the discussion and its version are stamped when it is sent."""
+        return DiscussionAction(kind=kind, reference=reference, stage=stage.id).to_json()
+
+    def _present(self, method: DiscussionMethod, stage: Stage, reference: str) -> list[Reply | GuidanceSlot]:
         number = method.index(stage.id) + 1
         lines = [
             say("stage_heading", number=number, total=len(method.stages), title=stage.title),
@@ -556,10 +627,14 @@ class DiscussionService:
             lines.append(say("stage_scale", minimum=stage.scale.minimum, maximum=stage.scale.maximum))
         buttons = []
         if number > 1:
-            buttons.append(Button(say("button_back"), "back"))
+            backwards = self._stage_button("discussion_back", reference, stage)
+            buttons.append(Button(say("button_back"), backwards))
         if number < len(method.stages):
-            buttons.append(Button(say("button_next"), "next", "primary"))
-        buttons.append(Button(say("button_close"), "close", "danger" if number < len(method.stages) else "primary"))
+            onwards = self._stage_button("discussion_next", reference, stage)
+            buttons.append(Button(say("button_next"), onwards, "primary"))
+        last = number >= len(method.stages)
+        closing = self._stage_button("discussion_close", reference, stage)
+        buttons.append(Button(say("button_close"), closing, "primary" if last else "danger"))
         parts: list[Reply | GuidanceSlot] = []
         if stage.guidance_query:
             parts.append(GuidanceSlot(stage.guidance_query))

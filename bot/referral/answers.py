@@ -83,7 +83,15 @@ def parse_answer(step: Step, raw: str, today: date) -> ParsedAnswer:
     return parsed
 
 
+def _initials(text: str) -> str:
+    """Initials as people write them: "J.T.", "J. T.", "j-t" and "JT" are all "JT"."""
+    letters = re.sub(r"[\s.\-']+", "", text)
+    return letters.upper() if letters.isalpha() else text
+
+
 def _parse_text(step: Step, text: str, today: date) -> ParsedAnswer:
+    if step.normalise == "initials":
+        text = _initials(text)
     # The pattern's message (e.g. "initials only") says more than a length limit would.
     if step.pattern and not re.search(step.pattern, text):
         raise InvalidAnswer(step.pattern_message or hint(step))

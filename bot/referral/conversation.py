@@ -13,9 +13,9 @@ queries to look up, in the `Turn` for the assistant to resolve.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -23,10 +23,13 @@ from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.db import Database
+from bot.db.base import utcnow
 from bot.messages import Button, Expectation, Message, Notification, Reply
 from bot.prompts import load_text
-from bot.referral import actions, commands, statuses
+from bot.qa.urgent_rules import normalise, rule_verdict
+from bot.referral import actions, checklist_actions, commands, statuses
 from bot.referral.answers import InvalidAnswer, hint, parse_answer
+from bot.referral.checklist_actions import ChecklistAction, InvalidChecklistAction
 from bot.referral.commands import Command
 from bot.referral.definition import ChecklistDefinition, Step, load_checklist
 from bot.referral.errors import QueueError
@@ -42,6 +45,9 @@ log = logging.getLogger(__name__)
 
 FREE_TEXT = {"text"}
 EXACT_START = {"refer", "/refer", "start", "/start", "new referral"}
+# Someone who comes back to a draft after this long is told it is waiting and shown where they
+# were; what they typed is not taken as the answer to a question they may no longer have in mind.
+RESUME_AFTER = timedelta(hours=4)
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,8 @@ class ReferralConversation:
     # --- entry point -------------------------------------------------------------------
 
     def handle(self, message: Message) -> Turn:
+        if checklist_actions.is_checklist(message.action):
+            return self._checked(message)
         if actions.is_typed(message.action):
             return self._typed(message)
         text = message.content
@@ -102,12 +110,75 @@ class ReferralConversation:
         replies, notifications = self.triage.perform(Actor(message.user_id, message.email), typed)
         return Turn(replies=list(replies), notifications=notifications)
 
+    def has_draft(self, user_id: str) -> bool:
+        """Whether the user has a checklist in progress (a chat that starts says it is waiting)."""
+        with self.database.sessions() as session:
+            state = session.scalars(
+                select(ConversationSession).where(ConversationSession.user_id == user_id)
+            ).first()
+            return state is not None and state.step is not None and state.referral_id is not None
+
     def _in_transaction(self, message: Message, command: Command | None) -> Turn:
         with self.database.transaction() as session:
             state = self._session(session, message.user_id)
             turn = self._route(session, state, message, command)
             session.flush()
-            return turn
+            return _stamped(turn, state)
+
+    def _checked(self, message: Message) -> Turn:
+        """A checklist button: done only if it belongs to the draft and question on screen now."""
+        try:
+            typed = checklist_actions.read(message.action or "")
+        except InvalidChecklistAction as refused:
+            log.info("checklist action refused", extra={"user": message.user_id, "problem": str(refused)})
+            return Turn(replies=[Reply(say("button_unreadable"))])
+        if typed.kind == "start":
+            return self.handle(replace(message, action=None, text="refer"))
+        try:
+            return self._checked_in_transaction(message, typed)
+        except IntegrityError:  # two first messages raced to create the session row: run again
+            return self._checked_in_transaction(message, typed)
+
+    def _checked_in_transaction(self, message: Message, typed: ChecklistAction) -> Turn:
+        with self.database.transaction() as session:
+            state = self._session(session, message.user_id)
+            turn = self._press(session, state, message, typed)
+            session.flush()
+            return _stamped(turn, state)
+
+    def _press(self, session: Session, state: ConversationSession, message: Message, typed: ChecklistAction) -> Turn:
+        referral = self._draft(session, state)
+        if referral is None or referral.id != typed.draft:
+            return Turn(replies=[Reply(say("button_other_draft"))])
+        if referral.status != statuses.DRAFT:
+            if typed.kind == "submit":  # a retried Submit: the referral was filed once
+                return Turn(replies=[Reply(say("already_submitted", reference=referral.reference))])
+            return Turn(replies=[Reply(say("button_other_draft"))])
+        step = self.definition.step(state.step or "") if state.step else None
+        if step is None:
+            return Turn(replies=[Reply(say("button_other_draft"))])
+        answers = referral.answer_values()
+        expected_step = "change" if typed.kind == "change" and typed.payload.get("to") else None
+        on_screen = typed.step in {step.id, expected_step} if typed.step else True
+        if typed.version != state.version or not on_screen:
+            log.info("stale checklist button refused", extra={"referral_id": referral.id, "user": message.user_id})
+            return Turn(replies=[Reply(say("button_stale")), *self._ask(step, answers)])
+        if typed.kind == "answer":
+            return self._answer(session, state, referral, step, typed.payload["value"], message)
+        if typed.kind == "change":
+            target_id = typed.payload.get("to")
+            if not target_id:
+                return Turn(replies=[self._change_menu(answers)])
+            target = next((s for s in self._answered_steps(answers) if s.id == target_id), None)
+            if target is None:
+                return Turn(replies=[Reply(say("button_stale")), *self._ask(step, answers)])
+            state.step = target.id
+            return Turn(replies=[*self._ask(target, answers)])
+        if typed.kind == "cancel":
+            return self._cancel(session, state, referral, say("cancelled"))
+        if step.type != "confirm":
+            return Turn(replies=[Reply(say("still_incomplete")), *self._ask(step, answers)])
+        return self._submit(session, state, referral, message)
 
     # --- routing -----------------------------------------------------------------------
 
@@ -128,6 +199,11 @@ class ReferralConversation:
         if referral is None or state.step is None:
             return self._idle(session, state, message, command, referral)
         step = self.definition.step(state.step) or self._next_step(referral.answer_values())
+        if _away_since(state.updated_at) > RESUME_AFTER:
+            state.updated_at = utcnow()  # back now: from here on, messages are answers again
+            if command is None and not self._emergency_answer(step, text):
+                turn = self._waiting(referral, step, text)
+                return _emergency_first(turn, message.text, "checklist answer")
         free_text = step.type in FREE_TEXT
         if command is not None and free_text and not self._command_at_free_text(command, text):
             command = None  # "Change of school in May…" is an answer, not a command
@@ -136,9 +212,37 @@ class ReferralConversation:
         question = commands.question_in(text, free_text_step=free_text)
         if question is not None:
             answers = referral.answer_values()
-            return Turn(question=question, replies=[Reply(say("carry_on")), self._prompt(step, answers)])
+            return Turn(question=question, replies=[Reply(say("carry_on")), *self._ask(step, answers)])
+        confirmed = self._safety_confirmed(referral.answer_values(), step, text)
         turn = self._answer(session, state, referral, step, text, message)
-        return _emergency_first(turn, message.text, "checklist answer")
+        return _emergency_first(turn, message.text, "checklist answer", safety_confirmed=confirmed)
+
+    def _emergency_answer(self, step: Step, text: str) -> bool:
+        """Whether `text` answers `step` with its emergency stop ("no, not safe"): never held back."""
+        try:
+            option = step.option(str(parse_answer(step, text, self.queue.today()).value))
+        except InvalidAnswer:
+            return False
+        return option is not None and option.stop == "emergency"
+
+    def _safety_confirmed(self, answers: dict[str, Any], step: Step, text: str) -> bool:
+        """Whether the referrer has told us everyone is safe now (in this message or before).
+
+        The safety checks are the questions with an emergency stop ("is everyone safe now?"). Once
+        they are answered "safe", the meaning detector's reading of an incident described for the
+        review (which is about harm, by its nature) no longer puts the 999 banner first; danger now
+        in so many words still does (the rules, `_emergency_first`).
+        """
+        checks = [s for s in self.definition.applicable(answers) if any(o.stop == "emergency" for o in s.options)]
+        if not checks:
+            return False
+        if step in checks and step.id not in answers:
+            try:
+                option = step.option(str(parse_answer(step, text, self.queue.today()).value))
+            except InvalidAnswer:
+                return False
+            answers = {**answers, step.id: option.value} if option is not None and not option.stop else answers
+        return all(s.id in answers for s in checks)  # an "unsafe" answer is never saved
 
     def _command_at_free_text(self, command: Command, text: str) -> bool:
         lowered = " ".join(text.lower().split())
@@ -165,7 +269,9 @@ class ReferralConversation:
             return Turn(replies=[Reply(say("nothing_to_cancel"))])
         if kind in {"continue", "back", "change", "submit"}:
             return Turn(
-                replies=[Reply(say("no_checklist"), buttons=[Button("Refer a case", "refer", "primary")])]
+                replies=[
+                    Reply(say("no_checklist"), buttons=[self._button(say("button_refer"), "start", style="primary")])
+                ]
             )
         return Turn(handled=False)
 
@@ -189,11 +295,19 @@ class ReferralConversation:
         log.info("referral draft started", extra={"referral_id": referral.id, "user": message.user_id})
         return Turn(replies=[Reply(say("start")), *self._present(first, {})])
 
+    def _waiting(self, referral: Referral, step: Step, text: str) -> Turn:
+        """Back after a while: the draft is waiting; what was typed is not taken as an answer."""
+        answers = referral.answer_values()
+        saved = len(self._answered_steps(answers))
+        waiting = Reply(say("draft_waiting", started=_day(referral.created_at), count=saved))
+        question = commands.question_in(text, free_text_step=step.type in FREE_TEXT)
+        return Turn(question=question, replies=[waiting, *self._ask(step, answers)])
+
     def _resume(self, referral: Referral, step: Step) -> Turn:
         answers = referral.answer_values()
         if step.type == "confirm":
-            return Turn(replies=[Reply(say("resume")), self._summary(answers)])
-        return Turn(replies=[Reply(say("resume")), self._prompt(step, answers)])
+            return Turn(replies=[Reply(say("resume")), *self._summary(answers)])
+        return Turn(replies=[Reply(say("resume")), *self._ask(step, answers)])
 
     # --- checklist commands ------------------------------------------------------------
 
@@ -212,9 +326,10 @@ class ReferralConversation:
             return self._resume(referral, step)
         if kind == "help":
             replies: list[Reply | GuidanceSlot] = [Reply(self._help_text(step, answers))]
-            if step.guidance_query:
-                replies.append(GuidanceSlot(step.guidance_query))
-            replies.append(self._prompt(step, answers, show_help=False))
+            query = self._help_query(step)
+            if query:
+                replies.append(GuidanceSlot(query))
+            replies.extend(self._ask(step, answers, show_help=False))
             return Turn(replies=replies)
         if kind == "cancel":
             return self._cancel(session, state, referral, say("cancelled"))
@@ -223,12 +338,12 @@ class ReferralConversation:
             while history and history[-1] == step.id:
                 history.pop()
             if not history:
-                return Turn(replies=[Reply(say("back_at_start")), self._prompt(step, answers)])
+                return Turn(replies=[Reply(say("back_at_start")), *self._ask(step, answers)])
             previous = self.definition.step(history.pop())
             state.history = history
             assert previous is not None
             state.step = previous.id
-            return Turn(replies=[self._prompt(previous, answers)])
+            return Turn(replies=[*self._ask(previous, answers)])
         if kind == "change":
             if not command.argument:
                 return Turn(replies=[self._change_menu(answers)])
@@ -237,12 +352,12 @@ class ReferralConversation:
                 names = ", ".join(s.id for s in self._answered_steps(answers))
                 return Turn(replies=[Reply(say("unknown_step", step=command.argument, steps=names or "-"))])
             state.step = target.id
-            return Turn(replies=[self._prompt(target, answers)])
+            return Turn(replies=[*self._ask(target, answers)])
         if kind == "submit":
             if step.type != "confirm":
-                return Turn(replies=[Reply(say("still_incomplete")), self._prompt(step, answers)])
+                return Turn(replies=[Reply(say("still_incomplete")), *self._ask(step, answers)])
             return self._submit(session, state, referral, message)
-        return Turn(replies=[self._prompt(step, answers)])
+        return Turn(replies=[*self._ask(step, answers)])
 
     def _cancel(self, session: Session, state: ConversationSession, referral: Referral, text: str) -> Turn:
         state.step = None
@@ -273,15 +388,15 @@ class ReferralConversation:
                 return Turn(replies=[self._change_menu(answers)])
             if lowered in {"3"}:
                 return self._cancel(session, state, referral, say("cancelled"))
-            return Turn(replies=[self._summary(answers)])
+            return Turn(replies=[*self._summary(answers)])
         try:
             parsed = parse_answer(step, text, self.queue.today())
         except InvalidAnswer as problem:
-            return Turn(replies=[Reply(str(problem)), self._prompt(step, answers, show_help=False)])
+            return Turn(replies=[Reply(str(problem)), *self._ask(step, answers, show_help=False)])
         option = step.option(str(parsed.value)) if step.type in {"choice", "yesno"} else None
         notes = [Reply(n) for n in parsed.notes]
         if option is not None and option.block:
-            return Turn(replies=[*notes, Reply(option.block), self._prompt(step, answers, show_help=False)])
+            return Turn(replies=[*notes, Reply(option.block), *self._ask(step, answers, show_help=False)])
         if option is not None and option.stop == "emergency":
             # Not saved: on `continue` the same question is asked again.
             return Turn(
@@ -304,7 +419,7 @@ class ReferralConversation:
             target = self.definition.step(option.goto)
             assert target is not None
             state.step = target.id
-            return Turn(replies=[*notes, self._prompt(target, answers)])
+            return Turn(replies=[*notes, *self._ask(target, answers)])
         following = self._next_step(answers)
         state.step = following.id
         return Turn(replies=[*notes, *self._present(following, answers)])
@@ -318,7 +433,7 @@ class ReferralConversation:
         missing = self._next_step(answers)
         if missing.type != "confirm":
             state.step = missing.id
-            return Turn(replies=[Reply(say("still_incomplete")), self._prompt(missing, answers)])
+            return Turn(replies=[Reply(say("still_incomplete")), *self._ask(missing, answers)])
         applicable = {s.id for s in self.definition.applicable(answers)}
         repository = ReferralRepository(session)
         for step_id in list(answers):
@@ -375,7 +490,7 @@ class ReferralConversation:
             step = self.definition.step(state.step)
             if referral is not None and step is not None:
                 turn.replies.append(Reply(say("carry_on")))
-                turn.replies.append(self._prompt(step, referral.answer_values()))
+                turn.replies.extend(self._ask(step, referral.answer_values()))
         return turn
 
     # --- presenting steps --------------------------------------------------------------
@@ -383,41 +498,66 @@ class ReferralConversation:
     def _present(self, step: Step, answers: dict[str, Any]) -> list[Reply | GuidanceSlot]:
         """A step shown for the first time: guidance (cited) first, then the question."""
         if step.type == "confirm":
-            return [self._summary(answers)]
+            return [*self._summary(answers)]
         parts: list[Reply | GuidanceSlot] = []
         if step.guidance_query:
             parts.append(GuidanceSlot(step.guidance_query))
-        parts.append(self._prompt(step, answers))
+        parts.extend(self._ask(step, answers))
         return parts
 
-    def _prompt(self, step: Step, answers: dict[str, Any], *, show_help: bool = True) -> Reply:
+    def _ask(self, step: Step, answers: dict[str, Any], *, show_help: bool = True) -> list[Reply]:
+        """The question for `step` (the summary, then the Submit prompt, for the last step)."""
         if step.type == "confirm":
             return self._summary(answers)
-        applicable = [s for s in self.definition.applicable(answers) if s.type != "confirm"]
-        number = next((i + 1 for i, s in enumerate(applicable) if s.id == step.id), len(applicable))
-        lines = [
-            f"_{say('progress', number=number, total=len(applicable))}_",
-            self.definition.fill(step.question, answers),
-        ]
+        progress = self.definition.progress(step.id, answers)
+        counted = say(
+            "progress" if progress.exact else "progress_at_most", number=progress.number, total=progress.total
+        )
+        lines = [f"_{counted}_", self.definition.fill(step.question, answers)]
         if show_help and step.help:
             lines.append(self.definition.fill(step.help, answers))
         if step.id in answers:
             lines.append(say("current_answer", answer=self._display(step, answers[step.id])))
         if step.type in {"text", "number", "date", "multiselect"} and hint(step):
             lines.append(hint(step))
-        buttons = [Button(o.label, o.value) for o in step.options]
-        return Reply(
-            text="\n\n".join(lines),
-            buttons=buttons,
-            expects=Expectation(step=step.id, type=step.type, options=[o.value for o in step.options]),
-        )
+        buttons = [self._button(o.label, "answer", step=step.id, value=o.value) for o in step.options]
+        return [
+            Reply(
+                text="\n\n".join(lines),
+                buttons=buttons,
+                expects=Expectation(step=step.id, type=step.type, options=[o.value for o in step.options]),
+            )
+        ]
 
     def _help_text(self, step: Step, answers: dict[str, Any]) -> str:
-        if step.help:
-            return self.definition.fill(step.help, answers)
-        return say("no_help", contact=self.settings.contact)
+        """The step's help and the section of the partnership's document it comes from."""
+        if not step.help:
+            return say("no_help", contact=self.settings.contact)
+        text = self.definition.fill(step.help, answers)
+        document = self.definition.document
+        if step.source and document is not None:
+            effective = say("help_source_effective", effective=document.effective) if document.effective else ""
+            cited = say(
+                "help_source",
+                title=document.title,
+                section=step.source,
+                publisher=document.publisher,
+                effective=effective,
+            )
+            text = f"{text}\n\n{cited}"
+        return f"{say('help_heading')}\n{text}"
 
-    def _summary(self, answers: dict[str, Any]) -> Reply:
+    def _help_query(self, step: Step) -> str | None:
+        """What to look up in the knowledge base for `help` (only the YAML's words, never the user's)."""
+        if step.guidance_query:
+            return step.guidance_query
+        document = self.definition.document
+        if step.source and document is not None:
+            return f"{document.title}: {step.source}"
+        return None
+
+    def _summary(self, answers: dict[str, Any]) -> list[Reply]:
+        """The answers, then (a message of its own) what to do with them: Submit, Change or Cancel."""
         rows = []
         lines = [say("summary_heading", title=self.definition.title)]
         for number, step in enumerate(self._answered_steps(answers), start=1):
@@ -426,26 +566,46 @@ class ReferralConversation:
             rows.append({"step": step.id, "label": label, "answer": shown})
             lines.append(f"{number}. **{label}**: {shown}")
         summary_step = self.definition.steps[-1]
-        lines.append(self.definition.fill(summary_step.question, answers))
-        lines.append(say("summary_buttons_help"))
-        return Reply(
+        summary = Reply(
             text="\n".join(line for line in lines if line),
-            buttons=[
-                Button(say("button_submit"), "submit", "primary"),
-                Button(say("button_change"), "change"),
-                Button(say("button_cancel"), "cancel", "danger"),
-            ],
             card={"kind": "referral_summary", "title": self.definition.title, "answers": rows},
+        )
+        prompt = Reply(
+            text="\n\n".join(
+                line
+                for line in (self.definition.fill(summary_step.question, answers), say("summary_buttons_help"))
+                if line
+            ),
+            buttons=[
+                self._button(say("button_submit"), "submit", step=summary_step.id, style="primary"),
+                self._button(say("button_change"), "change", step=summary_step.id),
+                self._button(say("button_cancel"), "cancel", step=summary_step.id, style="danger"),
+            ],
             expects=Expectation(step=summary_step.id, type="confirm", options=["submit", "change", "cancel"]),
         )
+        return [summary, prompt]
 
     def _change_menu(self, answers: dict[str, Any]) -> Reply:
         steps = self._answered_steps(answers)
         return Reply(
             text=say("change_which"),
-            buttons=[Button(self.definition.fill(s.label, answers), f"change {s.id}") for s in steps],
+            buttons=[
+                self._button(self.definition.fill(s.label, answers), "change", step="change", to=s.id) for s in steps
+            ],
             expects=Expectation(step="change", type="choice", options=[f"change {s.id}" for s in steps]),
         )
+
+    @staticmethod
+    def _button(
+        label: str,
+        kind: checklist_actions.ChecklistKind,
+        *,
+        step: str | None = None,
+        style: Literal["default", "primary", "danger"] = "default",
+        **payload: str,
+    ) -> Button:
+        """A checklist button: a typed action; the draft and version are stamped when it is sent."""
+        return Button(label, ChecklistAction(kind=kind, step=step, payload=payload).to_json(), style)
 
     def _display(self, step: Step, value: Any) -> str:
         if step.type in {"choice", "yesno"}:
@@ -508,15 +668,55 @@ class ReferralConversation:
         return None
 
 
-def _emergency_first(turn: Turn, typed: str | None, path: str) -> Turn:
+def _explicit_danger(typed: str | None, path: str) -> Reply | None:
+    """The emergency route if the words of `typed` say someone is in danger now (the rules alone)."""
+    if not typed or not typed.strip():
+        return None
+    verdict = rule_verdict(normalise(typed))
+    if not verdict.urgent:
+        return None
+    log.info("emergency route shown", extra={"path": path, "rule": verdict.reason})
+    return Reply(load_text("emergency_route.md"), urgent=True)
+
+
+def _stamped(turn: Turn, state: ConversationSession) -> Turn:
+    """The turn with its checklist buttons naming the draft and the version they are shown at.
+
+    Called after the flush, so `state.version` is the version this turn's changes committed.
+    """
+    replies: list[Reply | GuidanceSlot] = []
+    for reply in turn.replies:
+        if isinstance(reply, Reply) and any(checklist_actions.is_checklist(b.value) for b in reply.buttons):
+            buttons = [
+                replace(b, value=checklist_actions.stamp(b.value, state.referral_id, state.version))
+                if checklist_actions.is_checklist(b.value)
+                else b
+                for b in reply.buttons
+            ]
+            reply = replace(reply, buttons=buttons)
+        replies.append(reply)
+    turn.replies = replies
+    return turn
+
+
+def _away_since(when: datetime | None) -> timedelta:
+    return timedelta(0) if when is None else utcnow() - when
+
+
+def _day(when: datetime | None) -> str:
+    return when.strftime("%d %B %Y").lstrip("0") if when is not None else "-"
+
+
+def _emergency_first(turn: Turn, typed: str | None, path: str, *, safety_confirmed: bool = False) -> Turn:
     """The emergency route before everything else in `turn`, when what was typed calls for it.
 
     `typed` is None for a button press (its value is ours, not the person's words). What was
-    typed has already been handled as usual (stored, attached): nothing is lost.
+    typed has already been handled as usual (stored, attached): nothing is lost. Once the
+    referrer has said everyone is safe now, only danger now in so many words (the rules) shows it.
     """
     if any(isinstance(reply, Reply) and reply.urgent for reply in turn.replies):
         return turn  # the checklist's own emergency stop already says it
-    route = emergency_first(typed, path=path)
+    route = _explicit_danger(typed, path) if safety_confirmed else emergency_first(typed, path=path)
     if route is not None:
         turn.replies.insert(0, route)
     return turn

@@ -18,6 +18,7 @@ from bot.prompts import load_yaml
 
 STEP_TYPES = {"choice", "yesno", "multiselect", "text", "number", "date", "confirm"}
 STOP_KINDS = {"emergency", "redirect", "cancel"}
+NORMALISERS = {"initials"}
 
 Answers = dict[str, Any]
 Condition = dict[str, Any]
@@ -56,6 +57,8 @@ class Step:
     max_age_years: int | None = None
     when: Condition = field(default_factory=dict)
     when_any: tuple[Condition, ...] = ()
+    source: str | None = None  # the section of the checklist's source document this step comes from
+    normalise: str | None = None  # "initials": "J.T." and "j t" are read as "JT" before checking
 
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
@@ -85,11 +88,31 @@ class Term:
 
 
 @dataclass(frozen=True)
+class SourceDocument:
+    """The partnership document the checklist follows; each step's help cites a section of it."""
+
+    title: str
+    publisher: str
+    effective: str | None = None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a step is in the referral: question `number` of `total`, or of at most `total` while
+    answers still to come can leave questions out (`exact` False)."""
+
+    number: int
+    total: int
+    exact: bool
+
+
+@dataclass(frozen=True)
 class ChecklistDefinition:
     id: str
     title: str
     steps: tuple[Step, ...]
     terms: dict[str, Term]
+    document: SourceDocument | None = None  # where the steps' help comes from (cited on `help`)
 
     def step(self, step_id: str) -> Step | None:
         return next((s for s in self.steps if s.id == step_id), None)
@@ -109,6 +132,45 @@ class ChecklistDefinition:
     def applicable(self, answers: Answers) -> list[Step]:
         taken = self.effective(answers)
         return [s for s in self.steps if s.applies(taken)]
+
+    def progress(self, step_id: str, answers: Answers) -> Progress:
+        """Question N of M, where M is the longest the referral can still be from the answers given.
+
+        M never grows as questions are answered (a branch can only be left out, never added), so
+        the count does not jump about; when no answer still to come changes the questions, it is
+        exact. Changing an earlier answer can of course change it.
+        """
+        applicable = [s for s in self.applicable(answers) if s.type != "confirm"]
+        number = next((i + 1 for i, s in enumerate(applicable) if s.id == step_id), len(applicable))
+        shortest, longest = self._bounds(0, self.effective(answers), frozenset(answers))
+        return Progress(number=min(number, longest), total=longest, exact=shortest == longest)
+
+    def _bounds(self, start: int, taken: Answers, answered: frozenset[str]) -> tuple[int, int]:
+        """The fewest and the most questions from step `start` on, over every way still open."""
+        asked = 0
+        branching = self._branching()
+        for position in range(start, len(self.steps)):
+            step = self.steps[position]
+            if not step.applies(taken):
+                continue
+            if step.type == "confirm":
+                return asked, asked
+            asked += 1
+            if step.id in answered or step.id not in branching:
+                continue
+            # Not answered yet, and later questions depend on it: try every answer that goes on.
+            outcomes = [
+                self._bounds(position + 1, {**taken, step.id: value}, answered)
+                for value in (o.value for o in step.options if not (o.stop or o.block or o.goto))
+            ]
+            if not outcomes:
+                return asked, asked
+            return asked + min(o[0] for o in outcomes), asked + max(o[1] for o in outcomes)
+        return asked, asked
+
+    def _branching(self) -> frozenset[str]:
+        """The steps whose answer decides whether a later step is asked."""
+        return frozenset(key for s in self.steps for condition in (s.when, *s.when_any) for key in condition)
 
     def fill(self, text: str, answers: Answers) -> str:
         """Put the terms ({subject}, ...) into a piece of wording."""
@@ -167,8 +229,25 @@ def parse_definition(data: Any, source: str = "checklist") -> ChecklistDefinitio
         )
         for name, raw in (data.get("terms") or {}).items()
     }
+    raw_document = data.get("document")
+    document = None
+    if raw_document is not None:
+        if not isinstance(raw_document, dict) or not raw_document.get("title"):
+            raise ChecklistDefinitionError(f"{source}: `document` needs a `title` (and a `publisher`)")
+        document = SourceDocument(
+            title=str(raw_document["title"]),
+            publisher=str(raw_document.get("publisher", "")),
+            effective=str(raw_document["effective"]) if raw_document.get("effective") else None,
+        )
+    for step in steps:
+        if step.source and document is None:
+            raise ChecklistDefinitionError(f"{source}: step {step.id!r} cites a `source` but there is no `document`")
     return ChecklistDefinition(
-        id=str(data.get("id", source)), title=str(data.get("title", source)), steps=steps, terms=terms
+        id=str(data.get("id", source)),
+        title=str(data.get("title", source)),
+        steps=steps,
+        terms=terms,
+        document=document,
     )
 
 
@@ -192,6 +271,11 @@ def _parse_step(raw: Any, source: str) -> Step:
             re.compile(str(pattern))
         except re.error as exc:
             raise ChecklistDefinitionError(f"{source}: step {sid!r} pattern is invalid: {exc}") from exc
+    normalise = str(raw["normalise"]) if raw.get("normalise") else None
+    if normalise is not None and normalise not in NORMALISERS:
+        raise ChecklistDefinitionError(
+            f"{source}: step {sid!r}: normalise {normalise!r} not in {sorted(NORMALISERS)}"
+        )
     guidance = raw.get("guidance") or {}
     when_any = raw.get("when_any") or []
     return Step(
@@ -212,6 +296,8 @@ def _parse_step(raw: Any, source: str) -> Step:
         max_age_years=int(raw["max_age_years"]) if "max_age_years" in raw else None,
         when=dict(raw.get("when") or {}),
         when_any=tuple(dict(c) for c in when_any),
+        source=str(raw["source"]).strip() if raw.get("source") else None,
+        normalise=normalise,
     )
 
 

@@ -8,6 +8,7 @@ the method's stages; only invited people can read or add.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -164,8 +165,10 @@ def test_only_the_business_unit_starts_a_discussion_and_methods_are_named(settin
     assert "kolb, problem_tree, signs_of_safety" in unknown
     assert "no submitted referral PR-2031-0999" in thread.say(OFFICER, "discuss PR-2031-0999 kolb")
     menu = thread.say(OFFICER, f"discuss {reference}")
-    buttons = [b.value for b in thread.said[-1].replies[0].buttons]
-    assert "Which method" in menu and f"discuss {reference} signs_of_safety" in buttons
+    buttons = [json.loads(b.value) for b in thread.said[-1].replies[0].buttons]  # typed, not words
+    assert "Which method" in menu and {
+        "kind": "discussion_start", "reference": reference, "payload": {"method": "signs_of_safety"}
+    } in buttons
     # The referral's own view offers it to the business unit once the review is accepted.
     Chat(assistant, user_id=OFFICER).send(f"accept {reference} lcspr meets the criteria")
     shown = Chat(assistant, user_id=OFFICER).send(f"show {reference}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.assistant import Assistant
-from bot.messages import Message, Outcome
+from bot.messages import Button, Message, Outcome
 
 # A serious child safeguarding referral, step by step: (the step we expect to be asked, what the user says).
 CHILD_REFERRAL: list[tuple[str, str]] = [
@@ -54,6 +54,17 @@ class Chat:
 
     def press(self, value: str) -> Outcome:
         return self.send(action=value)
+
+    def button(self, label: str, outcome: Outcome | None = None) -> Button:
+        """The button labelled `label` (or starting with it) in `outcome`, by default the last one."""
+        shown = outcome if outcome is not None else self.transcript[-1]
+        found = [b for r in shown.replies for b in r.buttons if b.label == label or b.label.startswith(label)]
+        assert found, f"no button {label!r} among {[b.label for r in shown.replies for b in r.buttons]}"
+        return found[0]
+
+    def click(self, label: str, outcome: Outcome | None = None) -> Outcome:
+        """Press the button labelled `label`, as a channel does: its value, as it was sent."""
+        return self.press(self.button(label, outcome).value)
 
     @property
     def step(self) -> str | None:

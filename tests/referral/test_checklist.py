@@ -3,6 +3,8 @@ back/change/help/cancel, the urgent stop and the summary. No knowledge index is 
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select
 
 from bot.assistant import Assistant
@@ -30,7 +32,9 @@ def test_refer_starts_the_checklist_with_the_first_question_and_its_choices(chat
         "domestic_homicide",
     ]
     question = outcome.replies[-1]
-    assert [b.value for b in question.buttons] == expects.options
+    pressed = [json.loads(b.value) for b in question.buttons]  # typed: what the button means, not words
+    assert [p["payload"]["value"] for p in pressed] == expects.options
+    assert {(p["kind"], p["step"]) for p in pressed} == {("answer", "review_type")}
     assert "Which kind of review" in question.text
 
 
@@ -38,8 +42,9 @@ def test_a_complete_referral_ends_in_a_summary_then_a_reference(chat: Chat) -> N
     start(chat)
     summary = chat.answer_all(CHILD_REFERRAL)
     assert chat.step == "summary"
-    reply = summary.replies[-1]
-    assert [b.value for b in reply.buttons] == ["submit", "change", "cancel"]
+    reply, prompt = summary.replies[-2:]  # the summary, then (a message of its own) what to do with it
+    assert [json.loads(b.value)["kind"] for b in prompt.buttons] == ["submit", "change", "cancel"]
+    assert not reply.buttons and "Submit" in prompt.text
     assert reply.card is not None and reply.card["kind"] == "referral_summary"
     rows = {row["step"]: row["answer"] for row in reply.card["answers"]}
     assert rows["initials"] == "JB"
@@ -48,7 +53,7 @@ def test_a_complete_referral_ends_in_a_summary_then_a_reference(chat: Chat) -> N
     assert rows["family_consulted"] == "No: it would not be appropriate or safe"
     assert "About the child" in reply.text  # the pen picture, under its own heading
 
-    outcome = chat.press("submit")
+    outcome = chat.click("Submit")
     assert "PR-2026-0001" in text_of(outcome) or "PR-" in text_of(outcome)
     [notification] = outcome.notifications
     assert notification.audience == "business_unit"
@@ -126,13 +131,16 @@ def test_back_returns_to_the_previous_question_showing_the_answer_given(chat: Ch
 def test_change_from_the_summary_returns_to_the_summary(chat: Chat) -> None:
     start(chat)
     chat.answer_all(CHILD_REFERRAL)
-    menu = chat.press("change")
-    assert "change age" in [b.value for b in menu.replies[-1].buttons]
-    chat.press("change age")
+    menu = chat.click("Change an answer")
+    assert {"kind": "change", "to": "age"}.items() <= {
+        **json.loads(chat.button("Age").value),
+        **json.loads(chat.button("Age").value)["payload"],
+    }.items()
+    chat.click("Age", menu)
     assert chat.step == "age"
     outcome = chat.send("5")
     assert chat.step == "summary"
-    card = outcome.replies[-1].card
+    card = outcome.replies[-2].card
     assert card is not None
     assert {r["step"]: r["answer"] for r in card["answers"]}["age"] == "5"
     assert "There is no question called" in text_of(chat.send("change shoe size"))
@@ -149,9 +157,9 @@ def test_changing_the_review_type_changes_the_questions_that_follow(chat: Chat) 
     chat.send("yes")
     outcome = chat.send("yes")
     assert chat.step == "summary"
-    answers = {r["step"] for r in outcome.replies[-1].card["answers"]}  # type: ignore[index]
+    answers = {r["step"] for r in outcome.replies[-2].card["answers"]}  # type: ignore[index]
     assert "abuse_or_neglect" not in answers  # the child criteria no longer apply
-    assert "About the person" in outcome.replies[-1].text
+    assert "About the person" in outcome.replies[-2].text
 
 
 def test_criteria_not_met_explains_and_offers_a_different_review(chat: Chat) -> None:

@@ -78,6 +78,14 @@ def test_three_agencies_hold_a_kolb_discussion_in_a_channel_thread(served: Serve
             stand_in.wait_for("chat.postMessage", count=before + 1, thread_ts=thread)
             settle(served)
             assert "Stage 1 of 4" in "\n".join(stand_in.posted_text(c) for c in in_thread(stand_in, thread)[before:])
+            # The same button again (a double click, a second device): typed with the stage it was
+            # shown at, it is refused rather than taking the discussion back a second time.
+            before = len(in_thread(stand_in, thread))
+            served.press(OFFICER, channel, message, back)
+            stand_in.wait_for("chat.postMessage", count=before + 1, thread_ts=thread)
+            settle(served)
+            again = "\n".join(stand_in.posted_text(c) for c in in_thread(stand_in, thread)[before:])
+            assert "belongs to an earlier stage" in again and "Stage 1 of 4" in again
             continue
         said = post(OFFICER if who == "facilitator" else people[who], text)
         if who != "facilitator" and not text.startswith(("learning", "action")):

@@ -162,3 +162,53 @@ def _reference(text: str) -> str | None:
 
     match = re.search(r"PR-\d{4}-\d{4,}", text)
     return match.group(0) if match else None
+
+
+def test_an_old_checklist_button_is_refused_and_a_break_finds_the_draft_waiting(
+    served: ServedSlack, stand_in: SlackStandIn
+) -> None:
+    """Buttons carry typed commands: a press on a question already answered (a second client, a slow
+    update) is refused in words and changes nothing; after a break the next DM says a draft is waiting."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from bot.db.base import utcnow
+    from bot.sessions.models import ConversationSession
+
+    referrer = unique("UOLD")
+    dm = f"D{referrer[1:]}"
+    served.command("/refer", "", user=referrer, channel="CGENERAL01")
+    (intro,) = stand_in.wait_for("chat.postMessage", channel=dm)
+    thread = intro.response["ts"]
+    stand_in.wait_for("chat.postMessage", thread_ts=thread)
+    settle(served)
+    question = next(c for c in in_thread(stand_in, thread) if buttons_of(c.response["message"]))
+    rapid, *_, domestic = buttons_of(question.response["message"])
+    assert '"kind":"answer"' in rapid["value"] and '"step":"review_type"' in rapid["value"]
+
+    served.press(referrer, dm, question.response["message"], rapid)
+    stand_in.wait_for("chat.update", ts=question.response["ts"])
+    settle(served)
+    before = len(in_thread(stand_in, thread))
+    served.press(referrer, dm, question.response["message"], domestic)  # the same message, as first posted
+    stand_in.wait_for("chat.postMessage", count=before + 1, thread_ts=thread)
+    settle(served)
+    refused = "\n".join(stand_in.posted_text(c) for c in in_thread(stand_in, thread)[before:])
+    assert "belongs to an earlier point in your referral" in refused and "nothing was changed" in refused
+    assert "safe now" in refused  # asked where the referrer is now
+
+    database = get_database(served.channel.settings)
+    with database.transaction() as session:  # the referrer went away for a day
+        session.execute(
+            update(ConversationSession)
+            .where(ConversationSession.user_id == referrer)
+            .values(updated_at=utcnow() - timedelta(hours=20))
+        )
+    before = len(in_thread(stand_in, thread))
+    served.dm(referrer, "yes", thread_ts=thread)
+    stand_in.wait_for("chat.postMessage", count=before + 1, thread_ts=thread)
+    settle(served)
+    waiting = "\n".join(stand_in.posted_text(c) for c in in_thread(stand_in, thread)[before:])
+    assert "You have a referral draft waiting" in waiting and "999" not in waiting
+    assert "is the child, and any siblings or anyone else at risk, safe now" in waiting

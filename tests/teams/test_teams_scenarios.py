@@ -253,3 +253,46 @@ def test_a_full_checklist_files_a_referral_and_the_business_unit_triages_it(
     assert row.status == "accepted" and row.decision == "rapid_review"
     # The referrer is told in their own 1:1 chat (a proactive message to the stored conversation).
     assert any(reference in all_text(m) for m in connector_m.posted("a:personal-sam"))
+
+
+def test_an_old_submit_card_is_refused_after_an_answer_changed_and_a_break_finds_the_draft(
+    served, connector_m, post, teams_settings
+):
+    """Card buttons carry typed commands: Submit on a summary shown before an answer changed sends
+    nothing (the summary on screen now is shown again); after a break the next message says the
+    draft is waiting, and the message is not taken as an answer."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from bot.db.base import utcnow
+    from bot.sessions.models import ConversationSession
+
+    kim = {"conversation_id": "a:personal-kim", "user_id": "29:kim", "aad_object_id": "aad-kim", "name": "Kim"}
+    say(post, served, connector_m, "refer", **kim)
+    replies: list[dict[str, Any]] = []
+    for _step, answer in _child_referral():
+        replies = say(post, served, connector_m, answer, **kim)
+    old_summary = card_of(replies[-1])
+    assert old_summary is not None and "Nothing is sent until you press" in "\n".join(card_texts(old_summary))
+    assert "**Summary of your referral**" not in "\n".join(card_texts(old_summary))  # the summary came before
+    say(post, served, connector_m, "change age", **kim)
+    replies = say(post, served, connector_m, "5", **kim)
+
+    refused = press(post, served, connector_m, find_action(old_summary, "Submit"), **kim)
+    text = "\n".join(all_text(r) for r in refused)
+    assert "belongs to an earlier point in your referral" in text and "PR-" not in text
+    queue = ReviewQueue(get_database(teams_settings), teams_settings)
+    assert not [r for r in queue.listing(Actor("aad-officer")) if r.referrer == "aad-kim"]
+
+    with get_database(teams_settings).transaction() as session:  # Kim went away for a day
+        session.execute(
+            update(ConversationSession)
+            .where(ConversationSession.user_id == "aad-kim")
+            .values(updated_at=utcnow() - timedelta(hours=20))
+        )
+    back = say(post, served, connector_m, "submit please", **kim)
+    assert "You have a referral draft waiting" in "\n".join(all_text(r) for r in back)
+    current = card_of(back[-1])  # the summary's Submit as it is now
+    receipt = press(post, served, connector_m, find_action(current, "Submit"), **kim)
+    assert re.search(r"PR-\d{4}-\d{4,}", "\n".join(all_text(r) for r in receipt))
