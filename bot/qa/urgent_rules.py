@@ -94,7 +94,9 @@ _SIGNALS: dict[str, list[str]] = {
         r"head|fingers?|teeth)",
         r"\b(?:'ll|will|would|gonna|going to) (?:tell|send) (?:everyone|her parents|his parents|"
         r"the school)",
-        r"\bget (?:shanked|stabbed|hurt|battered|beaten|killed|done in)", r"threat\w*", r"blackmail\w*",
+        r"\bget (?:shanked|stabbed|hurt|battered|beaten|killed|done in)",
+        r"\b(?:waiting|out|coming|looking) (?:\w+ ){0,8}to (?:get|jump|batter|beat|hurt|stab|shank|do) "
+        r"(?:him|her|them|me)\b", r"threat\w*", r"blackmail\w*",
         r"\b(?:hit|hits|hitting|beat|beats|beaten|beating|batter\w*|punch\w*|kick\w*|slap\w*|strangl\w*|chok\w*|"
         r"grab\w*|pinned|shov\w*|push(?:es|ed)? (?:him|her|them) (?:around|down|over))\b",
         r"\b(?:throw|throws|threw|throwing|thrown) (?:\w+ )?(?:at|out)\b", r"drag\w* (?:him|her|them)",
@@ -124,7 +126,11 @@ _SIGNALS: dict[str, list[str]] = {
         r"(?:\w+ ){0,4}(?:at|to|in|into|from) (?:a|an|the) (?:\w+ )?hotels?\b",
         r"\bhotel rooms?\b", r"\bmeet (?:up|her|him)\b",
         r"\bin (?:his|their) (?:20s|30s|40s|50s|twenties|thirties|forties)\b", r"\b\d\d year old (?:man|'?boyfriend)",
-        r"be nice to (?:him|them)", r"\bour (?:little )?secret\b", r"\bit'?s (?:a|their|our) secret\b",
+        r"be nice to (?:him|them)",
+        # a child under 16 who is pregnant
+        r"\b(?:1[0-5]|[4-9]) ?(?:yo|y/o|yrs? old|years? old|-year-old)\b.{0,60}\bpregnan\w*",
+        r"\bpregnan\w*.{0,40}\b(?:she'?s|she is|aged|only) (?:1[0-5]|[4-9])\b",
+        r"\bour (?:little )?secret\b", r"\bit'?s (?:a|their|our) secret\b",
     ],
     "child alone or neglected": [
         r"\bon (?:his|her|their) own\b", r"home alone", r"left (?:alone|by (?:him|her|them)sel)",
@@ -162,7 +168,8 @@ _SIGNALS: dict[str, list[str]] = {
         r"\b(?:traditional|special|cultural) (?:procedure|ceremony|operation|cutting)\b",
         r"(?:get|got|getting|have|having) (?:her|them|the girls|(?:her|my|their|his|two|both) "
         r"(?:daughters?|girls|little ones))\b.{0,12}\bdone\b", r"forced (?:marriage|to marry|into marriage)",
-        r"\bmarry\b", r"get(?:ting)? married", r"\bwedding\b", r"passport", r"one[- ]way ticket", r"\bhonou?r\b",
+        r"\bmarry\b", r"\bmarr(?:y|ying|ies|ied) (?:me|her|him|them|us) off\b", r"\bmarrying (?:me|her|him|them)\b",
+        r"get(?:ting)? married", r"\bwedding\b", r"passport", r"one[- ]way ticket", r"\bhonou?r\b",
         r"\bengagement\b",
         r"arranged (?:her|his|their) marriage", r"\b(?:to be|be|being) married\b",
     ],
@@ -252,7 +259,9 @@ _PAST = [
     r"\bwhen (?:she|he|they|i|we) (?:was|were) (?:\d+|younger|a girl|a boy|growing up)\b",
     r"\b(?:is|are|'s|feels?|lives?(?: here)?|living|now) (?:safe|safely)\b", r"\bsafe (?:with|at)\b",
     r"\b(?:was|were|got|been) (?:excluded|expelled|arrested|charged|protected)\b", r"\bretired\b", r"\bdivorced\b",
-    r"\b(?:been|is|are|was|were|got|now|stay(?:s|ed)?|kept) out of it\b", r"\bfled\b", r"\brefuge\b",
+    r"\b(?:been|is|are|was|were|got|now|stay(?:s|ed)?|kept) out of it\b", r"\bfled\b",
+    r"\b(?:is|are|'s|now|living|lives|staying|stays|moved|went|gone|got a place) (?:in|at|to|into) "
+    r"(?:a |the )?refuge\b",
     r"\bno (?:current|immediate|ongoing|present) (?:risk|concerns?|danger)\b", r"\bnot (?:currently )?at risk\b",
     r"\bin (?:january|february|march|april|may|june|july|august|september|october|"
     r"november|december)\b",
@@ -316,6 +325,10 @@ _SITUATION = [
     r"young person|young man|young woman|care leaver|victim|son|daughter|foster \w+)s?\b",
     r"\b(?:\d+ ?(?:yo|y/o|yr old|year old|yr|year-old|-year-old)|year \d+|yr \d+|y\d+)\b",
     r"\b(?:there'?s|there is|there are|theres)\b", r"\b(?:i|we) can (?:hear|see)\b", r"\bfound\b",
+    # a person named first, the way chat starts: "man with dementia…", "girl in year 2 says…"
+    r"^(?:an? |the |our |my |this |one )?(?:\w+ )?(?:man|woman|lady|gentleman|boy|girl|child|lad|teen|teenager|baby|"
+    r"toddler|resident|client|pupil|student|patient|tenant|service user|young person|care leaver)s? "
+    r"(?:with|in|from|at|on|who|whose|aged)\b",
 ]
 
 
