@@ -38,14 +38,19 @@ class Evidence:
         if self.top_dense is None:  # keyword-only retrieval: the words must be there
             return self.coverage >= 0.6 and not self.unknown_words
         # Close in meaning; or the question's words found together and the meaning not far off.
+        # Calibrated on the tune parts of every development set at once (knowledge/, seeds with the
+        # dev set, real documents: 66 answerable and 22 out-of-scope lines).
         if self.top_dense >= 0.55:
             return True
         if self.unknown_words:
-            # A word the documents never use ("canteen") needs the meaning to be close as well.
-            # Calibrated on every development set at once (knowledge/, seeds, real documents; 95
-            # answerable and 42 out-of-scope lines): out-of-scope questions with an unknown word
-            # stay below 0.40 in meaning ("canteen" 0.39), most of practitioners' typos and chat words do not.
-            return self.top_dense >= 0.40 and self.coverage >= 0.25
+            # A word the documents never use ("canteen") needs the meaning to be close as well:
+            # out-of-scope questions with an unknown word stay below 0.40 in meaning ("meeting room"
+            # 0.39), practitioners' questions with typos, chat words or situational detail ("a mum
+            # on my road", "from Nigeria") reach 0.45 even when few of their words are found.
+            return (self.top_dense >= 0.45 and self.coverage >= 0.15) or (
+                self.top_dense >= 0.40 and self.coverage >= 0.25)
+        # (Asking 0.40 of the words here would turn away "what's the dress code on fridays", 0.42 in
+        # meaning and 0.37 of its words, but it turned away answerable questions of the check parts.)
         if self.top_dense >= 0.30 and self.coverage >= 0.30:
             return True
         return self.top_dense >= 0.15 and self.coverage >= 0.75

@@ -67,6 +67,11 @@ def build_vocabulary(data: dict[str, object]) -> Vocabulary:
     for short, long_form in abbreviations.items():
         long_forms[str(short).lower()] = str(long_form)
         groups.append([tuple(tokenize(str(short))), tuple(tokenize(str(long_form)))])
+        # "SCRs", "DSLs": the plural of an abbreviation is not stemmed; it means the same.
+        plural = f"{short}s".lower()
+        if plural not in abbreviations and not str(short).lower().endswith("s"):
+            long_forms.setdefault(plural, str(long_form))
+            groups.append([tuple(tokenize(plural)), tuple(tokenize(str(long_form)))])
     synonyms = data.get("synonyms") or []
     if not isinstance(synonyms, list):
         raise ValueError("vocabulary.yaml: synonyms must be a list of groups such as [ring, call, phone]")

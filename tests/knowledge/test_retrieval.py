@@ -63,3 +63,26 @@ def test_a_passage_only_keyword_search_found_is_as_close_in_meaning_as_the_last_
     assert ordered[0].chunk.id == "keyword-only"  # 0.7 * 0.35 + 0.3 > 0.7 * 0.40 + 0.3 / 16
     ordered = reorder([weak, keyword_only], dense_floor=0.0, best_keyword=80.0, weighted=False)
     assert ordered[0].chunk.id == "weak"  # no closeness credited beyond what the dense search saw
+
+
+def test_the_plural_of_an_abbreviation_means_what_the_abbreviation_means() -> None:
+    from bot.qa.vocabulary import vocabulary
+
+    assert tuple(tokenize("serious case review")) in vocabulary().of("scrs")
+    assert "(serious case review)" in vocabulary().spelled_out("any outstanding SCRs?")
+
+
+def test_a_number_typed_with_its_unit_reads_as_the_number() -> None:
+    assert tokenize("her friend's 12yo") == tokenize("her friend's 12 yo")
+    assert "2" in tokenize("on the 2nd floor") and "nd" not in tokenize("on the 2nd floor")
+
+
+def test_situational_detail_the_documents_never_mention_does_not_turn_away_a_question_close_in_meaning() -> None:
+    from bot.qa.answer import Evidence
+
+    # "childminder here, a mum on my road has her friend's 12yo from nigeria staying…": two words
+    # the documents never use, few words found, but close in meaning to a passage.
+    assert Evidence(top_dense=0.48, coverage=0.23, unknown_words=2).sufficient()
+    # "How do I book a meeting room?": words the documents never use and far in meaning.
+    assert not Evidence(top_dense=0.39, coverage=0.20, unknown_words=2).sufficient()
+    assert not Evidence(top_dense=0.44, coverage=0.12, unknown_words=1).sufficient()
