@@ -11,7 +11,7 @@ pressed on:
 `discussion` and `stage` say which discussion and stage the button was shown at,
 `version` the discussion's version then (it changes whenever the stage does).
 A press whose discussion, stage or version is no longer current is refused with
-the stage as it is now. The method menu's buttons carry the method in `payload`.
+the stage as it is now. A start button carries the method in `payload` (none: the menu of methods).
 Typed commands (`next`, `back`, `close`, `discuss PR-… kolb`) are unchanged.
 """
 
@@ -78,11 +78,17 @@ def read(value: str) -> DiscussionAction:
     except (ValueError, ValidationError, RecursionError):
         raise InvalidDiscussionAction("unreadable discussion action") from None
     if typed.kind == "discussion_start":
-        if set(typed.payload) != {"method"}:
-            raise InvalidDiscussionAction("a start names its method")
+        if not set(typed.payload) <= {"method"}:  # no method: the menu of methods is shown
+            raise InvalidDiscussionAction("a start carries at most its method")
     elif typed.payload or typed.discussion is None or typed.stage is None or typed.version is None:
         raise InvalidDiscussionAction("a stage button names the discussion, stage and version seen")
     return typed
+
+
+def start_button_value(reference: str, method: str | None = None) -> str:
+    """The value of a button that starts a discussion on `reference` (with `method`, or the menu)."""
+    payload = {"method": method} if method else {}
+    return DiscussionAction(kind="discussion_start", reference=reference, payload=payload).to_json()
 
 
 def stamp(value: str, discussion: int, version: int) -> str:

@@ -114,7 +114,8 @@ class DiscussionService:
         try:
             with self.database.transaction() as session:
                 if typed.kind == "discussion_start":
-                    start = DiscussionCommand("start", reference=typed.reference, argument=typed.payload["method"])
+                    chosen = typed.payload.get("method", "")
+                    start = DiscussionCommand("start", reference=typed.reference, argument=chosen)
                     turn = self._start(session, message, start)
                     return self._stamped(session, message, turn)
                 discussion = self._in_thread(session, message.thread_id) if message.thread_id else None
@@ -233,11 +234,7 @@ class DiscussionService:
         return Reply(
             text=say("methods_heading", reference=reference),
             buttons=[
-                Button(
-                    m.title,
-                    DiscussionAction(kind="discussion_start", reference=reference, payload={"method": m.id}).to_json(),
-                )
-                for m in methods
+                Button(m.title, actions.start_button_value(reference, m.id)) for m in methods
             ],
         )
 

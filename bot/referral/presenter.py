@@ -131,8 +131,10 @@ def triage_buttons(view: ReferralDetail) -> list[Button]:
     if view.status in {st.COMPLETED, st.REDIRECTED, st.NOT_ACCEPTED}:
         buttons.append(action_button(word("button_close"), "close", ref, v))
     if view.status in {st.ACCEPTED, st.IN_REVIEW}:
-        # A case discussion is its own feature (bot/discussion), started by what people type.
-        buttons.append(Button(say("button_discuss"), f"discuss {ref}"))
+        # A case discussion is its own feature (bot/discussion): its typed start shows the methods.
+        from bot.discussion.actions import start_button_value
+
+        buttons.append(Button(say("button_discuss"), start_button_value(ref)))
     return buttons
 
 

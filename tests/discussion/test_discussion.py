@@ -172,7 +172,9 @@ def test_only_the_business_unit_starts_a_discussion_and_methods_are_named(settin
     # The referral's own view offers it to the business unit once the review is accepted.
     Chat(assistant, user_id=OFFICER).send(f"accept {reference} lcspr meets the criteria")
     shown = Chat(assistant, user_id=OFFICER).send(f"show {reference}")
-    assert f"discuss {reference}" in [b.value for r in shown.replies for b in r.buttons]
+    discuss = next(b for r in shown.replies for b in r.buttons if b.label == "Start a case discussion")
+    assert json.loads(discuss.value) == {"kind": "discussion_start", "reference": reference}
+    assert "Which method" in thread.say(OFFICER, action=discuss.value)  # pressed in a thread: the methods
     # Outside a thread (the plain terminal chat) it says where discussions run.
     lonely = assistant.handle(Message(user_id=OFFICER, text=f"discuss {reference} kolb"))
     assert "sgbot discuss" in lonely.replies[0].text

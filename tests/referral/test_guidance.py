@@ -67,3 +67,28 @@ def test_the_criteria_step_cites_the_review_criteria_from_the_knowledge_base(
     assert "What the guidance says" in guidance.text
     assert any(c.title == "Practice reviews: when and how to refer a case" for c in guidance.citations)
     assert outcome.replies[-1].expects is not None  # the question still comes last, with its buttons
+
+
+def test_no_emergency_banner_right_after_yes_everyone_is_safe_now(chat_with_knowledge: Chat) -> None:
+    chat = chat_with_knowledge
+    chat.send("refer")
+    chat.send("1")
+    outcome = chat.send("yes, everyone is safe now")
+    assert chat.step == "abuse_or_neglect"
+    assert not any(reply.urgent for reply in outcome.replies)
+    assert "999" not in text_of(outcome)  # nor the guidance's own "call 999" passage, quoted as if urgent
+
+
+def test_help_quotes_the_partnerships_document_with_its_citation(chat_with_knowledge: Chat) -> None:
+    chat = chat_with_knowledge
+    chat.send("refer")
+    chat.answer_all(CHILD_REFERRAL[:9])
+    assert chat.step == "initials"  # a question with no guidance of its own: help looks up its section
+    outcome = chat.send("help")
+    assert "Source: *Practice reviews: when and how to refer a case*" in text_of(outcome)
+    cited = next(r for r in outcome.replies if r.citations)
+    assert any(
+        c.title == "Practice reviews: when and how to refer a case" and "personal information" in c.section
+        for c in cited.citations
+    ), [(c.title, c.section) for c in cited.citations]  # the section the help names
+    assert chat.step == "initials"
