@@ -19,6 +19,7 @@ channel it arrives in; each is handed over exactly once.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from typing import TYPE_CHECKING
@@ -209,8 +210,9 @@ class Assistant:
         answer = self.answerer.answer(question, area=message.area, context=context)
         if not answer.answered and not answer.urgent:
             self._record_gap(question, message.area)
-        if message.thread_id and answer.answered:
-            self._remember_question(message, question)
+        if answer.answered:
+            self._remember_question(message, question, _answer_topics(answer.citations),
+                                    follows=context is not None)
         return answer.to_reply()
 
     def _record_gap(self, question: str, area: str | None) -> None:
@@ -251,29 +253,54 @@ class Assistant:
                 log.warning("could not embed a rated question", exc_info=True)
         return record_feedback(db or get_database(self.settings), feedback, settings=self.settings, vector=vector)
 
-    # Follow-up questions in a thread are read with the thread's earlier questions, kept in the
-    # database (any replica may take the next message). Only questions are kept, never referrals.
+    # Follow-up questions are read with the thread's previous questions and what the last answer was
+    # about (the sections it quoted), kept in the database: any replica may take the next message,
+    # and a restarted terminal chat keeps its last turn for SGBOT_FOLLOW_UP_MINUTES. Only questions
+    # and the documents' own section names are kept, never referral or discussion content.
     THREAD_QUESTIONS = 2
 
+    @staticmethod
+    def _conversation_key(message: Message) -> tuple[str, str]:
+        """Where a conversation's last turn is kept: its thread, or (a chat with no threads, such
+        as the terminal) the user's own conversation in that channel."""
+        if message.thread_id:
+            return f"thread:{message.channel}", message.thread_id
+        return f"conversation:{message.channel}", message.user_id
+
     def _thread_context(self, message: Message) -> str | None:
-        if not message.thread_id:
-            return None
         from bot.db import get_channel_state, get_database
 
-        stored = get_channel_state(get_database(self.settings), f"thread:{message.channel}", message.thread_id)
-        questions = (stored or {}).get("questions", []) if isinstance(stored, dict) else []
-        return " ".join(questions) or None
+        channel, key = self._conversation_key(message)
+        stored = get_channel_state(get_database(self.settings), channel, key)
+        if not isinstance(stored, dict):
+            return None
+        at = stored.get("at")
+        if at is not None:
+            try:
+                age = dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(at)
+            except (TypeError, ValueError):
+                return None
+            if age > dt.timedelta(minutes=self.settings.follow_up_minutes):
+                return None
+        elif not message.thread_id:
+            return None  # an undated turn outside a thread: too old to lean on
+        parts = [*stored.get("questions", []), *stored.get("about", [])]
+        return " ".join(str(p) for p in parts) or None
 
-    def _remember_question(self, message: Message, question: str) -> None:
+    def _remember_question(self, message: Message, question: str, about: list[str], *, follows: bool) -> None:
+        """This turn becomes the conversation's last one; a follow-up keeps the question it followed."""
         from bot.db import get_channel_state, get_database, put_channel_state
+        from bot.qa.service import reads_as_follow_up
 
-        assert message.thread_id is not None
         db = get_database(self.settings)
-        channel = f"thread:{message.channel}"
-        stored = get_channel_state(db, channel, message.thread_id)
-        questions = list((stored or {}).get("questions", [])) if isinstance(stored, dict) else []
+        channel, key = self._conversation_key(message)
+        questions: list[str] = []
+        if follows and reads_as_follow_up(question):
+            stored = get_channel_state(db, channel, key)
+            questions = list((stored or {}).get("questions", [])) if isinstance(stored, dict) else []
         questions = (questions + [question])[-self.THREAD_QUESTIONS :]
-        put_channel_state(db, channel, message.thread_id, {"questions": questions})
+        put_channel_state(db, channel, key, {"questions": questions, "about": about,
+                                             "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
 
     def _guidance_reply(self, query: str, area: str | None) -> Reply:
         """A cited passage for a checklist step; only the YAML's query text is searched."""
@@ -313,6 +340,18 @@ class Assistant:
             return True
         index = self.settings.index_dir
         return index.exists() and any(index.iterdir())
+
+
+def _answer_topics(citations: list[Citation]) -> list[str]:
+    """What an answer was about, in the documents' words: the headings of the sections it quoted
+    ("Escalation › Stage 1: practitioner to practitioner"), so that "what if they won't budge?"
+    is read as a question about the same thing."""
+    topics: list[str] = []
+    for citation in citations[:2]:
+        heading = citation.section.split(" › ", 1)[-1] if " › " in citation.section else citation.title
+        if heading not in topics:
+            topics.append(heading)
+    return topics
 
 
 def _user_id_refused(message: Message) -> Outcome:

@@ -54,6 +54,10 @@ class Settings(BaseSettings):
         alias="SGBOT_CONTACT",
     )
     answer_sentences: int = Field(default=3, alias="SGBOT_ANSWER_SENTENCES")
+    # A follow-up ("and if it's a vulnerable adult?") is read with the previous question and answer
+    # of the thread (or, in a chat with no threads such as the terminal, of the user's last turn)
+    # when that turn is at most this many minutes old. Kept in the database: a restart keeps it.
+    follow_up_minutes: float = Field(default=30.0, alias="SGBOT_FOLLOW_UP_MINUTES")
     # How often `sgbot serve` posts "what changed" notices to subscribed channels (issue 13).
     change_notice_seconds: float = Field(default=30.0, alias="SGBOT_CHANGE_NOTICE_SECONDS")
 

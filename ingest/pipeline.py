@@ -9,6 +9,7 @@ answers are the most common complaint about knowledge bots.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -19,6 +20,7 @@ from pathlib import Path
 from bot.config import Settings
 from bot.qa.index import FileRecord, KnowledgeIndex, NewChunk
 from bot.qa.text import tokenize
+from bot.qa.units import embedding_text, passage_units, units_digest
 from ingest.chunking import CHUNKER_VERSION, chunk_blocks
 from ingest.loaders import LoadError, load, supported
 from ingest.metadata import (
@@ -71,6 +73,7 @@ class _Prepared:
     embed_texts: list[str]
     is_new: bool
     notes: list[str] = field(default_factory=list)
+    unit_texts: list[list[str]] = field(default_factory=list)  # per chunk: what each quotable unit embeds
 
 
 def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Path], list[tuple[str, str]]]:
@@ -168,14 +171,17 @@ def prepare(
     pieces = chunk_blocks(document.blocks, meta.title)
     if not pieces:
         raise LoadError("no text found in it: check that it is not empty")
-    chunks = [
-        NewChunk(chunk_id(path, sha, piece.ordinal), piece.ordinal, piece.section, piece.text,
-                 tokenize(f"{piece.section}\n{piece.text}"))
-        for piece in pieces
-    ]
+    chunks: list[NewChunk] = []
+    unit_texts: list[list[str]] = []
+    for piece in pieces:
+        units = passage_units(piece.text)
+        heading = piece.section.rsplit(" › ", 1)[-1]
+        unit_texts.append([embedding_text(unit, heading) for unit in units])
+        chunks.append(NewChunk(chunk_id(path, sha, piece.ordinal), piece.ordinal, piece.section, piece.text,
+                               tokenize(f"{piece.section}\n{piece.text}"), units_digest=units_digest(units)))
     embed_texts = [f"{piece.section}\n{piece.text}" for piece in pieces]
     record = FileRecord(str(path), path.name, sha, meta.to_dict(), len(chunks))
-    return _Prepared(path, record, chunks, embed_texts, is_new, notes)
+    return _Prepared(path, record, chunks, embed_texts, is_new, notes, unit_texts)
 
 
 ProgressCallback = Callable[[str, int], None]  # (event, amount): "total" chunks, "advance" chunks
@@ -250,6 +256,7 @@ def ingest_paths(
         for group in _batches(prepared, batch_chunks):
             texts = [t for p in group for t in p.embed_texts]
             vectors = _encode_in_slices(encode, texts, batch_chunks, progress)
+            _attach_unit_vectors(group, encode)
             offset = 0
             now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             for item in group:
@@ -287,6 +294,25 @@ def _encode_in_slices(
     import numpy as np
 
     return np.concatenate([np.asarray(p) for p in parts])
+
+
+def _attach_unit_vectors(group: list[_Prepared], encode: Callable[[list[str]], object]) -> None:
+    """One meaning vector per quotable unit of every chunk, stored with the chunk: answers pick
+    sentences by meaning without running the model on them while a question waits. A sentence
+    repeated across passages (a heading, a boilerplate line) is encoded once."""
+    import numpy as np
+
+    distinct = list(dict.fromkeys(t for item in group for texts in item.unit_texts for t in texts))
+    if not distinct:
+        return
+    encoded = np.asarray(encode(distinct), dtype=np.float32)
+    row = {text: number for number, text in enumerate(distinct)}
+    for item in group:
+        item.chunks = [
+            dataclasses.replace(chunk, unit_vectors=encoded[[row[t] for t in texts]] if texts
+                                else np.zeros((0, encoded.shape[1]), dtype=np.float32))
+            for chunk, texts in zip(item.chunks, item.unit_texts, strict=True)
+        ]
 
 
 def _is_wanted(path: Path) -> bool:

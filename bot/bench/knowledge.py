@@ -129,6 +129,7 @@ def _build_latency_index(settings: Settings, chunks: int, base_vectors: np.ndarr
                          vocabulary: Vocabulary, rng: np.random.Generator) -> tuple[float, int]:
     from bot.qa.index import FileRecord, KnowledgeIndex, NewChunk
     from bot.qa.text import tokenize
+    from bot.qa.units import passage_units, units_digest
 
     started = time.perf_counter()
     index = KnowledgeIndex(settings)
@@ -155,7 +156,14 @@ def _build_latency_index(settings: Settings, chunks: int, base_vectors: np.ndarr
         meta = {"title": title, "kind": kind, "areas": [area], "topic": None, "effective": "2025-01-01",
                 "review_by": "2028-01-01", "source_url": None}
         path = f"/bench/doc-{file_number // per_file:06d}.md"
-        new = [NewChunk(ids[i], i, f"{title} › Section {i}", texts[i], tokenize(texts[i])) for i in range(count)]
+        new = []
+        for i in range(count):
+            # Each passage's sentence vectors, as ingest stores them (their values only need to be
+            # plausible: the bench measures reading and scoring them, not which sentence wins).
+            units = passage_units(texts[i])
+            unit_vectors = _synthesize(base_vectors, len(units), rng) if units else None
+            new.append(NewChunk(ids[i], i, f"{title} › Section {i}", texts[i], tokenize(texts[i]),
+                                unit_vectors=unit_vectors, units_digest=units_digest(units)))
         index.dense.add(ids, vectors, [{"path": path, "kind": kind}] * count)
         index.catalog.replace_file(FileRecord(path, Path(path).name, "bench", meta, count), new, now)
     index.rebuild_keyword_index()
@@ -165,6 +173,7 @@ def _build_latency_index(settings: Settings, chunks: int, base_vectors: np.ndarr
 def run_knowledge_bench(settings: Settings, *, chunks: int = 10_000, sample: int = 500, queries: int = 60,
                         seed: int = 11) -> KnowledgeBenchReport:
     from bot.qa.embeddings import shared_embedder
+    from ingest.chunking import CHUNKER_VERSION
     from ingest.pipeline import ingest_paths, prepare
 
     rng = np.random.default_rng(seed)
@@ -189,7 +198,9 @@ def run_knowledge_bench(settings: Settings, *, chunks: int = 10_000, sample: int
     ingest_rate = report.chunks_indexed / (time.perf_counter() - started)
 
     # 2. The latency index of N passages, built once and kept.
-    index_settings = settings.model_copy(update={"data_dir": bench_dir / f"index-{chunks}", "chroma_host": None})
+    # Named by the chunker version: an index of an older stored format is built again, not reused.
+    index_settings = settings.model_copy(update={"data_dir": bench_dir / f"index-{chunks}-v{CHUNKER_VERSION}",
+                                                 "chroma_host": None})
     marker = index_settings.data_dir / "complete.json"
     build_seconds: float | None = None
     synthesized = 0

@@ -21,8 +21,9 @@ from bot.qa.retrieval import NATIONAL, OTHER, OWN, REGIONAL, Hit
 
 if TYPE_CHECKING:
     from bot.qa.llm import LLMAnswerWriter
-from bot.qa.intent import fit, wants
+from bot.qa.intent import fit, satisfied_words, wants
 from bot.qa.text import sentences, tokenize
+from bot.qa.units import Unit, is_row, passage_units
 from bot.qa.vocabulary import vocabulary
 
 
@@ -186,14 +187,6 @@ def _citation(number: int, hit: Hit, today: dt.date) -> Citation:
     )
 
 
-def _is_row(unit: str) -> bool:
-    return " | " in unit
-
-
-def _is_item(unit: str) -> bool:
-    return unit.startswith("- ")
-
-
 def asks_for_a_list(question: str) -> bool:
     """"What are the four levels…?", "Which steps…": the answer is a list or a table, not a line."""
     return bool(_LIST_QUESTION.search(question))
@@ -206,74 +199,10 @@ _LIST_QUESTION = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Unit:
-    """One quotable line of a passage: a sentence, a list item, a table row or one cell of a row."""
-
-    position: tuple[int, int]  # (line in the passage, cell + 1 or 0): reading order
-    text: str  # what is scored
-    shown: str  # what is quoted
-    kind: str  # sentence | item | row | cell
-    group: int = -1  # the table (first row's position) or list a row, cell or item belongs to
-
-
-def _negates(a: str, b: str) -> bool:
-    """"Do"/"Don't", "Should"/"Should not", "Safe"/"Unsafe", "Yes"/"No": opposite sides of a table."""
-    a, b = (" ".join(x.casefold().replace("’", "'").strip(" :").split()) for x in (a, b))
-    if not a or not b:
-        return False
-    for x, y in ((a, b), (b, a)):
-        if y in (f"{x}n't", f"{x}'t", f"{x} not", f"not {x}", f"no {x}", f"un{x}", f"in{x}", f"never {x}"):
-            return True
-    return {a, b} == {"yes", "no"}
-
-
-def passage_units(text: str) -> list[Unit]:
-    """The quotable units of a passage, with tables made safe to quote.
-
-    A table row is quoted with its column headers ("Northshire MASH — Contact: 01632 960120"),
-    never as cells glued together with bars. A table whose columns are opposite sides ("Do" /
-    "Don't") is split into cells, each quoted with its own header: one side is never quoted
-    as if it belonged to the other.
-    """
-    lines = sentences(text)
-    units: list[Unit] = []
-    header: list[str] = []
-    parallel = False
-    group = -1
-    for position, line in enumerate(lines):
-        if _is_row(line):
-            cells = [c.strip() for c in line.split(" | ")]
-            if position == 0 or not _is_row(lines[position - 1]):
-                header, group = cells, position  # a table's header row says nothing on its own
-                parallel = any(_negates(x, y) for i, x in enumerate(cells) for y in cells[i + 1 :])
-                continue
-            if parallel:
-                for column, cell in enumerate(cells):
-                    label = header[column] if column < len(header) else ""
-                    units.append(Unit((position, column + 1), cell, f"{label}: {cell}" if label else cell,
-                                      "cell", group * 100 + column))
-            else:
-                units.append(Unit((position, 0), line, line, "row", group))
-            continue
-        group = -1
-        if _is_item(line):
-            units.append(Unit((position, 0), line[2:], line[2:], "item", -2 - _list_start(lines, position)))
-        else:
-            units.append(Unit((position, 0), line, line, "sentence"))
-    return units
-
-
-def _list_start(lines: list[str], position: int) -> int:
-    while position > 0 and _is_item(lines[position - 1]):
-        position -= 1
-    return position
-
-
 def _table_header(text: str, row_position: int) -> list[str]:
     lines = sentences(text)
     position = row_position
-    while position > 0 and _is_row(lines[position - 1]):
+    while position > 0 and is_row(lines[position - 1]):
         position -= 1
     return [c.strip() for c in lines[position].split(" | ")]
 
@@ -302,25 +231,37 @@ def render_row(unit: Unit, header: list[str], weights: dict[str, float], *, whol
 
 SELECTION_HITS = 4  # passages whose sentences compete to be quoted
 QUOTE_WORDS = 60  # an answer quotes about this many words at most, unless a list was asked for
-DENSE_SHARE = 0.35  # how much a sentence's closeness in meaning to the question counts beside its words
+# How much a sentence's closeness in meaning to the question counts beside its words (stored
+# sentence vectors, `bot.qa.units`), how much its passage's closeness counts, and what each
+# rank down the retrieved passages costs. Measured on the *_tune sets of knowledge/, the seeds
+# and the real documents together (see the commit message for the figures).
+DENSE_SHARE = 0.35
+PASSAGE_SHARE = 0.5
+RANK_COST = 0.03
+LEAD_IN_ITEMS = 6  # list items a sentence ending in ":" brings with it
 
 
 def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limit: int,
                      context_tokens: list[str] | None = None, *, whole_list: bool = False,
                      question: str = "", unit_similarity: dict[tuple[int, tuple[int, int]], float] | None = None,
-                     ) -> list[tuple[int, str]]:
+                     context: str | None = None) -> list[tuple[int, str]]:
     """(hit index, line to quote) pairs: the fact first, then what supports it.
 
     Each unit is scored by the question's weighted words it contains (half for words only in its
     heading), by what the question asks for (a time for "when", a number for "what's the
-    number"), and by closeness in meaning when sentence vectors are available. The best unit
-    leads; up to `limit` units follow in reading order, within `QUOTE_WORDS` words unless the
-    question asks for a list, in which case the best unit's list or table comes whole (up to
-    `LIST_LIMIT` lines). A unit is never cut: a sentence is quoted whole or not at all.
+    number"; a unit carrying that kind of fact also satisfies the question's words for it, such
+    as "phone" or "deadline"), and by closeness in meaning when sentence vectors are available.
+    The best unit leads; up to `limit` units follow in reading order, within `QUOTE_WORDS` words
+    unless the question asks for a list, in which case the best unit's list or table comes whole
+    (up to `LIST_LIMIT` lines). A unit is never cut: a sentence is quoted whole or not at all, and
+    a sentence that ends in a colon ("The SAB must arrange a SAR when:") brings the list it
+    introduces, or is not quoted.
     """
     weights = word_weights(question_tokens, idf, context_tokens)
     total = sum(weights.values()) or 1.0
-    asked = wants(question) if question else []
+    # A follow-up asks for what the question it follows asked for ("whats the number for the
+    # MASH?" … "and in Eastbrook?" wants a number), unless it says what it wants itself.
+    asked = (wants(question) if question else []) or (wants(context) if context else [])
     scored: list[tuple[float, int, Unit]] = []
     units_by_hit: list[list[Unit]] = []
     seen: set[str] = set()
@@ -329,23 +270,34 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
         units_by_hit.append(units)
         heading = hit.chunk.section.rsplit(" › ", 1)[-1]
         heading_tokens = set(tokenize(heading))
-        for unit in units:
+        for number, unit in enumerate(units):
             if unit.position[0] == 0 and unit.text.strip() == heading.strip() and len(units) > 1:
                 continue  # the heading line is shown in the citation, not quoted
             if unit.text in seen:
                 continue
             seen.add(unit.text)
-            unit_tokens = set(tokenize(unit.text))
+            following = _introduced(units, number)
+            if unit.text.rstrip().endswith(":") and not following:
+                continue  # a lead-in whose list is in another passage says nothing on its own
+            text = unit.text
+            unit_tokens = set(tokenize(text)) | satisfied_words(asked, text)
+            # A list item is read with the sentence that introduces it, as a sentence with its heading.
+            lead_in = _lead_in(units, number)
+            context = heading_tokens | set(tokenize(lead_in.text)) if lead_in else heading_tokens
             # A sentence under a heading that matches the question ("Writing it down") shares
             # half of the heading's match: the heading says what the section's sentences are about.
             overlap = sum(w if _found(t, unit_tokens) else HEADING_SHARE * w
                           for t, w in weights.items()
-                          if _found(t, unit_tokens) or _found(t, heading_tokens)) / total
-            score = overlap + fit(asked, unit.text)
+                          if _found(t, unit_tokens) or _found(t, context)) / total
+            score = overlap + fit(asked, text)
             if unit_similarity:
-                score += DENSE_SHARE * unit_similarity.get((hit_index, unit.position), 0.0)
+                # A lead-in ("Include:") is as close as its own words or its list on average.
+                own = unit_similarity.get((hit_index, unit.position), 0.0)
+                items = [unit_similarity.get((hit_index, u.position), 0.0) for u in following]
+                score += DENSE_SHARE * (max(own, sum(items) / len(items)) if items else own)
+            score += PASSAGE_SHARE * hit.dense
             # Prefer the passage ranked first, and short sentences over long preambles.
-            score -= 0.08 * hit_index + 0.004 * max(0, len(unit.text.split()) - 30)
+            score -= RANK_COST * hit_index + 0.004 * max(0, len(unit.text.split()) - 30)
             scored.append((score, hit_index, unit))
     if not scored:
         return []
@@ -355,7 +307,7 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
     leader = best[0]
     chosen: list[tuple[int, Unit]] = [(h, u) for _, h, u in best]
     if whole_list:  # the best line that belongs to a list or a table leads, if there is one
-        leader = next((b for b in best if b[2].kind != "sentence"), leader)
+        leader = next((b for b in scored if b[2].kind != "sentence" and b[0] > 0 and b[0] >= 0.5 * top), leader)
         if leader[2].kind != "sentence":
             members = [u for u in units_by_hit[leader[1]] if u.group == leader[2].group]
             run = [u.position for u in members]
@@ -363,17 +315,64 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
                 run = _window(run, leader[2].position, LIST_LIMIT)
             chosen = [(leader[1], u) for u in members if u.position in run]
             return [(h, _shown(h, u, hits, weights, whole_list=True)) for h, u in chosen]
-    # The fact first; then the other chosen units in reading order, within the word budget.
-    rest = sorted((c for c in chosen if c[1] is not leader[2]), key=lambda c: (c[0], c[1].position))
-    ordered = [(leader[1], leader[2])]
-    words = len(_shown(leader[1], leader[2], hits, weights, whole_list=False).split())
-    for hit_index, unit in rest:
-        shown = _shown(hit_index, unit, hits, weights, whole_list=False)
-        if words + len(shown.split()) > QUOTE_WORDS:
+
+    def with_list(hit_index: int, unit: Unit) -> list[tuple[int, Unit]]:
+        """A unit with the list it introduces, or a list item after the sentence introducing it."""
+        units = units_by_hit[hit_index]
+        number = units.index(unit)
+        lead_in = _lead_in(units, number)
+        before = [(hit_index, lead_in)] if lead_in is not None else []
+        introduced = _introduced(units, number)
+        # "Include:" says nothing without the sentence before it ("Make a written record … Include:").
+        opener = lead_in or (unit if introduced else None)
+        if opener is not None and len(opener.text.split()) <= 3:
+            at = units.index(opener)
+            if at > 0 and units[at - 1].kind == "sentence" and not units[at - 1].text.rstrip().endswith(":"):
+                before.insert(0, (hit_index, units[at - 1]))
+        return before + [(hit_index, unit)] + [(hit_index, u) for u in introduced]
+
+    # The fact first (with the list it introduces); then the other chosen units in reading
+    # order, within the word budget.
+    ordered: list[tuple[int, Unit]] = []
+    words = 0
+    for group in [with_list(leader[1], leader[2])] + [
+            with_list(h, u) for h, u in sorted((c for c in chosen if c[1] is not leader[2]),
+                                               key=lambda c: (c[0], c[1].position))]:
+        fresh = [g for g in group if g not in ordered]
+        if not fresh:
             continue
-        words += len(shown.split())
-        ordered.append((hit_index, unit))
+        lengths = [len(_shown(h, u, hits, weights, whole_list=False).split()) for h, u in fresh]
+        if ordered and words + lengths[0] > QUOTE_WORDS:
+            continue
+        taken = 0
+        while taken < len(fresh) and (taken == 0 or words + lengths[taken] <= QUOTE_WORDS):
+            words += lengths[taken]
+            taken += 1
+        ordered.extend(fresh[:taken])
     return [(h, _shown(h, u, hits, weights, whole_list=False)) for h, u in ordered]
+
+
+def _lead_in(units: list[Unit], number: int) -> Unit | None:
+    """The sentence ending in ":" that introduces the list item `units[number]`, if any."""
+    if units[number].kind != "item":
+        return None
+    while number > 0 and units[number - 1].kind == "item" and not units[number - 1].text.rstrip().endswith(":"):
+        number -= 1
+    if number > 0 and units[number - 1].text.rstrip().endswith(":"):
+        return units[number - 1]
+    return None
+
+
+def _introduced(units: list[Unit], number: int) -> list[Unit]:
+    """The list items that a unit ending in ":" introduces (none for any other unit)."""
+    if not units[number].text.rstrip().endswith(":"):
+        return []
+    following: list[Unit] = []
+    for unit in units[number + 1 :]:
+        if unit.kind != "item" or len(following) >= LEAD_IN_ITEMS:
+            break
+        following.append(unit)
+    return following
 
 
 def _shown(hit_index: int, unit: Unit, hits: list[Hit], weights: dict[str, float], *, whole_list: bool) -> str:
@@ -408,6 +407,9 @@ def compose(
     today = today or dt.date.today()
     question_tokens = tokenize(question)
     context_tokens = tokenize(context) if context else None
+    if not question_tokens and context_tokens:
+        # "And who do I tell about it?": every word is a common one; the thread says what "it" is.
+        question_tokens, context_tokens = context_tokens, None
     evidence = measure_evidence(question_tokens, hits, idf, dense_used=dense_used, context_tokens=context_tokens)
     lines: list[str] = []
     if urgent:
@@ -430,7 +432,7 @@ def compose(
     else:
         chosen = select_sentences(question_tokens, hits, idf, sentences_limit, context_tokens,
                                   whole_list=asks_for_a_list(question), question=question,
-                                  unit_similarity=unit_similarity)
+                                  unit_similarity=unit_similarity, context=context)
         # Facts from documents of different areas each say whose they are.
         areas_of = {h: ", ".join(hits[h].chunk.areas) for h, _ in chosen}
         area_label = {h: f" ({a})" for h, a in areas_of.items()} if len(set(areas_of.values())) > 1 else {}

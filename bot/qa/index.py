@@ -7,6 +7,9 @@
   (`PersistentClient` under SGBOT_DATA_DIR) or a server (CHROMA_HOST/CHROMA_PORT).
   We always pass vectors we computed: Chroma's default embedding function
   would download a model, so it is switched off.
+- Each passage's quotable units (sentences, list items, table rows: `bot.qa.units`) have a
+  meaning vector each, computed at ingest and kept in the catalog (float16), so that choosing
+  the sentence to quote never waits for the model.
 - BM25 (`bm25s`) is rebuilt from the catalog's stored tokens whenever the catalog
   changes. A generation counter ties it to the catalog, so an index left behind by
   an interrupted ingest is noticed and rebuilt rather than silently used.
@@ -27,6 +30,8 @@ from typing import Any
 import numpy as np
 
 from bot.config import Settings
+
+DIMENSIONS = 384  # all-MiniLM-L6-v2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -54,6 +59,13 @@ CREATE TABLE IF NOT EXISTS chunks (
     source_url TEXT
 );
 CREATE INDEX IF NOT EXISTS chunks_path ON chunks(path);
+CREATE TABLE IF NOT EXISTS unit_vectors (
+    chunk_id TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    vectors BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS unit_vectors_path ON unit_vectors(path);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -88,6 +100,13 @@ class NewChunk:
     section: str
     text: str
     tokens: list[str]
+    # One meaning vector per quotable unit of `text` (`bot.qa.units.passage_units`), and the
+    # digest of those units; None when they were not computed (the answer then reads words only).
+    unit_vectors: np.ndarray | None = None
+    units_digest: str = ""
+
+
+UNIT_VECTOR_DTYPE = np.float16  # half the size; cosine similarities change by < 1e-3
 
 
 @dataclass(frozen=True)
@@ -128,6 +147,12 @@ class Catalog:
         db = self._connect()
         with db:
             db.execute("DELETE FROM chunks WHERE path = ?", (record.path,))
+            db.execute("DELETE FROM unit_vectors WHERE path = ?", (record.path,))
+            db.executemany(
+                "INSERT INTO unit_vectors (chunk_id, path, digest, vectors) VALUES (?,?,?,?)",
+                [(c.id, record.path, c.units_digest, np.ascontiguousarray(c.unit_vectors, UNIT_VECTOR_DTYPE).tobytes())
+                 for c in chunks if c.unit_vectors is not None],
+            )
             db.executemany(
                 "INSERT INTO chunks (id, path, ordinal, source, title, section, text, tokens, areas, kind, topic,"
                 " effective, review_by, source_url) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -149,6 +174,7 @@ class Catalog:
         db = self._connect()
         with db:
             db.execute("DELETE FROM chunks WHERE path = ?", (path,))
+            db.execute("DELETE FROM unit_vectors WHERE path = ?", (path,))
             db.execute("DELETE FROM files WHERE path = ?", (path,))
             self._bump_generation(db)
 
@@ -189,6 +215,20 @@ class Catalog:
             ):
                 found[r[0]] = StoredChunk(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(json.loads(r[7])),
                                           r[8], r[9], r[10], r[11], r[12])
+        return found
+
+    def unit_vectors(self, ids: Iterable[str]) -> dict[str, tuple[str, np.ndarray]]:
+        """(units digest, one row per unit) for each passage that has them."""
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return {}
+        placeholders = ",".join("?" * len(wanted))
+        found: dict[str, tuple[str, np.ndarray]] = {}
+        for chunk_id, digest, blob in self._connect().execute(
+            f"SELECT chunk_id, digest, vectors FROM unit_vectors WHERE chunk_id IN ({placeholders})", wanted
+        ):
+            vectors = np.frombuffer(blob, dtype=UNIT_VECTOR_DTYPE).astype(np.float32)
+            found[chunk_id] = (digest, vectors.reshape(-1, DIMENSIONS))
         return found
 
     def next_chunk(self, chunk: StoredChunk) -> StoredChunk | None:

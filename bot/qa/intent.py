@@ -10,6 +10,7 @@ for: "what is the MASH phone number?" is answered by the line with the number, n
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 Want = Literal["time", "contact", "count", "rule"]
@@ -54,6 +55,67 @@ STRENGTH: dict[Want, float] = {"time": 0.25, "contact": 0.3, "count": 0.2, "rule
 _STRONG_CONTACT = re.compile(r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,5}\b|\b999\b|\b101\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
+# A personal name ("The Registered Manager, Patricia Nettleford", "The Club Safeguarding Officer is
+# Toby Batch, his…") answers "who is the designated person?" as a number answers "what's the
+# number?": two capitalised words after "is", a comma or a colon, ending there.
+_NAME = re.compile(r"(?:\bis|,|:)\s+(?:(?:Mrs?|Ms|Miss|Dr)\.?\s+)?"
+                   r"([A-Z][a-z]+(?:-[A-Z][a-z]+)? [A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?=\s*(?:[,.;(]|$))")
+_NOT_NAME_WORDS = frozenset(
+    """officer lead leads manager managers team person persons people director service services council
+    board partnership authority social care children adults adult child police court hub line unit group
+    welfare safeguarding designated local county club association school trust agency health hospital
+    department centre center office policy procedure act framework review panel england wales""".split()
+)
+
+# The question's own words for the kind of fact it wants: a line that carries a phone number has
+# answered "phone", "number" and "contact" even when it says "T: 07815 889215".
+_ASK_WORDS: dict[Want, tuple[str, ...]] = {
+    "time": ("long", "soon", "quickly", "time", "timescale", "timescales", "deadline", "timeframe", "often",
+             "opening", "hours", "open", "shut", "close"),
+    "contact": ("phone", "number", "numbers", "contact", "email", "telephone", "tel", "ring", "call", "details",
+                "address", "who"),
+    "count": ("many", "much", "number"),
+    "rule": (),
+}
+
+
+def has_name(sentence: str) -> bool:
+    """Does the sentence name a person?"""
+    for match in _NAME.finditer(sentence):
+        words = re.split(r"[ -]", match.group(1).casefold())
+        if not any(word in _NOT_NAME_WORDS for word in words):
+            return True
+    return False
+
+
+@lru_cache(maxsize=8)
+def _ask_tokens(want: Want) -> frozenset[str]:
+    from bot.qa.text import tokenize
+
+    return frozenset(tokenize(" ".join(_ASK_WORDS[want])))
+
+
+# Only unmistakable facts stand in for the question's words: a phone number or an email, a
+# duration or a deadline. A year or a weekday in a sentence says little about "how long".
+_UNMISTAKABLE: dict[Want, re.Pattern[str]] = {
+    "contact": _STRONG_CONTACT,
+    "time": re.compile(
+        rf"\b{_NUMBER_WORDS}\s*(?:working\s+|calendar\s+|school\s+)?(?:minutes?|hours?|days?|weeks?|months?)\b|"
+        r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)\b|\bsame (?:working )?day\b|\bnext working day\b|"
+        r"\bby the (?:end|close)\b", re.IGNORECASE),
+}
+
+
+def satisfied_words(question_wants: list[Want], sentence: str) -> frozenset[str]:
+    """The question's words that a sentence answers by carrying the fact asked for."""
+    found: frozenset[str] = frozenset()
+    for want in question_wants:
+        pattern = _UNMISTAKABLE.get(want)
+        if pattern is not None and pattern.search(sentence):
+            found |= _ask_tokens(want)
+    return found
+
+
 def wants(question: str) -> list[Want]:
     """The kinds of fact the question asks for, most specific first."""
     found = [want for want, pattern in _ASKS.items() if pattern.search(question)]
@@ -67,6 +129,8 @@ def carries(want: Want, sentence: str) -> float:
     if want == "contact":
         if _STRONG_CONTACT.search(sentence):
             return 1.0
+        if has_name(sentence):
+            return 0.7
         return 0.3 if _CARRIES["contact"].search(sentence) else 0.0
     return 1.0 if _CARRIES[want].search(sentence) else 0.0
 

@@ -11,11 +11,12 @@ import numpy as np
 from bot.config import Settings
 from bot.procedures.recent import mark_recent_updates
 from bot.prompts import say
-from bot.qa.answer import Answer, asks_for_a_list, compose, emergency_route
+from bot.qa.answer import SELECTION_HITS, Answer, asks_for_a_list, compose, emergency_route
 from bot.qa.index import KnowledgeIndex, StoredChunk
 from bot.qa.retrieval import Hit, Retriever, RetrieverMode
 from bot.qa.smalltalk import small_talk
 from bot.qa.text import tokenize
+from bot.qa.units import passage_units, units_digest
 from bot.qa.urgent import check_urgency
 
 MAX_QUESTION_CHARS = 2000
@@ -76,14 +77,36 @@ class Answerer:
         if context and not reads_as_follow_up(text):
             context = None  # a new question in the same chat: earlier ones would only mislead retrieval
         query = f"{text} {context}" if context else text
-        hits = self.retriever.search(query, k=5, area=area, kinds=kinds, mode=mode)
+        vector = self.retriever.encode_query(self.retriever.dense_text(query)) if mode != "bm25" else None
+        hits = self.retriever.search(query, k=5, area=area, kinds=kinds, mode=mode, query_vector=vector)
         if hits and asks_for_a_list(text):
             hits = self._join_split_lists(hits)
         keyword = self.index.keyword
+        similarity = self._unit_similarity(hits, vector) if vector is not None else None
         answer = compose(text, hits, urgent=urgent, idf=keyword.idf, contact=contact, area=area,
                          sentences_limit=self.settings.answer_sentences, dense_used=mode != "bm25",
-                         context=context, writer=self.writer)
+                         context=context, writer=self.writer, unit_similarity=similarity)
         return mark_recent_updates(answer, self.settings)
+
+    def _unit_similarity(self, hits: list[Hit], vector: np.ndarray) -> dict[tuple[int, tuple[int, int]], float]:
+        """Closeness in meaning of each quotable unit of the first passages to the question, from
+        the vectors stored at ingest (no sentence is encoded here). A passage whose units no longer
+        match what was stored (a list joined with the next passage) is read by its words only."""
+        chosen = hits[:SELECTION_HITS]
+        stored = self.index.catalog.unit_vectors(h.chunk.id for h in chosen)
+        query = np.asarray(vector, dtype=np.float32)
+        similarity: dict[tuple[int, tuple[int, int]], float] = {}
+        for hit_index, hit in enumerate(chosen):
+            found = stored.get(hit.chunk.id)
+            if found is None:
+                continue
+            units = passage_units(hit.chunk.text)
+            digest, vectors = found
+            if digest != units_digest(units) or len(vectors) != len(units):
+                continue
+            for unit, score in zip(units, (vectors @ query).tolist(), strict=True):
+                similarity[(hit_index, unit.position)] = float(score)
+        return similarity
 
     def _join_split_lists(self, hits: list[Hit]) -> list[Hit]:
         """A list or table that a chunk boundary cut in two is read whole: "the four levels" wants

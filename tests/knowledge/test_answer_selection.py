@@ -1,0 +1,174 @@
+"""Which lines an answer quotes: the fact the question asks for, first, whole, and never a
+do/don't table glued into one line. Real documents (knowledge/ and ../shared/corpus/real), the
+real index and the real sentence model; nothing here is mocked."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.config import Settings
+from bot.qa.answer import QUOTE_WORDS, asks_for_a_list
+from bot.qa.index import KnowledgeIndex
+from bot.qa.service import Answerer
+from bot.qa.units import passage_units, units_digest
+from tests.conftest import KNOWLEDGE_DIR
+
+DISCLOSURE = KNOWLEDGE_DIR / "regional" / "responding-to-a-disclosure.md"
+
+
+def _do_and_dont(path: Path) -> tuple[list[str], list[str]]:
+    """The two columns of the "Do | Don't" table in the disclosure procedure, read from the file."""
+    rows = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("| ")]
+    start = next(i for i, row in enumerate(rows) if re.match(r"\|\s*Do\s*\|\s*Don.t\s*\|", row))
+    do, dont = [], []
+    for row in rows[start + 1 :]:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        if len(cells) != 2:
+            break
+        do.append(cells[0])
+        dont.append(cells[1])
+    return do, dont
+
+
+def test_asked_for_a_number_the_answer_quotes_the_line_with_the_phone_number_first(
+        sample_answerer: Answerer) -> None:
+    answer = sample_answerer.answer("whats the number for the MASH", area="Northshire")
+
+    assert answer.answered
+    assert "01632 960120" in answer.quoted[0]
+
+
+def test_asked_for_a_clubs_welfare_officers_phone_the_answer_quotes_the_number_not_a_sentence_about_phoning(
+        real_settings: Settings) -> None:
+    answer = Answerer.from_settings(real_settings).answer("skelton club welfare officer phone no")
+
+    assert answer.answered
+    assert any("07815 889215" in line for line in answer.quoted), answer.quoted
+
+
+def test_asked_who_the_answer_quotes_the_line_that_names_the_person(real_settings: Settings) -> None:
+    answer = Answerer.from_settings(real_settings).answer(
+        "allegation against one of our foster carers - who's the designated person at the agency?")
+
+    assert any("Patricia Nettleford" in line for line in answer.quoted), answer.quoted
+
+
+def test_asked_how_long_the_answer_quotes_the_deadline(sample_answerer: Answerer) -> None:
+    answer = sample_answerer.answer("how long have i got to send the MARF in after ringing?", area="Northshire")
+
+    assert "within 24 hours" in answer.quoted[0]
+
+
+def test_asked_should_i_the_answer_quotes_the_rule(sample_answerer: Answerer) -> None:
+    answer = sample_answerer.answer("should I promise the kid I won't tell anyone")
+
+    assert answer.answered
+    assert any("cannot keep this a secret" in line or "Promise to keep it secret" in line for line in answer.quoted)
+
+
+@pytest.mark.parametrize("question", [
+    "what should I put in my notes after a child discloses?",
+    "a child has just told me something, what shouldn't I do?",
+    "can I look at the bruises myself when a child tells me?",
+    "what do I do while the child is talking to me",
+    "should I tell the DSL straight away or wait",
+])
+def test_a_do_and_dont_table_is_never_quoted_as_one_line(sample_answerer: Answerer, question: str) -> None:
+    do, dont = _do_and_dont(DISCLOSURE)
+    assert len(do) >= 4 and len(dont) >= 4  # the table this test is about is still there
+
+    answer = sample_answerer.answer(question)
+
+    for line in answer.quoted:
+        both = any(d in line for d in do) and any(n in line for n in dont)
+        assert not both, f"one quoted line carries both sides of the table: {line!r}"
+        if any(n in line for n in dont):
+            assert line.startswith("Don't:"), f"a don't quoted without saying so: {line!r}"
+
+
+def test_each_cell_of_a_do_and_dont_table_is_its_own_unit_under_its_own_header() -> None:
+    text = DISCLOSURE.read_text(encoding="utf-8")
+    table = "\n".join(line.strip() for line in text.splitlines()
+                      if line.startswith("| ") and not set(line) <= set("|- "))
+    rows = "\n".join(" | ".join(c.strip() for c in line.strip("| ").split("|")) for line in table.splitlines())
+    do, dont = _do_and_dont(DISCLOSURE)
+
+    units = passage_units(rows)
+
+    shown = {u.shown for u in units}
+    assert {f"Do: {d}" for d in do} <= shown
+    assert {f"Don't: {n}" for n in dont} <= shown
+    assert all(u.kind == "cell" for u in units)
+
+
+def test_a_sentence_ending_in_a_colon_is_quoted_with_the_list_it_introduces(sample_answerer: Answerer) -> None:
+    answer = sample_answerer.answer("when does the SAB have to do a SAR")
+
+    assert answer.answered
+    for number, line in enumerate(answer.quoted):
+        if line.rstrip().endswith(":"):
+            assert number + 1 < len(answer.quoted), f"a lead-in quoted without its list: {answer.quoted}"
+    assert "reasonable cause for concern" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "whats the number for the MASH", "what should I put in my notes after a child discloses?",
+    "when does the SAB have to do a SAR", "how long till the front door lets me know what theyve decided",
+    "lady has capacity and says she doesnt want any help, can she refuse?",
+    "what happens at stage 2 of escalation", "who do I ring out of hours?",
+])
+def test_an_answer_quotes_about_sixty_words_at_most_unless_a_list_is_asked_for(
+        sample_answerer: Answerer, question: str) -> None:
+    assert not asks_for_a_list(question)
+
+    answer = sample_answerer.answer(question)
+
+    words = [len(line.split()) for line in answer.quoted]
+    # One line is never cut, however long; beyond it, the budget holds.
+    assert sum(words) <= QUOTE_WORDS or len(words) == 1, answer.quoted
+
+
+def test_facts_from_documents_of_different_areas_each_say_their_area(sample_answerer: Answerer) -> None:
+    answer = sample_answerer.answer("who do I ring out of hours?", area="Eastbrook")
+
+    areas = {c.area for c in answer.citations}
+    if len(areas) > 1:
+        for line in answer.text.splitlines():
+            if line.startswith("- "):
+                assert re.search(r"\((?:[^()]*)\) \[\d+\]$", line), line
+
+
+def test_ingest_stores_one_meaning_vector_for_every_quotable_line(sample_settings: Settings) -> None:
+    index = KnowledgeIndex(sample_settings)
+    ids, _, _, _ = index.catalog.all_tokens()
+    chunks = index.catalog.chunks(ids)
+    stored = index.catalog.unit_vectors(ids)
+
+    assert set(stored) == set(ids)
+    for chunk_id, chunk in chunks.items():
+        digest, vectors = stored[chunk_id]
+        units = passage_units(chunk.text)
+        assert digest == units_digest(units)
+        assert vectors.shape == (len(units), 384)
+        assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-2)
+
+
+def test_an_index_without_sentence_vectors_still_answers_by_words(tmp_path: Path) -> None:
+    from ingest.pipeline import ingest_paths
+    from tests.conftest import make_settings
+
+    settings = make_settings(tmp_path)
+    assert ingest_paths([KNOWLEDGE_DIR / "northshire"], settings).ok
+    index = KnowledgeIndex(settings)
+    with index.catalog._connect() as db:  # an index written before sentence vectors were stored
+        db.execute("DELETE FROM unit_vectors")
+
+    answer = Answerer(settings, index, Answerer.from_settings(settings).retriever.encode_query).answer(
+        "whats the number for the MASH")
+
+    assert answer.answered
+    assert "01632 960120" in answer.text
