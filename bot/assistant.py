@@ -211,8 +211,7 @@ class Assistant:
         if not answer.answered and not answer.urgent:
             self._record_gap(question, message.area)
         if answer.answered:
-            self._remember_question(message, question, _answer_topics(answer.citations),
-                                    follows=context is not None)
+            self._remember_question(message, question, follows=context is not None)
         return answer.to_reply()
 
     def _record_gap(self, question: str, area: str | None) -> None:
@@ -253,10 +252,12 @@ class Assistant:
                 log.warning("could not embed a rated question", exc_info=True)
         return record_feedback(db or get_database(self.settings), feedback, settings=self.settings, vector=vector)
 
-    # Follow-up questions are read with the thread's previous questions and what the last answer was
-    # about (the sections it quoted), kept in the database: any replica may take the next message,
-    # and a restarted terminal chat keeps its last turn for SGBOT_FOLLOW_UP_MINUTES. Only questions
-    # and the documents' own section names are kept, never referral or discussion content.
+    # Follow-up questions are read with the conversation's previous questions, kept in the database:
+    # any replica may take the next message, and a restarted terminal chat keeps its last turn for
+    # SGBOT_FOLLOW_UP_MINUTES. Only questions are kept, never referral or discussion content.
+    # (Adding the last answer's first quoted line, or the headings it quoted, to the context was
+    # measured on tests/knowledge/data/followups_tune.jsonl: 2 of 7 follow-ups right, against 3 of 7
+    # with the questions alone.)
     THREAD_QUESTIONS = 2
 
     @staticmethod
@@ -284,10 +285,9 @@ class Assistant:
                 return None
         elif not message.thread_id:
             return None  # an undated turn outside a thread: too old to lean on
-        parts = [*stored.get("questions", []), *stored.get("about", [])]
-        return " ".join(str(p) for p in parts) or None
+        return " ".join(str(q) for q in stored.get("questions", [])) or None
 
-    def _remember_question(self, message: Message, question: str, about: list[str], *, follows: bool) -> None:
+    def _remember_question(self, message: Message, question: str, *, follows: bool) -> None:
         """This turn becomes the conversation's last one; a follow-up keeps the question it followed."""
         from bot.db import get_channel_state, get_database, put_channel_state
         from bot.qa.service import reads_as_follow_up
@@ -299,7 +299,7 @@ class Assistant:
             stored = get_channel_state(db, channel, key)
             questions = list((stored or {}).get("questions", [])) if isinstance(stored, dict) else []
         questions = (questions + [question])[-self.THREAD_QUESTIONS :]
-        put_channel_state(db, channel, key, {"questions": questions, "about": about,
+        put_channel_state(db, channel, key, {"questions": questions,
                                              "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
 
     def _guidance_reply(self, query: str, area: str | None) -> Reply:
@@ -340,18 +340,6 @@ class Assistant:
             return True
         index = self.settings.index_dir
         return index.exists() and any(index.iterdir())
-
-
-def _answer_topics(citations: list[Citation]) -> list[str]:
-    """What an answer was about, in the documents' words: the headings of the sections it quoted
-    ("Escalation › Stage 1: practitioner to practitioner"), so that "what if they won't budge?"
-    is read as a question about the same thing."""
-    topics: list[str] = []
-    for citation in citations[:2]:
-        heading = citation.section.split(" › ", 1)[-1] if " › " in citation.section else citation.title
-        if heading not in topics:
-            topics.append(heading)
-    return topics
 
 
 def _user_id_refused(message: Message) -> Outcome:

@@ -283,12 +283,12 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
             unit_tokens = set(tokenize(text)) | satisfied_words(asked, text)
             # A list item is read with the sentence that introduces it, as a sentence with its heading.
             lead_in = _lead_in(units, number)
-            context = heading_tokens | set(tokenize(lead_in.text)) if lead_in else heading_tokens
+            around = heading_tokens | set(tokenize(lead_in.text)) if lead_in else heading_tokens
             # A sentence under a heading that matches the question ("Writing it down") shares
             # half of the heading's match: the heading says what the section's sentences are about.
             overlap = sum(w if _found(t, unit_tokens) else HEADING_SHARE * w
                           for t, w in weights.items()
-                          if _found(t, unit_tokens) or _found(t, context)) / total
+                          if _found(t, unit_tokens) or _found(t, around)) / total
             score = overlap + fit(asked, text)
             if unit_similarity:
                 # A lead-in ("Include:") is as close as its own words or its list on average.

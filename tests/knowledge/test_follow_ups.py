@@ -1,0 +1,85 @@
+"""Follow-up questions in the terminal chat are read with the previous question and answer, kept in
+the database for SGBOT_FOLLOW_UP_MINUTES: through the real Assistant, terminal channel and index."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from rich.console import Console
+
+from bot.assistant import Assistant
+from bot.channels.terminal import TerminalChannel
+from bot.config import Settings
+
+
+def _chat(settings: Settings, user: str) -> tuple[Assistant, TerminalChannel, Console]:
+    console = Console(record=True, width=200)
+    return Assistant(settings), TerminalChannel(user_id=user, console=console), console
+
+
+def _say(assistant: Assistant, channel: TerminalChannel, console: Console, line: str) -> str:
+    console.export_text(clear=True)
+    channel.render(assistant.handle(channel.message(line)))
+    return console.export_text(clear=True)
+
+
+def _quoted(shown: str) -> list[str]:
+    """The quoted lines of an answer as the terminal shows them (" • … [1]")."""
+    return [line.strip()[1:].strip() for line in shown.splitlines()
+            if line.strip().startswith(("•", "- ")) and re.search(r"\[\d+\]\s*$", line)]
+
+
+def test_a_follow_up_about_a_vulnerable_adult_answers_about_adults(sample_settings: Settings) -> None:
+    assistant, channel, console = _chat(sample_settings, f"fu-{uuid.uuid4().hex[:8]}")
+    _say(assistant, channel, console, "who do I ring out of hours?")
+
+    shown = _say(assistant, channel, console, "and if it's a vulnerable adult?")
+
+    quoted = _quoted(shown)
+    assert quoted, shown
+    assert any("adult" in line.casefold() for line in quoted), shown
+
+
+def test_a_follow_up_with_no_words_of_its_own_is_answered_from_the_thread(sample_settings: Settings) -> None:
+    assistant, channel, console = _chat(sample_settings, f"fu-{uuid.uuid4().hex[:8]}")
+    _say(assistant, channel, console, "what should I put in my notes after a child discloses?")
+
+    shown = _say(assistant, channel, console, "and who do I tell about it?")
+
+    assert "won't guess" not in shown
+    assert _quoted(shown)
+
+
+def test_a_restarted_terminal_chat_still_reads_a_follow_up_with_the_last_turn(sample_settings: Settings) -> None:
+    user = f"fu-{uuid.uuid4().hex[:8]}"
+    assistant, channel, console = _chat(sample_settings, user)
+    _say(assistant, channel, console, "whats the number for the MASH")
+
+    # A new process: a new assistant and channel, the same database.
+    assistant, channel, console = _chat(sample_settings, user)
+    shown = _say(assistant, channel, console, "and in eastbrook?")
+
+    assert any("Eastbrook" in line and re.search(r"01632 96\d{4}", line) for line in _quoted(shown)), shown
+
+
+def test_a_turn_older_than_the_follow_up_window_is_not_leaned_on(sample_settings: Settings) -> None:
+    user = f"fu-{uuid.uuid4().hex[:8]}"
+    assistant, channel, console = _chat(sample_settings, user)
+    _say(assistant, channel, console, "what should I put in my notes after a child discloses?")
+
+    expired = sample_settings.model_copy(update={"follow_up_minutes": 0.0})
+    later, channel, console = _chat(expired, user)
+    shown = _say(later, channel, console, "and who do I tell about it?")
+
+    assert "won't guess" in shown  # on its own, "who do I tell about it?" says nothing the documents can answer
+
+
+def test_a_new_question_starts_a_new_thread_of_follow_ups(sample_settings: Settings) -> None:
+    assistant, channel, console = _chat(sample_settings, f"fu-{uuid.uuid4().hex[:8]}")
+    _say(assistant, channel, console, "what should I put in my notes after a child discloses?")
+    _say(assistant, channel, console, "How many working days does the partnership have to complete a rapid review?")
+
+    shown = _say(assistant, channel, console, "and who decides that?")
+
+    assert "disclos" not in " ".join(_quoted(shown)).casefold()
