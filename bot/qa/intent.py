@@ -79,6 +79,9 @@ _ASK_WORDS: dict[Want, tuple[str, ...]] = {
 }
 
 
+NAME_STRENGTH = 1.0  # a named person answers "who" as surely as a number answers "which number"
+
+
 def has_name(sentence: str) -> bool:
     """Does the sentence name a person?"""
     for match in _NAME.finditer(sentence):
@@ -130,7 +133,7 @@ def carries(want: Want, sentence: str) -> float:
         if _STRONG_CONTACT.search(sentence):
             return 1.0
         if has_name(sentence):
-            return 0.7
+            return NAME_STRENGTH
         return 0.3 if _CARRIES["contact"].search(sentence) else 0.0
     return 1.0 if _CARRIES[want].search(sentence) else 0.0
 

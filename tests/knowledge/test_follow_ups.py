@@ -14,7 +14,7 @@ from bot.config import Settings
 
 
 def _chat(settings: Settings, user: str) -> tuple[Assistant, TerminalChannel, Console]:
-    console = Console(record=True, width=200)
+    console = Console(record=True, width=2000)  # one quoted line per line of output
     return Assistant(settings), TerminalChannel(user_id=user, console=console), console
 
 
