@@ -147,6 +147,7 @@ class ReferralConversation:
             return _stamped(turn, state)
 
     def _press(self, session: Session, state: ConversationSession, message: Message, typed: ChecklistAction) -> Turn:
+        """What a checklist button does, if its draft, question and version are the ones current now."""
         referral = self._draft(session, state)
         if referral is None or referral.id != typed.draft:
             return Turn(replies=[Reply(say("button_other_draft"))])
@@ -164,6 +165,8 @@ class ReferralConversation:
             log.info("stale checklist button refused", extra={"referral_id": referral.id, "user": message.user_id})
             return Turn(replies=[Reply(say("button_stale")), *self._ask(step, answers)])
         if typed.kind == "answer":
+            if step.option(typed.payload["value"]) is None:  # a button only ever carries one of its choices
+                return Turn(replies=[Reply(say("button_unreadable")), *self._ask(step, answers)])
             return self._answer(session, state, referral, step, typed.payload["value"], message)
         if typed.kind == "change":
             target_id = typed.payload.get("to")

@@ -229,7 +229,7 @@ def test_help_explains_the_question_and_says_plainly_when_guidance_cannot_be_loo
     outcome = chat.send("help")
     text = text_of(outcome)
     assert "safeguarding partners make the final decision" in text
-    assert "couldn't look up what the partnership's guidance says" in text
+    assert "couldn't look up the passage itself in the partnership's documents" in text
     assert chat.step == "review_type"
 
 

@@ -319,8 +319,8 @@ def test_a_button_from_a_cancelled_draft_is_refused(chat: Chat) -> None:
 
 def test_a_forged_or_unreadable_checklist_button_is_refused_in_words(chat: Chat) -> None:
     chat.send("refer")
-    chat.send("1")
-    draft = json.loads(chat.button("Yes, they are safe now").value)["draft"]
+    asked = chat.send("1")
+    draft = json.loads(chat.button("Yes, they are safe now", asked).value)["draft"]
     for forged in (
         '{"kind": "answer", "step": "safe_now", "payload": {"value": "yes"}}',  # no draft, no version
         json.dumps({"kind": "answer", "draft": draft, "step": "safe_now", "version": "3",  # a string
@@ -329,7 +329,10 @@ def test_a_forged_or_unreadable_checklist_button_is_refused_in_words(chat: Chat)
     ):
         refused = chat.press(forged)
         assert "couldn't read that button" in text_of(refused) and "nothing was changed" in text_of(refused)
-    assert chat.step == "safe_now" or chat.send("continue") and chat.step == "safe_now"
+    current = json.loads(chat.button("Yes, they are safe now", asked).value)  # the draft and version on screen
+    not_a_choice = chat.press(json.dumps({**current, "payload": {"value": "I am a free-text answer"}}))
+    assert "couldn't read that button" in text_of(not_a_choice)
+    assert chat.step == "safe_now"  # nothing was answered
 
 
 def test_another_users_button_does_not_touch_their_draft(assistant: Assistant) -> None:
