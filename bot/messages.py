@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from pydantic import BaseModel, ConfigDict
+
 ChannelKind = Literal["terminal", "converse", "slack", "teams", "test"]
 
 
@@ -75,9 +77,28 @@ class Reply:
     expects: Expectation | None = None
 
 
+class NoticeEvent(BaseModel):
+    """What happened, as facts (a kind and what the wording needs), never as wording.
+
+    The outbox stores this as JSON and the feature's presenter words it when it is
+    delivered, for the audience and channel it goes to: a wording change reaches
+    notifications not yet delivered, and the database holds no text the core wrote,
+    only what people typed (a question, a reason). Each feature subclasses it with
+    `kind` as a `Literal` and registers its presenter (`bot.outbox.events.register`).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: str
+
+
 @dataclass(frozen=True)
 class Notification:
-    """A reply addressed to someone other than the sender (e.g. the business unit)."""
+    """A reply addressed to someone other than the sender (e.g. the business unit).
+
+    With a `notice`, the outbox stores the event and words it again at delivery; `reply`
+    is its wording now, for whoever shows it at once (the terminal, the command line).
+    """
 
     audience: str  # "business_unit" or a user id
     reply: Reply
@@ -85,6 +106,7 @@ class Notification:
     event: str | None = None  # what happened: "submitted", "info_requested", "decided", …
     # Where the outbox queued it ("slack", "teams", "held"), once published.
     channels: tuple[str, ...] = ()
+    notice: NoticeEvent | None = None
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 - `Outbox.publish(session, notifications, key=…)` in the change's own
   transaction: one row per audience and channel (`routing`), idempotent by key.
+  A row holds the domain event (`events`), worded by its feature's presenter
+  when it is delivered; older rows hold a worded reply and deliver as written.
 - One `DeliveryWorker` per channel (`worker`) claims due rows and hands each
   to its channel's `Notifier`; retries with backoff and jitter, then a dead
   letter the business unit is told about.

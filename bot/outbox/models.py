@@ -39,7 +39,9 @@ class HeldNotification(Base):
     # Who on the channel: a platform user id, or "business_unit" for the channel's business-unit channel.
     user_id: Mapped[str] = mapped_column(String(255))
     referral_reference: Mapped[str | None] = mapped_column(String(20))
-    reply: Mapped[dict[str, Any]] = mapped_column(JSON)  # the Reply: text, buttons, card, …
+    # What to tell (bot/outbox/events.py): the domain event, worded by its feature at delivery,
+    # or, in rows written before events and from features that still store wording, a Reply.
+    payload: Mapped[dict[str, Any]] = mapped_column("reply", JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # What happened ("submitted", "info_requested", "decided", …) and to whom it was addressed.

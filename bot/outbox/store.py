@@ -23,15 +23,16 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any, Literal
 
+from pydantic import ValidationError
 from sqlalchemy import delete, event, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.db import Database, utcnow
-from bot.messages import Notification, Reply
-from bot.outbox import signal
-from bot.outbox.codec import reply_from_json, reply_to_json
+from bot.messages import NoticeEvent, Notification, Reply
+from bot.outbox import events, signal
 from bot.outbox.models import HELD, HeldNotification
 from bot.outbox.routing import BUSINESS_UNIT, Route, conversation_of, routes
 from bot.prompts import say_from
@@ -61,7 +62,7 @@ class Delivery:
     key: str
     channel: str
     address: str  # a user id on the channel, or "business_unit"
-    reply: Reply
+    reply: Reply  # worded now, from the stored event (bot/outbox/events.py)
     referral_reference: str | None
     event: str | None
     attempt: int  # 1 for the first try
@@ -86,6 +87,47 @@ class RetryPolicy:
         backoff = min(self.cap_seconds, self.base_seconds * 2 ** max(attempt - 1, 0))
         jittered = backoff * random.uniform(0.5, 1.5)
         return max(jittered, retry_after or 0.0)
+
+
+class DeadLetter(NoticeEvent):
+    """A row set aside after repeated failure, as the business unit is told of it (ids and codes only)."""
+
+    kind: Literal["dead_letter"] = "dead_letter"
+    outbox_id: int
+    attempts: int
+    audience: str
+    channel: str
+    reference: str | None = None
+    error: str
+
+
+def present_dead_letter(notice: DeadLetter) -> Reply:
+    to_business_unit = notice.audience == BUSINESS_UNIT
+    return Reply(
+        say_from(
+            "notifications.yaml",
+            "dead_letter",
+            attempts=notice.attempts,
+            what=say_from(
+                "notifications.yaml",
+                "dead_letter_what_business_unit" if to_business_unit else "dead_letter_what_person",
+            ),
+            audience=say_from("notifications.yaml", "audience_business_unit") if to_business_unit else notice.audience,
+            channel=notice.channel.capitalize(),
+            reference_part=say_from("notifications.yaml", "dead_letter_reference", reference=notice.reference)
+            if notice.reference
+            else "",
+            error=notice.error,
+            id=notice.outbox_id,
+        )
+    )
+
+
+def _word_dead_letter(event: dict[str, Any], audience: str, channel: str) -> Reply:
+    return present_dead_letter(DeadLetter.model_validate(event))
+
+
+events.register([DEAD_LETTER], _word_dead_letter)
 
 
 class Outbox:
@@ -174,7 +216,7 @@ class Outbox:
             channel=route.channel,
             event=notification.event,
             referral_reference=notification.referral_reference,
-            reply=reply_to_json(notification.reply),
+            payload=events.payload(notification),
             created_at=created_at,
             idempotency_key=self._idempotency_key(key, notification, route),
             attempts=0,
@@ -203,21 +245,32 @@ class Outbox:
                 HeldNotification.id,
                 HeldNotification.user_id,
                 HeldNotification.referral_reference,
-                HeldNotification.reply,
+                HeldNotification.audience,
+                HeldNotification.payload,
             )
             .execution_options(synchronize_session=False)
         )
         with self.database.transaction() as session:
             rows = sorted(session.execute(statement).all(), key=lambda row: row.id)
-            # Read back inside the transaction: if one cannot be, none is marked delivered.
-            taken = [
-                Notification(
-                    audience=row.user_id,
-                    reply=reply_from_json(row.reply),
-                    referral_reference=row.referral_reference,
+            # Worded inside the transaction: what this process cannot word stays held (a feature
+            # not loaded here, an event from a newer version), and the rest is shown.
+            taken, unworded = [], []
+            for row in rows:
+                try:
+                    reply = events.present(row.payload, row.audience or row.user_id, HELD)
+                except (events.UnknownEvent, ValidationError):
+                    unworded.append(row.id)
+                    continue
+                taken.append(Notification(audience=row.user_id, reply=reply, referral_reference=row.referral_reference))
+            if unworded:
+                session.execute(
+                    update(HeldNotification)
+                    .where(HeldNotification.id.in_(unworded))
+                    .values(delivered_at=None)
+                    .execution_options(synchronize_session=False)
                 )
-                for row in rows
-            ]
+                log.warning("outbox.unworded", extra={"user": ids[0], "notifications": unworded})
+            rows = [row for row in rows if row.id not in unworded]
         if rows:
             # Ids only: the text is referral content and stays in the database.
             log.info("outbox.delivered", extra={"user": ids[0], "notifications": [row.id for row in rows]})
@@ -270,19 +323,45 @@ class Outbox:
             rows = session.scalars(
                 select(HeldNotification).where(HeldNotification.id.in_(ids)).order_by(HeldNotification.id)
             ).all()
-            return [
-                Delivery(
-                    id=row.id,
-                    key=row.idempotency_key or f"outbox:{row.id}",
-                    channel=row.channel,
-                    address=row.user_id,
-                    reply=reply_from_json(row.reply),
-                    referral_reference=row.referral_reference,
-                    event=row.event,
-                    attempt=row.attempts,
+            deliveries = []
+            for row in rows:
+                try:
+                    reply = events.present(row.payload, row.audience or row.user_id, row.channel)
+                except (events.UnknownEvent, ValidationError):
+                    # This process cannot word it (a feature not loaded, an event from a newer
+                    # version): try again later, and set it aside after as many tries as a failed post.
+                    self._unworded(session, row, now)
+                    continue
+                deliveries.append(
+                    Delivery(
+                        id=row.id,
+                        key=row.idempotency_key or f"outbox:{row.id}",
+                        channel=row.channel,
+                        address=row.user_id,
+                        reply=reply,
+                        referral_reference=row.referral_reference,
+                        event=row.event,
+                        attempt=row.attempts,
+                    )
                 )
-                for row in rows
-            ]
+            return deliveries
+
+    def _unworded(self, session: Session, row: HeldNotification, now: datetime) -> None:
+        row.claimed_until, row.last_error = None, "unworded_event"
+        if row.attempts < self.policy.max_attempts:
+            row.next_attempt_at = now + timedelta(seconds=self.policy.delay(row.attempts))
+        else:
+            row.dead_at = now
+            self._tell_of_dead_letter(session, row, hold=False)  # nor could it be worded for them
+        log.warning(
+            "outbox.unworded",
+            extra={
+                "outbox_id": row.id,
+                "channel": row.channel,
+                "attempt": row.attempts,
+                "dead": row.dead_at is not None,
+            },
+        )
 
     def renew(self, delivery: Delivery, worker: str, *, lease: timedelta = timedelta(seconds=60)) -> bool:
         """Extend this worker's claim just before sending; False if the row is no longer its to send.
@@ -347,42 +426,44 @@ class Outbox:
         )
         return dead
 
-    def _tell_of_dead_letter(self, session: Session, row: HeldNotification) -> None:
-        """The business unit hears of what could not be delivered; a person still sees it next time."""
+    def _tell_of_dead_letter(self, session: Session, row: HeldNotification, *, hold: bool = True) -> None:
+        """The business unit hears of what could not be delivered; a person still sees it next time
+        (unless it cannot be worded: `hold` False)."""
         if row.event == DEAD_LETTER:
             return  # telling them that a dead-letter notice failed would go round in circles
         audience = row.audience or row.user_id
         reference = row.referral_reference
-        notice = say_from(
-            "notifications.yaml",
-            "dead_letter",
+        notice = DeadLetter(
+            outbox_id=row.id,
             attempts=row.attempts,
-            what=say_from(
-                "notifications.yaml",
-                "dead_letter_what_business_unit" if audience == BUSINESS_UNIT else "dead_letter_what_person",
-            ),
-            audience=say_from("notifications.yaml", "audience_business_unit")
-            if audience == BUSINESS_UNIT
-            else audience,
-            channel=row.channel.capitalize(),
-            reference_part=say_from("notifications.yaml", "dead_letter_reference", reference=reference)
-            if reference
-            else "",
+            audience=audience,
+            channel=row.channel,
+            reference=reference,
             error=row.last_error or "unknown",
-            id=row.id,
         )
         notification = Notification(
-            audience=BUSINESS_UNIT, reply=Reply(notice), referral_reference=reference, event=DEAD_LETTER
+            audience=BUSINESS_UNIT,
+            reply=present_dead_letter(notice),
+            referral_reference=reference,
+            event=DEAD_LETTER,
+            notice=notice,
         )
         self.publish(session, [notification], key=f"dead-letter:{row.id}")
-        if not is_group(audience):
-            # Nothing is lost: the person is shown it at their next message, in any channel.
+        if hold and not is_group(audience):
+            # Nothing is lost: the person is shown it at their next message, in any channel (the
+            # same event or wording as the row set aside, worded when they are shown it).
             session.add(
-                self._row(
-                    Notification(audience=audience, reply=reply_from_json(row.reply), referral_reference=reference),
-                    Route(HELD, audience, row.person_id),
-                    f"held-after-dead:{row.id}",
-                    self.now(),
+                HeldNotification(
+                    user_id=audience,
+                    audience=audience,
+                    person_id=row.person_id,
+                    channel=HELD,
+                    event=row.event,
+                    referral_reference=reference,
+                    payload=dict(row.payload),
+                    created_at=self.now(),
+                    idempotency_key=f"held-after-dead:{row.id}:{audience}:{HELD}:{audience}"[:255],
+                    attempts=0,
                 )
             )
 

@@ -27,13 +27,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.messages import Notification
 from bot.outbox import BUSINESS_UNIT
-from bot.referral import presenter
 from bot.referral import statuses as st
 from bot.referral.clocks import ClockState, add_working_days
 from bot.referral.models import Referral, ReferralEvent
-from bot.referral.queue import ReviewQueue
+from bot.referral.notices import ClockNoticed
+from bot.referral.queue import ReviewQueue, notification
 from bot.referral.repository import ReferralRepository
 from bot.referral.views import clock_states
 
@@ -108,14 +107,15 @@ def _notify(queue: ReviewQueue, referral_id: int, today: date) -> list[ClockNoti
             )
             repository.add_event(event)
             session.flush()
-            reply = presenter.clock_notice(
-                referral.reference, state.name, state.due.isoformat(), threshold, state.working_days_left
-            )
-            notification = Notification(
-                audience=BUSINESS_UNIT, reply=reply, referral_reference=referral.reference, event=event.action
+            notice = ClockNoticed(
+                kind="clock_overdue" if threshold == OVERDUE else "clock_due_soon",
+                reference=referral.reference,
+                clock=state.name,
+                due=state.due.isoformat(),
+                days_left=state.working_days_left,
             )
             [published] = queue.outbox.publish(
-                session, [notification], key=f"referral-event:{event.id}", at=queue.now()
+                session, [notification(BUSINESS_UNIT, notice)], key=f"referral-event:{event.id}", at=queue.now()
             )
             notices.append(
                 ClockNotice(referral.reference, state.name, state.due, threshold, published.channels)

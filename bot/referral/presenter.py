@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from bot.messages import Button, Reply
+from bot.outbox import events
 from bot.prompts import say_from
+from bot.referral import notices
 from bot.referral import statuses as st
 from bot.referral.actions import action_button
-from bot.referral.clocks import ClockState
 from bot.referral.sections import answer_sections
 from bot.referral.text import label, say
 from bot.referral.views import ReferralDetail, ReferralSummary
@@ -179,60 +180,80 @@ def _card(view: ReferralDetail) -> dict[str, object]:
 
 
 # --- notifications (what someone else is told of a change) --------------------------------
+# The queue publishes the facts (bot/referral/notices.py); the outbox asks for their wording
+# when it delivers them, so what is said is always the current wording.
 
 
-def submitted_notice(
-    reference: str, review_type: str | None, referrer: str, clocks: Sequence[ClockState], version: int
-) -> Reply:
-    running = "; ".join(f"{label('clock', c.name)}: {c.due.isoformat()}" for c in clocks if not c.done)
+def notice_reply(notice: notices.ReferralNotice) -> Reply:
+    """The wording of a referral event for whoever is told of it."""
+    match notice:
+        case notices.Submitted():
+            return submitted_notice(notice)
+        case notices.Assigned():
+            return Reply(
+                text=say("notify_assigned", reference=notice.reference, by=notice.by),
+                buttons=[show_button(notice.reference)],
+            )
+        case notices.InfoRequested():
+            return Reply(
+                text=say("info_requested_to_referrer", reference=notice.reference, question=notice.question),
+                buttons=[action_button(say("button_reply"), "reply", notice.reference, style="primary")],
+            )
+        case notices.InfoProvided():
+            return Reply(
+                text=say("notify_info_provided", reference=notice.reference, referrer=notice.referrer),
+                buttons=[show_button(notice.reference)],
+            )
+        case notices.Decided():
+            decision = label("decision", notice.decision)
+            return Reply(
+                text=say("decision_to_referrer", reference=notice.reference, decision=decision, reason=notice.reason)
+            )
+        case notices.Progressed():  # review_started / completed, told to the referrer
+            return Reply(say(f"notify_{notice.kind}", reference=notice.reference))
+        case notices.ClockNoticed():
+            return clock_notice(notice)
+
+
+def submitted_notice(notice: notices.Submitted) -> Reply:
+    reference = notice.reference
+    running = "; ".join(f"{label('clock', c.name)}: {c.due}" for c in notice.clocks)
     text = say(
         "notify_submitted",
         reference=reference,
-        review_type=label("review_type", review_type),
-        referrer=referrer,
+        review_type=label("review_type", notice.review_type),
+        referrer=notice.referrer,
         clocks=running,
     )
     return Reply(
         text=text,
-        buttons=[show_button(reference), action_button(word("button_assign_to_me"), "assign", reference, version)],
-        card={"kind": "referral_submitted", "reference": reference, "review_type": review_type},
+        buttons=[
+            show_button(reference),
+            action_button(word("button_assign_to_me"), "assign", reference, notice.version),
+        ],
+        card={"kind": "referral_submitted", "reference": reference, "review_type": notice.review_type},
     )
 
 
-def assigned_notice(reference: str, by: str) -> Reply:
-    return Reply(text=say("notify_assigned", reference=reference, by=by), buttons=[show_button(reference)])
-
-
-def info_requested_notice(reference: str, question: str) -> Reply:
-    return Reply(
-        text=say("info_requested_to_referrer", reference=reference, question=question),
-        buttons=[action_button(say("button_reply"), "reply", reference, style="primary")],
-    )
-
-
-def info_provided_notice(reference: str, referrer: str) -> Reply:
-    return Reply(
-        text=say("notify_info_provided", reference=reference, referrer=referrer),
-        buttons=[show_button(reference)],
-    )
-
-
-def decided_notice(reference: str, decision: str, reason: str) -> Reply:
-    return Reply(
-        text=say("decision_to_referrer", reference=reference, decision=label("decision", decision), reason=reason)
-    )
-
-
-def progress_notice(action: str, reference: str) -> Reply:
-    """review_started / completed, told to the referrer."""
-    return Reply(say(f"notify_{action}", reference=reference))
-
-
-def clock_notice(reference: str, clock: str, due: str, threshold: str, days_left: int) -> Reply:
+def clock_notice(notice: notices.ClockNoticed) -> Reply:
     """A clock due soon or overdue, told to the business unit."""
+    threshold = notice.kind.removeprefix("clock_")
     return Reply(
-        text=word(f"notify_clock_{threshold}", reference=reference, clock=label("clock", clock), due=due,
-                  days=days_left),
-        buttons=[show_button(reference)],
-        card={"kind": "referral_clock", "reference": reference, "clock": clock, "threshold": threshold},
+        text=word(
+            f"notify_clock_{threshold}",
+            reference=notice.reference,
+            clock=label("clock", notice.clock),
+            due=notice.due,
+            days=notice.days_left,
+        ),
+        buttons=[show_button(notice.reference)],
+        card={"kind": "referral_clock", "reference": notice.reference, "clock": notice.clock, "threshold": threshold},
     )
+
+
+def _word_stored(event: dict[str, Any], audience: str, channel: str) -> Reply:
+    """The outbox's call at delivery (the same words for every audience and channel, for now)."""
+    return notice_reply(notices.read(event))
+
+
+events.register(notices.KINDS, _word_stored)

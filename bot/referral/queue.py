@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -30,7 +30,7 @@ from bot.config import Settings
 from bot.db import Database, utcnow
 from bot.messages import Notification
 from bot.outbox import HELD, Outbox
-from bot.referral import presenter
+from bot.referral import notices, presenter
 from bot.referral import statuses as st
 from bot.referral.clocks import Clocks
 from bot.referral.definition import ChecklistDefinition, load_checklist
@@ -60,6 +60,18 @@ from bot.safety.text import csv_cell
 # refused with the limit named (and nothing stored), never cut.
 MAX_REPLY_LENGTH = 8000
 MAX_TRIAGE_TEXT_LENGTH = 4000
+
+
+def notification(audience: str, notice: notices.ReferralNotice) -> Notification:
+    """A referral event for `audience`: the outbox stores the event and words it at delivery;
+    `reply` is its wording now, for a terminal or the command line to show at once."""
+    return Notification(
+        audience=audience,
+        reply=presenter.notice_reply(notice),
+        referral_reference=notice.reference,
+        event=notice.kind,
+        notice=notice,
+    )
 
 
 def bounded(text: str, what: str, limit: int) -> str:
@@ -236,17 +248,17 @@ class ReviewQueue:
         return locked.reference, True, published
 
     def _submitted_notification(self, referral: Referral) -> Notification:
-        reference = referral.reference or ""
         today = self.clocks.local_date(referral.submitted_at or self.now())
-        reply = presenter.submitted_notice(
-            reference,
-            referral.review_type,
-            referral.referrer_name or referral.user_id,
-            clock_states(referral, self.clocks, today),
-            referral.version,
-        )
-        return Notification(
-            audience="business_unit", reply=reply, referral_reference=reference, event="submitted"
+        running = clock_states(referral, self.clocks, today)
+        return notification(
+            "business_unit",
+            notices.Submitted(
+                reference=referral.reference or "",
+                review_type=referral.review_type,
+                referrer=referral.referrer_name or referral.user_id,
+                clocks=[notices.RunningClock(name=c.name, due=c.due.isoformat()) for c in running if not c.done],
+                version=referral.version,
+            ),
         )
 
     # --- triage ----------------------------------------------------------------------
@@ -264,10 +276,7 @@ class ReviewQueue:
             referral.assigned_to = assignee
             notes = []
             if assignee != actor.user_id:  # an officer who takes a referral needs no telling
-                reply = presenter.assigned_notice(reference, actor.user_id)
-                notes.append(
-                    Notification(audience=assignee, reply=reply, referral_reference=reference, event="assigned")
-                )
+                notes.append(notification(assignee, notices.Assigned(reference=reference, by=actor.user_id)))
             return {"to": assignee}, notes
 
         return self._change(actor, reference, "assigned", expected_version, change)
@@ -282,10 +291,7 @@ class ReviewQueue:
 
         def change(referral: Referral) -> tuple[dict[str, Any], list[Notification]]:
             self._move(referral, st.MORE_INFO_REQUESTED, "request more information on", reference)
-            reply = presenter.info_requested_notice(reference, question)
-            note = Notification(
-                audience=referral.user_id, reply=reply, referral_reference=reference, event="info_requested"
-            )
+            note = notification(referral.user_id, notices.InfoRequested(reference=reference, question=question))
             return {"question": question}, [note]
 
         return self._change(actor, reference, "info_requested", expected_version, change)
@@ -300,11 +306,9 @@ class ReviewQueue:
             if referral.status != st.MORE_INFO_REQUESTED:
                 raise IllegalTransition(say("reply_not_awaited", reference=reference))
             self._move(referral, st.SUBMITTED, "reply to", reference)
-            note = Notification(
-                audience="business_unit",
-                reply=presenter.info_provided_notice(reference, referral.referrer_name or referral.user_id),
-                referral_reference=reference,
-                event="info_provided",
+            note = notification(
+                "business_unit",
+                notices.InfoProvided(reference=reference, referrer=referral.referrer_name or referral.user_id),
             )
             return {"reply": reply_text}, [note]
 
@@ -353,11 +357,8 @@ class ReviewQueue:
             referral.decision_reason = reason
             if decision == "lcspr":
                 referral.commissioned_on = self.today()
-            note = Notification(
-                audience=referral.user_id,
-                reply=presenter.decided_notice(reference, decision, reason),
-                referral_reference=reference,
-                event="decided",
+            note = notification(
+                referral.user_id, notices.Decided(reference=reference, decision=decision, reason=reason)
             )
             return {"decision": decision}, [note]
 
@@ -402,10 +403,10 @@ class ReviewQueue:
             self._move(referral, target, verb, reference)
             notes = []
             if action in {"review_started", "completed"}:  # the referrer hears how their referral goes on
-                reply = presenter.progress_notice(action, reference)
-                notes.append(
-                    Notification(audience=referral.user_id, reply=reply, referral_reference=reference, event=action)
+                kind: Literal["review_started", "completed"] = (
+                    "review_started" if action == "review_started" else "completed"
                 )
+                notes.append(notification(referral.user_id, notices.Progressed(kind=kind, reference=reference)))
             return {}, notes
 
         return self._change(actor, reference, action, expected_version, change, reason=reason)

@@ -47,16 +47,16 @@ def test_purge_forgets_what_retention_allows_and_records_each_purge(db_url: str,
         session.add_all([InboundEvent(platform="slack", event_id="Ev-old", received_at=old),
                          InboundEvent(platform="slack", event_id="Ev-new", received_at=now)])
         session.add_all([
-            HeldNotification(user_id="u1", reply={}, created_at=old, delivered_at=old),
-            HeldNotification(user_id="u2", reply={}, created_at=old, delivered_at=None),  # pending: kept
+            HeldNotification(user_id="u1", payload={}, created_at=old, delivered_at=old),
+            HeldNotification(user_id="u2", payload={}, created_at=old, delivered_at=None),  # pending: kept
             # The outbox's delivery channels: delivered, or set aside after the last attempt.
-            HeldNotification(user_id="u3", reply={}, channel="slack", created_at=old, delivered_at=old,
+            HeldNotification(user_id="u3", payload={}, channel="slack", created_at=old, delivered_at=old,
                              attempts=1),
-            HeldNotification(user_id="u4", reply={}, channel="teams", created_at=old, attempts=5,
+            HeldNotification(user_id="u4", payload={}, channel="teams", created_at=old, attempts=5,
                              last_error="not_in_channel", dead_at=old),
-            HeldNotification(user_id="u5", reply={}, channel="slack", created_at=old, attempts=5,
+            HeldNotification(user_id="u5", payload={}, channel="slack", created_at=old, attempts=5,
                              last_error="channel_not_found", dead_at=now),  # set aside lately: kept
-            HeldNotification(user_id="u6", reply={}, channel="slack", created_at=old, attempts=2,
+            HeldNotification(user_id="u6", payload={}, channel="slack", created_at=old, attempts=2,
                              next_attempt_at=now),  # still being retried: kept
         ])
         ids = {"abandoned": abandoned.id, "recent": recent.id, "closed": closed_long_ago.id,

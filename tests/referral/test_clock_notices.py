@@ -111,7 +111,14 @@ def test_each_clock_is_told_once_when_due_soon_and_once_when_overdue(
         ("slack", "business_unit", "clock_overdue"),
     ]
     assert all(r.delivered_at is None for r in rows)  # waiting for the Slack delivery worker
-    assert f"Overdue on **{reference}**" in rows[-1].reply["text"]
+    # The row holds the event, not text; the words are made when the Slack worker claims it.
+    assert set(rows[-1].payload) == {"event"}
+    assert {k: rows[-1].payload["event"][k] for k in ("kind", "reference", "due")} == {
+        "kind": "clock_overdue", "reference": reference, "due": "2026-03-16"
+    }
+    claimed = queue.outbox.claim("slack", "test-worker", limit=10)
+    assert f"Overdue on **{reference}**" in claimed[-1].reply.text
+    assert claimed[-1].reply.buttons  # "show" is worded with the rest
 
     # The history says the business unit was told; an officer's view of version 1 is still current.
     history = queue.show(OFFICER, reference).events

@@ -144,8 +144,8 @@ def test_the_migration_moves_channel_state_into_the_core_services_tables(empty_u
             owed = session.scalars(select(HeldNotification).where(HeldNotification.event == "document_changed")
                                    .order_by(HeldNotification.id)).all()
             assert [(n.channel, n.user_id) for n in owed] == [("slack", "conversation:slack:C0NEWS"), ("held", "pat")]
-            assert all("Allegations against staff** (Northshire): updated" in n.reply["text"] for n in owed)
-            held_text = owed[1].reply["text"]
+            assert all("Allegations against staff** (Northshire): updated" in n.payload["text"] for n in owed)
+            held_text = owed[1].payload["text"]
         assert [n.reply.text for n in Outbox(database).take("pat")] == [held_text]
 
         # And back: downgrading puts the values where 0013's code reads them.
@@ -173,7 +173,7 @@ def test_a_hand_off_is_stored_and_queued_for_the_business_unit_in_one_transactio
     with database.sessions() as session:
         [row] = session.scalars(select(HeldNotification).where(HeldNotification.event == "handoff")).all()
         assert (row.channel, row.user_id) == ("slack", "business_unit")
-        assert "Fay" in row.reply["text"] and "rapid review" in row.reply["text"]
+        assert "Fay" in row.payload["text"] and "rapid review" in row.payload["text"]
 
 
 def test_a_disclosure_in_a_hand_off_gets_the_emergency_route_first_and_is_still_passed_on(
@@ -186,7 +186,7 @@ def test_a_disclosure_in_a_hand_off_gets_the_emergency_route_first_and_is_still_
     assert [h.question for h in list_handoffs(database, "slack")] == [DISCLOSURE]
     with database.sessions() as session:
         [row] = session.scalars(select(HeldNotification).where(HeldNotification.event == "handoff")).all()
-        assert row.reply["urgent"] is True  # the business unit sees it flagged too
+        assert row.payload["urgent"] is True  # the business unit sees it flagged too
 
 
 def test_with_no_business_unit_channel_the_question_is_kept_and_the_person_told_who_to_ask(

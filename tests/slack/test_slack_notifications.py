@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from conftest import BUSINESS_UNIT_CHANNEL, OFFICER, ServedSlack, buttons_of, slack_settings, unique
 from referral.conftest import postgres_url  # noqa: F401 - the run's PostgreSQL database, as a fixture
 from referral.helpers import CHILD_REFERRAL
@@ -28,6 +30,7 @@ from slack_stand_in import Call, SlackStandIn
 from sqlalchemy import select
 from teams.harness import ConnectorStandIn, all_text, card_of, find_action, message_activity
 
+from bot import prompts
 from bot.channels.slack.app import SlackChannel
 from bot.channels.teams.agent import TeamsBot
 from bot.channels.teams.render import ACTION_KEY
@@ -37,6 +40,8 @@ from bot.db import Database, open_database
 from bot.messages import Message, Notification, Reply
 from bot.outbox import HeldNotification, Outbox
 from bot.people import People
+from bot.referral import notices
+from bot.referral.queue import notification
 
 REPO = Path(__file__).resolve().parents[2]
 FAST = {
@@ -136,6 +141,38 @@ def test_a_post_slack_never_takes_is_set_aside_and_the_business_unit_told(
         assert [n.reply.text for n in outbox.take(referrer)] == ["Decision on PR-2026-0042"]
     finally:
         served.stop()
+
+
+def test_a_decision_stored_before_a_wording_change_is_posted_in_the_new_wording(
+    fast_settings: Settings, stand_in: SlackStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = open_database(fast_settings.sqlalchemy_url)
+    referrer = unique("UREF")
+    People(database).identify("slack", referrer)
+    reason = unique("Threshold met: serious harm and agency concerns ")
+    decided = notices.Decided(reference="PR-2026-0042", decision="not_accepted", reason=reason)
+    with database.transaction() as session:  # as the review queue commits a decision
+        Outbox(database, fast_settings).publish(session, [notification(referrer, decided)], key=reason)
+    [row] = [r for r in rows(database) if r.event == "decided"]
+    assert row.payload == {"event": decided.model_dump()}  # the facts, not the sentence
+
+    # The wording changes before the worker posts it (the server was down, Slack refused, …).
+    reworded = tmp_path / "prompts"
+    shutil.copytree(prompts.prompts_dir(), reworded)
+    wording = yaml.safe_load((reworded / "referral.yaml").read_text(encoding="utf-8"))
+    wording["decision_to_referrer"] = "Decision on {reference}: {decision}. Why: {reason}"
+    (reworded / "referral.yaml").write_text(yaml.safe_dump(wording, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("SGBOT_PROMPTS_DIR", str(reworded))
+    prompts.load_yaml.cache_clear()
+    served = ServedSlack(SlackChannel(fast_settings), stand_in).start()
+    try:
+        wait_until(lambda: any(reason in stand_in.posted_text(c) for c in stand_in.calls_to("chat.postMessage")))
+        posted = [stand_in.posted_text(c) for c in stand_in.calls_to("chat.postMessage")]
+        assert [text for text in posted if reason in text] == [f"Decision on PR-2026-0042: not accepted. Why: {reason}"]
+    finally:
+        served.stop()
+        monkeypatch.delenv("SGBOT_PROMPTS_DIR")
+        prompts.load_yaml.cache_clear()
 
 
 KILLED_WORKER = """

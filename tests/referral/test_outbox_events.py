@@ -1,0 +1,256 @@
+"""The outbox holds what happened, not what to say: a notification is worded when it is delivered.
+
+The review queue writes each domain event (a referral submitted, a question for
+the referrer, a decision and its reason, a clock due) to the outbox as facts,
+in the change's transaction. The referral presenter words it when a delivery
+worker claims it or when it is shown at the person's next message, so a change
+to prompts/*.yaml reaches notifications not yet delivered, and the only text in
+the row is what a person typed. Rows written before events (a worded reply)
+still deliver. Every test runs against SQLite and PostgreSQL, through the real
+queue, outbox and presenter; rows are read back from the database.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pydantic import SecretStr
+from sqlalchemy import select
+
+from bot import prompts
+from bot.assistant import Assistant
+from bot.config import Settings
+from bot.db import Database
+from bot.messages import Button, Reply
+from bot.outbox import HeldNotification, Outbox, RetryPolicy
+from bot.outbox.codec import reply_to_json
+from bot.referral.conversation import ReferralConversation
+from bot.referral.queue import Actor, ReviewQueue
+
+from .helpers import CHILD_REFERRAL, Chat
+
+REFERRER = "practitioner.one"
+OFFICER = Actor("officer.one")
+QUESTION = "Which hospital was J admitted to, and on which ward?"
+REASON = "Serious harm, and agencies did not share what they knew: the threshold is met."
+
+
+@pytest.fixture
+def slack_settings(settings: Settings) -> Settings:
+    """A Slack business-unit channel: the business unit's notifications go to the Slack worker."""
+    return settings.model_copy(
+        update={"slack_bot_token": SecretStr("xoxb-test"), "slack_business_unit_channel": "CBUSINESS1"}
+    )
+
+
+@pytest.fixture
+def assistant(database: Database, slack_settings: Settings) -> Assistant:
+    return Assistant(slack_settings, referrals=ReferralConversation(database, slack_settings))
+
+
+@pytest.fixture
+def queue(database: Database, slack_settings: Settings) -> ReviewQueue:
+    return ReviewQueue(database, slack_settings)
+
+
+@pytest.fixture
+def new_wording(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of prompts/ that a test rewords; the bot reads it once the test has changed it."""
+    copy = tmp_path / "prompts"
+    shutil.copytree(prompts.prompts_dir(), copy)
+    monkeypatch.setenv("SGBOT_PROMPTS_DIR", str(copy))
+    yield copy
+    monkeypatch.delenv("SGBOT_PROMPTS_DIR")
+    forget_wording()
+
+
+def forget_wording() -> None:
+    prompts.load_yaml.cache_clear()
+    prompts.load_text.cache_clear()
+    prompts._templates.cache_clear()
+
+
+def reword(directory: Path, file: str, **templates: str) -> None:
+    path = directory / file
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.update(templates)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    forget_wording()
+
+
+def submit(assistant: Assistant) -> str:
+    chat = Chat(assistant, REFERRER)
+    chat.send("refer")
+    chat.answer_all(CHILD_REFERRAL)
+    [notification] = chat.press("submit").notifications
+    assert notification.referral_reference is not None
+    return notification.referral_reference
+
+
+def stored(database: Database, event: str) -> list[HeldNotification]:
+    with database.sessions() as session:
+        return list(
+            session.scalars(
+                select(HeldNotification).where(HeldNotification.event == event).order_by(HeldNotification.id)
+            )
+        )
+
+
+def insert_as_before_events(database: Database, **row: Any) -> None:
+    """A row as the outbox wrote it before it stored events: the worded reply in the `reply` column."""
+    with database.transaction() as session:
+        session.execute(HeldNotification.__table__.insert().values(attempts=0, **row))
+
+
+def test_the_outbox_row_holds_the_event_not_text(
+    assistant: Assistant, queue: ReviewQueue, database: Database, slack_settings: Settings
+) -> None:
+    reference = submit(assistant)
+    queue.request_info(OFFICER, reference, QUESTION)
+    queue.provide_info(Actor(REFERRER), reference, "The Royal Infirmary, ward 4; discharged on the 3rd.")
+    queue.decide(OFFICER, reference, "accepted", REASON, review_type="rapid_review")
+
+    [submitted] = stored(database, "submitted")
+    assert submitted.channel == "slack" and submitted.user_id == "business_unit"
+    assert set(submitted.payload) == {"event"}
+    event = submitted.payload["event"]
+    assert (event["kind"], event["reference"]) == ("submitted", reference)
+    submitted_version = event["version"]  # the version "assign to me" acts on
+    assert submitted_version == queue.show(OFFICER, reference).version - 3  # before question, reply, decision
+    assert {clock["name"] for clock in event["clocks"]} == {"decision", "notification"}
+    [asked] = stored(database, "info_requested")
+    assert asked.payload == {"event": {"kind": "info_requested", "reference": reference, "question": QUESTION}}
+    [answered] = stored(database, "info_provided")  # the business unit is told of it, not what it said
+    assert answered.payload == {"event": {"kind": "info_provided", "reference": reference, "referrer": "Sam Jones"}}
+    [decided] = stored(database, "decided")
+    assert decided.payload == {
+        "event": {"kind": "decided", "reference": reference, "decision": "rapid_review", "reason": REASON}
+    }
+    # What is stored is the facts: no sentence the assistant wrote is in any of these rows.
+    for row in (submitted, asked, answered, decided):
+        assert "text" not in row.payload and "buttons" not in row.payload
+
+    # Worded when delivered: the referrer (held for their next message) and the business unit (Slack).
+    outbox = Outbox(database, slack_settings)
+    told = [n.reply for n in outbox.take(REFERRER)]
+    assert [reply.text.splitlines()[0] for reply in told] == [
+        f"The safeguarding partnership business unit needs more information about your referral **{reference}**:",
+        f"The business unit has made a decision on your referral **{reference}**: "
+        f"**accepted for a rapid review**. Reason: {REASON}",
+    ]
+    assert QUESTION in told[0].text and [b.label for b in told[0].buttons] == ["Reply"]
+    delivery, reply_told = outbox.claim("slack", "worker-1")
+    assert reply_told.reply.text.startswith(
+        f"Sam Jones replied to your request for more information on **{reference}**"
+    )
+    assert delivery.reply.text.startswith(f"New practice review referral **{reference}**")
+    assert delivery.reply.card == {"kind": "referral_submitted", "reference": reference, "review_type": "serious_child"}
+    assert len(delivery.reply.buttons) == 2 and f'"version":{submitted_version}' in delivery.reply.buttons[1].value
+
+
+def test_a_notification_stored_before_a_wording_change_is_delivered_in_the_new_wording(
+    assistant: Assistant, queue: ReviewQueue, database: Database, slack_settings: Settings, new_wording: Path
+) -> None:
+    reference = submit(assistant)
+    queue.decide(OFFICER, reference, "not_accepted", REASON)
+    assert stored(database, "decided")[0].delivered_at is None  # waiting for the referrer's next message
+
+    reword(
+        new_wording,
+        "referral.yaml",
+        decision_to_referrer="Your referral {reference} was considered ({decision}). Why: {reason}",
+        notify_submitted="Referral {reference} arrived from {referrer}.",
+    )
+    outbox = Outbox(database, slack_settings)
+    assert [n.reply.text for n in outbox.take(REFERRER)] == [
+        f"Your referral {reference} was considered (not accepted). Why: {REASON}"
+    ]
+    [delivery] = outbox.claim("slack", "worker-1")
+    assert delivery.reply.text == f"Referral {reference} arrived from Sam Jones."
+
+
+def test_rows_written_before_events_still_deliver_their_stored_words(
+    database: Database, slack_settings: Settings
+) -> None:
+    for_business_unit = Reply(
+        text="New practice review referral **PR-2026-0007** (worded before events).",
+        buttons=[Button("Show", '{"kind":"show","reference":"PR-2026-0007"}', "primary")],
+        card={"kind": "referral_submitted", "reference": "PR-2026-0007", "review_type": None},
+    )
+    insert_as_before_events(
+        database, user_id="business_unit", audience="business_unit", channel="slack", event="submitted",
+        referral_reference="PR-2026-0007", reply=reply_to_json(for_business_unit),
+        idempotency_key="referral-event:7:business_unit:slack:business_unit",
+    )
+    insert_as_before_events(
+        database, user_id="referrer.old", audience="referrer.old", channel="held", event="decided",
+        referral_reference="PR-2026-0007", reply=reply_to_json(Reply("Decision on PR-2026-0007 (held before events)")),
+    )
+    outbox = Outbox(database, slack_settings)
+    [delivery] = outbox.claim("slack", "worker-1")
+    assert delivery.reply == for_business_unit
+    assert [n.reply for n in outbox.take("referrer.old")] == [Reply("Decision on PR-2026-0007 (held before events)")]
+
+
+def test_a_failed_delivery_is_told_to_the_business_unit_as_an_event_worded_when_sent(
+    assistant: Assistant, database: Database, slack_settings: Settings
+) -> None:
+    reference = submit(assistant)
+    outbox = Outbox(database, slack_settings)
+    [delivery] = outbox.claim("slack", "worker-1")
+    assert outbox.fail(delivery, "channel_not_found", permanent=True)
+
+    [notice] = stored(database, "dead_letter")
+    assert notice.payload == {
+        "event": {
+            "kind": "dead_letter", "outbox_id": delivery.id, "attempts": 1, "audience": "business_unit",
+            "channel": "slack", "reference": reference, "error": "channel_not_found",
+        }
+    }
+    [told] = outbox.claim("slack", "worker-1")
+    assert told.reply.text.startswith("A notification could not be delivered after 1 attempts")
+    assert f"about **{reference}**" in told.reply.text and "channel_not_found" in told.reply.text
+
+
+def test_an_event_this_process_cannot_word_is_tried_again_then_set_aside_and_the_business_unit_told(
+    database: Database, slack_settings: Settings
+) -> None:
+    insert_as_before_events(
+        database, user_id="U0SAM", audience="sam", channel="slack", event="from_a_newer_version",
+        reply={"event": {"kind": "from_a_newer_version", "reference": "PR-2026-0001"}},
+    )
+    outbox = Outbox(database, slack_settings, policy=RetryPolicy(base_seconds=0, cap_seconds=0, max_attempts=2))
+    assert outbox.claim("slack", "worker-1") == []  # nothing half-worded is handed to the channel
+    [row] = stored(database, "from_a_newer_version")
+    assert (row.attempts, row.last_error, row.dead_at, row.delivered_at) == (1, "unworded_event", None, None)
+
+    assert outbox.claim("slack", "worker-1") == []  # the second try: set aside
+    [row] = stored(database, "from_a_newer_version")
+    assert row.dead_at is not None and row.delivered_at is None
+    [told] = outbox.claim("slack", "worker-1")
+    assert told.address == "business_unit" and "unworded_event" in told.reply.text
+    assert outbox.take("sam") == []  # nothing it cannot word is held for the person either
+
+
+def test_a_held_event_this_process_cannot_word_stays_held_and_the_rest_is_shown(
+    database: Database, settings: Settings
+) -> None:
+    insert_as_before_events(
+        database, user_id="sam", audience="sam", channel="held", event="from_a_newer_version",
+        reply={"event": {"kind": "from_a_newer_version", "reference": "PR-2026-0001"}},
+    )
+    insert_as_before_events(
+        database, user_id="sam", audience="sam", channel="held", event="decided",
+        reply={"event": {"kind": "decided", "reference": "PR-2026-0001", "decision": "redirected", "reason": REASON}},
+    )
+    outbox = Outbox(database, settings)
+    [shown] = outbox.take("sam")
+    assert shown.reply.text.startswith("The business unit has made a decision on your referral **PR-2026-0001**")
+    assert outbox.pending("sam") == 1  # kept for a process that can word it
+    [row] = stored(database, "from_a_newer_version")
+    assert row.delivered_at is None
