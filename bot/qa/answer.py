@@ -158,7 +158,9 @@ def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, d
     total = sum(weights.values()) or 1.0
     coverage = 0.0
     for hit in hits[:COVERAGE_HITS]:
-        words = set(tokenize(f"{hit.chunk.section}\n{hit.chunk.text}"))
+        # The words ingest indexed are these same words, already read (cold, reading five passages
+        # costs milliseconds); a passage rebuilt from two has none and is read again.
+        words = set(hit.chunk.indexed_tokens or tokenize(f"{hit.chunk.section}\n{hit.chunk.text}"))
         found = sum(w for t, w in weights.items() if _found(t, words))
         coverage = max(coverage, found / total)
     return Evidence(top_dense, coverage, unknown)

@@ -23,7 +23,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +89,10 @@ class StoredChunk:
     effective: str | None
     review_by: str | None
     source_url: str | None
+    # The words ingest indexed for this passage (its section path and text, tokenized), as read
+    # from the catalog. Not an init field: a passage rebuilt with other text (`dataclasses.replace`,
+    # e.g. a list joined with the passage after it) has none, and its words are read again.
+    indexed_tokens: tuple[str, ...] = field(default=(), init=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -210,11 +214,13 @@ class Catalog:
             placeholders = ",".join("?" * len(batch))
             for r in db.execute(
                 "SELECT id, path, ordinal, source, title, section, text, areas, kind, topic, effective, review_by,"
-                f" source_url FROM chunks WHERE id IN ({placeholders})",
+                f" source_url, tokens FROM chunks WHERE id IN ({placeholders})",
                 batch,
             ):
-                found[r[0]] = StoredChunk(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(json.loads(r[7])),
-                                          r[8], r[9], r[10], r[11], r[12])
+                chunk = StoredChunk(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(json.loads(r[7])),
+                                    r[8], r[9], r[10], r[11], r[12])
+                object.__setattr__(chunk, "indexed_tokens", tuple(r[13].split()))
+                found[r[0]] = chunk
         return found
 
     def unit_vectors(self, ids: Iterable[str]) -> dict[str, tuple[str, np.ndarray]]:
