@@ -42,6 +42,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+def load_notification_wording() -> None:
+    """Register every feature's wording for the events it puts in the outbox (bot/outbox/events.py).
+
+    The features load lazily, at a process's first message; a delivery worker starts before that
+    (a restarted server drains what was left), and must be able to word every event it claims.
+    """
+    import bot.referral.presenter  # noqa: F401 - referral events (submitted, decided, clocks, …)
+
+
 class Assistant:
     def __init__(
         self,

@@ -227,6 +227,48 @@ def test_a_server_killed_after_the_commit_and_before_the_post_delivers_it_on_res
         served.stop()
 
 
+FRESH_SERVER = """
+import asyncio
+from bot.channels.slack.app import SlackChannel
+from bot.channels.slack.server import SlackDelivery
+from bot.config import Settings
+
+async def main():  # the server's Slack delivery, started before any message has reached it
+    delivery = SlackDelivery(SlackChannel(Settings(_env_file=None)))
+    await delivery.start()
+    assert delivery.worker is not None
+    await delivery.worker.drain()
+    await delivery.stop()
+
+asyncio.run(main())
+"""
+
+
+def test_a_freshly_started_server_words_and_posts_a_referral_event_before_any_message(
+    fast_settings: Settings, stand_in: SlackStandIn
+) -> None:
+    database = open_database(fast_settings.sqlalchemy_url)
+    reference = "PR-2026-0077"
+    marker = unique("Fresh Start ")
+    submitted = notices.Submitted(reference=reference, review_type="serious_child", referrer=marker, version=2)
+    with database.transaction() as session:
+        Outbox(database, fast_settings).publish(session, [notification("business_unit", submitted)], key=marker)
+    env = {
+        **os.environ,
+        "SGBOT_DATA_DIR": str(fast_settings.data_dir),
+        "DATABASE_URL": fast_settings.sqlalchemy_url,
+        "SLACK_BOT_TOKEN": "xoxb-test-token",
+        "SLACK_BUSINESS_UNIT_CHANNEL": BUSINESS_UNIT_CHANNEL,
+        "SLACK_API_URL": stand_in.base_url,
+        "SLACK_SIGNING_SECRET": "test-signing-secret",
+    }
+    fresh = subprocess.run([sys.executable, "-c", FRESH_SERVER], env=env, cwd=REPO, timeout=120)
+    assert fresh.returncode == 0
+    [posted] = posts_to_business_unit(stand_in, marker)
+    assert posted.startswith(f"New practice review referral *{reference}*")  # Slack's bold
+    assert [(row.delivered_at is not None, row.last_error) for row in rows(database)] == [(True, None)]
+
+
 @pytest.fixture
 def shared_postgres(postgres_url: str) -> Iterator[str]:  # noqa: F811 - the imported fixture
     from referral.conftest import _empty

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bot.assistant import load_notification_wording
 from bot.channels.inbound import Refused, read_body, text_of
 from bot.channels.slack.app import IN_FLIGHT, SlackChannel
 from bot.channels.slack.client import SlackNotConfigured
@@ -190,6 +191,7 @@ class SlackDelivery:
     async def start(self) -> None:
         settings = self.channel.settings
         database = await self.channel.database()
+        load_notification_wording()
         self.worker = DeliveryWorker(
             Outbox(database, settings),
             SlackNotifier(self.channel),

@@ -30,7 +30,7 @@ from microsoft_agents.hosting.core.security import OutboundHostValidator
 from microsoft_agents.hosting.fastapi import CloudAdapter
 
 from bot import channel_settings
-from bot.assistant import Assistant
+from bot.assistant import Assistant, load_notification_wording
 from bot.channel_settings import ChannelSettings, NotAllowed, parse_areas, parse_mode, settings_text
 from bot.channels.teams import conversations
 from bot.channels.teams.auth import ProviderFactory, auth_configuration, connection_manager
@@ -143,6 +143,7 @@ class TeamsBot:
     def delivery(self) -> DeliveryWorker:
         """The outbox's delivery worker for Teams (runs while the server does: `start_delivery`)."""
         if self._delivery is None:
+            load_notification_wording()
             self._delivery = DeliveryWorker(
                 Outbox(self.db, self.settings),
                 TeamsNotifier(self),
