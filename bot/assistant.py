@@ -48,6 +48,8 @@ def load_notification_wording() -> None:
     The features load lazily, at a process's first message; a delivery worker starts before that
     (a restarted server drains what was left), and must be able to word every event it claims.
     """
+    import bot.discussion.service  # noqa: F401 - invitations to a case discussion
+    import bot.feedback.service  # noqa: F401 - questions handed off to the business unit
     import bot.referral.presenter  # noqa: F401 - referral events (submitted, decided, clocks, …)
 
 
@@ -196,6 +198,7 @@ class Assistant:
 
     def _take_held(self, user_id: str) -> list[Notification]:
         try:
+            load_notification_wording()  # a held event of a feature this message did not use
             return self.outbox.take(self.people.ids_of(user_id))
         except Exception:  # the user's message was handled: answer it; they stay held for next time
             log.warning("could not read held notifications", extra={"user": user_id}, exc_info=True)

@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 from bot.config import Settings, get_settings
 from bot.db import Database, utcnow
 from bot.feedback.models import AnswerFeedback, HandoffRecord
-from bot.messages import Notification, Reply
-from bot.outbox import BUSINESS_UNIT, Outbox
+from bot.messages import NoticeEvent, Notification, Reply
+from bot.outbox import BUSINESS_UNIT, Outbox, events
 from bot.outbox.routing import business_unit_routes
 from bot.people import People
 from bot.prompts import load_yaml, say_from
@@ -52,6 +52,38 @@ def feedback_choices() -> dict[str, str]:
 
 def handoff_text(name: str, **fields: object) -> str:
     return say_from(HANDOFF_PROMPTS, name, **fields)
+
+
+HANDOFF = "handoff"
+
+
+class HandoffPosted(NoticeEvent):
+    """A question passed to the business unit, as the outbox keeps it: worded when it is delivered."""
+
+    kind: Literal["handoff"] = "handoff"
+    person: str  # their display name, or their user id
+    link: str | None = None  # to the conversation, where the platform gives one
+    question: str  # as they typed it
+    urgent: bool = False  # it described someone at risk now: flagged for the business unit too
+
+
+def handoff_notice(notice: HandoffPosted) -> Reply:
+    return Reply(
+        handoff_text(
+            "posted",
+            person=notice.person,
+            where=handoff_text("link", url=notice.link) if notice.link else "",
+            question="\n".join(f"> {line}" for line in notice.question.splitlines()),
+        ),
+        urgent=notice.urgent,
+    )
+
+
+def _word_handoff(event: dict[str, Any], audience: str, channel: str) -> Reply:
+    return handoff_notice(HandoffPosted.model_validate(event))
+
+
+events.register([HANDOFF], _word_handoff)
 
 
 @dataclass(frozen=True)
@@ -194,14 +226,8 @@ def hand_off(db: Database, settings: Settings, request: HandoffRequest) -> list[
         return [Reply(handoff_text("empty"))]
     urgent = emergency_first(question, path="handoff")  # before the text is stored
     routes = business_unit_routes(settings)
-    who = request.display_name or request.user_id
-    notice = Reply(
-        handoff_text(
-            "posted",
-            person=who,
-            where=handoff_text("link", url=request.link) if request.link else "",
-            question="\n".join(f"> {line}" for line in question.splitlines()),
-        ),
+    notice = HandoffPosted(
+        person=request.display_name or request.user_id, link=request.link, question=question,
         urgent=urgent is not None,
     )
     with db.transaction() as session:
@@ -219,7 +245,9 @@ def hand_off(db: Database, settings: Settings, request: HandoffRequest) -> list[
         session.add(row)
         session.flush()
         if routes:
-            notification = Notification(audience=BUSINESS_UNIT, reply=notice, event="handoff")
+            notification = Notification(
+                audience=BUSINESS_UNIT, reply=handoff_notice(notice), event=HANDOFF, notice=notice
+            )
             Outbox(db, settings).publish(session, [notification], key=f"handoff:{row.id}")
         handoff_id = row.id
     log.info("handoff recorded", extra={"handoff_id": handoff_id, "platform": request.platform,

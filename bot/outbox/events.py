@@ -4,14 +4,15 @@ A row's payload (the `reply` column, JSON) is one of two shapes:
 
     {"event": {"kind": "decided", "reference": "PR-2026-0001", "decision": "…", "reason": "…"}}
     {"text": "…", "buttons": [...], …}   # a worded Reply: rows written before events, and
-                                         # features that still publish wording
+                                         # document-change notices (bot/procedures), still worded
 
 The outbox sits below the features, so it cannot import their presenters: each
 feature registers, for the kinds of event it publishes, a presenter that reads
 the event back (its own typed model) and words it for the audience and channel
 (`register`). The outbox words a row when it is claimed for delivery or taken at
 the user's next message (`present`), so wording changes reach notifications not
-yet delivered.
+yet delivered. A process registers every feature's wording before its delivery
+workers start (`bot.assistant.load_notification_wording`).
 """
 
 from __future__ import annotations

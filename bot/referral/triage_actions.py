@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from bot.messages import Reply
 from bot.prompts import load_yaml
 from bot.referral import actions
-from bot.referral.actions import DECISIONS, REASON_MAXIMUM, REASON_MINIMUM, FormProblem, complete_form, one_line
+from bot.referral.actions import DECISIONS, REASON_MINIMUM, FormProblem, complete_form
 
 __all__ = [
     "DECISIONS",
-    "REASON_MAXIMUM",
     "REASON_MINIMUM",
     "FormProblem",
     "TriageForm",
@@ -30,7 +29,6 @@ __all__ = [
     "complete_form",
     "decision_choices",
     "form_of",
-    "one_line",
     "referral_of",
     "triage_forms",
 ]

@@ -250,3 +250,27 @@ def test_a_discussion_is_reached_from_the_terminal_on_the_same_thread(settings: 
     assert service.open_thread(reference) == THREAD
     thread.say(OFFICER, "close")
     assert service.open_thread(reference) is None
+
+
+def test_an_invitation_is_kept_as_an_event_and_worded_when_the_invitee_is_told(settings: Settings) -> None:
+    from sqlalchemy import select
+
+    from bot.outbox import HeldNotification, Outbox
+
+    assistant = Assistant(settings)
+    reference = file_referral(assistant)
+    thread = Thread(assistant)
+    thread.say(OFFICER, f"discuss {reference} kolb")
+    thread.say(OFFICER, f"invite {PEOPLE[POLICE]} {AGENCIES[POLICE]}")
+    database = assistant.referrals.database
+    with database.sessions() as session:
+        [row] = session.scalars(select(HeldNotification).where(HeldNotification.event == "discussion_invited"))
+        assert row.payload == {
+            "event": {
+                "kind": "discussion_invited", "reference": reference, "title": "Kolb's learning cycle",
+                "agency": AGENCIES[POLICE], "facilitator": row.payload["event"]["facilitator"],
+            }
+        }
+    [told] = Outbox(database).take(PEOPLE[POLICE])
+    assert told.reply.text.startswith(f"{row.payload['event']['facilitator']} has invited you to the Kolb's")
+    assert f"on **{reference}**, for **{AGENCIES[POLICE]}**" in told.reply.text

@@ -173,7 +173,11 @@ def test_a_hand_off_is_stored_and_queued_for_the_business_unit_in_one_transactio
     with database.sessions() as session:
         [row] = session.scalars(select(HeldNotification).where(HeldNotification.event == "handoff")).all()
         assert (row.channel, row.user_id) == ("slack", "business_unit")
-        assert "Fay" in row.payload["text"] and "rapid review" in row.payload["text"]
+        # The event, worded when delivered: who asked and what they typed, no sentence of ours.
+        assert row.payload == {"event": {"kind": "handoff", "person": "Fay", "link": None,
+                                         "question": "Who chairs the rapid review meeting?", "urgent": False}}
+    [delivery] = Outbox(database, live).claim("slack", "worker-1")
+    assert "Fay" in delivery.reply.text and "> Who chairs the rapid review meeting?" in delivery.reply.text
 
 
 def test_a_disclosure_in_a_hand_off_gets_the_emergency_route_first_and_is_still_passed_on(
@@ -186,7 +190,9 @@ def test_a_disclosure_in_a_hand_off_gets_the_emergency_route_first_and_is_still_
     assert [h.question for h in list_handoffs(database, "slack")] == [DISCLOSURE]
     with database.sessions() as session:
         [row] = session.scalars(select(HeldNotification).where(HeldNotification.event == "handoff")).all()
-        assert row.payload["urgent"] is True  # the business unit sees it flagged too
+        assert row.payload["event"]["urgent"] is True  # the business unit sees it flagged too
+    [delivery] = Outbox(database, live).claim("slack", "worker-1")
+    assert delivery.reply.urgent
 
 
 def test_with_no_business_unit_channel_the_question_is_kept_and_the_person_told_who_to_ask(
