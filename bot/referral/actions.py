@@ -106,6 +106,7 @@ class ActionProblem(Enum):
     UNREADABLE = "unreadable"
     REASON_TOO_SHORT = "reason_too_short"
     NO_DECISION = "no_decision"
+    TEXT_TOO_LONG = "text_too_long"
     BAD_PAYLOAD = "bad_payload"
 
 
@@ -118,7 +119,7 @@ class InvalidAction(QueueError):
 
     def __init__(self, problem: ActionProblem) -> None:
         super().__init__(
-            say_from("queue.yaml", f"action_{problem.value}", minimum=REASON_MINIMUM)
+            say_from("queue.yaml", f"action_{problem.value}", minimum=REASON_MINIMUM, maximum=REASON_MAXIMUM)
         )
         self.problem = problem
 
@@ -190,6 +191,9 @@ def complete_form(base: str | dict[str, Any], fields: dict[str, str]) -> str | A
     except (ValueError, ValidationError, RecursionError):
         return base if isinstance(base, str) else json.dumps(base)
     payload = dict(opened.payload)
+    typed_text = one_line(str(fields.get(TEXT_FIELD.get(opened.kind, "")) or ""))
+    if len(typed_text) > REASON_MAXIMUM:  # refused by the box, never cut short: nothing typed is lost
+        return ActionProblem.TEXT_TOO_LONG
     for name in PAYLOAD_FIELDS[opened.kind]:  # a field left out is an empty one: "choose a decision"
         payload[name] = one_line(str(fields.get(name) or ""))[:REASON_MAXIMUM]
     filled = opened.model_copy(update={"payload": payload})

@@ -32,7 +32,7 @@ from bot.referral.answers import InvalidAnswer, hint, parse_answer
 from bot.referral.checklist_actions import ChecklistAction, InvalidChecklistAction
 from bot.referral.commands import Command
 from bot.referral.definition import ChecklistDefinition, Step, load_checklist
-from bot.referral.errors import QueueError
+from bot.referral.errors import InvalidTriage, QueueError
 from bot.referral.models import Referral
 from bot.referral.queue import Actor, ReviewQueue
 from bot.referral.repository import ReferralRepository
@@ -96,7 +96,7 @@ class ReferralConversation:
         except IntegrityError:
             # Two first messages from a new user raced to create their session row: the
             # other one won, so this one simply runs again against it.
-            return self._in_transaction(message, command)
+            return self._in_transaction(message, command, last_try=True)
 
     def _typed(self, message: Message) -> Turn:
         """A button or form's typed action: checked, then done (never parsed as words)."""
@@ -118,12 +118,22 @@ class ReferralConversation:
             ).first()
             return state is not None and state.step is not None and state.referral_id is not None
 
-    def _in_transaction(self, message: Message, command: Command | None) -> Turn:
-        with self.database.transaction() as session:
-            state = self._session(session, message.user_id)
-            turn = self._route(session, state, message, command)
-            session.flush()
-            return _stamped(turn, state)
+    def _in_transaction(self, message: Message, command: Command | None, *, last_try: bool = False) -> Turn:
+        first: list[Reply] = []  # the emergency route, decided before what was typed is stored
+        try:
+            with self.database.transaction() as session:
+                state = self._session(session, message.user_id)
+                turn = _with_route(first, self._route(session, state, message, command, first))
+                session.flush()
+                return _stamped(turn, state)
+        except Exception as failure:
+            if not first or (isinstance(failure, IntegrityError) and not last_try):
+                raise
+            # Storing failed after the route was decided: the route is still shown, first, and the
+            # person is told that what they typed was not kept. The error's text can carry what was
+            # typed (SQL parameters), so only its kind is logged.
+            log.error("typed text not stored", extra={"user": message.user_id, "error": type(failure).__name__})
+            return Turn(replies=[*first, Reply(say("not_stored"))])
 
     def _checked(self, message: Message) -> Turn:
         """A checklist button: done only if it belongs to the draft and question on screen now."""
@@ -186,18 +196,27 @@ class ReferralConversation:
     # --- routing -----------------------------------------------------------------------
 
     def _route(
-        self, session: Session, state: ConversationSession, message: Message, command: Command | None
+        self,
+        session: Session,
+        state: ConversationSession,
+        message: Message,
+        command: Command | None,
+        first: list[Reply],
     ) -> Turn:
+        """One message's turn. Wherever the person typed free text, the emergency route is decided
+        into `first` before the text is stored (and stored as usual: nothing is lost)."""
         actor = Actor(message.user_id, message.email)
         text = message.content
         if command is not None and command.kind == "reply":
+            if command.argument:
+                first.extend(_urgent_route(command.argument, "reply to a request for information"))
             return self._reply_command(session, state, actor, command)
         if state.replying_to is not None:
             if command is not None and command.kind == "cancel":
                 state.replying_to = None
                 return Turn(replies=[Reply(say("cancelled_reply"))])
-            turn = self._attach_reply(session, state, actor, state.replying_to, text)
-            return _emergency_first(turn, message.text, "reply to a request for information")
+            first.extend(_urgent_route(message.text, "reply to a request for information"))
+            return self._attach_reply(session, state, actor, state.replying_to, text)
         referral = self._draft(session, state)
         if referral is None or state.step is None:
             return self._idle(session, state, message, command, referral)
@@ -205,8 +224,8 @@ class ReferralConversation:
         if _away_since(state.updated_at) > RESUME_AFTER:
             state.updated_at = utcnow()  # back now: from here on, messages are answers again
             if command is None and not self._emergency_answer(step, text):
-                turn = self._waiting(referral, step, text)
-                return _emergency_first(turn, message.text, "checklist answer")
+                first.extend(_urgent_route(message.text, "checklist answer"))
+                return self._waiting(referral, step, text)
         free_text = step.type in FREE_TEXT
         if command is not None and free_text and not self._command_at_free_text(command, text):
             command = None  # "Change of school in May…" is an answer, not a command
@@ -217,8 +236,8 @@ class ReferralConversation:
             answers = referral.answer_values()
             return Turn(question=question, replies=[Reply(say("carry_on")), *self._ask(step, answers)])
         confirmed = self._safety_confirmed(referral.answer_values(), step, text)
-        turn = self._answer(session, state, referral, step, text, message)
-        return _emergency_first(turn, message.text, "checklist answer", safety_confirmed=confirmed)
+        first.extend(_urgent_route(message.text, "checklist answer", safety_confirmed=confirmed))
+        return self._answer(session, state, referral, step, text, message)
 
     def _emergency_answer(self, step: Step, text: str) -> bool:
         """Whether `text` answers `step` with its emergency stop ("no, not safe"): never held back."""
@@ -234,7 +253,7 @@ class ReferralConversation:
         The safety checks are the questions with an emergency stop ("is everyone safe now?"). Once
         they are answered "safe", the meaning detector's reading of an incident described for the
         review (which is about harm, by its nature) no longer puts the 999 banner first; danger now
-        in so many words still does (the rules, `_emergency_first`).
+        in so many words still does (the rules, `_urgent_route`).
         """
         checks = [s for s in self.definition.applicable(answers) if any(o.stop == "emergency" for o in s.options)]
         if not checks:
@@ -464,8 +483,7 @@ class ReferralConversation:
     ) -> Turn:
         reference = command.reference or ""
         if command.argument:
-            turn = self._attach_reply(session, state, actor, reference, command.argument)
-            return _emergency_first(turn, command.argument, "reply to a request for information")
+            return self._attach_reply(session, state, actor, reference, command.argument)
         try:  # refused now, not after the reply has been typed
             self.queue.check_reply(session, actor, reference)
         except QueueError as problem:
@@ -481,6 +499,14 @@ class ReferralConversation:
             return Turn(replies=[Reply(say("reply_prompt", reference=reference))])
         try:
             result = self.queue.provide_info(actor, reference, cleaned, session=session)
+        except InvalidTriage as too_long:  # still replying, so the shortened reply is attached
+            try:  # to a referral the referrer can reply to; else refused as any other
+                self.queue.check_reply(session, actor, reference)
+            except QueueError as problem:
+                state.replying_to = None
+                return Turn(replies=[Reply(str(problem))])
+            state.replying_to = reference
+            return Turn(replies=[Reply(str(too_long))])
         except QueueError as problem:
             state.replying_to = None
             return Turn(replies=[Reply(str(problem))])
@@ -710,16 +736,18 @@ def _day(when: datetime | None) -> str:
     return when.strftime("%d %B %Y").lstrip("0") if when is not None else "-"
 
 
-def _emergency_first(turn: Turn, typed: str | None, path: str, *, safety_confirmed: bool = False) -> Turn:
-    """The emergency route before everything else in `turn`, when what was typed calls for it.
+def _urgent_route(typed: str | None, path: str, *, safety_confirmed: bool = False) -> list[Reply]:
+    """The emergency route, as a list of at most one reply, when what was typed calls for it.
 
-    `typed` is None for a button press (its value is ours, not the person's words). What was
-    typed has already been handled as usual (stored, attached): nothing is lost. Once the
+    `typed` is None for a button press (its value is ours, not the person's words). Once the
     referrer has said everyone is safe now, only danger now in so many words (the rules) shows it.
     """
-    if any(isinstance(reply, Reply) and reply.urgent for reply in turn.replies):
-        return turn  # the checklist's own emergency stop already says it
     route = _explicit_danger(typed, path) if safety_confirmed else emergency_first(typed, path=path)
-    if route is not None:
-        turn.replies.insert(0, route)
+    return [route] if route is not None else []
+
+
+def _with_route(first: list[Reply], turn: Turn) -> Turn:
+    """`turn` with the emergency route decided for it before everything else."""
+    if first and not any(isinstance(reply, Reply) and reply.urgent for reply in turn.replies):
+        turn.replies[:0] = first  # else the checklist's own emergency stop already says it
     return turn

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from bot.messages import Reply
 from bot.prompts import load_yaml
 from bot.referral import actions
-from bot.referral.actions import DECISIONS, REASON_MINIMUM, FormProblem, complete_form
+from bot.referral.actions import DECISIONS, REASON_MAXIMUM, REASON_MINIMUM, FormProblem, complete_form, one_line
 
 __all__ = [
     "DECISIONS",
+    "REASON_MAXIMUM",
     "REASON_MINIMUM",
     "FormProblem",
     "TriageForm",
@@ -29,6 +30,7 @@ __all__ = [
     "complete_form",
     "decision_choices",
     "form_of",
+    "one_line",
     "referral_of",
     "triage_forms",
 ]

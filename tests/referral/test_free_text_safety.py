@@ -5,6 +5,9 @@ And a referral someone cannot see answers exactly as one that does not exist.
 
 from __future__ import annotations
 
+import pytest
+from sqlalchemy import text
+
 from bot.assistant import Assistant
 from bot.config import Settings
 from bot.referral.conversation import ReferralConversation
@@ -109,3 +112,55 @@ def test_reply_when_nothing_was_asked_says_so_at_once(assistant: Assistant, sqli
     reference = submitted(assistant)
     said = text_of(Chat(assistant, "practitioner.one").press(f"reply {reference}"))
     assert "isn't waiting for information" in said
+
+
+def _refuse_writes_to(assistant: Assistant, table: str) -> None:
+    """The database itself refuses new rows in `table` (as a full disk or a failing server would)."""
+    with queue_of(assistant).database.transaction() as session:
+        session.execute(text(f"CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table} "
+                             "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"))
+
+
+def _allow_writes_to(assistant: Assistant, table: str) -> None:
+    with queue_of(assistant).database.transaction() as session:
+        session.execute(text(f"DROP TRIGGER refuse_{table}"))
+
+
+def test_the_emergency_route_is_decided_before_a_reply_is_stored_so_a_failed_store_still_shows_it(
+    assistant: Assistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    reference = submitted(assistant)
+    queue = queue_of(assistant)
+    queue.request_info(OFFICER, reference, "Which hospital was J admitted to?")
+    referrer = Chat(assistant, "practitioner.one")
+    referrer.press(f"reply {reference}")
+    _refuse_writes_to(assistant, "referral_events")
+
+    failed = referrer.send(DISCLOSURE)
+
+    assert failed.replies[0].urgent and "999" in failed.replies[0].text
+    assert "could not be saved" in text_of(failed) and "has been added" not in text_of(failed)
+    assert "stepfather" not in caplog.text  # the database error carries the reply: never logged
+    # Nothing was half-done: the referrer is still replying, and sending it again attaches it.
+    _allow_writes_to(assistant, "referral_events")
+    again = referrer.send(DISCLOSURE)
+    assert again.replies[0].urgent and "has been added" in text_of(again)
+    assert queue.show(OFFICER, reference).events[-1].detail == {"reply": DISCLOSURE}
+
+
+def test_the_emergency_route_is_decided_before_a_checklist_answer_is_stored(
+    chat: Chat, assistant: Assistant
+) -> None:
+    chat.send("refer")
+    steps = [step for step, _ in CHILD_REFERRAL]
+    chat.answer_all(CHILD_REFERRAL[: steps.index("about")])
+    _refuse_writes_to(assistant, "referral_answers")
+
+    failed = chat.send(DISCLOSURE)
+
+    assert failed.replies[0].urgent and "could not be saved" in text_of(failed)
+    _allow_writes_to(assistant, "referral_answers")
+    again = chat.send(DISCLOSURE)  # still at the same question: the answer was not half-kept
+    assert again.replies[0].urgent and chat.step == "incident_date"
+    chat.press("change about")
+    assert DISCLOSURE in text_of(chat.transcript[-1])

@@ -121,3 +121,21 @@ def test_a_hostile_referrer_name_and_reply_are_text_in_sgbot_queue_show(environm
     assert f"Robin ]52;c;ZXZpbA==copied {RICH_MARKUP}" in shown
     assert "␛]52;c;ZXZpbA==␇copied" in shown and "␛[2Jcleared" in shown and "NUL␀ BEL␇" in shown
     assert "<U+202E>" in shown and "<U+009B>" in shown
+
+
+def test_a_too_long_reply_in_sgbot_converse_is_refused_naming_the_limit_and_the_shortened_one_is_attached(
+    environment: dict[str, str],
+) -> None:
+    filed = converse(environment, "practitioner.six", "refer", *[answer for _, answer in CHILD_REFERRAL], "submit")
+    reference = re.findall(r"PR-\d{4}-\d{4}", json.dumps(filed[-1]))[0]
+    sgbot(environment, "queue", "triage", reference, "request-info", "--question", "Which hospital?",
+          "--as", OFFICER)
+
+    outcomes = converse(environment, "practitioner.six", f"reply {reference}", "x" * 8001,
+                        "Northshire General, children's ward.")
+    refused = json.dumps(outcomes[1])
+    shown = sgbot(environment, "queue", "show", reference, "--as", OFFICER).stdout
+
+    assert "8001 characters" in refused and "limit is 8000" in refused
+    assert "has been added" in json.dumps(outcomes[2])  # still replying: attached, not taken as a question
+    assert "Northshire General" in shown and "xxxxxxxxxx" not in shown

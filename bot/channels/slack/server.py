@@ -160,11 +160,15 @@ def claiming_socket_mode_handler(channel: SlackChannel, app_token: str) -> Any:
     """Bolt's Socket Mode handler, made safe for several replicas.
 
     Slack sends each envelope to one of the app's connections (at most 10), and one
-    it thinks was not acknowledged to any of them again. An event's id is claimed in
-    the database by the listener (a redelivery comes in a new envelope with the same
-    event id); commands and interactions have no such id, so every envelope's id is
-    claimed here first: a replica that loses the claim acknowledges the envelope and
-    does nothing else. (Imported here: HTTP mode never loads the WebSocket client.)
+    it thinks was not acknowledged to any of them again. An event envelope is claimed
+    by its event's id, by the listener, with the same lease as an event over HTTP
+    (SGBOT_INBOUND_LEASE_SECONDS): marked handled only once its answer is posted, so
+    a redelivery (in the same envelope or a new one) that finds the claim of a replica
+    that died after acknowledging it, and older than the lease, is answered here.
+    Commands and interactions have no event id and are not redelivered, so their
+    envelope's id is claimed here first, once, as a signed request is over HTTP: a
+    replica that loses that claim acknowledges the envelope and does nothing else.
+    (Imported here: HTTP mode never loads the WebSocket client.)
     """
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
     from slack_sdk.socket_mode.aiohttp import SocketModeClient
@@ -173,7 +177,8 @@ def claiming_socket_mode_handler(channel: SlackChannel, app_token: str) -> Any:
 
     class ClaimingSocketModeHandler(AsyncSocketModeHandler):
         async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
-            if req.envelope_id and not await channel.claim_request(f"envelope:{req.envelope_id}"):
+            once = req.type != "events_api"  # an event is claimed, with its lease, by its id
+            if once and req.envelope_id and not await channel.claim_request(f"envelope:{req.envelope_id}"):
                 await client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
                 return
             await super().handle(client, req)

@@ -28,6 +28,7 @@ from bot.channels.slack.mrkdwn import to_mrkdwn
 from bot.messages import Reply
 from bot.referral.text import triage_text
 from bot.referral.triage_actions import (
+    REASON_MAXIMUM,
     REASON_MINIMUM,
     FormProblem,
     TriageForm,
@@ -35,6 +36,7 @@ from bot.referral.triage_actions import (
     complete_form,
     decision_choices,
     form_of,
+    one_line,
     triage_forms,
 )
 
@@ -96,6 +98,8 @@ def triage_command(metadata: dict[str, Any], values: dict[str, str]) -> str | tu
     command = complete_form(str(metadata.get("action") or ""), fields)
     if command is FormProblem.REASON_TOO_SHORT:
         return INPUT_BLOCK, triage_text("reason_short", minimum=REASON_MINIMUM)
+    if command is FormProblem.TEXT_TOO_LONG:
+        return INPUT_BLOCK, triage_text("text_long", length=len(one_line(text)), limit=REASON_MAXIMUM)
     if command is FormProblem.NO_DECISION:
         return CHOICE_BLOCK, triage_text("choose_decision")
     assert isinstance(command, str)

@@ -18,12 +18,14 @@ from bot.channels.teams.text import say
 from bot.messages import Reply
 from bot.referral.text import triage_text
 from bot.referral.triage_actions import (
+    REASON_MAXIMUM,
     REASON_MINIMUM,
     FormProblem,
     TriageForm,
     as_action,
     complete_form,
     decision_choices,
+    one_line,
     triage_forms,
 )
 
@@ -107,6 +109,8 @@ def triage_command(value: dict[str, Any]) -> tuple[str | None, str | None]:
     command = complete_form(base, fields)
     if command is FormProblem.REASON_TOO_SHORT:
         return None, triage_text("reason_short", minimum=REASON_MINIMUM)
+    if command is FormProblem.TEXT_TOO_LONG:
+        return None, triage_text("text_long", length=len(one_line(text)), limit=REASON_MAXIMUM)
     if command is FormProblem.NO_DECISION:
         return None, triage_text("choose_decision")
     assert isinstance(command, str)
