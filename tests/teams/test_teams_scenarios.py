@@ -9,6 +9,7 @@ a stand-in, recording what the bot posts.
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import sys
 from pathlib import Path
@@ -238,6 +239,17 @@ def test_a_full_checklist_files_a_referral_and_the_business_unit_triages_it(
         **in_channel,
     )
     assert "at least 10 characters" in refused[0]["text"]
+    # The box holds at most 3,000 characters; a longer reason sent anyway is refused, never cut short.
+    assert '"maxLength": 3000' in json.dumps(decide["card"])
+    too_long = press(
+        post,
+        served,
+        connector_m,
+        send,
+        {"sgbot_decision": "rapid_review", "sgbot_triage_text": "Criteria met. " + "z" * 3000},
+        **in_channel,
+    )
+    assert "3014 characters" in too_long[0]["text"] and "limit is 3000" in too_long[0]["text"]
     decided = press(
         post,
         served,

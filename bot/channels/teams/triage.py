@@ -44,7 +44,7 @@ def _reason_box(label: str) -> dict[str, Any]:
         # Checked in Teams before sending, and again here when it arrives.
         "regex": rf"^[\s\S]{{{REASON_MINIMUM},}}$",
         "errorMessage": triage_text("reason_short", minimum=REASON_MINIMUM),
-        "maxLength": 3000,
+        "maxLength": REASON_MAXIMUM,  # a longer text sent anyway is refused, never cut short
     }
 
 
