@@ -344,10 +344,13 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
         if not fresh:
             continue
         lengths = [len(_shown(h, u, hits, weights, whole_list=False).split()) for h, u in fresh]
-        if ordered and words + lengths[0] > QUOTE_WORDS:
+        # What must go together: a lead-in ("… the foster carer should:") with at least its first item.
+        needed = next((i + 1 for i, (_, u) in enumerate(fresh) if not u.text.rstrip().endswith(":")), len(fresh))
+        if ordered and words + sum(lengths[:needed]) > QUOTE_WORDS:
             continue
-        taken = 0
-        while taken < len(fresh) and (taken == 0 or words + lengths[taken] <= QUOTE_WORDS):
+        taken = needed
+        words += sum(lengths[:needed])
+        while taken < len(fresh) and words + lengths[taken] <= QUOTE_WORDS:
             words += lengths[taken]
             taken += 1
         ordered.extend(fresh[:taken])

@@ -116,6 +116,22 @@ def test_a_sentence_ending_in_a_colon_is_quoted_with_the_list_it_introduces(samp
 
 
 @pytest.mark.parametrize("question", [
+    "my foster child (10) hasnt come back from the park, how long do i wait before ringing the police",
+    "who do I tell if I'm not able to contact the club welfare officer",
+    "what should the designated person do if the allegation is about a foster carer",
+    "what must the strategy meeting consider",
+])
+def test_a_lead_in_on_real_documents_is_never_quoted_without_its_first_item(real_settings: Settings,
+                                                                            question: str) -> None:
+    answer = Answerer.from_settings(real_settings).answer(question)
+
+    assert answer.answered
+    for number, line in enumerate(answer.quoted):
+        if line.rstrip().endswith(":"):
+            assert number + 1 < len(answer.quoted), f"a lead-in quoted without its list: {answer.quoted}"
+
+
+@pytest.mark.parametrize("question", [
     "whats the number for the MASH", "what should I put in my notes after a child discloses?",
     "when does the SAB have to do a SAR", "how long till the front door lets me know what theyve decided",
     "lady has capacity and says she doesnt want any help, can she refuse?",
