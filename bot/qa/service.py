@@ -77,12 +77,14 @@ class Answerer:
         if context and not reads_as_follow_up(text):
             context = None  # a new question in the same chat: earlier ones would only mislead retrieval
         query = f"{text} {context}" if context else text
-        vector = self.retriever.encode_query(self.retriever.dense_text(query)) if mode != "bm25" else None
+        # The question's vector finds passages (unless keyword search alone was asked for) and, in
+        # every mode, the sentences of the passages found that are closest to it in meaning.
+        vector = self.retriever.encode_query(self.retriever.dense_text(query))
         hits = self.retriever.search(query, k=5, area=area, kinds=kinds, mode=mode, query_vector=vector)
         if hits and asks_for_a_list(text):
             hits = self._join_split_lists(hits)
         keyword = self.index.keyword
-        similarity = self._unit_similarity(hits, vector) if vector is not None else None
+        similarity = self._unit_similarity(hits, vector)
         answer = compose(text, hits, urgent=urgent, idf=keyword.idf, contact=contact, area=area,
                          sentences_limit=self.settings.answer_sentences, dense_used=mode != "bm25",
                          context=context, writer=self.writer, unit_similarity=similarity)
