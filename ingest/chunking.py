@@ -16,7 +16,8 @@ from ingest.blocks import Block
 
 SECTION_SEPARATOR = " › "
 # Bump when chunking changes, so that the next ingest re-indexes every file.
-CHUNKER_VERSION = 11  # 10: contractions, PDF paragraphs, conversion debris, numbered headings; 11: unit vectors
+CHUNKER_VERSION = 12  # 10: contractions, PDF paragraphs, conversion debris, numbered headings; 11: unit vectors;
+# 12: unit vectors as int8
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9'\"(])")
 
 
