@@ -18,6 +18,7 @@ from bot.qa.smalltalk import small_talk
 from bot.qa.text import tokenize
 from bot.qa.units import passage_units, units_digest
 from bot.qa.urgent import check_urgency
+from bot.qa.urgent_rules import normalise
 
 MAX_QUESTION_CHARS = 2000
 
@@ -62,24 +63,28 @@ class Answerer:
     ) -> Answer:
         """Answer from the knowledge index; `context` is the thread so far, for follow-ups."""
         text = " ".join((question or "").split())
-        urgent = check_urgency(text).urgent
         contact = self.settings.contact
         if not text:
             return Answer(question, False, False, say("empty_question"))
         if len(text) > MAX_QUESTION_CHARS:
+            urgent = check_urgency(text).urgent
             lead = emergency_route() + "\n\n" if urgent else ""
             return Answer(question, False, urgent,
                           lead + say("question_too_long", length=len(text), limit=MAX_QUESTION_CHARS))
-        chat = small_talk(text)
-        if chat is not None and not urgent:
-            return Answer(question, False, False, say(chat))
         area = area or self.settings.default_area
         if context and not reads_as_follow_up(text):
             context = None  # a new question in the same chat: earlier ones would only mislead retrieval
         query = f"{text} {context}" if context else text
         # The question's vector finds passages (unless keyword search alone was asked for) and, in
         # every mode, the sentences of the passages found that are closest to it in meaning.
-        vector = self.retriever.encode_query(self.retriever.dense_text(query))
+        dense_text = self.retriever.dense_text(query)
+        vector = self.retriever.encode_query(dense_text)
+        # The urgency model reads the same vector when it encodes exactly the same words: encoding
+        # is most of a warm answer's time, and one encoding per question halves it.
+        urgent = check_urgency(text, vector=vector if normalise(text) == dense_text else None).urgent
+        chat = small_talk(text)
+        if chat is not None and not urgent:
+            return Answer(question, False, False, say(chat))
         hits = self.retriever.search(query, k=5, area=area, kinds=kinds, mode=mode, query_vector=vector)
         if hits and asks_for_a_list(text):
             hits = self._join_split_lists(hits)
