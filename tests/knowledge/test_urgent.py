@@ -226,3 +226,17 @@ def test_damaged_weights_name_the_fix(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["urgent", "score", str(CHECK_FILE), "--weights", str(damaged)])
     assert result.exit_code == 2 and "sgbot urgent train" in result.output
     assert WEIGHTS_FILE.exists()
+
+
+def test_the_urgency_verdict_is_the_same_when_it_reads_the_questions_retrieval_vector() -> None:
+    """Answering encodes a question once: the urgency model may read the vector retrieval made of
+    the same words, and must then decide exactly as if it had encoded them itself."""
+    from bot.qa.embeddings import shared_query_encoder
+    from bot.qa.urgent_rules import normalise
+
+    encoder = shared_query_encoder()
+    messages = [item.text for item in load_labelled(CHECK_FILE)][:40]
+    for message in messages:
+        own = check_urgency(message)
+        shared = check_urgency(message, vector=encoder.encode_query(normalise(message)))
+        assert shared.urgent == own.urgent, message
