@@ -11,6 +11,9 @@ spread round robin over A and B, and prints the ratio.
 
 Needs PostgreSQL at 127.0.0.1:5432 (trust auth, as the test suite uses) or --database-url.
 On a machine with N cores, two replicas can at best use min(N, 2) cores' worth of answering.
+`--cpus-per-replica K` pins each replica's threads to K cores of its own (replica A to the first K,
+B to the next K), as nodes would give each pod its own CPU: one replica on K cores, then two on
+K each. Unpinned, both replicas share all the machine's cores and the ratio cannot show scaling.
 """
 
 from __future__ import annotations
@@ -79,14 +82,26 @@ def _phase(urls: list[str], askers: int, questions: int) -> dict[str, float]:
     }
 
 
+def _pin(process_id: int, cores: set[int]) -> None:
+    """Every thread of the process (threads made later inherit their creator's set)."""
+    for task in Path(f"/proc/{process_id}/task").iterdir():
+        os.sched_setaffinity(int(task.name), cores)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--askers", type=int, default=20)
     parser.add_argument("--questions", type=int, default=200)
     parser.add_argument("--database-url", help="a PostgreSQL maintenance database (a bench database is made beside it)",
                         default=os.environ.get("SGBOT_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--cpus-per-replica", type=int, default=0,
+                        help="pin each replica to this many cores of its own (0: unpinned, all share every core)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    cores = sorted(os.sched_getaffinity(0))
+    if args.cpus_per_replica and 2 * args.cpus_per_replica > len(cores):
+        parser.error(f"--cpus-per-replica {args.cpus_per_replica}: two replicas need {2 * args.cpus_per_replica} "
+                     f"cores and this machine has {len(cores)}")
 
     root = Path(tempfile.mkdtemp(prefix="sgbot-bench-replicas-"))
     name = f"sgbot_bench_{uuid.uuid4().hex[:10]}"
@@ -109,12 +124,17 @@ def main() -> None:
                                          "--log-level", "warning", name=replica))
         for replica in replicas:
             replica.wait_ready(timeout=300)
+        if args.cpus_per_replica:
+            for position, replica in enumerate(replicas):
+                first = position * args.cpus_per_replica
+                _pin(replica.process.pid, set(cores[first:first + args.cpus_per_replica]))
         urls = [replica.url for replica in replicas]
         _phase(urls, 4, 16)  # warm both
         one = _phase(urls[:1], args.askers, args.questions)
         two = _phase(urls, args.askers, args.questions)
         result: dict[str, Any] = {
-            "askers": args.askers, "cpu_count": os.cpu_count(), "one_replica": one, "two_replicas": two,
+            "askers": args.askers, "cpu_count": os.cpu_count(), "cpus_per_replica": args.cpus_per_replica or None,
+            "one_replica": one, "two_replicas": two,
             "throughput_ratio": round(two["questions_per_second"] / one["questions_per_second"], 2),
         }
     finally:
@@ -131,7 +151,8 @@ def main() -> None:
         phase = result[label]
         print(f"{phase['replicas']} replica(s), {args.askers} askers: {phase['questions_per_second']} questions/s, "
               f"p50 {phase['p50_ms']} ms, p95 {phase['p95_ms']} ms")
-    print(f"throughput two/one: {result['throughput_ratio']} (on {os.cpu_count()} cores)")
+    pinned = f", {args.cpus_per_replica} core(s) per replica" if args.cpus_per_replica else ", unpinned"
+    print(f"throughput two/one: {result['throughput_ratio']} (on {os.cpu_count()} cores{pinned})")
 
 
 if __name__ == "__main__":
