@@ -6,7 +6,8 @@ render a `Reply`; nothing here knows about any platform.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -75,6 +76,13 @@ class Reply:
     urgent: bool = False
     card: dict[str, Any] | None = None  # optional structured content (summary, referral)
     expects: Expectation | None = None
+
+
+def stamp_buttons(reply: Reply, ours: Callable[[str], bool], stamp: Callable[[str], str]) -> Reply:
+    """`reply` with each button whose value `ours` claims re-valued by `stamp` (the version it is shown at)."""
+    if not any(ours(button.value) for button in reply.buttons):
+        return reply
+    return replace(reply, buttons=[replace(b, value=stamp(b.value)) if ours(b.value) else b for b in reply.buttons])
 
 
 class NoticeEvent(BaseModel):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -33,7 +33,7 @@ from bot.discussion.method import DiscussionMethod, Stage, UnknownMethod, availa
 from bot.discussion.models import Discussion, DiscussionContribution, DiscussionParticipant
 from bot.discussion.report import DiscussionReport, build_report
 from bot.discussion.text import say
-from bot.messages import Button, Expectation, Message, NoticeEvent, Notification, Reply
+from bot.messages import Button, Expectation, Message, NoticeEvent, Notification, Reply, stamp_buttons
 from bot.outbox import Outbox, events
 from bot.referral import statuses as st
 from bot.referral.answers import InvalidAnswer, clean_text, parse_date
@@ -171,18 +171,11 @@ class DiscussionService:
         discussion = self._in_thread(session, message.thread_id) if message.thread_id else None
         if discussion is None:
             return turn
-        replies: list[Reply | GuidanceSlot] = []
-        for reply in turn.replies:
-            if isinstance(reply, Reply) and any(actions.is_discussion(b.value) for b in reply.buttons):
-                buttons = [
-                    replace(b, value=actions.stamp(b.value, discussion.id, discussion.version))
-                    if actions.is_discussion(b.value)
-                    else b
-                    for b in reply.buttons
-                ]
-                reply = replace(reply, buttons=buttons)
-            replies.append(reply)
-        turn.replies = replies
+        def stamp(value: str) -> str:
+            return actions.stamp(value, discussion.id, discussion.version)
+
+        turn.replies = [stamp_buttons(r, actions.is_discussion, stamp) if isinstance(r, Reply) else r
+                        for r in turn.replies]
         return turn
 
     def _concerns_discussion(self, message: Message) -> bool:

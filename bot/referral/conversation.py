@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from bot.config import Settings
 from bot.db import Database
 from bot.db.base import utcnow
-from bot.messages import Button, Expectation, Message, Notification, Reply
+from bot.messages import Button, Expectation, Message, Notification, Reply, stamp_buttons
 from bot.prompts import load_text
 from bot.qa.urgent_rules import normalise, rule_verdict
 from bot.referral import actions, checklist_actions, commands, statuses
@@ -713,18 +713,11 @@ def _stamped(turn: Turn, state: ConversationSession) -> Turn:
 
     Called after the flush, so `state.version` is the version this turn's changes committed.
     """
-    replies: list[Reply | GuidanceSlot] = []
-    for reply in turn.replies:
-        if isinstance(reply, Reply) and any(checklist_actions.is_checklist(b.value) for b in reply.buttons):
-            buttons = [
-                replace(b, value=checklist_actions.stamp(b.value, state.referral_id, state.version))
-                if checklist_actions.is_checklist(b.value)
-                else b
-                for b in reply.buttons
-            ]
-            reply = replace(reply, buttons=buttons)
-        replies.append(reply)
-    turn.replies = replies
+    def stamp(value: str) -> str:
+        return checklist_actions.stamp(value, state.referral_id, state.version)
+
+    turn.replies = [stamp_buttons(r, checklist_actions.is_checklist, stamp) if isinstance(r, Reply) else r
+                    for r in turn.replies]
     return turn
 
 
