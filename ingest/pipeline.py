@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import Settings
-from bot.qa.index import FileRecord, KnowledgeIndex, NewChunk
-from bot.qa.text import tokenize
-from bot.qa.units import embedding_text, passage_units, units_digest
+from bot.index.store import FileRecord, KnowledgeIndex, NewChunk
+from bot.index.tokens import tokenize
+from bot.index.units import embedding_text, passage_units, units_digest
 from ingest.chunking import CHUNKER_VERSION, chunk_blocks
 from ingest.loaders import LoadError, load, supported
 from ingest.metadata import (
@@ -246,7 +246,7 @@ def ingest_paths(
 
     if prepared:
         if encode is None:
-            from bot.qa.embeddings import shared_embedder
+            from bot.index.embeddings import shared_embedder
 
             embedder = shared_embedder()
             encode = embedder.encode

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
-from bot.qa.index import FileRecord, NewChunk
+from bot.index.store import FileRecord, NewChunk
 
 if TYPE_CHECKING:
     from ingest.pipeline import IngestReport

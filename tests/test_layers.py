@@ -1,7 +1,8 @@
 """The layers the design describes, enforced: `lint-imports` checks the contracts in pyproject.toml.
 
-channels → assistant → domain (referral, qa, feedback) → outbox → people → database; the domain
-never imports a channel or a platform SDK; ingest never imports the channels or the referral domain;
+channels → assistant → domain (referral, qa, feedback) → index → outbox → people → database; the
+domain never imports a channel or a platform SDK; ingest never imports the channels, the referral
+domain or question answering (it shares only bot.index with bot.qa);
 the channels import neither the server nor the command line (the cycles there are gone).
 """
 

@@ -127,9 +127,9 @@ def _synthesize(base: np.ndarray, count: int, rng: np.random.Generator) -> np.nd
 
 def _build_latency_index(settings: Settings, chunks: int, base_vectors: np.ndarray, base_texts: list[str],
                          vocabulary: Vocabulary, rng: np.random.Generator) -> tuple[float, int]:
-    from bot.qa.index import FileRecord, KnowledgeIndex, NewChunk
-    from bot.qa.text import tokenize
-    from bot.qa.units import passage_units, units_digest
+    from bot.index.store import FileRecord, KnowledgeIndex, NewChunk
+    from bot.index.tokens import tokenize
+    from bot.index.units import passage_units, units_digest
 
     started = time.perf_counter()
     index = KnowledgeIndex(settings)
@@ -172,7 +172,7 @@ def _build_latency_index(settings: Settings, chunks: int, base_vectors: np.ndarr
 
 def run_knowledge_bench(settings: Settings, *, chunks: int = 10_000, sample: int = 500, queries: int = 60,
                         seed: int = 11) -> KnowledgeBenchReport:
-    from bot.qa.embeddings import shared_embedder
+    from bot.index.embeddings import shared_embedder
     from ingest.chunking import CHUNKER_VERSION
     from ingest.pipeline import ingest_paths, prepare
 

@@ -69,7 +69,7 @@ def ingest(
             report = ingest_paths(paths, settings, area=area, kind=kind, progress=on_progress)
             after_ingest(settings, shared, bool(report.added or report.updated or report.removed))
         except Exception as exc:  # the model or the index itself is unusable
-            from bot.qa.embeddings import ModelMissingError
+            from bot.index.embeddings import ModelMissingError
 
             raise _fail(str(exc) if isinstance(exc, ModelMissingError) else _index_unavailable(settings, exc)) from exc
     if as_json:
@@ -134,7 +134,7 @@ def _index_unavailable(settings, exc: Exception) -> str:  # noqa: ANN001
 
 
 def _answerer_or_exit(settings):  # noqa: ANN001, ANN202
-    from bot.qa.embeddings import ModelMissingError
+    from bot.index.embeddings import ModelMissingError
     from bot.qa.service import Answerer
 
     try:

@@ -84,9 +84,9 @@ def export_embeddings(
 
     `make setup` and the image build run this; serving and ingest then load the file with ONNX Runtime.
     """
-    from bot.qa.embeddings import model_path
-    from bot.qa.minilm import default_onnx_path
-    from bot.qa.onnx_export import export
+    from bot.index.embeddings import model_path
+    from bot.index.minilm import default_onnx_path
+    from bot.index.onnx_export import export
 
     target = export(model_path(), to or default_onnx_path())
     typer.echo(f"wrote {target} ({target.stat().st_size // (1024 * 1024)} MiB)")

@@ -81,7 +81,7 @@ def _write(content: str, output: Any) -> None:
 
 
 def _encoder() -> Any:
-    from bot.qa.embeddings import ModelMissingError, shared_embedder
+    from bot.index.embeddings import ModelMissingError, shared_embedder
 
     try:
         return shared_embedder().encode

@@ -23,7 +23,7 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _encoder():  # noqa: ANN202 - imported lazily to keep --help fast
-    from bot.qa.embeddings import ModelMissingError, shared_query_encoder
+    from bot.index.embeddings import ModelMissingError, shared_query_encoder
 
     try:
         return shared_query_encoder().encode_query
@@ -33,7 +33,7 @@ def _encoder():  # noqa: ANN202 - imported lazily to keep --help fast
 
 def _batch_encoder():  # noqa: ANN202
     """Training encodes hundreds of messages: batched, with the same vectors as the query encoder (tested)."""
-    from bot.qa.embeddings import ModelMissingError, shared_embedder
+    from bot.index.embeddings import ModelMissingError, shared_embedder
 
     try:
         return shared_embedder().encode

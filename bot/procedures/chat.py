@@ -115,7 +115,7 @@ def _aligned(settings: Settings, message: Message, text: str) -> Reply:
         return Reply(text=alignment_text("chat_nothing", areas=" and ".join(named) or "these areas"))
     if len(named) < 2:
         return Reply(text=alignment_text("chat_need_two", known=", ".join(known)))
-    from bot.qa.embeddings import shared_embedder
+    from bot.index.embeddings import shared_embedder
 
     report = build_report(documents, named, shared_embedder().encode)
     folder = settings.data_dir / "reports"

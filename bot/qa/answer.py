@@ -21,9 +21,9 @@ from bot.qa.retrieval import NATIONAL, OTHER, OWN, REGIONAL, Hit
 
 if TYPE_CHECKING:
     from bot.qa.llm import LLMAnswerWriter
+from bot.index.tokens import sentences, tokenize
+from bot.index.units import Unit, is_row, passage_units
 from bot.qa.intent import fit, satisfied_words, wants
-from bot.qa.text import sentences, tokenize
-from bot.qa.units import Unit, is_row, passage_units
 from bot.qa.vocabulary import vocabulary
 
 
@@ -234,7 +234,7 @@ def render_row(unit: Unit, header: list[str], weights: dict[str, float], *, whol
 SELECTION_HITS = 4  # passages whose sentences compete to be quoted
 QUOTE_WORDS = 60  # an answer quotes about this many words at most, unless a list was asked for
 # How much a sentence's closeness in meaning to the question counts beside its words (stored
-# sentence vectors, `bot.qa.units`), how much its passage's closeness counts, and what each
+# sentence vectors, `bot.index.units`), how much its passage's closeness counts, and what each
 # rank down the retrieved passages costs. Measured on the *_tune sets of knowledge/, the seeds
 # and the real documents together (see the commit message for the figures).
 DENSE_SHARE = 0.35

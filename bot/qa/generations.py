@@ -152,7 +152,7 @@ def restore_newest(settings: Settings, database: Database) -> Published | None:
 
 def publish(settings: Settings, database: Database) -> Published:
     """After an ingest: the local catalog and BM25 index become the newest generation for every replica."""
-    from bot.qa.index import KnowledgeIndex
+    from bot.index.store import KnowledgeIndex
 
     index = KnowledgeIndex(settings)
     index.keyword  # noqa: B018 - brings the saved BM25 index up to the catalog's generation

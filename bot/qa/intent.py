@@ -93,7 +93,7 @@ def has_name(sentence: str) -> bool:
 
 @lru_cache(maxsize=8)
 def _ask_tokens(want: Want) -> frozenset[str]:
-    from bot.qa.text import tokenize
+    from bot.index.tokens import tokenize
 
     return frozenset(tokenize(" ".join(_ASK_WORDS[want])))
 

@@ -16,8 +16,8 @@ from typing import Literal
 import numpy as np
 
 from bot.config import Settings
-from bot.qa.index import KnowledgeIndex, StoredChunk
-from bot.qa.text import tokenize
+from bot.index.store import KnowledgeIndex, StoredChunk
+from bot.index.tokens import tokenize
 from bot.qa.vocabulary import vocabulary
 
 RetrieverMode = Literal["hybrid", "dense", "bm25"]

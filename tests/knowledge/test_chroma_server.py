@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from bot.config import Settings
-from bot.qa.index import KnowledgeIndex
+from bot.index.store import KnowledgeIndex
 from bot.qa.service import Answerer
 from ingest.pipeline import ingest_paths
 from tests.conftest import make_settings

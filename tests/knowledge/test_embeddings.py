@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.qa.embeddings import Embedder, ModelMissingError, QueryEncoder, model_path, shared_embedder
-from bot.qa.minilm import MiniLM, default_onnx_path
-from bot.qa.onnx_export import export
+from bot.index.embeddings import Embedder, ModelMissingError, QueryEncoder, model_path, shared_embedder
+from bot.index.minilm import MiniLM, default_onnx_path
+from bot.index.onnx_export import export
 
 TEXTS = [
     "What is the prevention principle?",
@@ -64,7 +64,7 @@ def test_answering_a_question_imports_neither_torch_nor_sentence_transformers(tm
     script = (
         "import json, sys\n"
         "import bot.cli, bot.server, bot.cli.serve\n"
-        "from bot.qa.embeddings import shared_query_encoder\n"
+        "from bot.index.embeddings import shared_query_encoder\n"
         "vector = shared_query_encoder().encode_query('Who do I call out of hours?')\n"
         "print(json.dumps({'dims': len(vector), 'loaded': sorted(m for m in sys.modules if m.split('.')[0] in "
         "('torch', 'sentence_transformers', 'transformers'))}))\n"

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.config import Settings
-from bot.qa.index import KnowledgeIndex
+from bot.index.store import KnowledgeIndex
 from bot.qa.service import Answerer
 from ingest.pipeline import ingest_paths
 from tests.conftest import make_settings

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.qa.index import KnowledgeIndex
-from bot.qa.text import sentences
+from bot.index.store import KnowledgeIndex
+from bot.index.tokens import sentences
 from ingest.loaders import load
 from ingest.pipeline import ingest_paths, prepare
 from tests.conftest import REAL_DIR

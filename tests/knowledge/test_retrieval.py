@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.qa.index import StoredChunk
+from bot.index.store import StoredChunk
+from bot.index.tokens import tokenize
 from bot.qa.retrieval import KEYWORD_SHARE, OWN, Hit, mixed_score, reorder
 from bot.qa.service import Answerer
-from bot.qa.text import tokenize
 
 
 def _hit(name: str, dense: float, keyword: float) -> Hit:

@@ -231,7 +231,7 @@ def test_damaged_weights_name_the_fix(tmp_path: Path) -> None:
 def test_the_urgency_verdict_is_the_same_when_it_reads_the_questions_retrieval_vector() -> None:
     """Answering encodes a question once: the urgency model may read the vector retrieval made of
     the same words, and must then decide exactly as if it had encoded them itself."""
-    from bot.qa.embeddings import shared_query_encoder
+    from bot.index.embeddings import shared_query_encoder
     from bot.qa.urgent_rules import normalise
 
     encoder = shared_query_encoder()

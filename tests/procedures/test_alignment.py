@@ -33,8 +33,8 @@ def test_cohens_kappa_is_agreement_beyond_chance() -> None:
 @pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_the_coding_agrees_with_peoples_on_the_labelled_pairs() -> None:
+    from bot.index.embeddings import shared_embedder
     from bot.procedures.alignment.evaluation import evaluate_pairs
-    from bot.qa.embeddings import shared_embedder
 
     result = evaluate_pairs(PAIRS, shared_embedder().encode)
     levels = {r.label for r in result.results}

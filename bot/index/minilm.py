@@ -2,7 +2,7 @@
 
 PyTorch is ~1 GB on disk and ~300 MB of memory in every replica, and sentence-
 transformers' imports alone take seconds. Serving and ingest run the network from
-an ONNX graph instead (`bot.qa.onnx_export` writes it from the model package's own
+an ONNX graph instead (`bot.index.onnx_export` writes it from the model package's own
 weights at setup time) with `onnxruntime`, tokenized by `tokenizers` from the
 package's `tokenizer.json` exactly as sentence-transformers tokenizes (truncation at
 `max_seq_length`, padding to the longest text of a batch). A test checks the vectors
@@ -53,7 +53,7 @@ class MiniLM:
         else:
             # Made from the installed weights in ~2 s (no network): slower to start, never wrong.
             log.warning("embeddings.onnx_missing", extra={"path": str(path), "fix": "sgbot embeddings export"})
-            from bot.qa.onnx_export import build_model
+            from bot.index.onnx_export import build_model
 
             source = build_model(model_dir).SerializeToString()
         self.session = ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])

@@ -45,13 +45,13 @@ def model_path() -> Path:
 class Embedder:
     """Encodes texts into unit-length vectors (so a dot product is the cosine similarity).
 
-    ONNX Runtime runs the model (`bot.qa.minilm`): no PyTorch, no sentence-transformers,
+    ONNX Runtime runs the model (`bot.index.minilm`): no PyTorch, no sentence-transformers,
     for questions and for ingest alike; the vectors equal sentence-transformers' (tested).
     """
 
     def __init__(self, path: Path | None = None, batch_size: int = 32, onnx_path: Path | None = None) -> None:
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        from bot.qa.minilm import MiniLM
+        from bot.index.minilm import MiniLM
 
         self.path = path or model_path()
         for needed in ("config.json", "tokenizer.json", "model.safetensors"):

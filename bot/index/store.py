@@ -7,7 +7,7 @@
   (`PersistentClient` under SGBOT_DATA_DIR) or a server (CHROMA_HOST/CHROMA_PORT).
   We always pass vectors we computed: Chroma's default embedding function
   would download a model, so it is switched off.
-- Each passage's quotable units (sentences, list items, table rows: `bot.qa.units`) have a
+- Each passage's quotable units (sentences, list items, table rows: `bot.index.units`) have a
   meaning vector each, computed at ingest and kept in the catalog (int8), so that choosing
   the sentence to quote never waits for the model.
 - BM25 (`bm25s`) is rebuilt from the catalog's stored tokens whenever the catalog
@@ -104,7 +104,7 @@ class NewChunk:
     section: str
     text: str
     tokens: list[str]
-    # One meaning vector per quotable unit of `text` (`bot.qa.units.passage_units`), and the
+    # One meaning vector per quotable unit of `text` (`bot.index.units.passage_units`), and the
     # digest of those units; None when they were not computed (the answer then reads words only).
     unit_vectors: np.ndarray | None = None
     units_digest: str = ""

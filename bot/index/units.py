@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from bot.qa.text import sentences
+from bot.index.tokens import sentences
 
 
 def is_row(unit: str) -> bool:
