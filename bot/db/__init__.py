@@ -38,8 +38,8 @@ Shared infrastructure for the channels (each function takes a `Database`, an
   e.g. ``"slack:C0123"`` or ``"teams:19:abc@thread.tacv2"``.
 
 A new table: add the model in its own module, import that module in
-`bot/db/models.py`, and add a migration in `bot/db/migrations/versions/`
-(`down_revision` = the previous head).
+`bot/tables.py` (never from here: the database layer imports no model), and add
+a migration in `bot/db/migrations/versions/` (`down_revision` = the previous head).
 """
 
 from __future__ import annotations

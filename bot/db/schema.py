@@ -20,19 +20,23 @@ from bot.db.migrations import HEAD
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import MetaData
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Arbitrary constant: identifies "sgbot schema migration" among advisory locks.
 PG_ADVISORY_LOCK_ID = 0x5_6B07
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
+def alembic_config(connection: Connection | None = None, *, target_metadata: MetaData | None = None) -> Config:
+    """Alembic's configuration; `target_metadata` (`bot.tables.Base.metadata`) only to autogenerate a revision."""
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
         config.attributes["connection"] = connection
+    if target_metadata is not None:
+        config.attributes["target_metadata"] = target_metadata
     return config
 
 

@@ -8,8 +8,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from bot.db import forget_databases, open_database
-from bot.db.models import Base
 from bot.db.schema import alembic_config
+from bot.tables import Base
 
 TABLES = {"discussions", "discussion_participants", "discussion_contributions"}
 

@@ -24,7 +24,7 @@ def procedures_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Itera
         from sqlalchemy import text
 
         from bot.db import open_database
-        from bot.db.models import Base
+        from bot.tables import Base
 
         url = request.getfixturevalue("postgres_url")
         database = open_database(url)

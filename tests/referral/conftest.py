@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 from bot.assistant import Assistant
 from bot.config import Settings
 from bot.db import Database, forget_databases, open_database
-from bot.db.models import Base
+from bot.tables import Base
 
 from .helpers import Chat
 

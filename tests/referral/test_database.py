@@ -43,6 +43,32 @@ def test_the_recorded_head_is_alembics_head() -> None:
     assert head_revision() == HEAD
 
 
+def test_the_models_and_the_migrations_describe_the_same_schema(database: Database) -> None:
+    """What autogenerate would write from the models (bot.tables) is nothing: no table, column or
+    index exists in one and not the other. `alembic check` raises otherwise."""
+    from alembic import command
+
+    from bot.db.schema import alembic_config
+    from bot.tables import Base
+
+    with database.engine.connect() as connection:
+        command.check(alembic_config(connection, target_metadata=Base.metadata))
+
+
+def test_migrating_a_database_imports_no_model_of_the_layers_above() -> None:
+    """The database layer stores the domain's tables without depending on the domain: its
+    migrations run with no model imported."""
+    script = (
+        "import sys, tempfile\n"
+        "from bot.db import open_database\n"
+        "open_database(f'sqlite:///{tempfile.mkdtemp()}/sgbot.sqlite3').dispose()\n"
+        "print(sorted(m for m in sys.modules if m == 'bot.tables' or m.endswith('.models')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[]"
+
+
 def test_plain_postgres_urls_use_the_installed_psycopg_driver() -> None:
     from bot.db import database_url
 

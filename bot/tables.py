@@ -1,7 +1,11 @@
-"""Every mapped table, imported in one place so `Base.metadata` is complete.
+"""Every mapped table, imported in one place so `Base.metadata` is the whole schema.
 
-Alembic's env.py imports this (for `alembic revision --autogenerate`), and so
-does anything that needs the full schema at once.
+Only what needs the whole schema at once imports this: tests that build or compare
+it, and a developer writing a migration (`alembic_config(connection,
+target_metadata=bot.tables.Base.metadata)`, then `alembic.command.revision(config,
+"message", autogenerate=True)`). It sits above every layer, outside them: the
+database layer (`bot.db`) never imports it, so `bot.db` depends on nothing that
+is stored in it. Upgrading a database runs the migrations, which need no model.
 """
 
 from __future__ import annotations
