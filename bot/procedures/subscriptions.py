@@ -3,7 +3,8 @@
 A subscription names a channel (a Slack channel, a Teams conversation, a
 terminal user) and the areas and kinds of document it cares about (none =
 all). When ingest records changes, one notice per matching subscription is
-written to the outbox in the same transaction: the Slack or Teams delivery
+written to the outbox in the same transaction, as the facts of the changes
+(`bot.procedures.notices`) worded when delivered: the Slack or Teams delivery
 worker posts it to the conversation (retries, no double post, dead letter),
 and a terminal user's waits for their next message, like any notification.
 """
@@ -22,10 +23,11 @@ from bot.db import Database, utcnow
 from bot.messages import Notification
 from bot.outbox import HeldNotification, Outbox, conversation_audience
 from bot.procedures.models import ChangeSubscription, DocumentChange
+from bot.procedures.notices import KIND, DocumentsChanged
 
 log = logging.getLogger(__name__)
 
-EVENT = "document_changed"
+EVENT = KIND
 
 
 def matches(subscription: ChangeSubscription, change: DocumentChange) -> bool:
@@ -48,7 +50,7 @@ def owe_notices(session: Session, changes: Sequence[DocumentChange], at: dt.date
                 database: Database, settings: Settings) -> int:
     """Queue one notice per subscription that some of `changes` match (in the caller's transaction);
     returns how many changes were owed in all."""
-    from bot.procedures.notice_text import notice_reply
+    from bot.procedures.notice_text import notice_reply  # registers its wording with the outbox too
     from bot.procedures.versions import view
 
     if not changes:
@@ -59,7 +61,8 @@ def owe_notices(session: Session, changes: Sequence[DocumentChange], at: dt.date
         matching = sorted((c for c in changes if matches(subscription, c)), key=lambda c: c.id)
         if not matching:
             continue
-        notice = Notification(audience_of(subscription), notice_reply([view(c) for c in matching]), event=EVENT)
+        event = DocumentsChanged.of([view(c) for c in matching])
+        notice = Notification(audience_of(subscription), notice_reply(event), event=EVENT, notice=event)
         outbox.publish(session, [notice], key=f"changes:{subscription.id}:{matching[0].id}-{matching[-1].id}")
         count += len(matching)
     return count
