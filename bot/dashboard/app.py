@@ -35,10 +35,10 @@ from bot.db import Database, get_database
 from bot.gaps.service import themes as gap_themes
 from bot.referral.errors import QueueError, StaleReferral
 from bot.referral.queue import Actor, ReviewQueue
-from bot.referral.roles import Role, role_of, sees_every_referral
 from bot.reports.narrative import Narratives
 from bot.reports.render import ReportUnavailable, report_context, report_html, report_pdf
 from bot.reviews import ActionPlans, Themes
+from bot.roles import Role, role_of, sees_every_referral
 
 log = logging.getLogger(__name__)
 
@@ -107,11 +107,13 @@ class Dashboard:
     def for_person(self, who: SignedIn) -> Dashboard:
         """The services as `who` may use them.
 
-        The core's services decide roles from configuration. Someone whose role came from the identity
-        provider's group claim (OpenID Connect) is not in it, so their requests get services over
-        settings that name them in that role, for as long as their session lasts.
+        The core's services decide roles in `bot.roles` (configuration and `sgbot roles` grants, by every id
+        the person is known by). Someone whose role came from the identity provider's group claim (OpenID
+        Connect) is in neither, so their requests get services over settings that name them in that role,
+        for as long as their session lasts.
         """
-        if role_of(self.settings, who.user_id, who.email) == who.role or not sees_every_referral(who.role):
+        current = role_of(self.settings, who.user_id, who.email, database=self.database)
+        if current == who.role or not sees_every_referral(who.role):
             return self
         key = (who.user_id, str(who.role))
         view = self._granted.get(key)

@@ -30,7 +30,7 @@ from joserfc.jwk import KeySet
 from bot.config import Settings
 from bot.dashboard.signin import SignInRefused, signing_key
 from bot.db import Database
-from bot.referral.roles import Role, role_of, sees_every_referral
+from bot.roles import Role, role_of, sees_every_referral
 
 COOKIE = "sgbot_oidc"
 CALLBACK_PATH = "/dashboard/oidc/callback"
@@ -192,9 +192,9 @@ class OidcSignIn:
         if not user_id:
             raise OidcRefused("The ID token does not say who signed in. " + TRY_AGAIN)
         role = self._role(claims.get(self.settings.oidc_role_claim))
-        configured = role_of(self.settings, user_id, email)
+        configured = role_of(self.settings, user_id, email, database=self.database)
         if configured == Role.ADMIN or (configured == Role.BUSINESS_UNIT and role == Role.PRACTITIONER):
-            role = configured  # someone named in SGBOT_ADMINS / SGBOT_BUSINESS_UNIT keeps that role
+            role = configured  # someone named in SGBOT_ADMINS / SGBOT_BUSINESS_UNIT or granted a role keeps it
         if not sees_every_referral(role):
             raise OidcRefused(
                 "Your organisation account is not in a group that may use the dashboard (it is for the "

@@ -26,7 +26,7 @@ from sqlalchemy import select, update
 from bot.config import Settings
 from bot.dashboard.models import DashboardSession, SignInLink
 from bot.db import Database, get_channel_state, put_channel_state, utcnow
-from bot.referral.roles import Role, role_of, sees_every_referral
+from bot.roles import Role, in_business_unit, role_of, sees_every_referral
 
 Now = Callable[[], datetime]
 KEY_CHANNEL = "dashboard"
@@ -74,7 +74,7 @@ class SignIn:
         return URLSafeTimedSerializer(signing_key(self.database, self.settings), salt="sgbot-dashboard-link")
 
     def may_use(self, user_id: str, email: str | None) -> bool:
-        return sees_every_referral(role_of(self.settings, user_id, email))
+        return in_business_unit(self.settings, self.database, user_id, email)
 
     # --- links -----------------------------------------------------------------------------
 
@@ -132,9 +132,9 @@ class SignIn:
     def start_session(self, user_id: str, email: str | None, *, method: str, role: Role | None = None) -> SignedIn:
         """A new session; `role` is the one an identity provider gave (OpenID Connect), kept on the session.
 
-        Without it, configuration decides the role on every request.
+        Without it, `bot.roles` decides the role on every request (configuration and grants).
         """
-        granted = role if role is not None else role_of(self.settings, user_id, email)
+        granted = role if role is not None else role_of(self.settings, user_id, email, database=self.database)
         if not sees_every_referral(granted):
             raise SignInRefused("The dashboard is for the safeguarding partnership business unit.")
         token = secrets.token_urlsafe(32)
@@ -170,7 +170,7 @@ class SignIn:
             if now - row.last_seen_at > timedelta(minutes=1):
                 row.last_seen_at = now
             user_id, email, csrf, granted = row.user_id, row.email, row.csrf_token, row.role
-        role = Role(granted) if granted in set(Role) else role_of(self.settings, user_id, email)
+        role = Role(granted) if granted in set(Role) else role_of(self.settings, user_id, email, database=self.database)
         return SignedIn(user_id, email, csrf, role, token)
 
     def end_session(self, token: str | None) -> None:

@@ -103,11 +103,12 @@ def _aligned(settings: Settings, message: Message, text: str) -> Reply:
     from bot.procedures.alignment.render import chat_summary, to_html
     from bot.procedures.alignment.report import build_report, local_areas
     from bot.procedures.alignment.report import text as alignment_text
-    from bot.referral.roles import role_of, sees_every_referral
+    from bot.roles import in_business_unit
 
-    if not sees_every_referral(role_of(settings, message.user_id, message.email)):
+    database = get_database(settings)
+    if not in_business_unit(settings, database, message.user_id, message.email):
         return Reply(text=alignment_text("chat_not_allowed"))
-    documents = recorded_procedures(get_database(settings))
+    documents = recorded_procedures(database)
     known = local_areas(documents, settings.regional_areas + settings.national_areas)
     lowered = text.lower()
     named = sorted((a for a in known if re.search(rf"\b{re.escape(a.lower())}\b", lowered)), key=lowered.find)

@@ -14,9 +14,9 @@ from bot.config import Settings
 from bot.db import Database, utcnow
 from bot.prompts import load_yaml
 from bot.referral.errors import NotAllowed
-from bot.referral.roles import role_of, sees_every_referral
 from bot.reports.models import ReportNarrative
 from bot.reports.quarter import Quarter
+from bot.roles import in_business_unit
 
 MAX_TEXT = 20_000
 
@@ -53,7 +53,7 @@ class Narratives:
         return result
 
     def save(self, actor_id: str, quarter: Quarter, section: str, text: str, *, email: str | None = None) -> None:
-        if not sees_every_referral(role_of(self.settings, actor_id, email)):
+        if not in_business_unit(self.settings, self.database, actor_id, email):
             raise NotAllowed("Only the safeguarding partnership business unit can write the report.")
         if section not in template():
             raise ValueError(f"The report has no section {section!r}: use one of {', '.join(template())}.")

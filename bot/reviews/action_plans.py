@@ -29,12 +29,12 @@ from bot.referral.clocks import Clocks
 from bot.referral.errors import NotAllowed, QueueError, ReferralNotFound
 from bot.referral.models import Referral, ReferralEvent
 from bot.referral.repository import ReferralRepository
-from bot.referral.roles import role_of, sees_every_referral
 from bot.referral.text import label
 from bot.referral.text import say as say_referral
 from bot.reviews.models import ACTION_STATUSES, COMPLETED, FINISHED, FINISHED_SQL, OPEN, ActionItem
 from bot.reviews.text import action_status_label, say
 from bot.reviews.views import ActionView, action_view
+from bot.roles import in_business_unit
 from bot.spreadsheet import safe_cell
 
 Now = Callable[[], datetime]
@@ -179,7 +179,7 @@ class ActionPlans:
         return self.clocks.today(self.now())
 
     def _check_role(self, actor_id: str, email: str | None = None) -> None:
-        if not sees_every_referral(role_of(self.settings, actor_id, email)):
+        if not in_business_unit(self.settings, self.database, actor_id, email):
             raise NotAllowed(say("not_allowed_actions"))
 
     # --- changes -------------------------------------------------------------------------

@@ -18,11 +18,11 @@ from bot.referral import statuses as st
 from bot.referral.errors import NotAllowed, ReferralNotFound
 from bot.referral.models import Referral, ReferralEvent
 from bot.referral.repository import ReferralRepository
-from bot.referral.roles import role_of, sees_every_referral
 from bot.referral.text import say as say_referral
 from bot.reviews.action_plans import ActionPlanError
 from bot.reviews.models import ReviewTheme
 from bot.reviews.text import say
+from bot.roles import in_business_unit
 
 MAX_THEMES = 3
 
@@ -61,7 +61,7 @@ class Themes:
         return chosen
 
     def set(self, actor_id: str, reference: str, themes: list[str], *, email: str | None = None) -> list[str]:
-        if not sees_every_referral(role_of(self.settings, actor_id, email)):
+        if not in_business_unit(self.settings, self.database, actor_id, email):
             raise NotAllowed(say("not_allowed_themes"))
         chosen = self.normalise(themes)
         with self.database.transaction() as session:

@@ -1,10 +1,12 @@
 """Who may do what, decided in one place for every channel.
 
 A role comes from configuration (`SGBOT_ADMINS`, `SGBOT_BUSINESS_UNIT`: user
-ids or emails) or from the `role_grants` table, and applies to the person,
-not to one platform id: given the database, every id and the email the person
-is known by (`bot.people`) count, so an officer listed by their Slack id is an
-officer in Teams too once the same email links the two.
+ids or emails) or from the `role_grants` table (`sgbot roles grant`), and
+applies to the person, not to one platform id: every id and the email the
+person is known by (`bot.people`) count, so an officer listed by their Slack
+id is an officer in Teams too once the same email links the two. Every check
+in every surface (chat, the dashboard, action plans, themes, the report,
+alignment, channel settings) asks here, always with the database.
 """
 
 from __future__ import annotations
@@ -59,10 +61,12 @@ def strongest(roles: Iterable[Role]) -> Role:
     return max(roles, key=_RANK.__getitem__, default=Role.PRACTITIONER)
 
 
-def role_of(settings: Settings, user_id: str, email: str | None = None, *, database: Database | None = None) -> Role:
-    """The person's role. Without a database, configuration only (by this id and email)."""
-    if database is None:
-        return _configured(settings, {i for i in (_normal(user_id), _normal(email)) if i})
+def role_of(settings: Settings, user_id: str, email: str | None = None, *, database: Database) -> Role:
+    """The person's role: configuration and grants, by every id and the email the person is known by.
+
+    The database is required: a check that read configuration alone would refuse someone granted a role
+    with `sgbot roles grant`, or known to configuration by their id on another platform.
+    """
     with database.sessions() as session:
         identities = _identities(session, user_id, email)
         granted = session.scalars(select(RoleGrant.role).where(RoleGrant.identity.in_(identities))).all()
@@ -73,14 +77,20 @@ def sees_every_referral(role: Role) -> bool:
     return role in {Role.BUSINESS_UNIT, Role.ADMIN}
 
 
+def in_business_unit(settings: Settings, database: Database, user_id: str, email: str | None = None) -> bool:
+    """The business-unit check, the only one: triage, the dashboard, action plans, themes, the report,
+    alignment reports. Admins count as business unit."""
+    return sees_every_referral(role_of(settings, user_id, email, database=database))
+
+
 def may_configure_channels(settings: Settings, user_id: str, email: str | None = None,
-                           *, database: Database | None = None) -> bool:
+                           *, database: Database) -> bool:
     """The admin check, the only one: channel settings are the admins' (anyone's while none is configured).
 
     With no admin configured or granted, whoever can see the channel may set it up: a new
     installation has to be configurable before anyone is named.
     """
-    if not settings.admins and (database is None or not _any_admin_granted(database)):
+    if not settings.admins and not _any_admin_granted(database):
         return True
     return role_of(settings, user_id, email, database=database) == Role.ADMIN
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 
 from bot.dashboard.app import COOKIE
 from bot.dashboard.models import DashboardSession, SignInLink
 from bot.dashboard.signin import SignIn, SignInRefused, _hash
 from bot.messages import Message
+from bot.people import People
+from bot.referral.queue import Actor, ReviewQueue
+from bot.roles import Role, Roles
 
 from .conftest import OFFICER_ONE, PRACTITIONER, Served
 
@@ -106,3 +110,52 @@ def test_sessions_end_when_idle_signed_out_or_the_person_leaves_the_business_uni
         assert http.get("/dashboard/").status_code == 200
         assert http.post("/dashboard/sign-out", data={"csrf_token": csrf}).status_code == 200
         assert http.get("/dashboard/").status_code == 401
+
+
+def _link_in(served: Served, message: Message) -> str | None:
+    text = served.assistant.handle(message).replies[-1].text
+    return text[text.index("http") :].split()[0] if "/dashboard/sign-in?token=" in text else None
+
+
+def _signed_in(served: Served, http: httpx.Client, link: str) -> None:
+    response = http.get(link.removeprefix(served.base_url))
+    assert response.status_code == 303, response.text
+    http.cookies.set(COOKIE, response.cookies[COOKIE])
+
+
+def test_a_role_given_with_sgbot_roles_opens_the_dashboard_and_revoking_it_closes_it(served: Served) -> None:
+    who = "dana.granted"  # in no configuration
+    assert _link_in(served, Message(user_id=who, text="dashboard", channel="terminal")) is None
+    Roles(served.database).grant(who, Role.BUSINESS_UNIT, granted_by="admin.user")  # `sgbot roles grant`
+    link = _link_in(served, Message(user_id=who, text="dashboard", channel="terminal"))
+    assert link is not None
+    reference = served.references["Eastbrook"]
+    with served.http() as http:
+        _signed_in(served, http, link)
+        assert http.get("/dashboard/").status_code == 200
+        page = http.get(f"/dashboard/referrals/{reference}")
+        assert page.status_code == 200 and reference in page.text
+        csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+        version = page.text.split('name="version" value="')[1].split('"')[0]
+        assigned = http.post(f"/dashboard/referrals/{reference}",
+                             data={"csrf_token": csrf, "change": "assign", "version": version})
+        assert assigned.status_code in (200, 303), assigned.text
+        assert ReviewQueue(served.database, served.settings).show(Actor(who), reference).assigned_to == who
+        # Checked on every request: revoked, the open session loses the dashboard at once.
+        assert Roles(served.database).revoke(who)
+        assert http.get("/dashboard/").status_code == 403
+
+
+def test_an_officer_named_by_their_terminal_id_opens_the_dashboard_from_teams(served: Served) -> None:
+    # Configuration names OFFICER_ONE by id. The same person, known by one email, writes from Teams.
+    People(served.database).identify("terminal", OFFICER_ONE, email="officer.one@example.org")
+    from_teams = Message(user_id="aad-officer-one", text="dashboard", channel="teams",
+                         email="Officer.One@example.org", display_name="Officer One")
+    link = _link_in(served, from_teams)
+    assert link is not None
+    with served.http() as http:
+        _signed_in(served, http, link)
+        assert http.get("/dashboard/reviews").status_code == 200
+    # A Teams id linked to nobody in the business unit gets no link.
+    stranger = Message(user_id="aad-stranger", text="dashboard", channel="teams", email="stranger@example.org")
+    assert _link_in(served, stranger) is None

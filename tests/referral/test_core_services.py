@@ -224,8 +224,9 @@ def test_roles_follow_the_person_across_platforms_and_grants_add_to_configuratio
     people = People(database)
     people.identify("slack", "U0OFFICER", email="olu@example.org")
     people.identify("teams", "aad-olu", email="olu@example.org")
-    assert role_of(configured, "aad-olu") == Role.PRACTITIONER  # configuration alone knows only the Slack id
+    # Configuration names only the Slack id; the email links the Teams id to the same person.
     assert role_of(configured, "aad-olu", database=database) == Role.BUSINESS_UNIT
+    assert role_of(configured, "aad-someone-else", database=database) == Role.PRACTITIONER
 
     assert not may_configure_channels(configured, "aad-olu", database=database)
     Roles(database).grant("OLU@example.org", Role.ADMIN, granted_by="admin.user")

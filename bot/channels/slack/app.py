@@ -639,8 +639,7 @@ class SlackChannel:
 
     async def publish_home(self, user_id: str) -> None:
         profile = await self.users.profile(user_id)
-        is_business_unit = self.users.is_one_of(profile, self.settings.business_unit)
-        view = await asyncio.to_thread(home_view, self.settings, self.assistant, profile, is_business_unit)
+        view = await asyncio.to_thread(home_view, self.settings, self.assistant, profile)
         await self.client.views_publish(user_id=user_id, view=view)
 
 

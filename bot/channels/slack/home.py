@@ -23,8 +23,8 @@ REFER_BUTTON = "sgbot.refer"
 QUEUE_COMMAND = "queue"
 
 
-def home_view(settings: Settings, assistant: Any, profile: Profile, is_business_unit: bool) -> dict[str, Any]:
-    """Built in a worker thread: the referral list reads the database."""
+def home_view(settings: Settings, assistant: Any, profile: Profile) -> dict[str, Any]:
+    """Built in a worker thread: the referral list reads the database (and the core decides what it shows)."""
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": slack_text("home_title")}},
         *sections(slack_text("home_intro")),

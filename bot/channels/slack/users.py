@@ -52,7 +52,3 @@ class UserDirectory:
             )
         self._cache[user_id] = (now, profile)
         return profile
-
-    def is_one_of(self, profile: Profile, people: list[str]) -> bool:
-        wanted = {person.strip().lower() for person in people}
-        return profile.user_id.lower() in wanted or (profile.email or "").lower() in wanted
