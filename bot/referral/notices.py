@@ -2,7 +2,8 @@
 
 Facts only: the kind, the referral's reference and what the wording needs (the
 question or reason a person typed, the decision, a clock's due date). The
-presenter (bot/referral/presenter.py) words them when they are delivered, so a
+presenter (bot/referral/presenter.py) words them when they are delivered, for
+the audience each is delivered to (prompts/referral_notices.yaml), so a
 notification written before a wording change is told in the new wording, and
 the outbox holds no text the core wrote.
 """
@@ -59,12 +60,16 @@ class InfoProvided(NoticeEvent):
 
 
 class Decided(NoticeEvent):
-    """The decision and its reason, told to the referrer."""
+    """The decision and its reason, told to the referrer and to the business unit (both of its channels)."""
 
     kind: Literal["decided"] = "decided"
     reference: str
     decision: str
     reason: str  # as the officer typed it
+    # For the business unit's wording; absent from rows written before it was told (told to the referrer only).
+    outcome: str | None = None  # accepted | redirected | not_accepted (decision is the review type if accepted)
+    referrer: str | None = None  # the referrer's name as they gave it, or their user id
+    by: str | None = None  # the officer who decided
 
 
 class Progressed(NoticeEvent):

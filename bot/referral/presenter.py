@@ -3,7 +3,8 @@
 The queue (bot/referral/queue.py) and the triage commands (triage_chat.py)
 return results: listings, a referral's detail, what a change did, the facts of
 a notification. This module turns them into what every channel renders, with
-the wording from prompts/queue.yaml and prompts/referral.yaml and the buttons
+the wording from prompts/queue.yaml, prompts/referral.yaml and, for notifications,
+prompts/referral_notices.yaml (one wording per event and audience), and the buttons
 as typed actions (bot/referral/actions.py). Nothing here reads or writes the
 database.
 """
@@ -14,8 +15,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from bot.messages import Button, Reply
-from bot.outbox import events
-from bot.prompts import say_from
+from bot.outbox import BUSINESS_UNIT, events
+from bot.prompts import load_yaml, say_from
 from bot.referral import notices
 from bot.referral import statuses as st
 from bot.referral.actions import action_button
@@ -181,45 +182,68 @@ def _card(view: ReferralDetail) -> dict[str, object]:
 
 # --- notifications (what someone else is told of a change) --------------------------------
 # The queue publishes the facts (bot/referral/notices.py); the outbox asks for their wording
-# when it delivers them, so what is said is always the current wording.
+# when it delivers them, so what is said is always the current wording, and it is worded for
+# whoever it is delivered to: the referrer, the business unit, or the officer assigned.
+
+NOTICES_FILE = "referral_notices.yaml"
+REFERRER, ASSIGNEE = "referrer", "assignee"
 
 
-def notice_reply(notice: notices.ReferralNotice) -> Reply:
-    """The wording of a referral event for whoever is told of it."""
+def audience_role(kind: str, audience: str) -> str:
+    """Who an event is worded for: the business unit's channels, or the person it names."""
+    if audience == BUSINESS_UNIT:
+        return BUSINESS_UNIT
+    return ASSIGNEE if kind == "assigned" else REFERRER
+
+
+def told(kind: str, role: str, **fields: Any) -> str:
+    """The wording of event `kind` for `role` (prompts/referral_notices.yaml), filled in."""
+    entry = (load_yaml(NOTICES_FILE) or {}).get(kind)
+    if not isinstance(entry, dict) or role not in entry:
+        raise KeyError(f"prompts/{NOTICES_FILE} has no wording of {kind!r} for the {role.replace('_', ' ')}")
+    return str(entry[role]).format(**fields).strip()
+
+
+def notice_reply(notice: notices.ReferralNotice, audience: str) -> Reply:
+    """The wording of a referral event for the audience it is delivered to."""
+    role = audience_role(notice.kind, audience)
     match notice:
         case notices.Submitted():
-            return submitted_notice(notice)
+            return submitted_notice(notice, role)
         case notices.Assigned():
             return Reply(
-                text=say("notify_assigned", reference=notice.reference, by=notice.by),
+                text=told(notice.kind, role, reference=notice.reference, by=notice.by),
                 buttons=[show_button(notice.reference)],
             )
         case notices.InfoRequested():
             return Reply(
-                text=say("info_requested_to_referrer", reference=notice.reference, question=notice.question),
-                buttons=[action_button(say("button_reply"), "reply", notice.reference, style="primary")],
+                text=told(notice.kind, role, reference=notice.reference, question=notice.question),
+                buttons=[action_button(told_plain("button_reply"), "reply", notice.reference, style="primary")],
             )
         case notices.InfoProvided():
             return Reply(
-                text=say("notify_info_provided", reference=notice.reference, referrer=notice.referrer),
+                text=told(notice.kind, role, reference=notice.reference, referrer=notice.referrer),
                 buttons=[show_button(notice.reference)],
             )
         case notices.Decided():
-            decision = label("decision", notice.decision)
-            return Reply(
-                text=say("decision_to_referrer", reference=notice.reference, decision=decision, reason=notice.reason)
-            )
-        case notices.Progressed():  # review_started / completed, told to the referrer
-            return Reply(say(f"notify_{notice.kind}", reference=notice.reference))
+            return decided_notice(notice, role)
+        case notices.Progressed():  # review_started / completed
+            return Reply(told(notice.kind, role, reference=notice.reference))
         case notices.ClockNoticed():
-            return clock_notice(notice)
+            return clock_notice(notice, role)
 
 
-def submitted_notice(notice: notices.Submitted) -> Reply:
+def told_plain(name: str, **fields: Any) -> str:
+    """A single wording of prompts/referral_notices.yaml that is the same for every audience (a button)."""
+    return say_from(NOTICES_FILE, name, **fields)
+
+
+def submitted_notice(notice: notices.Submitted, role: str = BUSINESS_UNIT) -> Reply:
     reference = notice.reference
     running = "; ".join(f"{label('clock', c.name)}: {c.due}" for c in notice.clocks)
-    text = say(
-        "notify_submitted",
+    text = told(
+        notice.kind,
+        role,
         reference=reference,
         review_type=label("review_type", notice.review_type),
         referrer=notice.referrer,
@@ -235,12 +259,38 @@ def submitted_notice(notice: notices.Submitted) -> Reply:
     )
 
 
-def clock_notice(notice: notices.ClockNoticed) -> Reply:
+def decided_notice(notice: notices.Decided, role: str) -> Reply:
+    decision = label("decision", notice.decision)
+    if role != BUSINESS_UNIT:
+        return Reply(told(notice.kind, role, reference=notice.reference, decision=decision, reason=notice.reason))
+    referrer = notice.referrer or told_plain("unknown_referrer")
+    declined = {st.REDIRECTED, st.NOT_ACCEPTED}
+    outcome = notice.outcome or (notice.decision if notice.decision in declined else st.ACCEPTED)
+    following = (load_yaml(NOTICES_FILE) or {}).get("decided_next") or {}
+    if outcome not in following:
+        raise KeyError(f"prompts/{NOTICES_FILE} has no decided_next wording for {outcome!r}")
+    return Reply(
+        text=told(
+            notice.kind,
+            role,
+            reference=notice.reference,
+            decision=decision,
+            reason=notice.reason,
+            referrer=referrer,
+            by=notice.by or told_plain("unknown_officer"),
+            next=str(following[outcome]).format(reference=notice.reference, referrer=referrer).strip(),
+        ),
+        buttons=[show_button(notice.reference)],
+    )
+
+
+def clock_notice(notice: notices.ClockNoticed, role: str = BUSINESS_UNIT) -> Reply:
     """A clock due soon or overdue, told to the business unit."""
     threshold = notice.kind.removeprefix("clock_")
     return Reply(
-        text=word(
-            f"notify_clock_{threshold}",
+        text=told(
+            notice.kind,
+            role,
             reference=notice.reference,
             clock=label("clock", notice.clock),
             due=notice.due,
@@ -252,8 +302,8 @@ def clock_notice(notice: notices.ClockNoticed) -> Reply:
 
 
 def _word_stored(event: dict[str, Any], audience: str, channel: str) -> Reply:
-    """The outbox's call at delivery (the same words for every audience and channel, for now)."""
-    return notice_reply(notices.read(event))
+    """The outbox's call at delivery: worded for the audience (the same words in every channel)."""
+    return notice_reply(notices.read(event), audience)
 
 
 events.register(notices.KINDS, _word_stored)

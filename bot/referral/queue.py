@@ -23,13 +23,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.config import Settings
 from bot.db import Database, utcnow
 from bot.messages import Notification
 from bot.outbox import HELD, Outbox
+from bot.people import People
 from bot.referral import notices, presenter
 from bot.referral import statuses as st
 from bot.referral.clocks import Clocks
@@ -63,15 +64,22 @@ MAX_TRIAGE_TEXT_LENGTH = 4000
 
 
 def notification(audience: str, notice: notices.ReferralNotice) -> Notification:
-    """A referral event for `audience`: the outbox stores the event and words it at delivery;
-    `reply` is its wording now, for a terminal or the command line to show at once."""
+    """A referral event for `audience`: the outbox stores the event and words it at delivery for that
+    audience; `reply` is its wording now, for a terminal or the command line to show at once."""
     return Notification(
         audience=audience,
-        reply=presenter.notice_reply(notice),
+        reply=presenter.notice_reply(notice, audience),
         referral_reference=notice.reference,
         event=notice.kind,
         notice=notice,
     )
+
+
+def _name_of(referral: Referral, user_id: str) -> str:
+    """How the business unit knows someone: the display name their platform gave, else their id."""
+    session = object_session(referral)
+    person = People.find_in(session, user_id) if session is not None else None
+    return (person.display_name if person is not None else None) or user_id
 
 
 def bounded(text: str, what: str, limit: int) -> str:
@@ -357,10 +365,14 @@ class ReviewQueue:
             referral.decision_reason = reason
             if decision == "lcspr":
                 referral.commissioned_on = self.today()
-            note = notification(
-                referral.user_id, notices.Decided(reference=reference, decision=decision, reason=reason)
+            decided = notices.Decided(
+                reference=reference, decision=decision, reason=reason, outcome=outcome,
+                referrer=referral.referrer_name or referral.user_id, by=_name_of(referral, actor.user_id),
             )
-            return {"decision": decision}, [note]
+            # One event, two audiences, each with its own wording: the referrer, and every business-unit
+            # channel (an officer in Teams sees what one in Slack decided).
+            notes = [notification(referral.user_id, decided), notification("business_unit", decided)]
+            return {"decision": decision}, notes
 
         return self._change(actor, reference, outcome, expected_version, change, reason=reason)
 

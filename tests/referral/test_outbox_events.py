@@ -127,10 +127,14 @@ def test_the_outbox_row_holds_the_event_not_text(
     assert asked.payload == {"event": {"kind": "info_requested", "reference": reference, "question": QUESTION}}
     [answered] = stored(database, "info_provided")  # the business unit is told of it, not what it said
     assert answered.payload == {"event": {"kind": "info_provided", "reference": reference, "referrer": "Sam Jones"}}
-    [decided] = stored(database, "decided")
-    assert decided.payload == {
-        "event": {"kind": "decided", "reference": reference, "decision": "rapid_review", "reason": REASON}
+    # One decision, two audiences (the referrer, held; the business unit, in Slack): the same facts in each.
+    to_referrer, to_business_unit = stored(database, "decided")
+    assert (to_referrer.audience, to_business_unit.audience) == (REFERRER, "business_unit")
+    assert to_referrer.payload == to_business_unit.payload == {
+        "event": {"kind": "decided", "reference": reference, "decision": "rapid_review", "reason": REASON,
+                  "outcome": "accepted", "referrer": "Sam Jones", "by": "officer.one"}
     }
+    decided = to_referrer
     # What is stored is the facts: no sentence the assistant wrote is in any of these rows.
     for row in (submitted, asked, answered, decided):
         assert "text" not in row.payload and "buttons" not in row.payload
@@ -144,13 +148,58 @@ def test_the_outbox_row_holds_the_event_not_text(
         f"**accepted for a rapid review**. Reason: {REASON}",
     ]
     assert QUESTION in told[0].text and [b.label for b in told[0].buttons] == ["Reply"]
-    delivery, reply_told = outbox.claim("slack", "worker-1")
+    delivery, reply_told, decision_told = outbox.claim("slack", "worker-1")
     assert reply_told.reply.text.startswith(
         f"Sam Jones replied to your request for more information on **{reference}**"
     )
     assert delivery.reply.text.startswith(f"New practice review referral **{reference}**")
     assert delivery.reply.card == {"kind": "referral_submitted", "reference": reference, "review_type": "serious_child"}
     assert len(delivery.reply.buttons) == 2 and f'"version":{submitted_version}' in delivery.reply.buttons[1].value
+    assert decision_told.reply.text.startswith(f"Decision on **{reference}** (referred by Sam Jones)")
+
+
+def test_one_decision_is_worded_for_the_referrer_and_for_the_business_unit(
+    assistant: Assistant, queue: ReviewQueue, database: Database, slack_settings: Settings
+) -> None:
+    from bot.people import People
+    from bot.roles import Role, Roles
+
+    People(database).identify("slack", "U0OLU", display_name="Olu Officer")
+    Roles(database).grant("U0OLU", Role.BUSINESS_UNIT)
+    reference = submit(assistant)
+    queue.decide(Actor("U0OLU"), reference, "redirected", REASON)
+    outbox = Outbox(database, slack_settings)
+
+    # The referrer reads about their own referral: the decision and the reason, nothing about next steps.
+    [for_referrer] = [n.reply for n in outbox.take(REFERRER)]
+    assert for_referrer.text == (
+        f"The business unit has made a decision on your referral **{reference}**: **redirected**. Reason: {REASON}"
+    )
+    # The business unit reads who referred, who decided, and what to do next for this decision.
+    claimed = outbox.claim("slack", "worker-1")  # the new referral, then the decision
+    [for_business_unit] = [d.reply for d in claimed if d.reply.text.startswith("Decision on")]
+    assert for_business_unit.text.splitlines() == [
+        f"Decision on **{reference}** (referred by Sam Jones), recorded by Olu Officer: **redirected**."
+        f" Reason: {REASON}",
+        f"Next: make sure the body it was redirected to has it, then close the referral (`close {reference}`);"
+        " Sam Jones has been told.",
+    ]
+    assert [b.label for b in for_business_unit.buttons] == ["Show"]
+    assert "your referral" not in for_business_unit.text
+
+
+def test_a_decision_held_before_the_business_unit_was_told_is_still_worded_for_the_referrer(
+    database: Database, settings: Settings
+) -> None:
+    insert_as_before_events(  # the facts as they were stored then: no outcome, referrer or officer
+        database, user_id="sam", audience="sam", channel="held", event="decided",
+        reply={"event": {"kind": "decided", "reference": "PR-2026-0003", "decision": "lcspr", "reason": REASON}},
+    )
+    [shown] = Outbox(database, settings).take("sam")
+    assert shown.reply.text == (
+        "The business unit has made a decision on your referral **PR-2026-0003**: "
+        f"**accepted for a local child safeguarding practice review**. Reason: {REASON}"
+    )
 
 
 def test_a_notification_stored_before_a_wording_change_is_delivered_in_the_new_wording(
@@ -162,16 +211,18 @@ def test_a_notification_stored_before_a_wording_change_is_delivered_in_the_new_w
 
     reword(
         new_wording,
-        "referral.yaml",
-        decision_to_referrer="Your referral {reference} was considered ({decision}). Why: {reason}",
-        notify_submitted="Referral {reference} arrived from {referrer}.",
+        "referral_notices.yaml",
+        decided={"referrer": "Your referral {reference} was considered ({decision}). Why: {reason}",
+                 "business_unit": "{by} decided {reference} from {referrer}: {decision}. Next: {next}"},
+        submitted={"business_unit": "Referral {reference} arrived from {referrer}."},
     )
     outbox = Outbox(database, slack_settings)
     assert [n.reply.text for n in outbox.take(REFERRER)] == [
         f"Your referral {reference} was considered (not accepted). Why: {REASON}"
     ]
-    [delivery] = outbox.claim("slack", "worker-1")
-    assert delivery.reply.text == f"Referral {reference} arrived from Sam Jones."
+    submitted, decided = outbox.claim("slack", "worker-1")
+    assert submitted.reply.text == f"Referral {reference} arrived from Sam Jones."
+    assert decided.reply.text.startswith(f"officer.one decided {reference} from Sam Jones: not accepted. Next: close")
 
 
 def test_rows_written_before_events_still_deliver_their_stored_words(

@@ -37,7 +37,7 @@ from bot.channels.teams.render import ACTION_KEY
 from bot.channels.teams.route import teams_component
 from bot.config import Settings
 from bot.db import Database, open_database
-from bot.messages import Message, Notification, Reply
+from bot.messages import Notification, Reply
 from bot.outbox import HeldNotification, Outbox
 from bot.people import People
 from bot.referral import notices
@@ -159,9 +159,9 @@ def test_a_decision_stored_before_a_wording_change_is_posted_in_the_new_wording(
     # The wording changes before the worker posts it (the server was down, Slack refused, …).
     reworded = tmp_path / "prompts"
     shutil.copytree(prompts.prompts_dir(), reworded)
-    wording = yaml.safe_load((reworded / "referral.yaml").read_text(encoding="utf-8"))
-    wording["decision_to_referrer"] = "Decision on {reference}: {decision}. Why: {reason}"
-    (reworded / "referral.yaml").write_text(yaml.safe_dump(wording, allow_unicode=True), encoding="utf-8")
+    wording = yaml.safe_load((reworded / "referral_notices.yaml").read_text(encoding="utf-8"))
+    wording["decided"]["referrer"] = "Decision on {reference}: {decision}. Why: {reason}"
+    (reworded / "referral_notices.yaml").write_text(yaml.safe_dump(wording, allow_unicode=True), encoding="utf-8")
     monkeypatch.setenv("SGBOT_PROMPTS_DIR", str(reworded))
     prompts.load_yaml.cache_clear()
     served = ServedSlack(SlackChannel(fast_settings), stand_in).start()
@@ -458,20 +458,53 @@ def test_a_teams_referrer_triaged_from_slack_hears_the_request_and_the_decision_
     ]
 
 
+def wait_for_text(stand_in: SlackStandIn, channel: str, text: str) -> Call:
+    """The first post to `channel` whose text holds `text`, waiting for it."""
+    found: list[Call] = []
+
+    def posted() -> bool:
+        found[:] = [
+            c for c in stand_in.calls_to("chat.postMessage")
+            if c.args.get("channel") == channel and text in stand_in.posted_text(c)
+        ]
+        return bool(found)
+
+    wait_until(posted)
+    return found[0]
+
+
+def settle(served: ServedSlack) -> None:
+    """Until the Slack app has finished every event it acknowledged (its replies are posted)."""
+    time.sleep(0.05)
+    deadline = time.monotonic() + 60
+    while served.channel.metrics.gauge("in_flight") and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def in_thread(stand_in: SlackStandIn, thread: str) -> list[Call]:
+    return [c for c in stand_in.calls_to("chat.postMessage") if c.args.get("thread_ts") == thread]
+
+
 def test_a_slack_referrer_triaged_from_teams_hears_the_request_and_the_decision_in_slack(
     both: ServedSlack, stand_in: SlackStandIn, connector: ConnectorStandIn
 ) -> None:
     referrer = unique("UREF")
     dm = f"D{referrer[1:]}"
-    # Filed through the core exactly as the Slack channel hands it messages (the Slack
-    # checklist over HTTP is covered in test_slack_referrals).
-    assistant = both.channel.assistant
-    outcome = assistant.handle(Message(user_id=referrer, text="refer", channel="slack"))
-    for _step, answer in CHILD_REFERRAL:
-        outcome = assistant.handle(Message(user_id=referrer, text=answer, channel="slack"))
-    outcome = assistant.handle(Message(user_id=referrer, action="submit", channel="slack"))
-    reference = outcome.notifications[0].referral_reference
-    assert reference and set(outcome.notifications[0].channels) == {"slack", "teams"}
+    # The referrer files the referral in a Slack DM, every answer a signed event over HTTP in the thread.
+    _response, thread = both.dm(referrer, "refer")
+    stand_in.wait_for("chat.postMessage", thread_ts=thread)
+    settle(both)
+    for step, answer in CHILD_REFERRAL:
+        before = len(in_thread(stand_in, thread))
+        both.dm(referrer, answer, thread_ts=thread)
+        assert stand_in.wait_for("chat.postMessage", count=before + 1, thread_ts=thread), f"no reply to {step!r}"
+        settle(both)
+    summary = in_thread(stand_in, thread)[-1]
+    submit = next(b for b in buttons_of(summary.response["message"]) if "submit" in b["text"]["text"].lower())
+    both.press(referrer, dm, summary.response["message"], submit)
+    [posted] = stand_in.wait_for("chat.postMessage", channel=BUSINESS_UNIT_CHANNEL)
+    reference = re.search(r"PR-\d{4}-\d{4,}", stand_in.posted_text(posted)).group(0)  # type: ignore[union-attr]
+    settle(both)
 
     # An officer in Teams asks for more information from the card in the business unit's channel.
     wait_until(lambda: any(reference in all_text(m) for m in connector.posted(TEAMS_BUSINESS_UNIT)))
@@ -480,13 +513,13 @@ def test_a_slack_referrer_triaged_from_teams_hears_the_request_and_the_decision_
     assert card is not None
     ask = find_action(card, "Request more information")["card"]["actions"][0]
     teams_post(both, connector, None, value={**ask["data"], "sgbot_triage_text": QUESTION}, **TEAMS_OFFICER)
-    [asked] = stand_in.wait_for("chat.postMessage", channel=dm)
-    assert QUESTION in stand_in.posted_text(asked)
+    asked = wait_for_text(stand_in, dm, QUESTION)
+    assert reference in stand_in.posted_text(asked)
 
-    # The referrer replies in Slack; the Teams officer decides; the decision reaches the Slack DM.
-    assistant.handle(
-        Message(user_id=referrer, text=f"reply {reference} Northshire General.", channel="slack")
-    )
+    # The referrer replies in Slack (a signed DM); the business unit hears of it in Teams.
+    both.dm(referrer, f"reply {reference} Northshire General, the children's ward.")
+    wait_until(lambda: any("replied" in t and reference in t for t in texts_in(connector, TEAMS_BUSINESS_UNIT)))
+    settle(both)
     # The officer opens it as it is now and decides from that card.
     shown = teams_post(both, connector, f"show {reference}", mention_bot=True, **TEAMS_OFFICER)
     current = next(card_of(m) for m in shown if card_of(m) and "Decide" in json.dumps(card_of(m)))
@@ -500,7 +533,13 @@ def test_a_slack_referrer_triaged_from_teams_hears_the_request_and_the_decision_
         **TEAMS_OFFICER,
     )
     assert decided, "the officer's decision was not acknowledged"
-    told = stand_in.wait_for("chat.postMessage", count=2, channel=dm)
-    assert "has made a decision" in stand_in.posted_text(told[-1]) and REASON in stand_in.posted_text(
-        told[-1]
-    )
+    # The decision reaches her Slack DM, a new message of its own, and nothing for her went to Teams: the
+    # only Teams conversations that heard of the referral are the business unit's and the officer's.
+    decision = wait_for_text(stand_in, dm, "has made a decision")
+    assert REASON in stand_in.posted_text(decision) and reference in stand_in.posted_text(decision)
+    assert "thread_ts" not in decision.args
+    told_in_teams = {
+        request.path.split("/")[3] for request in connector.requests
+        if request.path.startswith("/v3/conversations/") and reference in json.dumps(request.body)
+    }
+    assert told_in_teams <= {TEAMS_BUSINESS_UNIT, TEAMS_OFFICER["conversation_id"]}, told_in_teams
