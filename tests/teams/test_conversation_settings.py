@@ -179,3 +179,38 @@ def test_installing_the_app_in_a_personal_chat_says_hello(anonymous_settings, co
     assert post(served, update).status_code in (200, 202)
     [hello] = connector.posted("a:personal-pat")
     assert "Pat Practitioner" in hello["text"] and "refer" in hello["text"]
+
+
+def test_an_admin_role_granted_by_email_with_sgbot_roles_changes_settings_from_teams_until_revoked(
+    anonymous_settings, connector, serve, post
+):
+    from bot.roles import Role, Roles
+
+    connector.members["29:dana"] = {
+        "id": "29:dana",
+        "name": "Dana Deputy",
+        "aadObjectId": "aad-dana",
+        "email": "Dana@Northshire.example.org",
+        "userPrincipalName": "dana@northshire.example.org",
+    }
+    served = serve(anonymous_settings)
+    common = {
+        "service_url": connector.url,
+        "conversation_id": CHANNEL_THREAD,
+        "conversation_type": "channel",
+        "mention_bot": True,
+        "user_id": "29:dana",
+        "aad_object_id": "aad-dana",
+    }
+    post(served, message_activity("mode all", **common))
+    assert "Only the assistant's admins" in connector.posted()[-1]["text"]  # in no configuration
+
+    roles = Roles(get_database(anonymous_settings))
+    roles.grant("dana@northshire.example.org", Role.ADMIN, granted_by="aad-admin")  # as `sgbot roles grant` does
+    post(served, message_activity("mode all", **common))
+    assert "every question" in connector.posted()[-1]["text"]
+    assert channel_settings.load(get_database(anonymous_settings), "teams", "19:general@thread.tacv2").mode == "all"
+
+    assert roles.revoke("dana@northshire.example.org")
+    post(served, message_activity("mode mentions", **common))
+    assert "Only the assistant's admins" in connector.posted()[-1]["text"]
