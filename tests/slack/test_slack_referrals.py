@@ -157,6 +157,33 @@ def test_the_app_home_lists_a_business_unit_members_queue(
     assert "Refer a case for review" in shown
 
 
+def test_the_app_home_shows_the_whole_queue_to_someone_given_the_role_with_sgbot_roles(
+    served: ServedSlack, stand_in: SlackStandIn
+) -> None:
+    from bot.messages import Message
+    from bot.roles import Role, Roles
+    from tests.referral.helpers import CHILD_REFERRAL
+
+    # Someone else's referral is in the queue (filed through the core; the checklist over HTTP is above).
+    assistant, referrer = served.channel.assistant, unique("UREF")
+    assistant.handle(Message(user_id=referrer, text="refer", channel="slack"))
+    for _step, answer in CHILD_REFERRAL:
+        assistant.handle(Message(user_id=referrer, text=answer, channel="slack"))
+    assistant.handle(Message(user_id=referrer, action="submit", channel="slack"))
+
+    def home_of(user: str) -> str:
+        before = len(stand_in.calls_to("views.publish"))
+        served.event({"type": "app_home_opened", "user": user, "channel": "DHOME0002", "tab": "home"})
+        published = stand_in.wait_for("views.publish", count=before + 1)[-1]
+        return stand_in.posted_text(Call("views.publish", {"blocks": published.args["view"]["blocks"]}, {}))
+
+    deputy = unique("UDEPUTY")
+    assert "Review queue" not in home_of(deputy)  # a practitioner with no referral of their own
+    Roles(get_database(served.channel.settings)).grant(deputy, Role.BUSINESS_UNIT, granted_by=OFFICER)
+    shown = home_of(deputy)
+    assert "Review queue" in shown and "Refer a case for review" in shown
+
+
 def _reference(text: str) -> str | None:
     import re
 
