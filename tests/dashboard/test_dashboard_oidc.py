@@ -188,6 +188,19 @@ def test_someone_outside_the_configured_groups_is_refused_and_gets_no_session(si
     assert browser.get("/dashboard/").status_code == 401
 
 
+def test_someone_given_the_role_with_sgbot_roles_signs_in_whatever_their_groups(site: Site) -> None:
+    from bot.roles import Role, Roles
+
+    who = {"sub": "d1", "preferred_username": "dana.deputy@partnership.example", "groups": ["staff"]}
+    refused, _ = sign_in(site, **who)
+    assert refused.status_code == 403  # not in a dashboard group, and in no role yet
+    Roles(site.database).grant("Dana.Deputy@partnership.example", Role.BUSINESS_UNIT, granted_by="officer.one")
+    response, browser = sign_in(site, **who)
+    assert response.status_code == 303 and browser.cookies.get(COOKIE)
+    assert browser.get("/dashboard/").status_code == 200
+    assert browser.get("/dashboard/actions").status_code == 200  # the services see the granted role too
+
+
 def test_an_id_token_not_signed_by_the_issuers_keys_is_refused(site: Site) -> None:
     site.issuer.forge_with = RSAKey.generate_key(2048, parameters={"kid": "k1"})
     try:
