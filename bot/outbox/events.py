@@ -35,6 +35,12 @@ class UnknownEvent(SgbotError):
     """An outbox row holds an event no feature in this process words (its presenter is not registered)."""
 
 
+class UnwordedEvent(UnknownEvent):
+    """The presenter could not word the event: its wording for this audience is missing from prompts/, or
+    a template names a field the event does not have. Treated like an unknown event (tried again, then set
+    aside with the business unit told), so one bad template never stops a channel's other deliveries."""
+
+
 def register(kinds: Iterable[str], presenter: Presenter) -> None:
     """`presenter` words the events of these kinds; registering the same one again is harmless."""
     for kind in kinds:
@@ -64,4 +70,7 @@ def present(stored: dict[str, Any], audience: str, channel: str) -> Reply:
     presenter = _presenters.get(kind)
     if presenter is None:
         raise UnknownEvent(f"no presenter registered for outbox events of kind {kind!r}")
-    return presenter(event, audience, channel)
+    try:
+        return presenter(event, audience, channel)
+    except (KeyError, IndexError, ValueError) as problem:  # pydantic's ValidationError is a ValueError too
+        raise UnwordedEvent(f"outbox event of kind {kind!r} could not be worded: {type(problem).__name__}") from None

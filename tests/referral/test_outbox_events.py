@@ -288,6 +288,27 @@ def test_an_event_this_process_cannot_word_is_tried_again_then_set_aside_and_the
     assert outbox.take("sam") == []  # nothing it cannot word is held for the person either
 
 
+def test_a_wording_missing_for_one_audience_sets_that_row_back_and_the_rest_is_delivered(
+    assistant: Assistant, queue: ReviewQueue, database: Database, slack_settings: Settings, new_wording: Path
+) -> None:
+    reference = submit(assistant)
+    queue.decide(OFFICER, reference, "not_accepted", REASON)
+    path = new_wording / "referral_notices.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del data["decided"]["business_unit"]  # an edit to prompts/ that lost the business unit's wording
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    forget_wording()
+
+    outbox = Outbox(database, slack_settings)
+    [delivered] = outbox.claim("slack", "worker-1")  # no exception: the channel's other rows still go
+    assert delivered.reply.text.startswith(f"New practice review referral **{reference}**")
+    [for_business_unit] = [r for r in stored(database, "decided") if r.audience == "business_unit"]
+    assert (for_business_unit.attempts, for_business_unit.last_error) == (1, "unworded_event")
+    assert for_business_unit.delivered_at is None and for_business_unit.dead_at is None
+    [for_referrer] = outbox.take(REFERRER)  # the referrer's wording is there: they are told
+    assert for_referrer.reply.text.startswith("The business unit has made a decision on your referral")
+
+
 def test_a_held_event_this_process_cannot_word_stays_held_and_the_rest_is_shown(
     database: Database, settings: Settings
 ) -> None:
