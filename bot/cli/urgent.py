@@ -61,7 +61,8 @@ def train_command(
     target = out or WEIGHTS_FILE
     model.save(target)
     Console().print(f"Trained on {len(items)} messages ({model.meta['urgent']} urgent) from {file}; "
-                    f"threshold {model.threshold:.3f}; weights written to {target}")
+                    f"threshold {model.threshold:.3f} (procedure questions {model.procedure_threshold:.3f}); "
+                    f"weights written to {target}")
 
 
 @urgent_app.command("score")

@@ -16,7 +16,10 @@ A message is urgent when the rules say so, or when the meaning detector's
 probability reaches its threshold. When the rules found a danger signal but
 recognised it as past or general, the meaning detector needs to be much surer
 (`OVERRULE_VETO`) to overrule them: the explicit cue is evidence, the embedding
-reads mostly topic.
+reads mostly topic. A question with no danger word and nothing present ("can she
+refuse help?", "am I allowed to restrain him?") has a threshold of its own,
+calibrated in training on such questions (`UrgencyModel.procedure_threshold`):
+asking what to do lowers only the model's vote, never the rules'.
 
 `check_urgency(text)` and `is_urgent(text)` are the stable entry points: every
 free-text path calls them, with or without an `Answerer`. The encoder and the
@@ -105,7 +108,12 @@ class UrgencyDetector:
             return UrgencyCheck(True, f"rules: {verdict.reason}")
         if self.model is None or probability is None:
             return UrgencyCheck(False, f"rules: {verdict.reason}")
-        threshold = OVERRULE_VETO if verdict.vetoed else self.model.threshold
+        if verdict.vetoed:
+            threshold = OVERRULE_VETO
+        elif verdict.procedure_question:
+            threshold = self.model.procedure_threshold
+        else:
+            threshold = self.model.threshold
         if probability >= threshold:
             overruled = f" (overruling: {verdict.reason})" if verdict.vetoed else ""
             return UrgencyCheck(True, f"meaning: reads as danger now, p={probability:.2f}{overruled}", probability)

@@ -19,7 +19,9 @@ format (`{"type": "urgent" | "not_urgent", "question": …}` per line). Training
 also picks the decision threshold from out-of-fold probabilities (each message
 scored by models that never saw it): the highest threshold at which the model
 alone still catches `RECALL_TARGET` of the urgent messages, less a safety margin
-(`THRESHOLD_MARGIN`).
+(`THRESHOLD_MARGIN`); and a second threshold for questions with no danger word and
+nothing present, above every not-urgent training question of that kind
+(`pick_procedure_threshold`).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 WEIGHTS_FILE = DATA_DIR / "urgent_model.json"
 TRAIN_FILE = DATA_DIR / "urgent_train.jsonl"
 CHECK_FILE = DATA_DIR / "urgent_check.jsonl"
-FORMAT = 2  # 2: the embedding followed by the framing features
+FORMAT = 3  # 2: the embedding followed by the framing features; 3: and a threshold for procedure questions
 ENCODER = "all-MiniLM-L6-v2"
 
 Encode = Callable[[str], np.ndarray]
@@ -107,6 +109,9 @@ class UrgencyModel:
     coef: np.ndarray  # one weight per embedding dimension, then one per framing feature
     intercept: float
     threshold: float  # probability at or above which a message is urgent
+    # The same for a question with no danger word and nothing present (`RuleVerdict.procedure_question`):
+    # the embedding reads the topic of "can she refuse help?" much as it reads a report of danger.
+    procedure_threshold: float
     meta: dict[str, object] = field(default_factory=dict)
 
     def probability(self, vector: np.ndarray, message: str) -> float:
@@ -120,6 +125,7 @@ class UrgencyModel:
     def save(self, path: Path = WEIGHTS_FILE) -> None:
         data = {"format": FORMAT, "encoder": ENCODER, "dimensions": int(self.coef.shape[0]),
                 "framing": list(FRAMING), "threshold": round(self.threshold, 6),
+                "procedure_threshold": round(self.procedure_threshold, 6),
                 "intercept": round(self.intercept, 6), "coef": [round(float(x), 6) for x in self.coef], **self.meta}
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
@@ -140,9 +146,9 @@ class UrgencyModel:
         coef = np.asarray(data["coef"], dtype=np.float32)
         if coef.shape != (int(data["dimensions"]),):
             raise WeightsError(f"{path} is damaged: {coef.shape[0]} weights for {data['dimensions']} dimensions")
-        meta = {k: v for k, v in data.items()
-                if k not in ("format", "encoder", "dimensions", "framing", "threshold", "intercept", "coef")}
-        return cls(coef, float(data["intercept"]), float(data["threshold"]), meta)
+        meta = {k: v for k, v in data.items() if k not in ("format", "encoder", "dimensions", "framing", "threshold",
+                                                           "procedure_threshold", "intercept", "coef")}
+        return cls(coef, float(data["intercept"]), float(data["threshold"]), float(data["procedure_threshold"]), meta)
 
 
 # Inverse regularisation strength. With the framing features and the procedure-style and everyday
@@ -202,10 +208,39 @@ def pick_threshold(probabilities: np.ndarray, labels: np.ndarray, recall: float 
     return float(1.0 / (1.0 + np.exp(-(np.log(floor / (1.0 - floor)) - margin))))
 
 
+def _log_odds(p: float) -> float:
+    p = float(np.clip(p, 1e-6, 1 - 1e-6))
+    return float(np.log(p / (1.0 - p)))
+
+
+def _probability(log_odds: float) -> float:
+    return float(1.0 / (1.0 + np.exp(-log_odds)))
+
+
+def pick_procedure_threshold(probabilities: np.ndarray, labels: np.ndarray, floor: float,
+                             margin: float = THRESHOLD_MARGIN) -> float:
+    """The threshold for procedure questions (no danger word, nothing present), from out-of-fold probabilities.
+
+    High enough that the model alone would have raised no alarm on any not-urgent training question of
+    that kind, by `margin` in log-odds; never so high that it misses an urgent one (recall wins), never
+    below the general threshold `floor`, and never at or above 1."""
+    urgent = probabilities[labels]
+    quiet = probabilities[~labels]
+    wanted = _probability(_log_odds(float(quiet.max())) + margin) if len(quiet) else floor
+    if len(urgent):
+        wanted = min(wanted, pick_threshold(probabilities, labels, margin=margin))
+    return float(min(max(wanted, floor), 1 - 1e-6))
+
+
 def left_to_the_model(messages: Sequence[str]) -> np.ndarray:
-    """Which messages the meaning detector decides alone: the rules neither flag them nor read them as past/general."""
+    """Which messages the meaning detector decides alone at its general threshold: the rules neither flag
+    them, read them as past or general, nor read them as a procedure question (which has its own threshold)."""
     verdicts = [rule_verdict(message) for message in messages]
-    return np.array([not v.urgent and not v.vetoed for v in verdicts], dtype=bool)
+    return np.array([not v.urgent and not v.vetoed and not v.procedure_question for v in verdicts], dtype=bool)
+
+
+def procedure_questions(messages: Sequence[str]) -> np.ndarray:
+    return np.array([rule_verdict(message).procedure_question for message in messages], dtype=bool)
 
 
 def train(items: Sequence[Labelled], encode_many: EncodeMany, source: Path | None = None) -> UrgencyModel:
@@ -218,6 +253,8 @@ def train(items: Sequence[Labelled], encode_many: EncodeMany, source: Path | Non
     decided = left_to_the_model(messages)
     probabilities = out_of_fold(inputs, labels)
     threshold = pick_threshold(probabilities[decided], labels[decided])
+    asking = procedure_questions(messages)
+    procedure_threshold = pick_procedure_threshold(probabilities[asking], labels[asking], threshold)
     coef, intercept = _fit(inputs, labels)
     meta: dict[str, object] = {"examples": len(items), "urgent": int(labels.sum()), "C": C,
                                "recall_target": RECALL_TARGET,
@@ -225,4 +262,4 @@ def train(items: Sequence[Labelled], encode_many: EncodeMany, source: Path | Non
     if source is not None:
         meta["trained_on"] = source.name
         meta["sha256"] = hashlib.sha256(source.read_bytes()).hexdigest()
-    return UrgencyModel(coef, intercept, threshold, meta)
+    return UrgencyModel(coef, intercept, threshold, procedure_threshold, meta)

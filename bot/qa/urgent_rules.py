@@ -51,12 +51,14 @@ _SIGNALS: dict[str, list[str]] = {
         r"(?:posted|said|sent|wrote|texted|messaged) (?:a )?goodbye", r"\bleft a note\b",
         r"\bnoose\b", r"\brope\b", rf"hang(?:ing|ed)? {_SELF}",
         r"jump(?:ing|ed)? (?:off|from|in front of)", r"\b(?:on|at) the (?:edge|ledge|roof|railway|tracks|bridge|cliff)",
-        r"disappear for good", r"not (?:be )?(?:here|around) (?:tomorrow|any ?more)",
+        r"disappear for good", r"\b(?:going|gonna|wants?|wanted|wanna|trying) to end it\b",
+        r"not (?:be )?(?:here|around) (?:tomorrow|any ?more)",
         r"won'?t be a burden", r"do (?:something|smth|sth|summat) stupid", r"where the nearest (?:cliff|bridge)",
         r"how many (?:paracetamol|pills|tablets)", r"stockpil\w*", r"saving up (?:his|her|their|my) (?:meds|pills|"
         r"tablets|medication)", r"take (?:them )?all at once", r"goodbye,",
         r"tired of (?:living|life|being alive)", r"sleep (?:forever|and never wake)", r"never wake up",
-        r"what happens when (?:you|we) die", r"had enough of (?:everything|life|it all)", r"\blast post\b",
+        r"what happens when (?:you|we) die", r"had enough of (?:everything|life|it all)",
+        r"\blast (?:post|message|text|msg)\b",
         r"won'?t be (?:here|around)\b", r"\bwhat'?s the point\b", r"\bwhats the point\b",
         r"nobody (?:would|will) (?:even )?(?:notice|care|miss)", r"\bligature\b",
         r"tied (?:something|a \w+) (?:round|around) (?:his|her|their) neck",
@@ -76,12 +78,14 @@ _SIGNALS: dict[str, list[str]] = {
         r"self[- ]?harm\w*", rf"(?:cut|cuts|cutting|burn|burns|burning|hurt|hurting|harm|harming) {_SELF}",
         r"(?:fresh|deep|new) (?:cuts|scratches|wounds)", r"overdos\w*",
         r"(?:took|taken|take|swallowed|swallow|drank|drunk|downed) .{0,30}(?:pills|tablets|paracetamol|meds|"
-        r"medication|bleach|batteries|overdose)", r"\bblade\b", r"banging (?:his|her|their) head",
+        r"medication|bleach|batteries|overdose)", r"\bblade\b", r"\brazors?\b", r"banging (?:his|her|their) head",
         r"punching the wall",
     ],
     "medical emergency": [
         r"\bneeds? (?:a |an |to go to (?:the )?|to be (?:in|at) )?(?:hospital|ambulance|a&e|paramedics?)\b",
-        r"unconscious", r"not breathing", r"stopped breathing", r"going blue", r"\bcollapsed\b",
+        r"unconscious", r"not breathing", r"struggling to breathe",
+        r"\b(?:lips|face) (?:look |looks |are |is |has |have )?(?:gone |going |turning |turned )?(?:blue|grey|gray)\b",
+        r"\bslumped\b", r"can'?t (?:rouse|wake)", r"stopped breathing", r"going blue", r"\bcollapsed\b",
         r"not respond\w*", r"isn'?t respond\w*", r"unresponsive", r"\bfitting\b", r"seizure", r"passed out",
         r"\bfloppy\b", r"head injur\w*", r"hit (?:his|her|their) head", r"won'?t wake", r"can'?t wake",
         r"\bbeing sick\b", r"\bon the floor\b", r"lying still", r"barely (?:awake|conscious|breathing)",
@@ -144,7 +148,9 @@ _SIGNALS: dict[str, list[str]] = {
         r"no food", r"hasn'?t eaten", r"not eaten", r"\bhungry\b", r"starv\w*", r"asking for food", r"no heating",
         r"no nappy", r"in (?:her|his|their) (?:nappies|nappy|pyjamas|nightie|nightdress)", r"\bwandering\b",
         r"\bdrunk\b", r"off (?:her|his|their) face", r"slurring", r"smells? of (?:alcohol|drink|booze)",
-        r"crying for hours", r"left (?:him|her|them) (?:at|in|outside)", r"locked (?:in|up)\b",
+        r"crying for hours",
+        r"(?:shouting|crying|screaming|calling) (?:out )?for (?:their|his|her) (?:mum|mam|mom|mummy|dad|daddy)",
+        r"left (?:him|her|them) (?:at|in|outside)", r"locked (?:in|up)\b",
         r"(?:hot|locked) car", r"\blocks? (?:him|her|them) (?:in|up|out)\b", r"\bkept in\b",
         r"\bwithout food\b", r"\blocked room\b", r"\bin a (?:car|pram)\b", r"\bneglect\w*", r"\babandon\w*",
         r"\bsores\b",
@@ -157,7 +163,9 @@ _SIGNALS: dict[str, list[str]] = {
         r"\b(?:not|never|didn'?t|did not|hasn'?t|has not|haven'?t) (?:come|came|been|returned|return|got)"
         r"(?: back)?(?: home| back| to (?:placement|school|the home))",
         r"can'?t find", r"walked out", r"wandered off", r"ran (?:off|away)", r"run(?:ning)? (?:off|away)",
-        r"\bnot been (?:seen|home)", r"nobody has seen", r"hasn'?t been seen", r"(?:last )?seen getting in",
+        r"\bnot been (?:seen|home)", r"\bnobody (?:\w+ ){0,3}knows where\b",
+        r"\b(?:isn'?t|is not|wasn'?t|was not) in (?:his|her|their) (?:room|bed)\b",
+        r"nobody has seen", r"hasn'?t been seen", r"(?:last )?seen getting in",
         r"phone(?:'s| is| has been| was)? (?:been )?(?:off|switched off|dead)", r"(?:don'?t|do not) know where",
         r"\blost (?:a|one of|our|my)\b", r"\bgone off\b", r"didn'?t arrive", r"isn'?t (?:answering|at home|in the "
         r"building)", r"not answering", r"nobody knows where", r"left (?:school|home|the house) with",
@@ -197,6 +205,12 @@ _SIGNALS: dict[str, list[str]] = {
         r"please (?:don'?t|do not) tell", r"\bbegging\b", r"\bpl(?:ea)?se? help\b", r"\bpls help\b",
         r"voices (?:are )?telling", r"plan (?:on (?:his|her) phone )?to attack", r"out of prison", r"\bhiding\b",
         r"knows (?:her|his|their|where (?:she|he|they)) (?:address|lives)", r"coming round",
+        # taken, kept or held against their will
+        r"\bdragg?(?:ed|ing)? (?:\w+ ){0,2}(?:into|in) (?:a|the|his|their) (?:car|van)\b",
+        r"(?:'s|is|are|'re|was|were) (?:taking|going to take|gonna take|coming to take|trying to take) "
+        r"(?:the|my|her|his|their) (?:kids|children|baby|son|daughter|little ones)\b",
+        r"\bkeep(?:s|ing)? (?:him|her|them|me) (?:at home|in the house|inside|locked)",
+        r"\bwon'?t let (?:him|her|them|me) (?:out|leave)\b",
         r"locked (?:her|him|them|me) (?:in|out)", r"taken (?:her|his|their|my) phone",
     ],
 }
@@ -361,6 +375,9 @@ HYPOTHETICAL = _compile(_HYPOTHETICAL)
 SITUATION = _compile(_SITUATION)
 REPORTED = _compile(_REPORTED)
 ORDINARY_CAUSE = _compile(_ORDINARY_CAUSE)
+# A case made up to ask about: "training scenario: a boy says he'll jump", "hypothetically, if she…".
+SCENARIO = _compile([r"\bscenarios?\b", r"\bhypothetical(?:ly)?\b", r"\brole[- ]?play\b", r"\bcase stud(?:y|ies)\b",
+                     r"\bfor (?:a|an|the|my|our) (?:quiz|exam|essay|assignment)\b", r"\bimagine (?:a|that|if)\b"])
 
 
 @dataclass(frozen=True)
@@ -369,6 +386,9 @@ class RuleVerdict:
     reason: str  # the rule that decided; never the user's words
     signal: str | None = None  # the kind of danger named, when any
     vetoed: bool = False  # danger words read as past or general: an explicit cue against urgency
+    # A question with no danger word and nothing present ("lady has capacity and says she doesn't want
+    # help, can she refuse?"): the meaning detector alone would decide it, reading mostly its topic.
+    procedure_question: bool = False
 
 
 def normalise(text: str) -> str:
@@ -393,15 +413,77 @@ def signals_in(message: str) -> list[str]:
     return [name for name, pattern in SIGNALS.items() if pattern.search(message)]
 
 
+# Where one part of a message ends and the next begins: a sentence, or a dash or colon between two parts
+# ("who do I contact - elderly lady says her son hit her"). Commas are not boundaries: "if a child turns up
+# with bruises and says they fell, what do I do?" is one question.
+_CLAUSE_BOUNDARY = re.compile(r"(?<=[?.!;])\s+|\s+[-\u2013]\s+|:\s+")
+# The asking tail after a comma: "…nobody knows where she is, what's the procedure?".
+_ASKING_TAIL = re.compile(r",\s+(?=(?:what|whats|what's|who|how|should|do|does|can|could|is|am|are|must|would|any|"
+                          r"where|which)\b)", re.IGNORECASE)
+# A clause that is itself a condition stays general however it is cut out: "if a child discloses abuse".
+_CONDITION = re.compile(r"^\s*(?:what if|if|when|whenever|whether|in case|suppose|unless|once|after|before|"
+                        r"in a scenario)\b", re.IGNORECASE)
+
+# The verdicts that come from how the whole message is framed as a question; a part of it that is not a
+# question may still say that someone is in danger now.
+_GENERAL_QUESTION = "a question in general ('if a child…')"
+_QUESTION_WITHOUT_SITUATION = "danger words in a question with no situation"
+_SCENARIO_VERDICT = "a scenario or a hypothetical case, not a person"
+_ABOUT_THE_TOPIC_VERDICT = "about the topic (training, policy, procedure), not a person"
+_QUESTION_FRAMES = (_GENERAL_QUESTION, _QUESTION_WITHOUT_SITUATION)
+
+
+def clauses(message: str, *, asking_tails: bool = False) -> list[str]:
+    """The parts of a message, in order; with `asking_tails`, a question after a comma is a part too."""
+    parts = _CLAUSE_BOUNDARY.split(message)
+    if asking_tails:
+        parts = [piece for part in parts for piece in _ASKING_TAIL.split(part)]
+    return [part for part in (p.strip() for p in parts) if part]
+
+
 def rule_verdict(text: str) -> RuleVerdict:
+    """Danger now, read clause by clause when only the way a question is asked argues against it.
+
+    A question frame ("what do I do if…", "do I need permission to…") covers the clause it is in, not a
+    report beside it: "do i need permission from the dsl to call 999? boy is fitting in the playground"
+    is an emergency. Asking what the procedure is ("…she's not come home, what's the procedure?") does
+    not make a report a question about the topic. Frames that cover the whole message (training, policy,
+    the past) are not re-read: "training scenario: a boy is on the roof" stays about the topic."""
     message = normalise(text)
+    verdict = _message_verdict(message)
+    if verdict.urgent:
+        return verdict
+    if verdict.reason in _QUESTION_FRAMES:
+        parts = clauses(message)
+    elif verdict.reason == _ABOUT_THE_TOPIC_VERDICT:
+        parts = clauses(message, asking_tails=True)
+        # Only when every word of the topic is in a part that asks: "what's the procedure?", not "the policy".
+        if any(ABOUT_THE_TOPIC.search(part) for part in parts if not _is_question(part)):
+            return verdict
+    else:
+        return verdict
+    for clause in parts:
+        if clause == message or _CONDITION.match(clause) or _is_question(clause):
+            continue
+        found = _message_verdict(clause)
+        # A bare statement with a danger word ("the exploitation conference is on 3 March") is not enough
+        # here: the part must name a strong danger, a person, or a present time.
+        if found.urgent and (found.signal in _STRONG or SITUATION.search(clause) or IMMEDIATE.search(clause)):
+            return RuleVerdict(True, f"{found.reason} (in one part of a question)", found.signal)
+    return verdict
+
+
+def _message_verdict(message: str) -> RuleVerdict:
     if not message:
         return RuleVerdict(False, "empty")
     found = signals_in(message)
     if not found:
         # Words of a past, settled event still count against the meaning detector's reading of the topic.
-        past = not IMMEDIATE.search(message) and bool(PAST.search(message))
-        return RuleVerdict(False, "no danger signal" + (", past wording" if past else ""), vetoed=past)
+        present = bool(IMMEDIATE.search(message))
+        past = not present and bool(PAST.search(message))
+        asks = not present and not past and _is_question(message)
+        reason = "no danger signal" + (", past wording" if past else ", a question" if asks else "")
+        return RuleVerdict(False, reason, vetoed=past, procedure_question=asks)
     signal = next((name for name in found if name in _STRONG), found[0])
     immediate = bool(IMMEDIATE.search(message))
     reported = bool(REPORTED.search(message))
@@ -410,11 +492,13 @@ def rule_verdict(text: str) -> RuleVerdict:
     if PAST.search(message) and not IMMEDIATE.search(_TELLING_NOW.sub(" ", message)):
         return RuleVerdict(False, "danger signal in the past, nothing present", signal, vetoed=True)
     situation = bool(SITUATION.search(message))
+    # A made-up case is general even when someone in it "says" something; a real one tonight is not.
+    if SCENARIO.search(message) and not TIME_NOW.search(message):
+        return RuleVerdict(False, _SCENARIO_VERDICT, signal, vetoed=True)
     if not reported and not IMMEDIATE_STRONG.search(message) and ABOUT_THE_TOPIC.search(message):
-        return RuleVerdict(False, "about the topic (training, policy, procedure), not a person", signal,
-                           vetoed=True)
+        return RuleVerdict(False, _ABOUT_THE_TOPIC_VERDICT, signal, vetoed=True)
     if question and not reported and not TIME_NOW.search(message) and HYPOTHETICAL.search(message):
-        return RuleVerdict(False, "a question in general ('if a child…')", signal, vetoed=True)
+        return RuleVerdict(False, _GENERAL_QUESTION, signal, vetoed=True)
     if signal not in _STRONG and ORDINARY_CAUSE.search(message):
         return RuleVerdict(False, "an ordinary, explained cause (an accident, sport)", signal, vetoed=True)
     if signal in _STRONG and (situation or immediate or not question):
@@ -423,7 +507,7 @@ def rule_verdict(text: str) -> RuleVerdict:
         return RuleVerdict(True, f"{signal} in a present situation", signal)
     if not question:
         return RuleVerdict(True, f"{signal} reported about someone", signal)
-    return RuleVerdict(False, "danger words in a question with no situation", signal)
+    return RuleVerdict(False, _QUESTION_WITHOUT_SITUATION, signal)
 
 
 # How a message is framed, apart from its topic, for the meaning detector: a sentence embedding

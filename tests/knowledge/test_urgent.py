@@ -13,12 +13,22 @@ import json
 import logging
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.qa.urgent import UrgencyDetector, check_urgency, default_detector, is_urgent
-from bot.qa.urgent_model import CHECK_FILE, TRAIN_FILE, WEIGHTS_FILE, Labelled, UrgencyModel, load_labelled
+from bot.qa.urgent_model import (
+    CHECK_FILE,
+    TRAIN_FILE,
+    WEIGHTS_FILE,
+    Labelled,
+    UrgencyModel,
+    load_labelled,
+    pick_procedure_threshold,
+)
+from bot.qa.urgent_rules import rule_verdict
 from tests.conftest import DEV_EVAL
 
 REPO = Path(__file__).resolve().parents[2]
@@ -121,21 +131,21 @@ def detector() -> UrgencyDetector:
 
 
 # Precision floors as measured (recall must be 1.0 everywhere). The training file holds deliberately hard
-# negatives (everyday reports about a named child, procedure questions full of danger words) and is scored
-# in-sample; the held-out set was written before the detector was changed and never tuned on; the
+# negatives (everyday reports about a named child, procedure questions full of danger words, situated
+# procedure questions: the former second check set, whose misses the rules were widened after) and is
+# scored in-sample; the held-out set was written before the detector was changed and never tuned on; the
 # practitioner questions are realistic traffic, labelled for urgency in bot/qa/data/urgent_practitioner.jsonl
-# (11 of 160 are urgent, so each false alarm costs precision dearly).
+# (11 of 160 are urgent, so each false alarm costs precision dearly); the third check is 90 messages in
+# practitioners' voice (procedure, training and historic questions on the hard topics, and emergencies asked
+# as questions), written with 110 more that went into training, and never trained on.
 FLOORS = {
-    "train": (TRAIN_FILE, 0.85),
+    "train": (TRAIN_FILE, 0.89),
     "held-out check": (CHECK_FILE, 0.95),
-    # 80 earlier messages, 107 + 33 situated procedure questions (pn/pu, an/au: a particular person, a question
-    # about what to do or what is allowed; some urgent) and 2 x 50 fresh chat messages (fn/fu, gn/gu); never
-    # trained on, but the word rules were widened after reading what they missed: a check, not a blind set.
-    "second check": (CHECK_FILE.with_name("urgent_check2.jsonl"), 0.85),
     "held-out, never tuned on": (CHECK_FILE.with_name("urgent_heldout.jsonl"), 0.95),
-    # The threshold keeps a safety margin below the out-of-fold floor (bot.qa.urgent_model.THRESHOLD_MARGIN):
-    # without it 0.733 here, but an urgent message written afterwards was missed.
-    "practitioner questions": (CHECK_FILE.with_name("urgent_practitioner.jsonl"), 0.60),
+    # Procedure questions with no danger word have a threshold of their own (UrgencyModel.procedure_threshold):
+    # 0.611 before it, 0.917 with it (the one false alarm left is a rule: "our missing foster child").
+    "practitioner questions": (CHECK_FILE.with_name("urgent_practitioner.jsonl"), 0.91),
+    "third check, practitioners' voice": (CHECK_FILE.with_name("urgent_check3.jsonl"), 0.83),
 }
 
 
@@ -166,6 +176,7 @@ def test_the_weights_were_trained_on_the_labelled_file_as_it_is() -> None:
     assert model.meta["sha256"] == hashlib.sha256(TRAIN_FILE.read_bytes()).hexdigest(), (
         "retrain: sgbot urgent train bot/qa/data/urgent_train.jsonl")
     assert 0.0 < model.threshold <= 0.5
+    assert model.threshold <= model.procedure_threshold < 1.0
 
 
 def test_the_reason_names_the_rule_never_the_message() -> None:
@@ -240,3 +251,62 @@ def test_the_urgency_verdict_is_the_same_when_it_reads_the_questions_retrieval_v
         own = check_urgency(message)
         shared = check_urgency(message, vector=encoder.encode_query(normalise(message)))
         assert shared.urgent == own.urgent, message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # a report beside the question: the question's frame covers its own clause only
+        "what do i do if he won't let me in? neighbour says the kids have been alone in there since friday",
+        "who do I contact - elderly lady says her son takes her pension and hit her when she refused",
+        "is it ok to ring 999 without asking the head? a lad has collapsed in the dinner hall",
+        # asking what the procedure is does not make a report a question about the topic
+        "year 3 didnt come back in after lunch and nobody knows where he is, what's the procedure?",
+        "man at day care has slumped in his chair and we can't rouse him, whats the process",
+    ],
+)
+def test_a_report_beside_a_question_is_read_on_its_own(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert verdict.urgent, verdict.reason
+    assert is_urgent(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "if a child discloses abuse, what should i do?",
+        "what if a pupil is being hit at home? who do i tell",
+        "we're updating the missing children policy - does it need to mention the philomena protocol?",
+        "training scenario: a boy is on the roof and says he'll jump, what do you say?",
+        "The exploitation conference is on 3 March - who's presenting?",
+    ],
+)
+def test_a_question_cut_into_parts_stays_general(message: str) -> None:
+    assert not rule_verdict(message).urgent
+
+
+def test_a_procedure_question_without_danger_words_needs_the_model_to_be_surer(detector: UrgencyDetector) -> None:
+    """Asking what to do lowers only the model's vote: the same probability that makes a report urgent
+    does not make a question with no danger word and nothing present urgent."""
+    model = detector.model
+    assert model is not None and model.threshold < model.procedure_threshold
+    between = (model.threshold + model.procedure_threshold) / 2
+    question = rule_verdict("lady has capacity and says she doesnt want any help, can she refuse?")
+    report = rule_verdict("client rang saying she is standing by the train line")
+    assert question.procedure_question and not question.urgent
+    assert not report.procedure_question and not report.urgent and not report.vetoed
+    assert not detector.decide("q", question, between).urgent
+    assert detector.decide("r", report, between).urgent
+    assert detector.decide("q", question, model.procedure_threshold).urgent
+    # with a present time the question is a situation again, read at the general threshold
+    assert not rule_verdict("she says she doesnt want any help tonight, can she refuse?").procedure_question
+
+
+def test_the_procedure_threshold_clears_every_quiet_question_but_recall_wins() -> None:
+    quiet = np.array([0.2, 0.5, 0.3])
+    assert pick_procedure_threshold(quiet, np.array([False] * 3), floor=0.4) > 0.5
+    assert pick_procedure_threshold(np.array([0.1, 0.2]), np.array([False] * 2), floor=0.4) == 0.4
+    # an urgent training question at 0.45 caps it below 0.45, whatever the quiet ones need
+    mixed = np.array([0.2, 0.6, 0.45])
+    capped = pick_procedure_threshold(mixed, np.array([False, False, True]), floor=0.3)
+    assert 0.3 <= capped < 0.45
