@@ -69,13 +69,17 @@ class Settings(BaseSettings):
 
     # Largest request body the Slack and Teams endpoints accept (their real payloads are far smaller).
     max_request_bytes: int = Field(default=1_000_000, alias="SGBOT_MAX_REQUEST_BYTES")
-    # How long a replica's claim on an inbound event lasts before a platform retry may take it over
-    # (the replica died after acknowledging it). Longer than the slowest answer, shorter than Slack's
-    # one-minute retry.
     # Largest document `sgbot ingest` accepts: file size for text formats, extracted text for PDF and
     # DOCX. A bigger one is refused by name with how to split it (it would embed for tens of minutes).
     ingest_max_bytes: int = Field(default=5_000_000, gt=0, alias="SGBOT_INGEST_MAX_BYTES")
+    # The durable inbox (bot/channels/inbox.py). A replica's claim on an inbound event lasts this long
+    # unless renewed: the holder renews it every third of it while it works, so it only runs out when
+    # the replica died (or stalled); then a retry, or any replica's sweeper, answers the stored event.
     inbound_lease_seconds: float = Field(default=30.0, gt=0, alias="SGBOT_INBOUND_LEASE_SECONDS")
+    # How often each replica looks for stored events whose lease ran out unanswered.
+    inbox_sweep_seconds: float = Field(default=5.0, gt=0, alias="SGBOT_INBOX_SWEEP_SECONDS")
+    # Claims an event may have (the first included) before it is set aside and the business unit told.
+    inbox_max_attempts: int = Field(default=5, ge=1, alias="SGBOT_INBOX_MAX_ATTEMPTS")
 
     # Database (referrals, sessions, events).
     database_url: str | None = Field(default=None, alias="DATABASE_URL")

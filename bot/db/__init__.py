@@ -57,13 +57,17 @@ from bot.db.engine import (
 from bot.db.infrastructure import (
     ChannelState,
     InboundEvent,
+    StoredEvent,
     channel_state_items,
     claim_inbound_event,
+    claim_stale_inbound_events,
     complete_inbound_event,
     delete_channel_state,
     get_channel_state,
     purge_inbound_events,
     put_channel_state,
+    renew_inbound_event,
+    unanswered_inbound_events,
 )
 from bot.db.schema import ensure_schema
 
@@ -72,9 +76,11 @@ __all__ = [
     "ChannelState",
     "Database",
     "InboundEvent",
+    "StoredEvent",
     "UTCDateTime",
     "channel_state_items",
     "claim_inbound_event",
+    "claim_stale_inbound_events",
     "complete_inbound_event",
     "database_url",
     "delete_channel_state",
@@ -87,5 +93,7 @@ __all__ = [
     "open_database",
     "purge_inbound_events",
     "put_channel_state",
+    "renew_inbound_event",
+    "unanswered_inbound_events",
     "utcnow",
 ]

@@ -1,11 +1,19 @@
-"""Shared tables the channels need: de-duplicating platform retries, and per-channel state.
+"""Shared tables the channels need: de-duplicating platform retries (the durable inbox), and per-channel state.
 
 Slack retries an event it thinks we missed and Teams can deliver an activity
 twice; `claim_inbound_event` lets exactly one worker, in any process, act on
 each. A claim made with a lease is only a claim until `complete_inbound_event`
 marks the event handled (after its answer is posted): if the worker holding it
-dies first, a retry that arrives once the lease has run out takes it over, so
-an event acknowledged by a replica that was then killed is still answered.
+dies first, a retry that arrives once the lease has run out takes it over.
+
+Slack does not retry an event it saw acknowledged, so the claim also stores
+the event itself (`payload`, what is needed to answer it again) before the
+ack: `claim_stale_inbound_events` lets any replica's sweeper take over stored
+events whose lease ran out unhandled, one claimer per event (a conditional
+UPDATE, on SQLite and PostgreSQL alike). The holder renews its lease while it
+works (`renew_inbound_event`), so a slow answer is never taken over. The
+payload holds what someone typed: it lives only in this table, is blanked
+when the event is handled, and goes with the row at the retention purge.
 `channel_state` is a small key/value store for things a channel must
 remember across restarts (areas configured for a Slack channel, Teams
 conversation references for proactive messages).
@@ -13,12 +21,13 @@ conversation references for proactive messages).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Engine, String, delete, select, update
+from sqlalchemy import JSON, Engine, Integer, String, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
@@ -37,6 +46,22 @@ class InboundEvent(Base):
     # A row with neither (a replay key, or a row older than leases) is handled for good.
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The durable inbox: the event as received (blanked once handled), who holds the claim (so
+    # that only the holder renews it), how many claims it has had, and when it was set aside.
+    payload: Mapped[Any] = mapped_column(JSON(none_as_null=True), nullable=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0", nullable=False)
+    dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """A stored inbound event a sweeper has just claimed (or set aside): enough to answer it again."""
+
+    platform: str
+    event_id: str
+    payload: dict[str, Any]
+    attempts: int  # claims so far, this one included
 
 
 class ChannelState(Base):
@@ -69,22 +94,31 @@ def _insert_for(session: Session) -> Any:
 
 
 def claim_inbound_event(
-    target: SessionTarget, platform: str, event_id: str, lease_seconds: float | None = None
+    target: SessionTarget,
+    platform: str,
+    event_id: str,
+    lease_seconds: float | None = None,
+    *,
+    payload: dict[str, Any] | None = None,
+    holder: str | None = None,
 ) -> bool:
     """True if this worker should act on (platform, event_id); False for a duplicate, retry or replay.
 
     Without a lease the first claim is final (a replayed request is never acted on
     again). With `lease_seconds` the claim lasts that long unless
-    `complete_inbound_event` marks the event handled: a later claim of an event
-    that is neither handled nor still leased takes it over (the worker that held
-    it died). Safe across processes: of two concurrent claims exactly one insert,
-    or one conditional UPDATE, succeeds.
+    `complete_inbound_event` marks the event handled or `holder` renews it: a later
+    claim of an event that is neither handled, set aside nor still leased takes it
+    over (the worker that held it died). The first claim stores `payload`, so that
+    a sweeper can answer the event if no retry ever comes. Safe across processes:
+    of two concurrent claims exactly one insert, or one conditional UPDATE, succeeds.
     """
     now = utcnow()
     claimed_until = None if lease_seconds is None else now + timedelta(seconds=lease_seconds)
     handled_at = now if lease_seconds is None else None
     row = {"platform": platform, "event_id": event_id, "received_at": now,
-           "claimed_until": claimed_until, "handled_at": handled_at}
+           "claimed_until": claimed_until, "handled_at": handled_at,
+           "payload": payload if lease_seconds is not None else None,
+           "claimed_by": holder, "attempts": 1, "dead_at": None}
     with _sessions(target)() as session, session.begin():
         insert = _insert_for(session)
         if insert is not None:
@@ -112,24 +146,118 @@ def claim_inbound_event(
             .where(
                 InboundEvent.platform == platform,
                 InboundEvent.event_id == event_id,
-                InboundEvent.handled_at.is_(None),
-                InboundEvent.claimed_until.is_not(None),
-                InboundEvent.claimed_until < now,
+                *_open_and_expired(now),
             )
-            .values(claimed_until=claimed_until)
+            .values(claimed_until=claimed_until, claimed_by=holder, attempts=InboundEvent.attempts + 1)
         )
         return bool(taken.rowcount)  # type: ignore[attr-defined]
 
 
+def _open_and_expired(now: datetime) -> tuple[Any, ...]:
+    """Not handled, not set aside, leased once and the lease is over: free for another worker."""
+    return (
+        InboundEvent.handled_at.is_(None),
+        InboundEvent.dead_at.is_(None),
+        InboundEvent.claimed_until.is_not(None),
+        InboundEvent.claimed_until < now,
+    )
+
+
+def renew_inbound_event(
+    target: SessionTarget, platform: str, event_id: str, holder: str, lease_seconds: float
+) -> bool:
+    """Extend `holder`'s lease (a heartbeat while it works); False if the claim is no longer its own."""
+    with _sessions(target)() as session, session.begin():
+        renewed = session.execute(
+            update(InboundEvent)
+            .where(
+                InboundEvent.platform == platform,
+                InboundEvent.event_id == event_id,
+                InboundEvent.claimed_by == holder,
+                InboundEvent.handled_at.is_(None),
+                InboundEvent.dead_at.is_(None),
+            )
+            .values(claimed_until=utcnow() + timedelta(seconds=lease_seconds))
+        )
+        return bool(renewed.rowcount)  # type: ignore[attr-defined]
+
+
 def complete_inbound_event(target: SessionTarget, platform: str, event_id: str) -> None:
-    """Mark a leased event handled (its answer is posted): no retry will take it over now."""
+    """Mark a leased event handled (its answer is posted): no retry or sweeper will take it over now,
+    and what was typed is blanked from the stored event."""
     with _sessions(target)() as session, session.begin():
         session.execute(
             update(InboundEvent)
             .where(InboundEvent.platform == platform, InboundEvent.event_id == event_id,
                    InboundEvent.handled_at.is_(None))
-            .values(handled_at=utcnow())
+            .values(handled_at=utcnow(), payload=None)
         )
+
+
+def claim_stale_inbound_events(
+    target: SessionTarget,
+    platform: str,
+    holder: str,
+    lease_seconds: float,
+    *,
+    max_attempts: int,
+    limit: int = 10,
+    set_aside: Callable[[Session, StoredEvent], None] | None = None,
+) -> tuple[list[StoredEvent], list[StoredEvent]]:
+    """(claimed, set aside): stored events of `platform` whose lease ran out unhandled.
+
+    Each is claimed for `holder` with a conditional UPDATE that only one claimer in
+    any process can win (the row must still be open and expired when it is written,
+    which PostgreSQL re-checks after a concurrent writer commits and SQLite's write
+    lock serialises). One that has already had `max_attempts` claims is set aside
+    instead (`dead_at`), keeping its payload for a person to read until the
+    retention purge; `set_aside` is called in that transaction (to tell the
+    business unit: the notice is stored if and only if the event was set aside).
+    """
+    now = utcnow()
+    claimed: list[StoredEvent] = []
+    dead: list[StoredEvent] = []
+    with _sessions(target)() as session:
+        candidates = session.execute(
+            select(InboundEvent.event_id, InboundEvent.payload, InboundEvent.attempts)
+            .where(InboundEvent.platform == platform, InboundEvent.payload.is_not(None), *_open_and_expired(now))
+            .order_by(InboundEvent.received_at)
+            .limit(limit)
+        ).all()
+    for event_id, payload, attempts in candidates:
+        if not isinstance(payload, dict):
+            continue  # a JSON null: nothing to answer from
+        exhausted = attempts >= max_attempts
+        values: dict[str, Any] = (
+            {"dead_at": now}
+            if exhausted
+            else {"claimed_until": now + timedelta(seconds=lease_seconds), "claimed_by": holder,
+                  "attempts": InboundEvent.attempts + 1}
+        )
+        with _sessions(target)() as session, session.begin():
+            won = session.execute(
+                update(InboundEvent)
+                .where(InboundEvent.platform == platform, InboundEvent.event_id == event_id,
+                       InboundEvent.attempts == attempts, *_open_and_expired(now))
+                .values(**values)
+            ).rowcount  # type: ignore[attr-defined]
+            stored = StoredEvent(platform, event_id, payload, attempts if exhausted else attempts + 1)
+            if won and exhausted and set_aside is not None:
+                set_aside(session, stored)
+        if won:
+            (dead if exhausted else claimed).append(stored)
+    return claimed, dead
+
+
+def unanswered_inbound_events(target: SessionTarget, platform: str | None = None) -> int:
+    """Stored events not yet handled nor set aside (for /metrics and tests)."""
+    statement = select(func.count()).select_from(InboundEvent).where(
+        InboundEvent.payload.is_not(None), InboundEvent.handled_at.is_(None), InboundEvent.dead_at.is_(None)
+    )
+    if platform is not None:
+        statement = statement.where(InboundEvent.platform == platform)
+    with _sessions(target)() as session:
+        return int(session.scalar(statement) or 0)
 
 
 def purge_inbound_events(target: SessionTarget, older_than: timedelta = timedelta(days=2)) -> int:

@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 # Audiences that name a group, not a user: no single "next message" to deliver them at.
 GROUP_AUDIENCES = frozenset({BUSINESS_UNIT})
 DEAD_LETTER = "dead_letter"
+UNANSWERED = "unanswered_message"
 
 
 def is_group(audience: str) -> bool:
@@ -128,6 +129,44 @@ def _word_dead_letter(event: dict[str, Any], audience: str, channel: str) -> Rep
 
 
 events.register([DEAD_LETTER], _word_dead_letter)
+
+
+class UnansweredMessage(NoticeEvent):
+    """A message acknowledged to the platform that no replica could answer after repeated tries
+    (the durable inbox set it aside): ids only, never what was typed."""
+
+    kind: Literal["unanswered_message"] = "unanswered_message"
+    platform: str
+    event_id: str
+    attempts: int
+    user: str
+    conversation: str
+
+
+def present_unanswered(notice: UnansweredMessage) -> Reply:
+    return Reply(
+        say_from(
+            "notifications.yaml",
+            "unanswered_message",
+            attempts=notice.attempts,
+            channel=notice.platform.capitalize(),
+            user=notice.user,
+            conversation=notice.conversation,
+            event_id=notice.event_id,
+        )
+    )
+
+
+def unanswered_notification(notice: UnansweredMessage) -> Notification:
+    """The business unit's notice of a message set aside unanswered."""
+    return Notification(audience=BUSINESS_UNIT, reply=present_unanswered(notice), event=UNANSWERED, notice=notice)
+
+
+def _word_unanswered(event: dict[str, Any], audience: str, channel: str) -> Reply:
+    return present_unanswered(UnansweredMessage.model_validate(event))
+
+
+events.register([UNANSWERED], _word_unanswered)
 
 
 class Outbox:

@@ -27,6 +27,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import channel_settings
 from bot.channel_settings import AnswerMode, ChannelSettings, NotAllowed, parse_areas, settings_text
+from bot.channels.inbox import Inbox
 from bot.channels.slack import blocks as kit
 from bot.channels.slack import modals, triage
 from bot.channels.slack.client import SlackNotConfigured, make_client
@@ -36,7 +37,7 @@ from bot.channels.slack.mrkdwn import escape, to_mrkdwn, truncate
 from bot.channels.slack.text import slack_text
 from bot.channels.slack.users import UserDirectory
 from bot.config import Settings
-from bot.db import Database, claim_inbound_event, complete_inbound_event, get_database
+from bot.db import Database, claim_inbound_event, get_database
 from bot.feedback import Feedback, HandoffRequest, hand_off
 from bot.messages import Message, Outcome, Reply
 from bot.metrics import Metrics
@@ -99,6 +100,11 @@ class SlackChannel:
         self.users = UserDirectory(self.client)
         self._database = database
         self._database_lock = asyncio.Lock()
+        # Messages are stored with their claim before the ack and answered by any replica if this one dies.
+        self.inbox = Inbox(
+            PLATFORM, settings, self.database, self._answer_stored, stored_sender,
+            metrics=self.metrics, track=self._tracked,
+        )
         signing_secret = settings.slack_signing_secret
         self.app = AsyncApp(
             client=self.client,
@@ -126,24 +132,6 @@ class SlackChannel:
     async def _db(self, function: Callable[..., Any], *args: Any) -> Any:
         database = await self.database()
         return await asyncio.to_thread(function, database, *args)
-
-    async def claim(self, event_id: str | None) -> bool:
-        """True if this worker should act on the event: its first delivery in any replica, or a retry
-        of one whose claim ran out unanswered (the replica holding it died). `complete` ends the claim."""
-        if not event_id:
-            return True
-        first = bool(
-            await self._db(claim_inbound_event, PLATFORM, event_id, self.settings.inbound_lease_seconds)
-        )
-        if not first:
-            self.metrics.count("duplicates")
-            log.info("duplicate slack event ignored", extra={"slack_event_id": event_id})
-        return first
-
-    async def complete(self, event_id: str | None) -> None:
-        """The event's answer is posted (or its failure told): no retry may answer it again."""
-        if event_id:
-            await self._db(complete_inbound_event, PLATFORM, event_id)
 
     async def claim_request(self, key: str) -> bool:
         """True the first time a signed request or a Socket Mode envelope arrives (in any replica); False after."""
@@ -206,20 +194,23 @@ class SlackChannel:
     # ------------------------------------------------------------------- events
 
     async def _on_message(self, ack: Ack, body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
-        await ack()
         self.metrics.count("events", "message")
         if event.get("subtype") not in ANSWERABLE_SUBTYPES or event.get("bot_id") or not event.get("user"):
+            await ack()
             return
         channel_id = str(event.get("channel", ""))
         text = str(event.get("text") or "")
         if event.get("channel_type") != "im":
             bot_user = context.get("bot_user_id")
             if bot_user and f"<@{bot_user}" in text:
+                await ack()
                 return  # the app_mention event for the same message answers it
+            # Decided before the ack, so that only messages for the assistant are stored.
             settings = await self.channel_settings(channel_id)
             if settings.mode != "all" and not await self._listened_thread(channel_id, event):
+                await ack()
                 return
-        await self._tracked("message", self._answer_event(body, event, text))
+        await self._accept(ack, "message", body, event, text)
 
     async def _listened_thread(self, channel_id: str, event: dict[str, Any]) -> bool:
         """A thread where the assistant takes every message (a case discussion), mention or not."""
@@ -230,21 +221,34 @@ class SlackChannel:
         return bool(await asyncio.to_thread(listens, thread_key(channel_id, str(thread_ts))))
 
     async def _on_mention(self, ack: Ack, body: dict[str, Any], event: dict[str, Any]) -> None:
-        await ack()
         self.metrics.count("events", "app_mention")
         if event.get("bot_id") or not event.get("user"):
+            await ack()
             return
         text = MENTION.sub("", str(event.get("text") or "")).strip()
-        await self._tracked("mention", self._answer_event(body, event, text))
+        await self._accept(ack, "mention", body, event, text)
 
-    async def _answer_event(self, body: dict[str, Any], event: dict[str, Any], text: str) -> None:
+    async def _accept(self, ack: Ack, kind: str, body: dict[str, Any], event: dict[str, Any], text: str) -> None:
+        """Store the message with this replica's claim, then acknowledge it, then answer it.
+
+        Stored before the ack: Slack does not send an acknowledged event again, so a
+        replica that dies after the ack leaves it for any replica's sweeper (the inbox).
+        Had storing failed, the listener raises before acking and Slack retries.
+        """
+        payload = stored_event(event, text)
         event_id = body.get("event_id")
-        if not await self.claim(event_id):
+        if not event_id:  # not an Events API delivery (no id to claim by): answered, not stored
+            await ack()
+            await self._tracked(kind, self._answer_stored(payload))
             return
-        await self._answer_claimed(event, text)
-        # Only now: had this process died before the answer was posted, Slack's retry would
-        # have found the claim unfinished and, once its lease ran out, answered it.
-        await self.complete(event_id)
+        first = await self.inbox.receive(str(event_id), payload)
+        await ack()
+        if first:
+            await self._tracked(kind, self.inbox.work(str(event_id), payload))
+
+    async def _answer_stored(self, payload: dict[str, Any]) -> None:
+        """The answer to a stored message: the same whether it was just received or swept up."""
+        await self._answer_claimed(payload["event"], str(payload["text"]))
 
     async def _answer_claimed(self, event: dict[str, Any], text: str) -> None:
         channel_id = str(event["channel"])
@@ -641,6 +645,20 @@ class SlackChannel:
         profile = await self.users.profile(user_id)
         view = await asyncio.to_thread(home_view, self.settings, self.assistant, profile)
         await self.client.views_publish(user_id=user_id, view=view)
+
+
+# What is kept of an event to answer it again (its text only in the database, blanked once answered).
+STORED_EVENT_FIELDS = ("channel", "channel_type", "user", "ts", "thread_ts")
+
+
+def stored_event(event: dict[str, Any], text: str) -> dict[str, Any]:
+    return {"event": {key: event[key] for key in STORED_EVENT_FIELDS if event.get(key) is not None}, "text": text}
+
+
+def stored_sender(payload: dict[str, Any]) -> tuple[str, str]:
+    """(user, channel) of a stored message, for the business unit's notice if it is set aside."""
+    event = payload.get("event") or {}
+    return str(event.get("user") or "?"), str(event.get("channel") or "?")
 
 
 def is_answer(reply: Reply) -> bool:

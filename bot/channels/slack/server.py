@@ -67,8 +67,10 @@ def slack_component(
 
     async def start_all() -> None:
         await delivery.start()
+        await channel.inbox.start()  # stored messages whose replica died: answered here
 
     async def drain() -> None:
+        await channel.inbox.stop()  # take nothing more over; what is being answered gets its time
         waited = 0.0
         while channel.metrics.gauge(IN_FLIGHT) and waited < DRAIN_SECONDS:
             await asyncio.sleep(0.1)
@@ -103,7 +105,7 @@ def slack_component(
             handler.client.wss_uri = url
             await handler.connect_async()
             log.info("Slack Socket Mode connected")
-            await delivery.start()
+            await start_all()
 
         async def stop() -> None:
             for handler in handlers:
@@ -161,10 +163,11 @@ def claiming_socket_mode_handler(channel: SlackChannel, app_token: str) -> Any:
 
     Slack sends each envelope to one of the app's connections (at most 10), and one
     it thinks was not acknowledged to any of them again. An event envelope is claimed
-    by its event's id, by the listener, with the same lease as an event over HTTP
-    (SGBOT_INBOUND_LEASE_SECONDS): marked handled only once its answer is posted, so
-    a redelivery (in the same envelope or a new one) that finds the claim of a replica
-    that died after acknowledging it, and older than the lease, is answered here.
+    by its event's id, by the listener, and stored in the durable inbox before it is
+    acknowledged, exactly as an event over HTTP: marked handled only once its answer
+    is posted, so an event whose replica died after acknowledging it is answered by
+    any replica's sweeper once the lease (SGBOT_INBOUND_LEASE_SECONDS) has run out,
+    or by a redelivery that arrives after that.
     Commands and interactions have no event id and are not redelivered, so their
     envelope's id is claimed here first, once, as a signed request is over HTTP: a
     replica that loses that claim acknowledges the envelope and does nothing else.

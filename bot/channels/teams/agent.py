@@ -32,6 +32,7 @@ from microsoft_agents.hosting.fastapi import CloudAdapter
 from bot import channel_settings
 from bot.assistant import Assistant, load_notification_wording
 from bot.channel_settings import ChannelSettings, NotAllowed, parse_areas, parse_mode, settings_text
+from bot.channels.inbox import Inbox
 from bot.channels.teams import conversations
 from bot.channels.teams.auth import ProviderFactory, auth_configuration, connection_manager
 from bot.channels.teams.feedback import (
@@ -55,7 +56,7 @@ from bot.channels.teams.render import (
 from bot.channels.teams.text import say
 from bot.channels.teams.triage import TRIAGE_KEY, triage_actions, triage_command
 from bot.config import Settings
-from bot.db import Database, claim_inbound_event, complete_inbound_event, get_database
+from bot.db import Database, get_database
 from bot.feedback import HandoffRequest, hand_off
 from bot.messages import Message, Outcome
 from bot.metrics import Metrics
@@ -65,6 +66,8 @@ from bot.outbox.worker import DeliveryWorker
 log = logging.getLogger("sgbot.teams")
 
 _GROUP_TYPES = {"channel", "groupChat"}
+# Set on the turn of an activity the inbox's sweeper took over: its claim is already held.
+SWEPT = "sgbot.swept"
 
 
 def _user_id(activity: Activity) -> str:
@@ -88,6 +91,19 @@ def _value(activity: Activity) -> dict[str, Any]:
         except ValueError:
             return {}
     return value if isinstance(value, dict) else {}
+
+
+def stored_activity(activity: Activity) -> dict[str, Any]:
+    """The activity as the inbox stores it (what someone typed lives only in the database)."""
+    return activity.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def stored_sender(payload: dict[str, Any]) -> tuple[str, str]:
+    """(user, conversation) of a stored activity, for the business unit's notice if it is set aside."""
+    sender = payload.get("from") or {}
+    conversation = payload.get("conversation") or {}
+    user = sender.get("aadObjectId") or sender.get("id") or "?"
+    return str(user), str(conversation.get("id") or "?")
 
 
 class TeamsBot:
@@ -129,6 +145,10 @@ class TeamsBot:
         self.app.error(self._on_error)
         self._db: Database | None = None
         self.metrics = Metrics("sgbot_teams")
+        # Activities are stored with their claim as the turn starts: if this replica dies mid-turn
+        # (its HTTP answer never comes), any replica's sweeper answers the stored activity.
+        self.inbox = Inbox("teams", settings, self._database, self._answer_stored, stored_sender,
+                           metrics=self.metrics)
         self._delivery: DeliveryWorker | None = None
         # user id → email from the Teams member API; only a cache, so a restart merely re-asks.
         self._emails: dict[str, str | None] = {}
@@ -153,11 +173,16 @@ class TeamsBot:
             )
         return self._delivery
 
+    async def _database(self) -> Database:
+        return await asyncio.to_thread(lambda: self.db)
+
     async def start_delivery(self) -> None:
         await asyncio.to_thread(lambda: self.db)  # opening it may run migrations: not on the event loop
         await self.delivery.start()
+        await self.inbox.start()
 
     async def stop_delivery(self) -> None:
+        await self.inbox.stop()
         if self._delivery is not None:
             await self._delivery.stop()
 
@@ -176,17 +201,38 @@ class TeamsBot:
     async def _on_message(self, context: TurnContext, state: TurnState) -> None:
         activity = context.activity
         event_id = conversations.inbound_event_id(activity)
-        if activity.id and not await asyncio.to_thread(
-            claim_inbound_event, self.db, "teams", event_id, self.settings.inbound_lease_seconds
-        ):
+        if context.turn_state.get(SWEPT) or not activity.id:
+            # A swept activity: the inbox holds its claim, renews it and marks it handled.
+            await self._on_claimed_message(context, event_id)
+            return
+        if not await self.inbox.receive(event_id, stored_activity(activity)):
             log.info("teams.duplicate", extra={"event_id": event_id})
             self.metrics.count("activities", "duplicate")
             return
-        await self._on_claimed_message(context, event_id)
-        if activity.id:
-            # Only once the reply is sent: a redelivery after this process died mid-turn
-            # finds the claim unfinished and, once its lease runs out, answers it.
-            await asyncio.to_thread(complete_inbound_event, self.db, "teams", event_id)
+        async with self.inbox.holding(event_id):
+            await self._on_claimed_message(context, event_id)
+        # Only once the reply is sent: had this process died mid-turn, the stored activity
+        # would be answered by a sweeper (or a redelivery) once the lease ran out.
+        await self.inbox.complete(event_id)
+
+    async def _answer_stored(self, payload: dict[str, Any]) -> None:
+        """A stored activity whose replica died mid-turn, run through the same turn as a live one.
+
+        Its replies go to the conversation through the connector (never buffered for an
+        HTTP answer that no one is waiting for any more).
+        """
+        activity = Activity.model_validate({key: value for key, value in payload.items() if key != "deliveryMode"})
+        # As a proactive send's: our own app's identity, or none when testing anonymously on loopback.
+        if self.settings.teams_app_id:
+            identity = self.adapter.create_claims_identity(self.settings.teams_app_id)
+        else:
+            identity = ClaimsIdentity()
+
+        async def turn(context: TurnContext) -> None:
+            context.turn_state[SWEPT] = True
+            await self.app.on_turn(context)
+
+        await self.adapter.process_activity(identity, activity, turn)
 
     async def _on_claimed_message(self, context: TurnContext, event_id: str) -> None:
         activity = context.activity

@@ -1,0 +1,213 @@
+"""The durable inbox every channel shares: nothing acknowledged is lost, nothing is answered twice.
+
+A platform that sees an event acknowledged does not send it again (Slack), so
+a replica that dies between its ack and its answer must not be the only one
+that knows of the event. Each channel therefore:
+
+1. `receive`s the event before acknowledging it: the claim, with this
+   process's lease, and the event itself (what is needed to answer it again)
+   are stored in one row of `inbound_events`. A duplicate or a platform retry
+   loses the claim while the lease runs and is acknowledged and left.
+2. `work`s on it: the answer runs while a heartbeat renews the lease (every
+   third of it), so a slow answer is never taken over; once the answer is
+   posted the event is marked handled and its stored text blanked.
+3. runs a `sweep` on a timer (`SGBOT_INBOX_SWEEP_SECONDS`): stored events
+   whose lease ran out unhandled (their holder died, or its answer failed)
+   are claimed by exactly one replica and answered through the same `work`.
+   One that has been claimed `SGBOT_INBOX_MAX_ATTEMPTS` times is set aside
+   instead, and the business unit is told (ids only) in the same transaction.
+
+Logs name event ids only; the stored text never leaves the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
+
+from bot.config import Settings
+from bot.db import (
+    Database,
+    StoredEvent,
+    claim_inbound_event,
+    claim_stale_inbound_events,
+    complete_inbound_event,
+    renew_inbound_event,
+)
+from bot.outbox import Outbox
+from bot.outbox.store import UnansweredMessage, unanswered_notification
+
+log = logging.getLogger(__name__)
+
+# What the channel does with a claimed event: answer it (raising if it could not).
+Answer = Callable[[dict[str, Any]], Awaitable[None]]
+# Who sent a stored event and where, as platform ids (for the business unit's notice).
+Sender = Callable[[dict[str, Any]], tuple[str, str]]
+
+
+class Counter(Protocol):
+    def count(self, name: str, kind: str = "", amount: int = 1) -> None: ...
+
+
+def process_holder() -> str:
+    """This process's name on its claims: only the holder renews a lease."""
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class Inbox:
+    def __init__(
+        self,
+        platform: str,
+        settings: Settings,
+        database: Callable[[], Awaitable[Database]],
+        answer: Answer,
+        sender: Sender,
+        *,
+        metrics: Counter | None = None,
+        track: Callable[[str, Awaitable[None]], Awaitable[None]] | None = None,
+    ) -> None:
+        self.platform = platform
+        self.settings = settings
+        self.lease = settings.inbound_lease_seconds
+        self.holder = process_holder()
+        self._database = database
+        self._answer = answer
+        self._sender = sender
+        self._metrics = metrics
+        # The channel's bookkeeping of work after an ack (in-flight gauge, failure log), if it has one.
+        self._track = track
+        self._task: asyncio.Task[None] | None = None
+        self._working: set[asyncio.Task[None]] = set()
+
+    # --- one event ---------------------------------------------------------------------
+
+    async def receive(self, event_id: str, payload: dict[str, Any]) -> bool:
+        """Claim the event and store it, before it is acknowledged; False if another worker has it."""
+        database = await self._database()
+        first = await asyncio.to_thread(
+            claim_inbound_event, database, self.platform, event_id, self.lease,
+            payload=payload, holder=self.holder,
+        )
+        if not first:
+            self._count("inbox_duplicates")
+            log.info("inbox.duplicate", extra={"platform": self.platform, "event_id": event_id})
+        return bool(first)
+
+    async def work(self, event_id: str, payload: dict[str, Any]) -> None:
+        """Answer a claimed event while renewing its lease; mark it handled once answered.
+
+        If the answer raises, the event stays unhandled: the lease runs out and a
+        sweeper (this replica's or another's) tries again.
+        """
+        async with self.holding(event_id):
+            await self._answer(payload)
+        await self.complete(event_id)
+
+    async def complete(self, event_id: str) -> None:
+        database = await self._database()
+        await asyncio.to_thread(complete_inbound_event, database, self.platform, event_id)
+
+    @contextlib.asynccontextmanager
+    async def holding(self, event_id: str) -> AsyncIterator[None]:
+        """Renew this process's lease on the event every third of the lease while the body runs."""
+        database = await self._database()
+        every = max(self.lease / 3, 0.05)
+
+        async def heartbeat() -> None:
+            while True:
+                await asyncio.sleep(every)
+                try:
+                    kept = await asyncio.to_thread(
+                        renew_inbound_event, database, self.platform, event_id, self.holder, self.lease
+                    )
+                except Exception as exc:  # the database is down: the next beat tries again
+                    log.warning("inbox.renew_failed", extra={"event_id": event_id, "error": type(exc).__name__})
+                    continue
+                if not kept:
+                    # Too late (this process stalled longer than its lease): another worker may answer too.
+                    self._count("inbox_lease_lost")
+                    log.warning("inbox.lease_lost", extra={"platform": self.platform, "event_id": event_id})
+                    return
+
+        beat = asyncio.create_task(heartbeat(), name=f"inbox-heartbeat-{self.platform}")
+        try:
+            yield
+        finally:
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
+
+    # --- the sweeper ---------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=f"inbox-sweeper-{self.platform}")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.sweep()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the database may be down now and up at the next round
+                log.warning("inbox.sweep_failed", extra={"platform": self.platform, "error": type(exc).__name__})
+            await asyncio.sleep(self.settings.inbox_sweep_seconds)
+
+    async def sweep(self) -> int:
+        """Claim the stored events whose lease ran out unhandled and start answering them; how many."""
+        database = await self._database()
+        outbox = Outbox(database, self.settings)
+
+        def tell_business_unit(session: Session, stored: StoredEvent) -> None:
+            user, conversation = self._sender(stored.payload)
+            notice = UnansweredMessage(
+                platform=self.platform, event_id=stored.event_id, attempts=stored.attempts,
+                user=user, conversation=conversation,
+            )
+            outbox.publish(session, [unanswered_notification(notice)],
+                           key=f"inbox-dead:{self.platform}:{stored.event_id}")
+
+        claimed, dead = await asyncio.to_thread(
+            claim_stale_inbound_events, database, self.platform, self.holder, self.lease,
+            max_attempts=self.settings.inbox_max_attempts, set_aside=tell_business_unit,
+        )
+        for stored in dead:
+            self._count("inbox_dead")
+            log.warning("inbox.set_aside",
+                        extra={"platform": self.platform, "event_id": stored.event_id, "attempts": stored.attempts})
+        for stored in claimed:
+            self._count("inbox_swept")
+            log.info("inbox.taken_over",
+                     extra={"platform": self.platform, "event_id": stored.event_id, "attempt": stored.attempts})
+            work = self.work(stored.event_id, stored.payload)
+            task = asyncio.create_task(self._tracked(work), name=f"inbox-answer-{self.platform}")
+            self._working.add(task)
+            task.add_done_callback(self._working.discard)
+        return len(claimed)
+
+    async def _tracked(self, work: Awaitable[None]) -> None:
+        if self._track is not None:
+            await self._track("swept", work)
+            return
+        try:
+            await work
+        except Exception as exc:  # the lease runs out and the next sweep tries again
+            log.warning("inbox.answer_failed", extra={"platform": self.platform, "error": type(exc).__name__})
+
+    def _count(self, name: str) -> None:
+        if self._metrics is not None:
+            self._metrics.count(name)

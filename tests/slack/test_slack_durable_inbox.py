@@ -1,0 +1,198 @@
+"""The durable inbox over Slack's Events API: two real `sgbot serve` processes on loopback share one database
+(SQLite file, then PostgreSQL). Slack never sends an acknowledged event again, so nothing here relies on a
+retry: a replica SIGKILLed after its ack, while answering, leaves the stored event to the other replica's
+sweeper, which answers it once the lease has run out, exactly once; with both alive there is one answer; an
+answer slower than the lease is still answered once (its holder renews the lease); and a deployment of one
+replica, killed and restarted, answers what it had acknowledged. A Teams activity is answered inline in its
+HTTP request (the HTTP answer is the ack): a replica killed mid-turn never acknowledges it, and the stored
+activity is answered by the other replica's sweeper even if Teams never redelivers it.
+
+A replica is caught between its ack and its answer by the Slack stand-in holding its `users.info` call (the
+first thing it asks Slack after storing and acknowledging the event).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import test_slack_lease_hardening as lease
+from slack_stand_in import SlackStandIn
+from sqlalchemy import select
+
+from bot.db import InboundEvent, forget_databases, open_database
+from tests.deploy.processes import ServeProcess, base_environment
+from tests.referral.conftest import postgres_url  # noqa: F401 - the run's fresh PostgreSQL database
+from tests.teams.harness import ConnectorStandIn, message_activity
+
+LEASE_SECONDS = 4.0  # longer than a replica takes to start on a message on a loaded machine
+SWEEP_SECONDS = 0.5
+pytestmark = pytest.mark.timeout(900)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[lease.Pair]:
+    root = tmp_path_factory.mktemp(f"inbox-{request.param}")
+    sqlite = f"sqlite:///{root / 'shared.sqlite3'}"
+    url = sqlite if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    slack = SlackStandIn().start()
+    teams = ConnectorStandIn()
+    environment = base_environment(
+        DATABASE_URL=url, SLACK_BOT_TOKEN="xoxb-test-token", SLACK_SIGNING_SECRET=lease.SECRET,
+        SLACK_API_URL=slack.base_url, SGBOT_INBOUND_LEASE_SECONDS=str(LEASE_SECONDS),
+        SGBOT_INBOX_SWEEP_SECONDS=str(SWEEP_SECONDS), TEAMS_ANONYMOUS="true", TEAMS_SERVICE_URL=teams.url,
+    )
+    replicas = [ServeProcess(root / name, {**environment, "SGBOT_DATA_DIR": str(root / name / "data")}, name=name)
+                for name in ("a", "b")]
+    pair = lease.Pair(slack, teams, *replicas, environment={**environment, "SGBOT_DATA_DIR": str(root / "cli")})
+    try:
+        for replica in replicas:
+            replica.wait_until("/healthz")
+        yield pair
+    finally:
+        for replica in {id(r): r for r in [*replicas, pair.a, pair.b]}.values():
+            replica.kill()
+        slack.stop()
+        teams.close()
+        forget_databases()
+
+
+def _restarted(replica: ServeProcess, environment: dict[str, str], name: str) -> ServeProcess:
+    """The replica started afresh on the same database (a new work directory, the same settings)."""
+    workdir = replica.log_path.parent.with_name(f"{name}-{time.monotonic_ns()}")
+    fresh = ServeProcess(workdir, {**environment, "SGBOT_DATA_DIR": str(workdir / "data")}, name=name)
+    fresh.wait_until("/healthz")
+    return fresh
+
+
+def _stored(pair: lease.Pair, event_id: str) -> InboundEvent:
+    database = open_database(pair.environment["DATABASE_URL"])
+    try:
+        with database.sessions() as session:
+            row = session.scalars(select(InboundEvent).where(InboundEvent.event_id == event_id)).one()
+            session.expunge(row)
+            return row
+    finally:
+        database.dispose()
+
+
+def _logged(replica: ServeProcess, what: str, event_id: str) -> int:
+    """How many of the replica's log lines say `what` about this event."""
+    return sum(what in line and event_id in line for line in replica.log_text().splitlines())
+
+
+def _ids(prefix: str) -> tuple[str, str, str]:
+    user = f"{prefix}{time.time_ns() % 10**6:06d}"
+    return user, f"Ev{user}{time.time_ns()}", f"{time.time():.6f}"
+
+
+def test_a_replica_sigkilled_after_the_ack_is_answered_by_the_other_replica_after_the_lease_exactly_once(
+    pair: lease.Pair,
+) -> None:
+    user, event_id, ts = _ids("UDIES")
+    replica_a = pair.alive_a()
+    hold = pair.slack.hold_next("users.info")
+
+    acked = pair.event(replica_a, user, "refer", event_id, ts)
+    assert acked.status_code == 200
+    assert hold.arrived.wait(60), "replica A never started on the message"
+    killed_at = time.monotonic()
+    replica_a.kill()  # SIGKILL: acknowledged and stored, never answered; Slack will not send it again
+    hold.release()
+
+    pair.slack.wait_for("chat.postMessage", 1, 90, channel=f"D{user[1:]}")
+    answered_after = time.monotonic() - killed_at
+    time.sleep(LEASE_SECONDS + 3 * SWEEP_SECONDS)  # a second answer, were one coming
+
+    assert pair.answers_to(user) == 1
+    assert answered_after > LEASE_SECONDS - 1.0  # not before A's lease (renewed up to its death) ran out
+    assert _logged(pair.b, "inbox.taken_over", event_id) == 1  # B's sweeper, not a retry: Slack sent none
+    stored = _stored(pair, event_id)
+    assert stored.handled_at is not None and stored.payload is None and stored.attempts == 2
+
+
+def test_with_both_replicas_alive_the_sweepers_add_nothing_one_answer(pair: lease.Pair) -> None:
+    user, event_id, ts = _ids("UALIVE")
+    pair.event(pair.alive_a(), user, "refer", event_id, ts)
+    pair.slack.wait_for("chat.postMessage", 1, 90, channel=f"D{user[1:]}")
+    time.sleep(LEASE_SECONDS + 4 * SWEEP_SECONDS)  # every sweeper has looked, more than once
+
+    assert pair.answers_to(user) == 1
+    assert _logged(pair.a, "inbox.taken_over", event_id) + _logged(pair.b, "inbox.taken_over", event_id) == 0
+    assert _stored(pair, event_id).attempts == 1
+
+
+def test_an_answer_slower_than_the_lease_is_answered_once_by_its_holder_which_renews_the_lease(
+    pair: lease.Pair,
+) -> None:
+    user, event_id, ts = _ids("USLOW")
+    replica_a = pair.alive_a()
+    hold = pair.slack.hold_next("users.info")
+
+    pair.event(replica_a, user, "refer", event_id, ts)
+    assert hold.arrived.wait(60)
+    time.sleep(LEASE_SECONDS + 1.0)  # past the first lease: only renewals keep the claim A's
+    retried = pair.event(pair.b, user, "refer", event_id, ts, retry=1)  # Slack's retry, say, to B
+    time.sleep(LEASE_SECONDS + 1.0)  # B's sweeper has looked many times
+    assert pair.posts_to(user) == []
+    hold.release()  # A's answer, two and a half leases after the ack
+    pair.slack.wait_for("chat.postMessage", 1, 90, channel=f"D{user[1:]}")
+    time.sleep(LEASE_SECONDS + 3 * SWEEP_SECONDS)
+
+    assert retried.status_code == 200
+    assert pair.answers_to(user) == 1
+    assert _logged(pair.b, "inbox.duplicate", event_id) == 1  # the retry: acknowledged and left to A
+    assert _logged(pair.b, "inbox.taken_over", event_id) == 0
+    assert _stored(pair, event_id).attempts == 1  # never taken over
+
+
+def test_a_single_replica_killed_after_the_ack_and_restarted_answers_what_it_had_acknowledged(
+    pair: lease.Pair,
+) -> None:
+    pair.b.terminate()  # a deployment of one replica: A alone
+    try:
+        user, event_id, ts = _ids("URESTART")
+        replica_a = pair.alive_a()
+        hold = pair.slack.hold_next("users.info")
+        assert pair.event(replica_a, user, "refer", event_id, ts).status_code == 200
+        assert hold.arrived.wait(60)
+        replica_a.kill()
+        hold.release()
+        time.sleep(1.0)
+        assert pair.posts_to(user) == []
+
+        pair.a = _restarted(replica_a, pair.environment, "a")
+        pair.slack.wait_for("chat.postMessage", 1, 120, channel=f"D{user[1:]}")
+        time.sleep(LEASE_SECONDS + 3 * SWEEP_SECONDS)
+
+        assert pair.answers_to(user) == 1
+        assert _logged(pair.a, "inbox.taken_over", event_id) == 1
+    finally:
+        pair.b = _restarted(pair.b, pair.environment, "b")
+
+
+def test_a_teams_replica_killed_mid_turn_is_answered_by_the_other_replicas_sweeper_without_a_redelivery(
+    pair: lease.Pair,
+) -> None:
+    conversation = f"a:personal-inbox-{time.time_ns()}"
+    activity = message_activity("refer", service_url=pair.teams.url, conversation_id=conversation)
+    replica_a = pair.alive_a()
+    arrived, release = pair.teams.hold_next_member_lookup()
+    first = threading.Thread(target=lease._post_quietly, args=(replica_a.url + "/api/messages", activity),
+                             daemon=True)
+    first.start()
+    assert arrived.wait(60), "replica A never started on the activity"
+    replica_a.kill()  # its HTTP answer never comes
+    release.set()
+
+    deadline = time.monotonic() + 90
+    while not pair.teams.posted(conversation) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(LEASE_SECONDS + 3 * SWEEP_SECONDS)  # a second answer, were one coming
+
+    replies = [str(reply.get("text")) + str(reply.get("attachments")) for reply in pair.teams.posted(conversation)]
+    assert sum("Which kind of review" in reply for reply in replies) == 1
+    assert len(replies) == len(set(replies))  # nothing sent twice
+    assert any("inbox.taken_over" in line for line in pair.b.log_text().splitlines())
