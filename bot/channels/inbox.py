@@ -97,7 +97,7 @@ class Inbox:
             payload=payload, holder=self.holder,
         )
         if not first:
-            self._count("inbox_duplicates")
+            self._count("duplicates")
             log.info("inbox.duplicate", extra={"platform": self.platform, "event_id": event_id})
         return bool(first)
 
