@@ -139,3 +139,27 @@ def test_a_too_long_reply_in_sgbot_converse_is_refused_naming_the_limit_and_the_
     assert "8001 characters" in refused and "limit is 8000" in refused
     assert "has been added" in json.dumps(outcomes[2])  # still replying: attached, not taken as a question
     assert "Northshire General" in shown and "xxxxxxxxxx" not in shown
+
+
+def test_an_answer_citing_a_document_titled_with_markup_and_escapes_is_text_in_sgbot_ask(
+    environment: dict[str, str], tmp_path: Path
+) -> None:
+    # Issue 9: a title with `[/]` crashed `sgbot ask` (Rich markup), and ESC sequences in a title reached
+    # the terminal. The title is written as a JSON string, which YAML reads with its escapes.
+    title = f"Pond safety {RICH_MARKUP} {CLEAR_SCREEN} {CLIPBOARD} {RLO}"
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "ponds.md").write_text(
+        f"---\ntitle: {json.dumps(title)}\nkind: procedure\nareas: [Northshire]\ntopic: pond-safety\n"
+        "effective: 2026-01-01\nsource_url: https://example.org/ponds\n---\n# Garden ponds\n\n"
+        "Fence every garden pond at a childminder's home with a locked gate at least 1.2 metres high.\n",
+        encoding="utf-8",
+    )
+    sgbot(environment, "ingest", str(documents))
+
+    shown = sgbot(environment, "ask", "How high must the fence round a garden pond at a childminder's be?").stdout
+
+    assert "1.2 metres" in shown  # answered, and cited
+    assert _raw_controls(shown) == []
+    assert "Guidance [/] on [bold red]markup[/bold red]" in shown  # markup shown as written, not obeyed
+    assert "␛[2Jcleared" in shown and "<U+202E>" in shown
