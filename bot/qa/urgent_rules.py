@@ -54,7 +54,10 @@ _SIGNALS: dict[str, list[str]] = {
         r"disappear for good", r"\b(?:going|gonna|wants?|wanted|wanna|trying) to end it\b",
         r"not (?:be )?(?:here|around) (?:tomorrow|any ?more)",
         r"won'?t be a burden", r"do (?:something|smth|sth|summat) stupid", r"where the nearest (?:cliff|bridge)",
-        r"how many (?:paracetamol|pills|tablets)", r"stockpil\w*", r"saving up (?:his|her|their|my) (?:meds|pills|"
+        r"how many (?:paracetamol|pills|tablets)",
+        r"(?:pills|tablets|meds|medication|paracetamol) (?:are |is |'re )?(?:all )?"
+        r"(?:lined up|ready|counted out|laid out|out on the)",
+        r"stockpil\w*", r"saving up (?:his|her|their|my) (?:meds|pills|"
         r"tablets|medication)", r"take (?:them )?all at once", r"goodbye,",
         r"tired of (?:living|life|being alive)", r"sleep (?:forever|and never wake)", r"never wake up",
         r"what happens when (?:you|we) die", r"had enough of (?:everything|life|it all)",
@@ -159,7 +162,8 @@ _SIGNALS: dict[str, list[str]] = {
         r"hadn'?t been changed", r"didn'?t come (?:back|home)",
     ],
     "missing": [
-        r"\bmissing\b(?! (?:education|school|lessons|out|data|information|documents?|from education))",
+        r"\bmissing\b(?! (?:\w+ )?(?:education|school|lessons|out|data|information|documents?|from education|"
+        r"days|sessions|appointments|classes))",
         r"\b(?:not|never|didn'?t|did not|hasn'?t|has not|haven'?t) (?:come|came|been|returned|return|got)"
         r"(?: back)?(?: home| back| to (?:placement|school|the home))",
         r"can'?t find", r"walked out", r"wandered off", r"ran (?:off|away)", r"run(?:ning)? (?:off|away)",
@@ -222,7 +226,8 @@ _STRONG = {"suicidal intent", "self-harm", "medical emergency", "weapon"}
 _NOW = (r"(?<!\d )(?<!divorced )(?<!safe )(?<!fine )(?<!well )(?<!ok )(?<!okay )(?<!settled )(?<!happy )"
         r"(?<!older )(?<!retired )(?<!adult )(?<!better )(?<!up )(?<!married )(?<!remarried )"
         r"\bnow\b(?! (?:back|in|with|doing|settled|safe|engaging|thriving|an adult|aged|\d+|lives|living|works|"
-        r"working|married|remarried|divorced|retired|grown|helps|supports|runs|has|mentors))")
+        r"working|married|remarried|divorced|retired|grown|helps|supports|runs|has|mentors|moved|under|"
+        r"at (?:uni|university|college|work)))")
 # The time is now: even a question in general ("if a child…") is about a real one when it says "tonight".
 _TIME_NOW = [
     r"\bright now\b", _NOW, r"\btonight\b", r"\btoday\b", r"\bthis (?:morning|afternoon|evening)\b",
@@ -255,7 +260,7 @@ _PAST = [
     r"\b(?:happily )?remarried\b",
     r"\bas a (?:child|kid|baby|teenager|teen|young \w+)\b", r"\bwhen (?:she|he|they|i|we) (?:was|were) "
     r"(?:a child|a kid|little|young|younger|small|at school|in year \d+|a baby|a teenager)\b",
-    r"\bhistoric\w*\b", r"\bnon[- ]recent\b", r"\bback when\b", r"\bused to\b", r"\blong dead\b",
+    r"\bhistoric\w*\b", r"\bin the past\b", r"\bnon[- ]recent\b", r"\bback when\b", r"\bused to\b", r"\blong dead\b",
     r"\b(?:is|are|has been|have been|'s) now (?:back|in|with|doing|settled|safe|engaging|thriving|an adult|\d+)\b",
     r"\b(?:is|are|'s|was|were|got|now|came|come) back (?:home|at school)\b",
     r"\bdoing (?:well|ok|okay|fine|really well|great|better)\b", r"\bsettled\b",
@@ -294,7 +299,8 @@ _ABOUT_THE_TOPIC = [
     r"\bfor my (?:records|notes|training|team)\b", r"\b(?:rapid|practice|case|adults?|homicide|good outcome) review\b",
     r"\breview (?:into|about|of)\b", r"\bsafeguarding adults review\b", r"\bSAR\b", r"\bthreshold\b",
     r"\breferral form\b", r"\bmeaning of\b", r"\bwhat (?:does|do|is|are) .{0,30}\bmean\b", r"\bdefinition\b",
-    r"\bsupervision\b", r"\bchronology\b", r"\bold files\b", r"\bfindings\b", r"\brecommendations\b", r"\bpshe\b",
+    r"\bsupervision\b", r"\brefresher\b", r"\binset\b", r"\bcpd\b", r"\btwilight\b", r"\b(?:staff|team) meeting\b",
+    r"\bsafety plans?\b", r"\bchronology\b", r"\bold files\b", r"\bfindings\b", r"\brecommendations\b", r"\bpshe\b",
     r"\bis (?:it|\w+(?: \w+)?) a crime\b", r"\blaw\b", r"\blegal(?:ly)?\b", r"\bleaflets?\b", r"\bposters?\b",
     r"\bhandbook\b", r"\bbriefings?\b", r"\binduction\b", r"\bnew starters\b", r"\bprotocol\b",
     r"\bspeaker\b", r"\b(?:knife|gun|youth) crime\b", r"\bcampaign\b", r"\bhelplines?\b", r"\bstrategy\b",
@@ -309,6 +315,10 @@ _HYPOTHETICAL = [
     r"\b(?:if|when|whether) (?:a|an|the|my|our|your|any|someone|somebody|they|you|i|we|he|she|\w+ (?:child|pupil|"
     r"kid|student))\b",
     r"\b(?:a|any) (?:child|pupil|kid|student|young person|person|adult|girl|boy|baby|family) who\b",
+    r"\b(?:a|an|any) (?:\w+ )?(?:child|pupil|kid|student|young person|person|adult|girl|boy|baby|family|resident|"
+    r"client)(?:ren)? (?:at risk|in care|affected by|experiencing)\b",
+    r"\b(?:can|could|should|may|must|is|are) (?:a|an|any) (?:child|pupil|kid|student|young person|girl|boy|baby)\b",
+    r"\bevery time (?:a|an|any|someone|somebody)\b",
     r"\b(?:children|pupils|kids|students|young people|adults|families|girls|boys|babies) (?:who|that|with|in|at)\b",
     r"^\s*(?:what|how|who|when|where|which|why|is|are|does|do|can|could|should|must)\b.*"
     r"\b(?:become|becomes|count as|counts as|classed as|considered)\b",
@@ -325,7 +335,8 @@ _ORDINARY_CAUSE = [
     r"\b(?:bump|bumped|banged|knocked) (?:it|his|her|their|into)\b", r"\bsaw (?:him|her|them) (?:fall|bump|trip)\b",
 ]
 
-_QUESTION_START = re.compile(r"^\s*(?:what|how|who|whats|what's|wat|when|where|which|why|should|can|could|do|does|is|"
+_QUESTION_START = re.compile(r"^\s*(?:(?:at|in|from|by|for|to|up to|until) (?=what|which|how|who))?"
+                             r"(?:what|how|who|whats|what's|wat|when|where|which|why|should|can|could|do|does|is|"
                              r"are|must|would|any|anyone|has anyone)\b", re.IGNORECASE)
 
 # A particular person in a particular place: the message is a situation, not a question in general.
@@ -365,6 +376,7 @@ def _compile(patterns: list[str]) -> re.Pattern[str]:
 SIGNALS = {name: _compile(patterns) for name, patterns in _SIGNALS.items()}
 IMMEDIATE_STRONG = _compile(_IMMEDIATE_STRONG)
 IMMEDIATE = _compile(_IMMEDIATE_STRONG + _IMMEDIATE_WEAK)
+IMMEDIATE_WEAK = _compile(_IMMEDIATE_WEAK)
 TIME_NOW = _compile(_TIME_NOW)
 # "has just told me she was raped in the 1960s": the telling is now, not the event.
 _TELLING_NOW = re.compile(r"\b(?:has|have)? ?just (?:told|said|disclosed|mentioned|shared)\b|\b(?:has|have) (?:just )?"
@@ -473,23 +485,33 @@ def rule_verdict(text: str) -> RuleVerdict:
     return verdict
 
 
+def _present(message: str) -> bool:
+    """Something is happening now, or is ongoing or coming. The weaker cues ("still", "keep", "again",
+    "tomorrow") count only in what the message reports, not in what it asks: "…came back fine, case
+    closed. do we keep monitoring?" asks about the record, not about a danger that goes on."""
+    if IMMEDIATE_STRONG.search(message):
+        return True
+    reported = [part for part in clauses(message, asking_tails=True) if not _is_question(part)]
+    return bool(IMMEDIATE_WEAK.search(" ".join(reported) if reported else message))
+
+
 def _message_verdict(message: str) -> RuleVerdict:
     if not message:
         return RuleVerdict(False, "empty")
     found = signals_in(message)
     if not found:
         # Words of a past, settled event still count against the meaning detector's reading of the topic.
-        present = bool(IMMEDIATE.search(message))
+        present = _present(message)
         past = not present and bool(PAST.search(message))
         asks = not present and not past and _is_question(message)
         reason = "no danger signal" + (", past wording" if past else ", a question" if asks else "")
         return RuleVerdict(False, reason, vetoed=past, procedure_question=asks)
     signal = next((name for name in found if name in _STRONG), found[0])
-    immediate = bool(IMMEDIATE.search(message))
+    immediate = _present(message)
     reported = bool(REPORTED.search(message))
     question = _is_question(message)
     # A day named does not hold back "found safe on sunday"; telling it now does not make the event now.
-    if PAST.search(message) and not IMMEDIATE.search(_TELLING_NOW.sub(" ", message)):
+    if PAST.search(message) and not _present(_TELLING_NOW.sub(" ", message)):
         return RuleVerdict(False, "danger signal in the past, nothing present", signal, vetoed=True)
     situation = bool(SITUATION.search(message))
     # A made-up case is general even when someone in it "says" something; a real one tonight is not.

@@ -139,13 +139,14 @@ def detector() -> UrgencyDetector:
 # practitioners' voice (procedure, training and historic questions on the hard topics, and emergencies asked
 # as questions), written with 110 more that went into training, and never trained on.
 FLOORS = {
-    "train": (TRAIN_FILE, 0.89),
+    "train": (TRAIN_FILE, 0.90),
     "held-out check": (CHECK_FILE, 0.95),
     "held-out, never tuned on": (CHECK_FILE.with_name("urgent_heldout.jsonl"), 0.95),
     # Procedure questions with no danger word have a threshold of their own (UrgencyModel.procedure_threshold):
     # 0.611 before it, 0.917 with it (the one false alarm left is a rule: "our missing foster child").
+    # The third check: 0.809 as first scored, 0.93 after the clause-level rules.
     "practitioner questions": (CHECK_FILE.with_name("urgent_practitioner.jsonl"), 0.91),
-    "third check, practitioners' voice": (CHECK_FILE.with_name("urgent_check3.jsonl"), 0.83),
+    "third check, practitioners' voice": (CHECK_FILE.with_name("urgent_check3.jsonl"), 0.93),
 }
 
 
@@ -310,3 +311,23 @@ def test_the_procedure_threshold_clears_every_quiet_question_but_recall_wins() -
     mixed = np.array([0.2, 0.6, 0.45])
     capped = pick_procedure_threshold(mixed, np.array([False, False, True]), floor=0.3)
     assert 0.3 <= capped < 0.45
+
+
+@pytest.mark.parametrize(
+    ("message", "urgent"),
+    [
+        # "keep", "still", "again" in what is asked do not make a settled past present…
+        ("the boy we referred for CSE in 2021 moved away and is settled, do we keep his file open?", False),
+        ("she self harmed in year 7 and is doing well now under camhs - should i still check in weekly?", False),
+        # …in what is reported, they do
+        ("she came back last month but keeps going missing again at night", True),
+        # a kind of person asked about is not a person
+        ("how do I make a referral for a young person at risk of CSE", False),
+        ("at what age can a child be left home alone", False),
+        ("we're planning the inset day on self harm, what should we cover?", False),
+        # getting ready to die, asked about as a question
+        ("client says her tablets are all lined up on the bed, do i stay on the phone?", True),
+    ],
+)
+def test_what_is_asked_and_what_is_reported_are_told_apart(message: str, urgent: bool) -> None:
+    assert rule_verdict(message).urgent is urgent, rule_verdict(message).reason
