@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from bot.messages import Citation, Reply
@@ -241,6 +242,60 @@ DENSE_SHARE = 0.35
 PASSAGE_SHARE = 0.5
 RANK_COST = 0.03
 LEAD_IN_ITEMS = 6  # list items a sentence ending in ":" brings with it
+SAME_FACT = 0.8  # share of a line's words already quoted above which it says nothing new
+LIST_SHARE = 0.5  # how close to the best line a list's best line must score to be quoted instead
+
+_URL_ONLY = re.compile(r"^<?(?:https?://|www\.)\S+>?$", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?:;)\]\"'”’]$")
+LABEL_WORDS = 12
+# What makes a short line a fact rather than a label: a phone number, an address, "Area 1: Neglect".
+_CARRIES_FACT = re.compile(r"\d{3,}|@|\S:\s+\S")
+# Labels that give a line its sense: an item under "Don't" quoted without it reads as advice to do it.
+_POLARITY = re.compile(
+    r"^(?:dos?|do's|don'?ts?|don't|don'ts|do not|never|avoid|always|must not|must|should not|shouldn't|should|"
+    r"unsafe|safe|not allowed|allowed|not acceptable|acceptable|good practice|poor practice|bad practice)$",
+    re.IGNORECASE)
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace("*", "").replace("’", "'").replace("`", "").strip().rstrip(":").split())
+
+
+def is_label(unit: Unit) -> bool:
+    """A line that names what follows ("NCB's role", "**Role of wider partners**", "Do", "Don't")
+    rather than stating anything: short, without a sentence's closing mark, carrying no number or
+    address. It is read as the heading of the lines after it, never quoted on its own."""
+    if unit.kind not in ("sentence", "item"):
+        return False
+    text = _plain(unit.text)
+    if not text or _URL_ONLY.match(text):
+        return bool(text)
+    return (len(text.split()) <= LABEL_WORDS and not _SENTENCE_END.search(unit.text.strip().replace("*", ""))
+            and not _CARRIES_FACT.search(text)
+            and (unit.kind == "sentence" or unit.text.strip().startswith("**")))
+
+
+def _label_at(units: list[Unit], number: int) -> bool:
+    """Is `units[number]` a label line, heading something after it in the passage?"""
+    return number + 1 < len(units) and is_label(units[number])
+
+
+def _labels(units: list[Unit], heading: str) -> list[str]:
+    """For each unit, the label it sits under: the last label line above it in the passage, or the
+    passage's own heading."""
+    current = _plain(heading)
+    found: list[str] = []
+    for number, unit in enumerate(units):
+        found.append(current)
+        if _label_at(units, number) and not _URL_ONLY.match(_plain(unit.text)):
+            current = _plain(unit.text)
+    return found
+
+
+def polarity_label(label: str) -> str | None:
+    """"Don't", "Do", "Never"… when a line's label is one of them (shown before the line), else None."""
+    plain = _plain(label)
+    return plain if plain and _POLARITY.match(plain) else None
 
 
 def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limit: int,
@@ -271,10 +326,12 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
         units = passage_units(hit.chunk.text)
         units_by_hit.append(units)
         heading = hit.chunk.section.rsplit(" › ", 1)[-1]
-        heading_tokens = set(tokenize(heading))
+        labels = _labels(units, heading)
         for number, unit in enumerate(units):
-            if unit.position[0] == 0 and unit.text.strip() == heading.strip() and len(units) > 1:
-                continue  # the heading line is shown in the citation, not quoted
+            if unit.position[0] <= 1 and heading.strip().endswith(unit.text.strip()) and len(units) > 1:
+                continue  # the heading line ("5. Using texts…", split after its number) is shown in the citation
+            if _label_at(units, number) or _URL_ONLY.match(_plain(unit.text)):
+                continue  # "NCB's role", a bare link: what follows says it
             if unit.text in seen:
                 continue
             seen.add(unit.text)
@@ -283,9 +340,10 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
                 continue  # a lead-in whose list is in another passage says nothing on its own
             text = unit.text
             unit_tokens = set(tokenize(text)) | satisfied_words(asked, text)
-            # A list item is read with the sentence that introduces it, as a sentence with its heading.
+            # A unit is read with the label or heading it sits under, and a list item with the
+            # sentence that introduces it.
             lead_in = _lead_in(units, number)
-            around = heading_tokens | set(tokenize(lead_in.text)) if lead_in else heading_tokens
+            around = set(tokenize(labels[number])) | (set(tokenize(lead_in.text)) if lead_in else set())
             # A sentence under a heading that matches the question ("Writing it down") shares
             # half of the heading's match: the heading says what the section's sentences are about.
             overlap = sum(w if _found(t, unit_tokens) else HEADING_SHARE * w
@@ -309,13 +367,19 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
     leader = best[0]
     chosen: list[tuple[int, Unit]] = [(h, u) for _, h, u in best]
     if whole_list:  # the best line that belongs to a list or a table leads, if there is one
-        leader = next((b for b in scored if b[2].kind != "sentence" and b[0] > 0 and b[0] >= 0.5 * top), leader)
+        leader = next((b for b in scored if b[2].kind != "sentence" and b[0] > 0 and b[0] >= LIST_SHARE * top), leader)
         if leader[2].kind != "sentence":
             members = [u for u in units_by_hit[leader[1]] if u.group == leader[2].group]
             run = [u.position for u in members]
             if len(run) > LIST_LIMIT:
                 run = _window(run, leader[2].position, LIST_LIMIT)
             chosen = [(leader[1], u) for u in members if u.position in run]
+            # A sentence that answers better than any list line leads, the list after it: "what were
+            # the two key areas…?" may be answered by one sentence naming both.
+            best_line = scored[0]
+            if (best_line[2].kind == "sentence" and best_line[0] > leader[0]
+                    and not best_line[2].text.rstrip().endswith(":")):
+                chosen.insert(0, (best_line[1], best_line[2]))
             return [(h, _shown(h, u, hits, weights, whole_list=True)) for h, u in chosen]
 
     def with_list(hit_index: int, unit: Unit) -> list[tuple[int, Unit]]:
@@ -341,7 +405,7 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
             with_list(h, u) for h, u in sorted((c for c in chosen if c[1] is not leader[2]),
                                                key=lambda c: (c[0], c[1].position))]:
         fresh = [g for g in group if g not in ordered]
-        if not fresh:
+        if not fresh or (len(fresh) == 1 and _repeats(fresh[0][1], [u for _, u in ordered])):
             continue
         lengths = [len(_shown(h, u, hits, weights, whole_list=False).split()) for h, u in fresh]
         # What must go together: a lead-in ("… the foster carer should:") with at least its first item.
@@ -355,6 +419,15 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
             taken += 1
         ordered.extend(fresh[:taken])
     return [(h, _shown(h, u, hits, weights, whole_list=False)) for h, u in ordered]
+
+
+def _repeats(unit: Unit, quoted: list[Unit]) -> bool:
+    """Does an already quoted line say what `unit` says? ("Secure email is only for documents the Front
+    Door asked for" from the procedure and from the contacts list.)"""
+    if unit.kind not in ("sentence", "item"):
+        return False  # rows of one table share their words and each says something of its own
+    words = set(tokenize(unit.text))
+    return len(words) >= 4 and any(len(words & set(tokenize(q.text))) >= SAME_FACT * len(words) for q in quoted)
 
 
 def _lead_in(units: list[Unit], number: int) -> Unit | None:
@@ -380,7 +453,18 @@ def _introduced(units: list[Unit], number: int) -> list[Unit]:
     return following
 
 
+@lru_cache(maxsize=64)
+def _polarities(text: str, heading: str) -> dict[tuple[int, int], str]:
+    units = passage_units(text)
+    return {u.position: found for u, label in zip(units, _labels(units, heading), strict=True)
+            if (found := polarity_label(label))}
+
+
 def _shown(hit_index: int, unit: Unit, hits: list[Hit], weights: dict[str, float], *, whole_list: bool) -> str:
+    if unit.kind in ("sentence", "item"):
+        chunk = hits[hit_index].chunk
+        polarity = _polarities(chunk.text, chunk.section.rsplit(" › ", 1)[-1]).get(unit.position)
+        return f"{polarity}: {unit.shown}" if polarity else unit.shown
     if unit.kind != "row":
         return unit.shown
     header = _table_header(hits[hit_index].chunk.text, unit.position[0])

@@ -20,15 +20,22 @@ _ASKS: dict[Want, re.Pattern[str]] = {
         r"\b(?:when|how (?:long|soon|quickly|fast|often)|what time|which days?|deadline|timescales?|time ?frame|"
         r"by when|how many (?:days|hours|weeks|months)|opening hours|open|shut|close)\b", re.IGNORECASE),
     "contact": re.compile(
-        r"\b(?:who|whom|which (?:team|number|person|service)|numbers?|phone(?: no| number)?|contact (?:details|number)|"
-        r"email|e-mail|address|get hold of)\b", re.IGNORECASE),
+        r"\b(?:who|whom|which (?:team|number|person|service)|numbers?|phone (?:no|number)|contact (?:details|number)|"
+        r"(?:email|e-mail) address|address|get hold of|tel(?:ephone)?(?: no)?)\b", re.IGNORECASE),
     "count": re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE),
     "rule": re.compile(
         r"^\s*(?:can|could|should|must|may|do|does|am|is|are|will|have)\b|"
-        r"\b(?:can|should|must|may) (?:i|we|they|you)\b|"
-        r"\b(?:do|does) (?:i|we|they|you) (?:need|have) to\b|\ballowed\b|\bok to\b|\bokay to\b|\bneed to\b|"
-        r"\bwhat (?:do|should) (?:i|we)\b", re.IGNORECASE),
+        r"\b(?:can|should|must|may) (?:i|we|they|you|he|she)\b|"
+        r"\b(?:do|does) (?:i|we|they|you|he|she) (?:need|have) to\b|\ballowed\b|"
+        r"\b(?:ok|okay|alright|fine) (?:to|for)\b|"
+        r"\bis it (?:ok|okay|alright|fine|legal|right)\b|\bneed to\b|"
+        r"\bwhat (?:do|should|can|must|shall) (?:i|we|they|you|he|she)\b|\bwhat (?:now|next)\b|\bwhat to do\b",
+        re.IGNORECASE),
 }
+# "Phone" and "email" alone name what the question is about, not a contact it asks for, unless
+# nothing else is asked: "skelton club welfare officer phone?" wants the number; "can I just email
+# the front door the referral?" wants the rule.
+_CONTACT_NOUN = re.compile(r"\b(?:phone|e-?mail|mobile)\b", re.IGNORECASE)
 
 _NUMBER_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|\d+)"
 _CARRIES: dict[Want, re.Pattern[str]] = {
@@ -38,7 +45,9 @@ _CARRIES: dict[Want, re.Pattern[str]] = {
         r"\bstraight away\b|\bas soon as\b|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b|"
         r"\bweekends?\b|\bbank holidays?\b|\bout of hours\b|\b(?:daily|weekly|monthly|quarterly|annually|yearly)\b|"
         r"\bevery (?:year|month|week|day|quarter)\b|\b(?:january|february|march|april|may|june|july|august|"
-        r"september|october|november|december)\b|\b(?:19|20)\d{2}\b|\bwithin\b|\bby the (?:end|close)\b",
+        r"september|october|november|december)\b|\b(?:19|20)\d{2}\b|"
+        rf"\bwithin (?:a|an|the (?:next|same)|{_NUMBER_WORDS})\b|"
+        r"\bby the (?:end|close)\b",
         re.IGNORECASE),
     "contact": re.compile(
         r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,5}\b|\b999\b|\b101\b|\b0800\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
@@ -122,6 +131,8 @@ def satisfied_words(question_wants: list[Want], sentence: str) -> frozenset[str]
 def wants(question: str) -> list[Want]:
     """The kinds of fact the question asks for, most specific first."""
     found = [want for want, pattern in _ASKS.items() if pattern.search(question)]
+    if not found and _CONTACT_NOUN.search(question):
+        found = ["contact"]
     if "count" in found and "time" in found and not re.search(r"how many (?:days|hours|weeks|months)", question, re.I):
         found.remove("time")
     return found
@@ -141,3 +152,4 @@ def carries(want: Want, sentence: str) -> float:
 def fit(question_wants: list[Want], sentence: str) -> float:
     """The bonus a sentence earns for carrying what the question asks for."""
     return max((STRENGTH[want] * carries(want, sentence) for want in question_wants), default=0.0)
+

@@ -15,7 +15,7 @@ from bot.index.store import KnowledgeIndex
 from bot.index.units import passage_units, units_digest
 from bot.qa.answer import QUOTE_WORDS, asks_for_a_list
 from bot.qa.service import Answerer
-from tests.conftest import KNOWLEDGE_DIR
+from tests.conftest import KNOWLEDGE_DIR, REAL_DIR
 
 DISCLOSURE = KNOWLEDGE_DIR / "regional" / "responding-to-a-disclosure.md"
 
@@ -188,3 +188,78 @@ def test_an_index_without_sentence_vectors_still_answers_by_words(tmp_path: Path
 
     assert answer.answered
     assert "01632 960120" in answer.text
+
+
+FA_TEXTS = REAL_DIR / "the-fa" / "5 using-texts-and-emails-with-u18s-dos-and-donts (1).pdf"
+
+
+def _listed_under(path: Path, label: str) -> list[str]:
+    """The lines listed under a "Do" or "Don't" line of a real document, as ingest reads it."""
+    from ingest.loaders import load
+
+    lines = [line.strip() for block in load(path).blocks for line in block.text.splitlines() if line.strip()]
+    start = next(i for i, line in enumerate(lines) if line.replace("’", "'") == label)
+    listed = []
+    for line in lines[start + 1 :]:
+        if len(line.split()) <= 2:  # the next label
+            break
+        listed.append(line.removeprefix("- "))
+    return listed
+
+
+def test_a_line_listed_under_dont_is_quoted_as_a_dont(real_settings: Settings) -> None:
+    if not FA_TEXTS.exists():
+        pytest.skip(f"no document at {FA_TEXTS}")
+    donts = _listed_under(FA_TEXTS, "Don't")
+    dos = _listed_under(FA_TEXTS, "Do")
+    assert len(donts) >= 3 and len(dos) >= 3  # the lists this test is about are still there
+
+    answer = Answerer.from_settings(real_settings).answer("can i reply to a young players emails about non club stuff")
+
+    assert any(any(d[:40] in line for d in donts) for line in answer.quoted), answer.quoted
+    for line in answer.quoted:
+        if any(d[:40] in line for d in donts):
+            assert line.startswith("Don't: "), f"a don't quoted as if it were advice: {line!r}"
+        if any(d[:40] in line for d in dos):
+            assert line.startswith("Do: "), line
+
+
+def test_a_label_line_or_a_bare_link_is_never_quoted_the_lines_under_it_are(seeds_settings: Settings) -> None:
+    answer = Answerer.from_settings(seeds_settings).answer("whats NCB's role in the early adopters programme")
+
+    assert answer.answered
+    for line in answer.quoted:
+        assert line.strip("*") != "NCB's role" and not re.fullmatch(r"<?https?://\S+>?", line), answer.quoted
+    # what NCB's role is: the list under the label
+    assert any(item in answer.text for item in ("Learning facilitator", "Disseminate emerging learning",
+                                               "community of practice")), answer.quoted
+
+
+def test_a_list_question_answered_by_one_sentence_quotes_that_sentence(seeds_settings: Settings) -> None:
+    question = "What were the two key areas for improvement in Salford's rapid reviews?"
+    assert asks_for_a_list(question)
+
+    answer = Answerer.from_settings(seeds_settings).answer(question)
+
+    assert "keeping the child at the centre" in answer.text, answer.quoted
+
+
+def test_asked_when_the_answer_quotes_the_date_not_a_sentence_that_says_within_salford(
+        seeds_settings: Settings) -> None:
+    answer = Answerer.from_settings(seeds_settings).answer("When was Salford's Safeguarding Effectiveness "
+                                                           "Framework launched?")
+
+    assert "31st January" in answer.quoted[0], answer.quoted
+
+
+def test_two_lines_that_say_the_same_thing_are_not_both_quoted(sample_answerer: Answerer) -> None:
+    # The Eastbrook procedure and the Eastbrook contacts list both say what the Front Door's secure email is for.
+    answer = sample_answerer.answer("cant get through on the phone so can i just email the front door the referral "
+                                    "instead?", area="Eastbrook")
+
+    from bot.index.tokens import tokenize
+
+    for i, first in enumerate(answer.quoted):
+        for second in answer.quoted[i + 1 :]:
+            a, b = set(tokenize(first)), set(tokenize(second))
+            assert len(a & b) < 0.8 * min(len(a), len(b)), (first, second)
