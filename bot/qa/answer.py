@@ -102,7 +102,8 @@ def emergency_route() -> str:
     return load_text("emergency_route.md")
 
 
-def word_weights(question_tokens: list[str], idf: Any, context_tokens: list[str] | None = None) -> dict[str, float]:
+def word_weights(question_tokens: list[str], idf: Any, context_tokens: list[str] | None = None,
+                 context_weight: float | None = None) -> dict[str, float]:
     """IDF weight of each question word. A word the documents never use (in any form) weighs
     twice the rarest word there is: "canteen" or "wifi" missing from every passage is strong
     evidence that the question is not about the documents at all."""
@@ -115,11 +116,15 @@ def word_weights(question_tokens: list[str], idf: Any, context_tokens: list[str]
     for token in set(context_tokens or []) - set(weighted):
         known_weight = _known_weight(token, idf)
         if known_weight > 0:
-            weighted[token] = CONTEXT_WEIGHT * known_weight
+            weighted[token] = (CONTEXT_WEIGHT if context_weight is None else context_weight) * known_weight
     return weighted
 
 
 CONTEXT_WEIGHT = 0.35
+# Choosing the line to quote, the thread's words count for more: "and in Eastbrook?" after "whats the
+# number for the MASH" asks for the MASH's number, and "Eastbrook" alone would pick any Eastbrook
+# number (tests/knowledge/data/followups_tune.jsonl: 3 of 7 follow-ups right at 0.35, 4 of 7 at 0.7).
+SELECTION_CONTEXT_WEIGHT = 0.7
 LIST_LIMIT = 6
 HEADING_SHARE = 0.5
 
@@ -314,7 +319,7 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
     a sentence that ends in a colon ("The SAB must arrange a SAR when:") brings the list it
     introduces, or is not quoted.
     """
-    weights = word_weights(question_tokens, idf, context_tokens)
+    weights = word_weights(question_tokens, idf, context_tokens, SELECTION_CONTEXT_WEIGHT)
     total = sum(weights.values()) or 1.0
     # A follow-up asks for what the question it follows asked for ("whats the number for the
     # MASH?" … "and in Eastbrook?" wants a number), unless it says what it wants itself.

@@ -51,6 +51,16 @@ def test_a_follow_up_with_no_words_of_its_own_is_answered_from_the_thread(sample
     assert _quoted(shown)
 
 
+def test_a_follow_up_naming_another_area_gets_the_same_fact_for_that_area(sample_settings: Settings) -> None:
+    assistant, channel, console = _chat(sample_settings, f"fu-{uuid.uuid4().hex[:8]}")
+    _say(assistant, channel, console, "whats the number for the MASH")
+
+    shown = _say(assistant, channel, console, "and in eastbrook?")
+
+    # Eastbrook's MASH is its Children's Front Door: its number, not only other Eastbrook numbers.
+    assert any("01632 960300" in line for line in _quoted(shown)), shown
+
+
 def test_a_restarted_terminal_chat_still_reads_a_follow_up_with_the_last_turn(sample_settings: Settings) -> None:
     user = f"fu-{uuid.uuid4().hex[:8]}"
     assistant, channel, console = _chat(sample_settings, user)
