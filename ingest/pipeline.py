@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,15 +174,30 @@ def prepare(
         raise LoadError("no text found in it: check that it is not empty")
     chunks: list[NewChunk] = []
     unit_texts: list[list[str]] = []
+    context = document_context(path, meta.areas)
     for piece in pieces:
         units = passage_units(piece.text)
         heading = piece.section.rsplit(" › ", 1)[-1]
         unit_texts.append([embedding_text(unit, heading) for unit in units])
         chunks.append(NewChunk(chunk_id(path, sha, piece.ordinal), piece.ordinal, piece.section, piece.text,
-                               tokenize(f"{piece.section}\n{piece.text}"), units_digest=units_digest(units)))
+                               tokenize(f"{context}\n{piece.section}\n{piece.text}"),
+                               units_digest=units_digest(units)))
     embed_texts = [f"{piece.section}\n{piece.text}" for piece in pieces]
     record = FileRecord(str(path), path.name, sha, meta.to_dict(), len(chunks))
     return _Prepared(path, record, chunks, embed_texts, is_new, notes, unit_texts)
+
+
+_NAME_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def document_context(path: Path, areas: Sequence[str]) -> str:
+    """Words that say whose a passage is, indexed with every passage of the document but never quoted:
+    the folder it was filed in ("newstead-pre-school", "norwich-rfc"), the file's own name and the
+    areas it covers. Practitioners name the organisation ("what does the Newstead policy say…",
+    "Skelton welfare officer") while a policy's text rarely names its owner in every section. Only
+    the words of names are kept: "000_823d1b026e5366b1.txt" adds nothing."""
+    names = [path.parent.name, path.stem, *areas]
+    return " ".join(word for name in names for word in _NAME_WORD.findall(name.replace("_", " ")))
 
 
 ProgressCallback = Callable[[str, int], None]  # (event, amount): "total" chunks, "advance" chunks

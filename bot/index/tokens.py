@@ -9,6 +9,12 @@ import snowballstemmer
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[',.][a-z0-9]+)*")
 
+# "tell" is a content word: "who do I tell?" is how practitioners ask whom to report to (prompts/
+# vocabulary.yaml maps it to report/refer). "told" stays a stopword: "a pupil told me something" is the
+# frame of nearly every disclosure question, and counted as a word it drowned the question's own words.
+# "often", "instead", "still", "sort", "bit", "pretty", "couple", "ago" are the frame of a
+# question ("how often…", "a bit of…", "years ago"): counted as words, they made answerable questions look
+# as if they used words the documents never use.
 STOPWORDS = frozenset(
     """happen happens happened happening mean means meant
     a about all am an and any are as at be because been being below between both but by can could did do
@@ -16,8 +22,9 @@ STOPWORDS = frozenset(
     i if in into is it its itself just me more most my myself no now of on once or other our ours
     ourselves own same she should so some such than that the their theirs them themselves then there
     these they this those through to too until very was we were what when where which while who whom why
-    will with would you your yours yourself yourselves shall may might must also us get got tell told
-    please thing things s t d ll re ve m o y one thanks thank not actually really basically literally ok okay
+    will with would you your yours yourself yourselves shall may might must also us get got told
+    please thing things often instead still sort bit pretty couple ago
+    s t d ll re ve m o y one thanks thank not actually really basically literally ok okay
     hello hi hey hiya cheers
     anyone anybody anything someone somebody something everyone everybody everything nobody nothing""".split()
 )

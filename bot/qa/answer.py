@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 from bot.index.tokens import sentences, tokenize
 from bot.index.units import Unit, is_row, passage_units
 from bot.qa.intent import fit, satisfied_words, wants
-from bot.qa.vocabulary import vocabulary
+from bot.qa.vocabulary import places, vocabulary
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,13 @@ class Evidence:
     top_dense: float | None  # best cosine similarity to a passage; None when dense search was not used
     coverage: float  # best share of the question's weighted words found together in one passage
     unknown_words: int = 0  # question words the documents never use, in any form
+    # Places the question asks about that no document mentions (prompts/places.yaml): another
+    # area's numbers, services or arrangements, which these documents cannot give.
+    other_places: tuple[str, ...] = ()
 
     def sufficient(self) -> bool:
+        if self.other_places:
+            return False
         if self.top_dense is None:  # keyword-only retrieval: the words must be there
             return self.coverage >= 0.6 and not self.unknown_words
         # Close in meaning; or the question's words found together and the meaning not far off.
@@ -154,12 +159,14 @@ COVERAGE_HITS = 5  # every passage retrieved for the answer can show that the qu
 
 
 def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, dense_used: bool = True,
-                     context_tokens: list[str] | None = None) -> Evidence:
+                     context_tokens: list[str] | None = None, question: str = "") -> Evidence:
     top_dense = max((h.dense for h in hits), default=0.0) if dense_used else None
     # A number the documents never mention ("he's 16 but looks 25") says nothing about the topic.
     unknown = sum(1 for t in set(question_tokens) if _known_weight(t, idf) == 0.0 and not t.isdigit())
+    other_places = tuple(place for place in places().named(question)
+                         if any(float(idf(token)) == 0.0 for token in tokenize(place)))
     if not hits or not question_tokens:
-        return Evidence(top_dense, 0.0, unknown)
+        return Evidence(top_dense, 0.0, unknown, other_places)
     weights = word_weights(question_tokens, idf, context_tokens)
     total = sum(weights.values()) or 1.0
     coverage = 0.0
@@ -169,7 +176,7 @@ def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, d
         words = set(hit.chunk.indexed_tokens or tokenize(f"{hit.chunk.section}\n{hit.chunk.text}"))
         found = sum(w for t, w in weights.items() if _found(t, words))
         coverage = max(coverage, found / total)
-    return Evidence(top_dense, coverage, unknown)
+    return Evidence(top_dense, coverage, unknown, other_places)
 
 
 def _variant_in(token: str, words: set[str]) -> bool:
@@ -504,7 +511,8 @@ def compose(
     if not question_tokens and context_tokens:
         # "And who do I tell about it?": every word is a common one; the thread says what "it" is.
         question_tokens, context_tokens = context_tokens, None
-    evidence = measure_evidence(question_tokens, hits, idf, dense_used=dense_used, context_tokens=context_tokens)
+    evidence = measure_evidence(question_tokens, hits, idf, dense_used=dense_used, context_tokens=context_tokens,
+                                question=question)
     lines: list[str] = []
     if urgent:
         lines += [emergency_route(), ""]

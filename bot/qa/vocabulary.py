@@ -8,6 +8,7 @@ answer and abstention rules can count a question word as found when an alternati
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -101,3 +102,49 @@ def vocabulary() -> Vocabulary:
     if not isinstance(data, dict):
         raise ValueError(f"{path} must be a mapping with abbreviations and synonyms")
     return build_vocabulary(data)
+
+
+# A place named as what the question is about ("the LADO in Manchester", "Kent's threshold document",
+# "the Sandwell family hub"), not as where someone came from or is going ("a child from Leeds",
+# "moving to Kent"): those questions are about this area's procedure and stay answerable.
+_ORIGIN_OR_DESTINATION = frozenset({"from", "to"})
+_WORD = re.compile(r"[a-z]+")
+
+
+@dataclass(frozen=True)
+class Places:
+    names: tuple[tuple[str, ...], ...] = ()  # each place as its lower-case words, longest first
+
+    def named(self, text: str) -> list[str]:
+        """The places `text` asks about, as written in prompts/places.yaml's words."""
+        words = _WORD.findall(text.lower().replace("'s", ""))
+        found: list[str] = []
+        position = 0
+        while position < len(words):
+            for name in self.names:
+                if tuple(words[position : position + len(name)]) == name:
+                    if position == 0 or words[position - 1] not in _ORIGIN_OR_DESTINATION:
+                        found.append(" ".join(name))
+                    position += len(name) - 1
+                    break
+            position += 1
+        return found
+
+
+def build_places(data: dict[str, object]) -> Places:
+    names = data.get("places") or []
+    if not isinstance(names, list):
+        raise ValueError("places.yaml: places must be a list of place names")
+    words = {tuple(_WORD.findall(str(name).lower())) for name in names}
+    return Places(tuple(sorted((w for w in words if w), key=lambda w: (-len(w), w))))
+
+
+@cache
+def places() -> Places:
+    path = prompts_dir() / "places.yaml"
+    if not path.exists():
+        return Places()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path} must be a mapping with a list of places")
+    return build_places(data)

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 from bot.config import Settings
-from ingest.pipeline import ingest_paths
+from ingest.pipeline import ingest_paths, prepare
 from tests.conftest import make_settings
 from tests.deploy.processes import SGBOT, base_environment
 from tests.knowledge import documents
@@ -76,3 +76,20 @@ def test_a_pdf_or_docx_is_measured_by_the_text_it_holds(tmp_path: Path) -> None:
     assert reason.startswith("case-supervision.docx holds text of ")
     assert "over the ingest limit of 100 bytes" in reason
     assert report.added == ["tiny.md"]
+
+
+def test_the_folder_file_name_and_areas_are_indexed_with_every_passage_but_never_quoted(tmp_path: Path) -> None:
+    from ingest.pipeline import document_context
+
+    folder = tmp_path / "newstead-pre-school"
+    folder.mkdir()
+    path = folder / "missing_child.md"
+    path.write_text("---\ntitle: Missing child\nkind: procedure\nareas: [Lewisham]\n---\n# Missing child\n\n"
+                    "The setting leader calls the police.\n", encoding="utf-8")
+    assert document_context(path, ["Lewisham"]) == "newstead pre school missing child Lewisham"
+    prepared = prepare(path, "sha", None, None, is_new=True)
+    chunk = prepared.chunks[0]
+    assert {"newstead", "lewisham"} <= set(chunk.tokens)
+    assert "newstead" not in chunk.text.lower()
+    # a file named by a digest adds no made-up words
+    assert document_context(tmp_path / "seeds" / "000_823d1b026e5366b1.txt", []) == "seeds"

@@ -86,3 +86,43 @@ def test_situational_detail_the_documents_never_mention_does_not_turn_away_a_que
     # "How do I book a meeting room?": words the documents never use and far in meaning.
     assert not Evidence(top_dense=0.39, coverage=0.20, unknown_words=2).sufficient()
     assert not Evidence(top_dense=0.44, coverage=0.12, unknown_words=1).sufficient()
+
+
+def test_tell_is_a_word_of_the_question_and_the_frame_of_a_question_is_not() -> None:
+    # "who do I tell?" asks about reporting; "how often" and "a bit of" only frame what is asked.
+    assert "tell" in tokenize("who do I tell?")
+    assert tokenize("she told me at lunch") == tokenize("she at lunch")
+    assert tokenize("how often does the board meet") == tokenize("the board meets")
+    assert tokenize("a bit of extra support, years ago") == tokenize("extra support, years")
+
+
+def test_a_place_is_named_when_the_question_is_about_it_not_when_someone_comes_from_it() -> None:
+    from bot.qa.vocabulary import places
+
+    assert places().named("who is the LADO in manchester") == ["manchester"]
+    assert places().named("does Kent's threshold document have 4 levels") == ["kent"]
+    assert places().named("the Sandwell family hub, is it open on saturdays") == ["sandwell"]
+    assert places().named("a child from Leeds has just arrived, moving to Kent next week") == []
+    assert places().named("reading the bathroom rules") == []  # everyday words are not taken for places
+
+
+@pytest.mark.parametrize("question", [
+    "who is the LADO in manchester", "whats the MASH number for birmingham",
+    "who chairs the leeds safeguarding children partnership",
+])
+def test_a_question_about_an_area_no_document_mentions_is_not_answered_with_this_areas_facts(
+    sample_answerer: Answerer, question: str,
+) -> None:
+    answer = sample_answerer.answer(question)
+    assert not answer.answered, answer.text
+    assert answer.evidence is not None and answer.evidence.other_places
+
+
+def test_a_place_the_documents_mention_or_a_childs_origin_does_not_turn_a_question_away(
+    sample_answerer: Answerer,
+) -> None:
+    for question in ("whats the number for the MASH in eastbrook",
+                     "a 12yo from nigeria staying with a mum on my road, is that private fostering?",
+                     "a family just moved here from Leeds and I'm worried about the baby, who do I ring?"):
+        answer = sample_answerer.answer(question)
+        assert answer.answered, question
