@@ -168,3 +168,44 @@ def test_ingest_reports_unreadable_pages_and_ignored_front_matter(tmp_path: Path
     assert report.ok, report.failed
     assert any("pages 3, 4, 5" in note for name, note in report.notes if name == FA_CRC.name)
     assert "adpoted_date" in " ".join(n for f, n in report.notes if f == "missing_child.md")
+
+
+def test_a_page_with_no_text_layer_is_reported_by_its_number_and_the_rest_is_indexed(tmp_path: Path) -> None:
+    # A scanned page inside an otherwise readable policy: Skelton's adults policy with a blank
+    # (image-only, textless) page put in as page 2.
+    from pypdf import PdfReader, PdfWriter
+
+    source = PdfReader(str(SKELTON_ADULTS))
+    writer = PdfWriter()
+    writer.add_page(source.pages[0])
+    box = source.pages[0].mediabox
+    writer.add_blank_page(width=float(box.width), height=float(box.height))
+    for page in source.pages[1:]:
+        writer.add_page(page)
+    path = tmp_path / SKELTON_ADULTS.name
+    with path.open("wb") as handle:
+        writer.write(handle)
+
+    document = load(path)
+    assert any(note.startswith("page 2 not indexed") and "no text layer" in note for note in document.notes)
+    text = " ".join(b.text for b in document.blocks)
+    assert "A person aged 18 or over" in text  # the readable pages are still there
+
+
+def test_a_numbered_sub_heading_in_a_pdf_is_a_heading(tmp_path: Path) -> None:
+    # The fostering agency's safer-caring section 2.3, as the PDF the same policy would be when printed
+    # (Chromium, as sgbot report prints): "2.3 The bathroom" heads its paragraph, it is not run into it.
+    from bot.reports.render import report_pdf
+
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.skip("Chromium is needed to print the PDF (apt-get install chromium)")
+    markdown = (FOSTERING / "safeguarding-and-safer-caring.md").read_text(encoding="utf-8")
+    section = markdown.split("### 2.3 The bathroom", 1)[1].split("###", 1)[0]
+    paragraphs = "".join(f"<p>{p}</p>" for p in section.split("\n\n") if p.strip())
+    path = tmp_path / "safer-caring.pdf"
+    path.write_bytes(report_pdf(f"<html><body><h3>2.3 The bathroom</h3>{paragraphs}</body></html>", chromium))
+
+    blocks = load(path).blocks
+    assert blocks[0].kind == "heading" and blocks[0].text == "2.3 The bathroom"
+    assert blocks[1].text.startswith("All children who are old enough and able to bath and wash themselves")
