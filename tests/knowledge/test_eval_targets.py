@@ -30,8 +30,8 @@ FLOORS: dict[str, dict[str, float]] = {
     "knowledge": {"recall": 0.95, "mrr": 0.85, "answered": 0.83, "abstained": 0.90},
     # Targets: recall@5 0.95 (0.91 measured), MRR 0.85 (0.71 measured), answered 0.95 (0.91 measured).
     "seeds": {"recall": 0.90, "mrr": 0.70, "answered": 0.90, "abstained": 0.90},
-    # Targets: recall@5 0.95 (0.94 measured), MRR 0.85 (0.71 measured); answered and abstained reached (1.00).
-    "real": {"recall": 0.94, "mrr": 0.70, "answered": 0.95, "abstained": 0.90},
+    # Targets: recall@5 0.95 (0.94 measured), MRR 0.85 (0.77 measured); answered and abstained reached (1.00).
+    "real": {"recall": 0.94, "mrr": 0.75, "answered": 0.95, "abstained": 0.90},
 }
 
 
