@@ -5,7 +5,8 @@
 - **closed referrals** older than `SGBOT_CLOSED_REFERRAL_RETENTION_DAYS`: their content (the
   checklist answers and the referrer's name and email) is deleted; the referral's reference, status,
   dates and its append-only event log stay, and the log gains a `content_purged` event;
-- **inbound event ids** (Slack/Teams retry de-duplication) older than
+- **inbound event ids** (Slack/Teams retry de-duplication, and the durable inbox's stored messages:
+  blanked once answered, kept only for one set aside unanswered) older than
   `SGBOT_INBOUND_EVENT_RETENTION_DAYS`;
 - **delivered notifications** (outbox rows, every channel) delivered more than
   `SGBOT_OUTBOX_RETENTION_DAYS` ago;
