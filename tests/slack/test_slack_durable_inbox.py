@@ -3,7 +3,8 @@
 retry: a replica SIGKILLed after its ack, while answering, leaves the stored event to the other replica's
 sweeper, which answers it once the lease has run out, exactly once; with both alive there is one answer; an
 answer slower than the lease is still answered once (its holder renews the lease); and a deployment of one
-replica, killed and restarted, answers what it had acknowledged. A Teams activity is answered inline in its
+replica, killed and restarted, answers what it had acknowledged. A button press (a checklist answer) is
+stored the same way as a typed message. A Teams activity is answered inline in its
 HTTP request (the HTTP answer is the ack): a replica killed mid-turn never acknowledges it, and the stored
 activity is answered by the other replica's sweeper even if Teams never redelivers it.
 
@@ -13,13 +14,17 @@ first thing it asks Slack after storing and acknowledging the event).
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
+import httpx
 import pytest
 import test_slack_lease_hardening as lease
-from slack_stand_in import SlackStandIn
+from conftest import buttons_of
+from slack_stand_in import TEAM, SlackStandIn, form_body, sign
 from sqlalchemy import select
 
 from bot.db import InboundEvent, forget_databases, open_database
@@ -196,3 +201,58 @@ def test_a_teams_replica_killed_mid_turn_is_answered_by_the_other_replicas_sweep
     assert sum("Which kind of review" in reply for reply in replies) == 1
     assert len(replies) == len(set(replies))  # nothing sent twice
     assert any("inbox.taken_over" in line for line in pair.b.log_text().splitlines())
+
+
+def _press(replica: ServeProcess, user: str, channel: str, message: dict[str, Any], button: dict[str, Any]
+           ) -> httpx.Response:
+    """A signed block_actions payload, as Slack sends a press of a button on a message the app posted."""
+    block_id = next(block.get("block_id") for block in message["blocks"]
+                    if button in (block.get("elements") or []) or block.get("accessory") == button)
+    payload = {
+        "type": "block_actions", "team": {"id": TEAM}, "api_app_id": "A0TEST", "token": "legacy",
+        "user": {"id": user, "team_id": TEAM}, "trigger_id": f"trig.{time.time_ns()}",
+        "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel, "is_ephemeral": False},
+        "channel": {"id": channel}, "message": message,
+        "actions": [{**button, "block_id": block_id, "action_ts": f"{time.time():.6f}"}],
+    }
+    body = form_body({"payload": json.dumps(payload)})
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(lease.SECRET, body)}
+    return httpx.post(replica.url + "/slack/events", content=body.encode(), headers=headers, timeout=30)
+
+
+def test_a_button_press_acknowledged_by_a_replica_that_is_then_killed_is_answered_by_the_other_once(
+    pair: lease.Pair,
+) -> None:
+    user, event_id, ts = _ids("UPRESS")
+    dm = f"D{user[1:]}"
+    pair.event(pair.b, user, "refer", event_id, ts)
+    message = _with_buttons(pair.slack, dm)
+    rapid = buttons_of(message)[0]  # "a child died or was seriously harmed": a checklist answer
+    replica_a = pair.alive_a()
+    hold = pair.slack.hold_next("chat.update")  # the first thing A does for a press: replace the buttons
+
+    pressed = _press(replica_a, user, dm, message, rapid)
+    assert pressed.status_code == 200
+    assert hold.arrived.wait(60), "replica A never started on the press"
+    replica_a.kill()
+    hold.release()
+
+    before = len(pair.posts_to(user))
+    pair.slack.wait_for("chat.postMessage", before + 1, 90, channel=dm)  # the checklist's next step, from B
+    time.sleep(LEASE_SECONDS + 3 * SWEEP_SECONDS)  # a second one, were it coming
+
+    steps = pair.posts_to(user)[before:]
+    assert len(steps) >= 1 and len(steps) == len(set(steps))  # answered, nothing twice
+    assert "Which kind of review" not in " ".join(steps)  # the press was taken: the checklist moved on
+    assert _logged(pair.b, "inbox.taken_over", "press:") == 1
+
+
+def _with_buttons(slack: SlackStandIn, channel: str) -> dict[str, Any]:
+    """The first message posted to `channel` that has buttons, waiting for it."""
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        for call in slack.calls_to("chat.postMessage"):
+            if call.args.get("channel") == channel and buttons_of(call.response["message"]):
+                return dict(call.response["message"])
+        time.sleep(0.2)
+    raise AssertionError(f"no message with buttons was posted to {channel}")

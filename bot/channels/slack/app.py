@@ -210,7 +210,7 @@ class SlackChannel:
             if settings.mode != "all" and not await self._listened_thread(channel_id, event):
                 await ack()
                 return
-        await self._accept(ack, "message", body, event, text)
+        await self._accept(ack, "message", body.get("event_id"), stored_event(event, text))
 
     async def _listened_thread(self, channel_id: str, event: dict[str, Any]) -> bool:
         """A thread where the assistant takes every message (a case discussion), mention or not."""
@@ -226,28 +226,30 @@ class SlackChannel:
             await ack()
             return
         text = MENTION.sub("", str(event.get("text") or "")).strip()
-        await self._accept(ack, "mention", body, event, text)
+        await self._accept(ack, "mention", body.get("event_id"), stored_event(event, text))
 
-    async def _accept(self, ack: Ack, kind: str, body: dict[str, Any], event: dict[str, Any], text: str) -> None:
-        """Store the message with this replica's claim, then acknowledge it, then answer it.
+    async def _accept(self, ack: Ack, kind: str, key: Any, payload: dict[str, Any]) -> None:
+        """Store what was sent with this replica's claim, then acknowledge it, then answer it.
 
-        Stored before the ack: Slack does not send an acknowledged event again, so a
-        replica that dies after the ack leaves it for any replica's sweeper (the inbox).
-        Had storing failed, the listener raises before acking and Slack retries.
+        Stored before the ack: Slack does not send an acknowledged event or button press
+        again, so a replica that dies after the ack leaves it for any replica's sweeper
+        (the inbox). Had storing failed, the listener raises before acking and Slack retries.
         """
-        payload = stored_event(event, text)
-        event_id = body.get("event_id")
-        if not event_id:  # not an Events API delivery (no id to claim by): answered, not stored
+        if not key:  # nothing to claim it by (not an Events API delivery): answered, not stored
             await ack()
             await self._tracked(kind, self._answer_stored(payload))
             return
-        first = await self.inbox.receive(str(event_id), payload)
+        first = await self.inbox.receive(str(key), payload)
         await ack()
         if first:
-            await self._tracked(kind, self.inbox.work(str(event_id), payload))
+            await self._tracked(kind, self.inbox.work(str(key), payload))
 
     async def _answer_stored(self, payload: dict[str, Any]) -> None:
-        """The answer to a stored message: the same whether it was just received or swept up."""
+        """The answer to what was stored: the same whether it was just received or swept up."""
+        if "press" in payload:
+            press = payload["press"]
+            await self._press(press["body"], press["action"])
+            return
         await self._answer_claimed(payload["event"], str(payload["text"]))
 
     async def _answer_claimed(self, event: dict[str, Any], text: str) -> None:
@@ -432,9 +434,10 @@ class SlackChannel:
     # ------------------------------------------------------------------ buttons
 
     async def _on_button(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
+        """A choice (a checklist answer, a discussion step): stored like a message, as it is an answer too."""
         self.metrics.count("actions", "button")
-        await self._tracked("button", self._press(body, action))
+        press = stored_press(body, action)
+        await self._accept(ack, "button", press_key(press), {"press": press})
 
     async def _press(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         user_id = str(body["user"]["id"])
@@ -655,8 +658,36 @@ def stored_event(event: dict[str, Any], text: str) -> dict[str, Any]:
     return {"event": {key: event[key] for key in STORED_EVENT_FIELDS if event.get(key) is not None}, "text": text}
 
 
+def stored_press(body: dict[str, Any], action: dict[str, Any]) -> dict[str, Any]:
+    """What `_press` reads of a button press (the pressed message's blocks included, to replace its buttons)."""
+    message = body.get("message") or {}
+    return {
+        "body": {
+            "user": {"id": (body.get("user") or {}).get("id")},
+            "container": body.get("container") or {},
+            "channel": body.get("channel") or {},
+            "message": {key: message[key] for key in ("ts", "thread_ts", "blocks") if key in message},
+        },
+        "action": {key: action[key] for key in ("action_id", "value", "text", "action_ts") if key in action},
+    }
+
+
+def press_key(press: dict[str, Any]) -> str | None:
+    """A press is one user's click at one moment on one message; None if Slack did not say when."""
+    action_ts = press["action"].get("action_ts")
+    container = press["body"]["container"]
+    if not action_ts:
+        return None
+    where = container.get("message_ts") or container.get("view_id") or ""
+    return f"press:{press['body']['user']['id']}:{where}:{action_ts}"
+
+
 def stored_sender(payload: dict[str, Any]) -> tuple[str, str]:
-    """(user, channel) of a stored message, for the business unit's notice if it is set aside."""
+    """(user, channel) of a stored message or press, for the business unit's notice if it is set aside."""
+    if "press" in payload:
+        body = payload["press"]["body"]
+        channel = body["container"].get("channel_id") or body["channel"].get("id") or "App Home"
+        return str(body["user"].get("id") or "?"), str(channel)
     event = payload.get("event") or {}
     return str(event.get("user") or "?"), str(event.get("channel") or "?")
 
