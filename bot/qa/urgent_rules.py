@@ -50,7 +50,9 @@ _SIGNALS: dict[str, list[str]] = {
         r"\bthanks? (?:you )?for everything\b(?=.{0,40}\b(?:sorry|goodbye|bye|love you)\b)",
         r"(?:posted|said|sent|wrote|texted|messaged) (?:a )?goodbye", r"\bleft a note\b",
         r"\bnoose\b", r"\brope\b", rf"hang(?:ing|ed)? {_SELF}",
-        r"jump(?:ing|ed)? (?:off|from|in front of)", r"\b(?:on|at) the (?:edge|ledge|roof|railway|tracks|bridge|cliff)",
+        r"jump(?:ing|ed)? (?:off|from|in front of)",
+        r"\b(?:on|at) the (?:\w+ ){0,2}(?:edge|ledge|roof|railway|tracks|bridge|cliff)\b",
+        r"\bhose ?pipe\b", r"\bexhaust (?:pipe|fumes)\b", r"\bcar fumes\b",
         r"disappear for good", r"\b(?:going|gonna|wants?|wanted|wanna|trying) to end it\b",
         r"not (?:be )?(?:here|around) (?:tomorrow|any ?more)",
         r"won'?t be a burden", r"do (?:something|smth|sth|summat) stupid", r"where the nearest (?:cliff|bridge)",
@@ -112,7 +114,13 @@ _SIGNALS: dict[str, list[str]] = {
         r"them|mummy|mum|daddy|dad)\b", r"\bhurt\b", r"holds? (?:his|her|their) head", r"\bflinch\w*",
         r"\bscreaming\b", r"things being thrown", r"smash\w*", r"finger ?marks", r"coming after",
         r"\bbrutal\w*", r"\battack\w*", r"assault\w*", r"\bviolen\w*", r"domestic (?:abuse|violence|incident)",
-        r"\bshaken\b", r"\bshook\b", r"can'?t breathe", r"squeez\w* (?:his|her|their) (?:neck|throat)", r"\bwelts\b",
+        r"\bshaken\b", r"\bshook\b",
+        r"(?:go mad|go mental|go nuts|kill (?:him|her|them|me)|batter (?:him|her|them|me)) if (?:he|she|they|i) "
+        r"(?:goes?|go|gets?|get) (?:back|home)",
+        r"\bwon'?t (?:say|tell (?:me|us|anyone)) (?:what happened|how (?:he|she|they) (?:got|did) (?:it|that))",
+        r"\b(?:held|holding|holds|pushed|pushing|pushes) (?:him|her|them|the baby|the child|(?:his|her|their) head) "
+        r"under\b",
+        r"can'?t breathe", r"squeez\w* (?:his|her|their) (?:neck|throat)", r"\bwelts\b",
         r"bite marks?", r"\blump\b", r"\b(?:threw|throws|throwing) (?:a|the) \w+ at", r"in the cupboard",
         r"holds? a (?:lighter|cigarette)", r"\bwhip\w*",
         r"\b(?:story|stories|explanation|account)s? (?:keeps? changing|(?:keep|keeps|has|have) changed|"
@@ -137,6 +145,9 @@ _SIGNALS: dict[str, list[str]] = {
         # a child under 16 who is pregnant
         r"\b(?:1[0-5]|[4-9]) ?(?:yo|y/o|yrs? old|years? old|-year-old)\b.{0,60}\bpregnan\w*",
         r"\bpregnan\w*.{0,40}\b(?:she'?s|she is|aged|only) (?:1[0-5]|[4-9])\b",
+        # a child with an adult "boyfriend"
+        r"\b(?:(?:year|yr) ?\d+|(?:1[0-5]|[4-9]) ?(?:yo|y/o|yrs? old|years? old))\b.{0,60}\b(?:boyfriend|bf|fella)\b"
+        r"(?: [\w']+){0,2} (?:1[89]|[2-6]\d)\b",
         r"\bour (?:little )?secret\b", r"\bit'?s (?:a|their|our) secret\b",
     ],
     "child alone or neglected": [
@@ -194,7 +205,9 @@ _SIGNALS: dict[str, list[str]] = {
         r"\bwith (?:two|three|several|some|older|\d+) (?:older )?(?:men|males|lads)\b",
         r"getting in(?:to)? (?:a|the|one|"
         r"their|his|different) (?:car|van)", r"\bvan dropping\b", r"\bfor weed\b", r"going with",
-        r"(?:let|lets) (?:her|him) (?:leave|eat|go out)", r"takes? (?:all )?(?:his|her|their) (?:money|benefits|"
+        r"(?:let|lets) (?:her|him) (?:leave|eat|go out)",
+        r"\bmak(?:es|ing|e) (?:him|her|them|me) work\b",
+        r"(?:takes?|took|taken|keeps?|kept|holds?|held) (?:all )?(?:his|her|their) (?:money|benefits|"
         r"medication|meds|passport)", r"\bsleeping in the\b", r"\bburner\b", r"keeps? getting calls",
         r"sell(?:ing)? (?:weed|drugs|crack)", r"pay (?:them|him|it) back",
         r"stealing (?:her|his|their) (?:money|benefits)",
@@ -209,6 +222,9 @@ _SIGNALS: dict[str, list[str]] = {
         r"please (?:don'?t|do not) tell", r"\bbegging\b", r"\bpl(?:ea)?se? help\b", r"\bpls help\b",
         r"voices (?:are )?telling", r"plan (?:on (?:his|her) phone )?to attack", r"out of prison", r"\bhiding\b",
         r"knows (?:her|his|their|where (?:she|he|they)) (?:address|lives)", r"coming round",
+        r"(?:knows|found out|has found|worked out|tracked down|got hold of) (?:her |his |their |the )?(?:new )?"
+        r"(?:address|where (?:she|he|they|we|you|the \w+)(?:'re|'s| are| is)? (?:lives?|living|staying|are|is))",
+        r"\b(?:don'?t|do not|doesn'?t|does not|never|not) feels? safe\b", r"\bcome and get me\b",
         # taken, kept or held against their will
         r"\bdragg?(?:ed|ing)? (?:\w+ ){0,2}(?:into|in) (?:a|the|his|their) (?:car|van)\b",
         r"(?:'s|is|are|'re|was|were) (?:taking|going to take|gonna take|coming to take|trying to take) "
@@ -276,7 +292,8 @@ _PAST = [
     r"\bwent to prison\b", r"\bin the (?:spring|summer|autumn|winter)\b(?! holidays)", r"\bdied\b",
     r"\blast (?:year|month|term)\b", r"\b(?:months|weeks) ago\b", r"\bfor years\b", r"\bin the (?:19|20)\d0'?s\b",
     r"\bwhen (?:she|he|they|i|we) (?:was|were) (?:\d+|younger|a girl|a boy|growing up)\b",
-    r"\b(?:is|are|'s|feels?|lives?(?: here)?|living|now) (?:safe|safely)\b", r"\bsafe (?:with|at)\b",
+    r"(?<!n't )(?<!not )(?<!never )\b(?:is|are|'s|feels?|lives?(?: here)?|living|now) (?:safe|safely)\b",
+    r"(?<!n't feel )(?<!not feel )(?<!n't )(?<!not )\bsafe (?:with|at)\b",
     r"\b(?:was|were|got|been) (?:excluded|expelled|arrested|charged|protected)\b", r"\bretired\b", r"\bdivorced\b",
     r"\b(?:been|is|are|was|were|got|now|stay(?:s|ed)?|kept) out of it\b", r"\bfled\b",
     r"\b(?:is|are|'s|now|living|lives|staying|stays|moved|went|gone|got a place) (?:in|at|to|into) "
@@ -353,7 +370,11 @@ _SITUATION = [
     # a person named first, the way chat starts: "man with dementia…", "girl in year 2 says…"
     r"^(?:an? |the |our |my |this |one )?(?:\w+ )?(?:man|woman|lady|gentleman|boy|girl|child|lad|teen|teenager|baby|"
     r"toddler|resident|client|pupil|student|patient|tenant|service user|young person|care leaver)s? "
-    r"(?:with|in|from|at|on|who|whose|aged)\b",
+    r"(?:with|in|from|at|on|who|whose|aged|came|comes|turned up|arrived|has|had|is|was|keeps|says|said|told|"
+    r"won'?t|can'?t|isn'?t|hasn'?t)\b",
+    # a parent or a third person doing something: "mum won't say what happened", "she nannies for them"
+    r"\b(?:mum|mom|dad|stepdad|stepmum|mother|father|nan|gran)(?:'s)? (?:won'?t|wont|can'?t|says|said|keeps|is|has)\b",
+    r"\b(?:she|he|they) (?:\w+(?:ies|es|ed)|took|kept|made|got|ran|went|came|left|lives|works|stays)\b",
 ]
 
 
@@ -433,6 +454,8 @@ _CLAUSE_BOUNDARY = re.compile(r"(?<=[?.!;])\s+|\s+[-\u2013]\s+|:\s+")
 _ASKING_TAIL = re.compile(r",\s+(?=(?:what|whats|what's|who|how|should|do|does|can|could|is|am|are|must|would|any|"
                           r"where|which)\b)", re.IGNORECASE)
 # A clause that is itself a condition stays general however it is cut out: "if a child discloses abuse".
+# …or holds one asked about in general: "new starter asked what to do if a child goes missing on a trip".
+_GENERAL_CONDITION = re.compile(r"\b(?:if|whether|in case) (?:a|an|any|someone|somebody|you|they)\b", re.IGNORECASE)
 _CONDITION = re.compile(r"^\s*(?:what if|if|when|whenever|whether|in case|suppose|unless|once|after|before|"
                         r"in a scenario)\b", re.IGNORECASE)
 
@@ -475,7 +498,7 @@ def rule_verdict(text: str) -> RuleVerdict:
     else:
         return verdict
     for clause in parts:
-        if clause == message or _CONDITION.match(clause) or _is_question(clause):
+        if clause == message or _CONDITION.match(clause) or _GENERAL_CONDITION.search(clause) or _is_question(clause):
             continue
         found = _message_verdict(clause)
         # A bare statement with a danger word ("the exploitation conference is on 3 March") is not enough

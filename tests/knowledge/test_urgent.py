@@ -139,7 +139,7 @@ def detector() -> UrgencyDetector:
 # practitioners' voice (procedure, training and historic questions on the hard topics, and emergencies asked
 # as questions), written with 110 more that went into training, and never trained on.
 FLOORS = {
-    "train": (TRAIN_FILE, 0.90),
+    "train": (TRAIN_FILE, 0.90),  # 0.909 in-sample
     "held-out check": (CHECK_FILE, 0.95),
     "held-out, never tuned on": (CHECK_FILE.with_name("urgent_heldout.jsonl"), 0.95),
     # Procedure questions with no danger word have a threshold of their own (UrgencyModel.procedure_threshold):
@@ -331,3 +331,23 @@ def test_the_procedure_threshold_clears_every_quiet_question_but_recall_wins() -
 )
 def test_what_is_asked_and_what_is_reported_are_told_apart(message: str, urgent: bool) -> None:
     assert rule_verdict(message).urgent is urgent, rule_verdict(message).reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # danger said in words the model alone used to carry, asked as a question about what to do
+        "my service user is in his garage with a hose pipe running from the car, do i call the police?",
+        "the little girl next door is on the bedroom window ledge, should i go round?",
+        "lad says his stepdad will go mad if he goes home with this report, can i keep him behind?",
+        "toddler came in with a swollen wrist and mum won't say what happened, do i refer?",
+        "year 10 says her boyfriend who's 24 is picking her up at the gates, can i stop her?",
+        "dad held the baby under in the bath to stop him crying, what's the process?",
+        "the couple she nannies for make her work 16 hours and kept her passport, who do i tell?",
+        "care leaver texted that she doesn't feel safe at the flat, who do i ring?",
+        "mum's ex has found out where they're staying, what should she do?",
+    ],
+)
+def test_danger_asked_as_a_procedure_question_is_urgent(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert verdict.urgent, verdict.reason
