@@ -13,10 +13,19 @@ that will not wake) and nothing shows that the danger is **not present**:
 - *a question with no situation in it*: "is forced marriage a crime?".
 
 Some signals are urgent whatever the framing unless one of the above applies
-(suicidal intent, a body not breathing). Every decision names the rule that made
-it (`reason`), never the user's words. The rules are a floor that needs no
-model; `bot.qa.urgent` ORs them with the meaning detector in
-`bot.qa.urgent_model`.
+(suicidal intent, a body not breathing).
+
+A question's frame covers its own clause: when a message reads as a question as a
+whole, its parts are read again one by one (`rule_verdict`), so a report beside
+the question ("…? boy is fitting in the playground") still counts, and "what's the
+procedure?" at the end of a report does not make it a question about the topic.
+Weak cues of the present ("still", "keep") count only in what is reported, not in
+what is asked. A question with no danger word and nothing present is marked
+(`RuleVerdict.procedure_question`) so that the meaning detector can weigh it apart.
+
+Every decision names the rule that made it (`reason`), never the user's words.
+The rules are a floor that needs no model; `bot.qa.urgent` ORs them with the
+meaning detector in `bot.qa.urgent_model`.
 """
 
 from __future__ import annotations

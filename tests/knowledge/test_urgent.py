@@ -216,6 +216,7 @@ def test_train_writes_weights_that_score_messages(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     model = UrgencyModel.load(weights)
     assert model.meta["examples"] == 12 and model.meta["urgent"] == 6
+    assert model.threshold <= model.procedure_threshold < 1.0
     scored = CliRunner().invoke(app, ["urgent", "score", str(labelled), "--weights", str(weights), "--json"])
     assert scored.exit_code == 0, scored.output
     figures = json.loads(scored.output)[str(labelled)]
@@ -351,3 +352,14 @@ def test_what_is_asked_and_what_is_reported_are_told_apart(message: str, urgent:
 def test_danger_asked_as_a_procedure_question_is_urgent(message: str) -> None:
     verdict = rule_verdict(message)
     assert verdict.urgent, verdict.reason
+
+
+def test_weights_of_the_format_before_the_procedure_threshold_name_the_fix(tmp_path: Path) -> None:
+    """Format 2 had no threshold for procedure questions: reading it with a default would silently lower it."""
+    data = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    data["format"] = 2
+    del data["procedure_threshold"]
+    old = tmp_path / "urgent_model.json"
+    old.write_text(json.dumps(data), encoding="utf-8")
+    result = CliRunner().invoke(app, ["urgent", "score", str(CHECK_FILE), "--weights", str(old)])
+    assert result.exit_code == 2 and "sgbot urgent train" in result.output
