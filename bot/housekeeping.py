@@ -27,6 +27,8 @@ from bot.outbox import Outbox
 log = logging.getLogger(__name__)
 
 EVERY_SECONDS = 3600.0
+# How long stopping waits for a round under way; within `sgbot serve`'s graceful shutdown.
+STOP_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -58,26 +60,42 @@ class Housekeeping:
         self.settings = settings
         self.every = every
         self._task: asyncio.Task[None] | None = None
+        self._stopping: asyncio.Event | None = None
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="housekeeping")
+        self._stopping = asyncio.Event()
+        self._task = asyncio.create_task(self._run(self._stopping), name="housekeeping")
 
-    async def stop(self) -> None:
+    async def stop(self, timeout: float = STOP_SECONDS) -> None:
+        """Let the round under way finish, then stop.
+
+        Its steps run in threads, which cancelling cannot stop: they would go on purging, writing
+        notices and logging after the server has gone. Only a round that overruns `timeout` is cancelled.
+        """
         task, self._task = self._task, None
-        if task is not None:
+        if task is None or self._stopping is None:
+            return
+        self._stopping.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), timeout)
+        except TimeoutError:
+            log.warning("housekeeping.stop_timeout", extra={"seconds": timeout})
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    async def _run(self) -> None:
-        while True:
+    async def _run(self, stopping: asyncio.Event) -> None:
+        while not stopping.is_set():
             try:
                 database = await asyncio.to_thread(get_database, self.settings)
                 await asyncio.to_thread(purge_expired, database, self.settings)
             except Exception:  # a database that is down now may be up next time
                 log.warning("housekeeping.failed", exc_info=True)
+            if stopping.is_set():
+                return
             try:
                 await asyncio.to_thread(notify_clocks, self.settings)
             except Exception:  # the next round tells what this one could not
                 log.warning("clocks.failed", exc_info=True)
-            await asyncio.sleep(self.every)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stopping.wait(), timeout=self.every)

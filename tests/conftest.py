@@ -8,6 +8,7 @@ real ingest, the real model, the real Chroma and BM25 indexes.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,6 +47,22 @@ def _no_referral_content_in_logs(request: pytest.FixtureRequest) -> Iterator[Non
     yield
     leaks = DETECTOR.take()
     assert not leaks, f"referral content reached the logs: {describe(leaks)}"
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_it_was() -> Iterator[None]:
+    """A test that runs `sgbot serve` in-process reconfigures the root logger: its handler writes to that
+    test's captured stderr, closed once the test ends, and it replaces the privacy detector. Put back
+    after every test, so a later record is neither lost as "I/O operation on closed file" nor unscanned."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in [h for h in root.handlers if h not in handlers]:
+        root.removeHandler(handler)
+        handler.close()
+    for handler in [h for h in handlers if h not in root.handlers]:
+        root.addHandler(handler)
+    root.setLevel(level)
 
 
 def make_settings(data_dir: Path, **overrides: object) -> Settings:

@@ -26,6 +26,9 @@ from bot.outbox.store import Delivery, Outbox
 
 log = logging.getLogger(__name__)
 
+# How long stopping waits for the delivery under way; within `sgbot serve`'s graceful shutdown.
+STOP_SECONDS = 10.0
+
 
 class DeliveryFailed(SgbotError):
     """The platform did not take a notification: `code` (never content), and whether to try again."""
@@ -77,20 +80,38 @@ class DeliveryWorker:
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     # --- life cycle ---------------------------------------------------------------------
 
     async def start(self) -> None:
+        self._stopping = False
         self._loop = asyncio.get_running_loop()
         self._pass_lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._task = asyncio.create_task(self._run(), name=f"outbox-{self.channel}")
         signal.register(self)
 
-    async def stop(self) -> None:
+    async def stop(self, timeout: float = STOP_SECONDS) -> None:
+        """Finish the pass under way, then stop.
+
+        Cancelling at once would abandon a step running in a thread (`asyncio.to_thread` cannot be
+        cancelled): the post made but not recorded as sent, and the thread writing to the database
+        and the log after the server (or a test) has gone. So the worker stops between deliveries;
+        only a pass that overruns `timeout` (a platform that does not answer) is cancelled, and its
+        rows are delivered by the next worker once their lease ends.
+        """
         signal.unregister(self)
         task, self._task = self._task, None
-        if task is not None:
+        if task is None:
+            return
+        self._stopping = True
+        if self._wake is not None:
+            self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), timeout)
+        except TimeoutError:
+            log.warning("outbox.stop_timeout", extra={"channel": self.channel, "seconds": timeout})
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -104,7 +125,7 @@ class DeliveryWorker:
 
     async def _run(self) -> None:
         assert self._wake is not None
-        while True:
+        while not self._stopping:
             try:
                 await self.drain()
             except asyncio.CancelledError:
@@ -135,6 +156,8 @@ class DeliveryWorker:
                     return delivered
                 for delivery in claimed:
                     delivered += await self._deliver(delivery)
+                if self._stopping:  # what was claimed is delivered; the rest waits for the next worker
+                    return delivered
 
     async def _deliver(self, delivery: Delivery) -> int:
         if not await asyncio.to_thread(self.outbox.renew, delivery, self.worker_id, lease=self.lease):

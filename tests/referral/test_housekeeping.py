@@ -3,6 +3,7 @@ and what is kept only for a while purged on schedule. Every test runs against SQ
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from datetime import timedelta
 
@@ -10,7 +11,7 @@ from sqlalchemy import func, select, text
 
 from bot.config import Settings
 from bot.db import Database, InboundEvent, claim_inbound_event, utcnow
-from bot.housekeeping import purge_expired
+from bot.housekeeping import Housekeeping, purge_expired
 from bot.messages import Message, Notification, Reply
 from bot.outbox import HeldNotification, Outbox
 from bot.referral.conversation import ReferralConversation
@@ -74,3 +75,23 @@ def test_event_ids_and_delivered_notifications_are_purged_after_their_retention(
         kept = sorted(row.user_id for row in session.scalars(select(HeldNotification)))
     assert kept == ["new.reader", "waiting"]  # a notification not yet delivered is never purged
     assert not claim_inbound_event(database, "slack", "Ev-new")  # a retry within retention is still known
+
+
+def test_a_server_stopping_as_housekeeping_starts_lets_the_round_finish_first(
+    database: Database, settings: Settings
+) -> None:
+    """Its steps run in threads that cancelling cannot stop: stop() returns once the round is done,
+    so nothing purges or logs after the server has gone."""
+    assert claim_inbound_event(database, "slack", "Ev-old")
+    with database.transaction() as session:
+        session.execute(InboundEvent.__table__.update().values(received_at=utcnow() - timedelta(hours=49)))
+
+    async def start_and_stop_at_once() -> None:
+        housekeeping = Housekeeping(settings)
+        await housekeeping.start()
+        await asyncio.sleep(0)  # the round has begun
+        await housekeeping.stop()
+
+    asyncio.run(start_and_stop_at_once())
+    with database.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(InboundEvent)) == 0
