@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.errors import SgbotError
 from ingest.blocks import (
     Block,
     blocks_from_pdf_text,
@@ -26,7 +27,7 @@ from ingest.blocks import (
 from ingest.metadata import MetadataError, split_front_matter
 
 
-class LoadError(Exception):
+class LoadError(SgbotError):
     """A file that cannot be read; the message says why and what to do."""
 
 

@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from bot.errors import SgbotError
+
 KINDS = ("procedure", "threshold", "learning", "arrangements", "guidance")
 FIELDS = ("title", "kind", "areas", "area", "topic", "effective", "review_by", "source_url")
 # Names other publishing tools give to our fields (compared case-insensitively, "-" read as "_").
@@ -34,7 +36,7 @@ ALIASES = {
 _ALIAS_OF = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
 
 
-class MetadataError(ValueError):
+class MetadataError(SgbotError, ValueError):
     """Front matter or a sidecar that cannot be used; the message names the fix."""
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.errors import SgbotError
 from bot.prompts import load_yaml, prompts_dir
 
 
@@ -22,7 +23,7 @@ class Checklist:
     items: tuple[Item, ...]
 
 
-class ChecklistError(ValueError):
+class ChecklistError(SgbotError, ValueError):
     pass
 
 

@@ -26,6 +26,7 @@ from sqlalchemy import select, update
 from bot.config import Settings
 from bot.dashboard.models import DashboardSession, SignInLink
 from bot.db import Database, get_channel_state, put_channel_state, utcnow
+from bot.errors import SgbotError
 from bot.roles import Role, in_business_unit, role_of, sees_every_referral
 
 Now = Callable[[], datetime]
@@ -33,7 +34,7 @@ KEY_CHANNEL = "dashboard"
 KEY_NAME = "signing_key"
 
 
-class SignInRefused(Exception):
+class SignInRefused(SgbotError):
     """`str(error)` says why and what to do (ask for a new link)."""
 
 

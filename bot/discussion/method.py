@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from bot.errors import SgbotError
 from bot.prompts import load_yaml, prompts_dir
 from bot.referral.definition import ChecklistDefinitionError
 
@@ -25,7 +26,7 @@ class DiscussionMethodError(ChecklistDefinitionError):
     """A method's YAML is wrong; the message names the file, the stage and the field."""
 
 
-class UnknownMethod(LookupError):
+class UnknownMethod(SgbotError, LookupError):
     """No prompts/discussions/<name>.yaml; `str(error)` lists the methods there are."""
 
 

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from bot.config import Settings
+from bot.errors import UnavailableError
 
 DIMENSIONS = 384  # all-MiniLM-L6-v2
 
@@ -70,7 +71,7 @@ CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
-class IndexMissingError(RuntimeError):
+class IndexMissingError(UnavailableError, RuntimeError):
     pass
 
 

@@ -18,12 +18,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.errors import SgbotError
 from bot.qa.retrieval import RetrieverMode
 from bot.qa.service import Answerer
 from bot.qa.urgent import is_urgent
 
 
-class EvalFileError(ValueError):
+class EvalFileError(SgbotError, ValueError):
     pass
 
 

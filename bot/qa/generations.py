@@ -37,6 +37,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.config import Settings
 from bot.db.base import Base, UTCDateTime, utcnow
+from bot.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from bot.db import Database
@@ -50,7 +51,7 @@ CATALOG = "catalog.sqlite3"
 MARKER = "published-generation"
 
 
-class IndexStoreError(RuntimeError):
+class IndexStoreError(ConfigurationError, RuntimeError):
     pass
 
 

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.errors import SgbotError, UnavailableError
 from bot.qa.urgent_rules import FRAMING, framing, normalise, rule_verdict
 
 log = logging.getLogger(__name__)
@@ -50,11 +51,11 @@ Encode = Callable[[str], np.ndarray]
 EncodeMany = Callable[[list[str]], np.ndarray]
 
 
-class LabelledFileError(ValueError):
+class LabelledFileError(SgbotError, ValueError):
     pass
 
 
-class WeightsError(ValueError):
+class WeightsError(UnavailableError, ValueError):
     pass
 
 

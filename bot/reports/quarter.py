@@ -10,11 +10,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.errors import SgbotError
+
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*Q([1-4])\s*$", re.IGNORECASE)
 _FIRST_MONTH = {1: 4, 2: 7, 3: 10, 4: 1}
 
 
-class BadQuarter(ValueError):
+class BadQuarter(SgbotError, ValueError):
     pass
 
 

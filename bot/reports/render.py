@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.config import Settings
 from bot.db import Database
+from bot.errors import UnavailableError
 from bot.prompts import load_yaml
 from bot.reports import charts
 from bot.reports.figures import Figures, compute
@@ -28,7 +29,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--no-first-run"]
 
 
-class ReportUnavailable(RuntimeError):
+class ReportUnavailable(UnavailableError, RuntimeError):
     """The PDF cannot be made here; the message says what to install."""
 
 
