@@ -6,12 +6,14 @@ referral tests runs without it.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from bot.assistant import Assistant
 from bot.config import Settings
+from tests.conftest import KNOWLEDGE_DIR, make_settings
 
 from .helpers import CHILD_REFERRAL, Chat, text_of
 
@@ -92,3 +94,32 @@ def test_help_quotes_the_partnerships_document_with_its_citation(chat_with_knowl
         for c in cited.citations
     ), [(c.title, c.section) for c in cited.citations]  # the section the help names
     assert chat.step == "initials"
+
+
+def test_guidance_follows_a_re_ingest_without_a_restart(tmp_path: Path) -> None:
+    """The guidance a checklist step quotes is cached per index generation: once the document is
+    re-ingested (by any process), the next referral quotes the new version."""
+    from ingest.pipeline import ingest_paths
+
+    library = tmp_path / "library"
+    library.mkdir()
+    guide = library / "practice-reviews-guide.md"
+    shutil.copy(KNOWLEDGE_DIR / "regional" / guide.name, guide)
+    settings = make_settings(tmp_path / "data", SGBOT_BUSINESS_UNIT="officer.one")
+    assert ingest_paths([library], settings).ok
+    assistant = Assistant(settings)
+
+    def guidance_titles(user: str) -> set[str]:
+        chat = Chat(assistant, user_id=user)
+        chat.send("refer")
+        chat.send("1")
+        outcome = chat.send("yes")
+        assert chat.step == "abuse_or_neglect"
+        return {c.title for r in outcome.replies for c in r.citations}
+
+    assert guidance_titles("first.referrer") == {"Practice reviews: when and how to refer a case"}
+    guide.write_text(guide.read_text(encoding="utf-8").replace(
+        'title: "Practice reviews: when and how to refer a case"', 'title: "Practice reviews (2026 edition)"'),
+        encoding="utf-8")
+    assert ingest_paths([library], settings).updated == [guide.name]
+    assert guidance_titles("second.referrer") == {"Practice reviews (2026 edition)"}
