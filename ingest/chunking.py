@@ -16,8 +16,9 @@ from ingest.blocks import Block
 
 SECTION_SEPARATOR = " › "
 # Bump when chunking changes, so that the next ingest re-indexes every file.
-CHUNKER_VERSION = 13  # 10: contractions, PDF paragraphs, conversion debris, numbered headings; 11: unit vectors;
-# 12: unit vectors as int8; 13: folder, file name and areas indexed with each passage, "tell" a content word
+CHUNKER_VERSION = 14  # 10: contractions, PDF paragraphs, conversion debris, numbered headings; 11: unit vectors;
+# 12: unit vectors as int8; 13: folder, file name and areas indexed with each passage, "tell" a content word;
+# 14: the areas no longer
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9'\"(])")
 
 

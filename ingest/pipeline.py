@@ -174,7 +174,7 @@ def prepare(
         raise LoadError("no text found in it: check that it is not empty")
     chunks: list[NewChunk] = []
     unit_texts: list[list[str]] = []
-    context = document_context(path, meta.areas)
+    context = document_context(path)
     for piece in pieces:
         units = passage_units(piece.text)
         heading = piece.section.rsplit(" › ", 1)[-1]
@@ -190,13 +190,14 @@ def prepare(
 _NAME_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
-def document_context(path: Path, areas: Sequence[str]) -> str:
+def document_context(path: Path) -> str:
     """Words that say whose a passage is, indexed with every passage of the document but never quoted:
-    the folder it was filed in ("newstead-pre-school", "norwich-rfc"), the file's own name and the
-    areas it covers. Practitioners name the organisation ("what does the Newstead policy say…",
+    the folder it was filed in ("newstead-pre-school", "norwich-rfc") and the file's own name.
+    Practitioners name the organisation ("what does the Newstead policy say…",
     "Skelton welfare officer") while a policy's text rarely names its owner in every section. Only
-    the words of names are kept: "000_823d1b026e5366b1.txt" adds nothing."""
-    names = [path.parent.name, path.stem, *areas]
+    the words of names are kept: "000_823d1b026e5366b1.txt" adds nothing. (The areas were tried too:
+    "Northshire" on every Northshire passage pushed two check questions' passages out of the top five.)"""
+    names = [path.parent.name, path.stem]
     return " ".join(word for name in names for word in _NAME_WORD.findall(name.replace("_", " ")))
 
 

@@ -9,7 +9,6 @@ are kept (they may be all there is) but ranked below.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -43,10 +42,10 @@ CANDIDATES = 40
 # 0.93 / 0.76, full weight 0.93 / 0.74 (recall@5 / MRR): a loose alternative at full weight outranks
 # the question's own words.
 EXPANSION_WEIGHT = 0.5
-# How many of the fused passages are re-ordered by their scores. 8 rather than 5, measured on the tune,
-# check and scope parts of all three corpora at once (recall@5 / MRR): tune 0.95 / 0.75 -> 0.93 / 0.75,
-# check 0.92 / 0.80 -> 0.96 / 0.81, scope 0.85 / 0.61 -> 0.92 / 0.63.
-RERANK_DEPTH = 8
+# How many of the fused passages are re-ordered by their scores. 8 gained two check and two scope lines
+# but lost a tune line and one of the seeds' dev set (a passage that only keyword search ranks well is
+# leapfrogged by ones closer in meaning): kept at 5.
+RERANK_DEPTH = 5
 KEYWORD_SHARE = 0.3  # BM25's share of the re-ordering score (cosine has the rest)
 
 OWN, REGIONAL, NATIONAL, OTHER = 0, 1, 2, 3
@@ -140,24 +139,9 @@ class Retriever:
                             keyword_scores.get(chunk_id, 0.0), tier))
         hits.sort(key=lambda h: (-h.score, h.tier))
         if dense and keyword:
-            hits[:RERANK_DEPTH] = self._with_closeness(hits[:RERANK_DEPTH], vector)
             hits[:RERANK_DEPTH] = reorder(hits[:RERANK_DEPTH], dense_floor=dense[-1][1],
                                           best_keyword=keyword[0][1], weighted=area is not None)
         return hits[:k]
-
-
-    def _with_closeness(self, hits: list[Hit], vector: np.ndarray) -> list[Hit]:
-        """The fused few with their real closeness in meaning, read from the dense index for those that
-        only keyword search found. Taking the last dense candidate's cosine for them instead let a passage
-        that merely shares words lead passages far closer in meaning (on a long document whose passages
-        are all alike to the model, that floor is high)."""
-        missing = [h.chunk.id for h in hits if h.dense <= 0]
-        if not missing:
-            return hits
-        stored = self.index.dense.vectors(missing)
-        query = _unit(np.asarray(vector, dtype=np.float32))
-        return [dataclasses.replace(h, dense=float(_unit(stored[h.chunk.id]) @ query)) if h.chunk.id in stored
-                else h for h in hits]
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:

@@ -14,7 +14,7 @@ from bot.index.tokens import tokenize
 from bot.index.units import passage_units, units_digest
 from bot.procedures.recent import mark_recent_updates
 from bot.prompts import say
-from bot.qa.answer import SELECTION_HITS, Answer, asks_for_a_list, compose, emergency_route
+from bot.qa.answer import SELECTION_HITS, Answer, asks_for_a_list, compose, emergency_route, unknown_tokens
 from bot.qa.retrieval import Hit, Retriever, RetrieverMode
 from bot.qa.smalltalk import small_talk
 from bot.qa.urgent import check_urgency
@@ -90,10 +90,25 @@ class Answerer:
             hits = self._join_split_lists(hits)
         keyword = self.index.keyword
         similarity = self._unit_similarity(hits, vector)
+        kept = self._meaning_kept(text, vector, keyword.idf) if mode != "bm25" and not context else 1.0
         answer = compose(text, hits, urgent=urgent, idf=keyword.idf, contact=contact, area=area,
                          sentences_limit=self.settings.answer_sentences, dense_used=mode != "bm25",
-                         context=context, writer=self.writer, unit_similarity=similarity)
+                         context=context, writer=self.writer, unit_similarity=similarity, meaning_kept=kept)
         return mark_recent_updates(answer, self.settings)
+
+    def _meaning_kept(self, question: str, vector: np.ndarray, idf: Callable[[str], float]) -> float:
+        """How much of the question's meaning is left without the words the documents never use (the
+        cosine of the two readings); 1.0 when there are none. One more encoding, only for such questions."""
+        unknown = unknown_tokens(tokenize(question), idf)
+        if not unknown:
+            return 1.0
+        kept = " ".join(word for word in question.split() if not set(tokenize(word)) & unknown)
+        if not kept.strip():
+            return 0.0
+        other = np.asarray(self.retriever.encode_query(self.retriever.dense_text(kept)), dtype=np.float32)
+        here = np.asarray(vector, dtype=np.float32)
+        norms = float(np.linalg.norm(other) * np.linalg.norm(here))
+        return float(other @ here) / norms if norms > 0 else 1.0
 
     def _unit_similarity(self, hits: list[Hit], vector: np.ndarray) -> dict[tuple[int, tuple[int, int]], float]:
         """Closeness in meaning of each quotable unit of the first passages to the question, from
