@@ -3,8 +3,8 @@
 retry: a replica SIGKILLed after its ack, while answering, leaves the stored event to the other replica's
 sweeper, which answers it once the lease has run out, exactly once; with both alive there is one answer; an
 answer slower than the lease is still answered once (its holder renews the lease); and a deployment of one
-replica, killed and restarted, answers what it had acknowledged. A button press (a checklist answer) is
-stored the same way as a typed message. A Teams activity is answered inline in its
+replica, killed and restarted, answers what it had acknowledged. A button press (a checklist answer) and a
+slash command are stored the same way as a typed message. A Teams activity is answered inline in its
 HTTP request (the HTTP answer is the ack): a replica killed mid-turn never acknowledges it, and the stored
 activity is answered by the other replica's sweeper even if Teams never redelivers it.
 
@@ -245,6 +245,30 @@ def test_a_button_press_acknowledged_by_a_replica_that_is_then_killed_is_answere
     assert len(steps) >= 1 and len(steps) == len(set(steps))  # answered, nothing twice
     assert "Which kind of review" not in " ".join(steps)  # the press was taken: the checklist moved on
     assert _logged(pair.b, "inbox.taken_over", "press:") == 1
+
+
+def test_a_slash_command_acknowledged_by_a_replica_that_is_then_killed_is_answered_by_the_other_once(
+    pair: lease.Pair,
+) -> None:
+    user, _, _ = _ids("UCMD")
+    replica_a = pair.alive_a()
+    hold = pair.slack.hold_next("conversations.open")  # the first thing A does for /refer: open the DM
+    body = form_body({"token": "legacy", "team_id": TEAM, "channel_id": "C0GENERAL", "user_id": user,
+                      "command": "/refer", "text": "", "api_app_id": "A0TEST",
+                      "response_url": "https://hooks.slack.com/commands/T/1/x", "trigger_id": f"trig.{time.time_ns()}"})
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(lease.SECRET, body)}
+
+    acked = httpx.post(replica_a.url + "/slack/events", content=body.encode(), headers=headers, timeout=30)
+    assert acked.status_code == 200
+    assert hold.arrived.wait(60), "replica A never started on the command"
+    replica_a.kill()
+    hold.release()
+
+    pair.slack.wait_for("chat.postMessage", 2, 90, channel=f"D{user[1:]}")  # the intro and the first question
+    time.sleep(LEASE_SECONDS + 3 * SWEEP_SECONDS)
+
+    assert pair.answers_to(user) == 1  # and nothing posted twice
+    assert _logged(pair.b, "inbox.taken_over", "refer:trig.") == 1
 
 
 def _with_buttons(slack: SlackStandIn, channel: str) -> dict[str, Any]:

@@ -231,9 +231,10 @@ class SlackChannel:
     async def _accept(self, ack: Ack, kind: str, key: Any, payload: dict[str, Any]) -> None:
         """Store what was sent with this replica's claim, then acknowledge it, then answer it.
 
-        Stored before the ack: Slack does not send an acknowledged event or button press
-        again, so a replica that dies after the ack leaves it for any replica's sweeper
-        (the inbox). Had storing failed, the listener raises before acking and Slack retries.
+        Stored before the ack: Slack does not send an acknowledged event, button press or
+        slash command again, so a replica that dies after the ack leaves it for any replica's
+        sweeper (the inbox). Had storing failed, the listener raises before acking (Slack
+        retries an event; a person sees the command or press fail and can try again).
         """
         if not key:  # nothing to claim it by (not an Events API delivery): answered, not stored
             await ack()
@@ -249,6 +250,13 @@ class SlackChannel:
         if "press" in payload:
             press = payload["press"]
             await self._press(press["body"], press["action"])
+            return
+        if "command" in payload:
+            command = payload["command"]
+            await self._answer_command(command, str(command["text"]))
+            return
+        if "refer" in payload:
+            await self.start_referral(str(payload["refer"]))
             return
         await self._answer_claimed(payload["event"], str(payload["text"]))
 
@@ -349,8 +357,10 @@ class SlackChannel:
             await ack()
             await self._tracked("settings", self._open_settings(command))
             return
-        await ack()
-        await self._tracked("command", self._answer_command(command, text))
+        # A question: stored like a typed message (Slack does not send an acknowledged command again).
+        stored = {key: str(command.get(key) or "") for key in ("user_id", "channel_id")}
+        await self._accept(ack, "command", _keyed("command", command.get("trigger_id")),
+                           {"command": {**stored, "text": text}})
 
     async def _answer_command(self, command: dict[str, Any], text: str) -> None:
         user_id = str(command["user_id"])
@@ -378,13 +388,13 @@ class SlackChannel:
         )
 
     async def _on_refer_command(self, ack: Ack, command: dict[str, Any]) -> None:
-        await ack()
         self.metrics.count("commands", "refer")
-        await self._tracked("refer", self.start_referral(str(command["user_id"])))
+        user_id = str(command["user_id"])
+        await self._accept(ack, "refer", _keyed("refer", command.get("trigger_id")), {"refer": user_id})
 
     async def _on_refer_button(self, ack: Ack, body: dict[str, Any]) -> None:
-        await ack()
-        await self._tracked("refer", self.start_referral(str(body["user"]["id"])))
+        user_id = str(body["user"]["id"])
+        await self._accept(ack, "refer", _keyed("refer", body.get("trigger_id")), {"refer": user_id})
 
     async def start_referral(self, user_id: str) -> None:
         """The checklist runs in a DM thread, so a referrer's answers stay private."""
@@ -682,8 +692,17 @@ def press_key(press: dict[str, Any]) -> str | None:
     return f"press:{press['body']['user']['id']}:{where}:{action_ts}"
 
 
+def _keyed(kind: str, trigger_id: Any) -> str | None:
+    """A slash command or the refer button by its trigger id (one per invocation); None without one."""
+    return f"{kind}:{trigger_id}" if isinstance(trigger_id, str) and trigger_id else None
+
+
 def stored_sender(payload: dict[str, Any]) -> tuple[str, str]:
-    """(user, channel) of a stored message or press, for the business unit's notice if it is set aside."""
+    """(user, channel) of a stored message, press or command, for the business unit's notice if it is set aside."""
+    if "command" in payload:
+        return str(payload["command"].get("user_id") or "?"), str(payload["command"].get("channel_id") or "?")
+    if "refer" in payload:
+        return str(payload["refer"]), "DM"
     if "press" in payload:
         body = payload["press"]["body"]
         channel = body["container"].get("channel_id") or body["channel"].get("id") or "App Home"
