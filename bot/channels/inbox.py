@@ -47,6 +47,8 @@ from bot.outbox.store import UnansweredMessage, unanswered_notification
 
 log = logging.getLogger(__name__)
 
+# How long stopping waits for the sweep under way; within `sgbot serve`'s graceful shutdown.
+STOP_SECONDS = 10.0
 # What the channel does with a claimed event: answer it (raising if it could not).
 Answer = Callable[[dict[str, Any]], Awaitable[None]]
 # Who sent a stored event and where, as platform ids (for the business unit's notice).
@@ -85,6 +87,7 @@ class Inbox:
         # The channel's bookkeeping of work after an ack (in-flight gauge, failure log), if it has one.
         self._track = track
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
         self._working: set[asyncio.Task[None]] = set()
 
     # --- one event ---------------------------------------------------------------------
@@ -148,24 +151,36 @@ class Inbox:
     # --- the sweeper ---------------------------------------------------------------------
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name=f"inbox-sweeper-{self.platform}")
+        self._stopping = asyncio.Event()
+        self._task = asyncio.create_task(self._run(self._stopping), name=f"inbox-sweeper-{self.platform}")
 
-    async def stop(self) -> None:
+    async def stop(self, timeout: float = STOP_SECONDS) -> None:
+        """Finish the sweep under way, then stop (as the outbox's delivery workers do).
+
+        A sweep's claim runs in a thread, which cancelling cannot stop: it would go on
+        writing after the server has gone, and what it claimed would wait a lease for
+        another replica. Answers already started are the channel's to wait for.
+        """
         task, self._task = self._task, None
-        if task is not None:
+        if task is None:
+            return
+        self._stopping.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), timeout)
+        except TimeoutError:
+            log.warning("inbox.stop_timeout", extra={"platform": self.platform, "seconds": timeout})
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    async def _run(self) -> None:
-        while True:
+    async def _run(self, stopping: asyncio.Event) -> None:
+        while not stopping.is_set():
             try:
                 await self.sweep()
-            except asyncio.CancelledError:
-                raise
             except Exception as exc:  # the database may be down now and up at the next round
                 log.warning("inbox.sweep_failed", extra={"platform": self.platform, "error": type(exc).__name__})
-            await asyncio.sleep(self.settings.inbox_sweep_seconds)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stopping.wait(), timeout=self.settings.inbox_sweep_seconds)
 
     async def sweep(self) -> int:
         """Claim the stored events whose lease ran out unhandled and start answering them; how many."""
