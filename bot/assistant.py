@@ -64,7 +64,8 @@ class Assistant:
     ) -> None:
         self.settings = settings or get_settings()
         self._answerer = answerer
-        self._referrals = referrals  # given by tests and benchmarks that set the clock
+        # Given by tests and benchmarks that set the clock.
+        self._referrals = self._with_dashboard_links(referrals) if referrals is not None else None
         self._outbox: Outbox | None = None
         self._discussions: DiscussionService | None = None
         self._people: People | None = None
@@ -92,6 +93,15 @@ class Assistant:
             self._answerer = answerer
             self._guidance.clear()
 
+    def _with_dashboard_links(self, referrals: ReferralConversation) -> ReferralConversation:
+        """`dashboard` typed in chat answers with a sign-in link: the assistant, above both, hands the
+        web dashboard's links to the triage commands, so the referral domain never imports the dashboard."""
+        from bot.dashboard.signin import SignIn
+
+        if referrals.triage.dashboard_links is None:
+            referrals.use_dashboard_links(SignIn(referrals.database, self.settings, now=referrals.queue.now))
+        return referrals
+
     @property
     def referrals(self) -> ReferralConversation:
         with self._lock:
@@ -99,7 +109,9 @@ class Assistant:
                 from bot.db import get_database
                 from bot.referral.conversation import ReferralConversation
 
-                self._referrals = ReferralConversation(get_database(self.settings), self.settings)
+                self._referrals = self._with_dashboard_links(
+                    ReferralConversation(get_database(self.settings), self.settings)
+                )
             return self._referrals
 
     @property

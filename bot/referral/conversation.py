@@ -37,7 +37,7 @@ from bot.referral.models import Referral
 from bot.referral.queue import Actor, ReviewQueue
 from bot.referral.repository import ReferralRepository
 from bot.referral.text import say
-from bot.referral.triage_chat import TriageChat
+from bot.referral.triage_chat import DashboardLinks, TriageChat
 from bot.safety.emergency import emergency_first
 from bot.sessions.models import ConversationSession
 
@@ -74,6 +74,10 @@ class ReferralConversation:
         self.definition: ChecklistDefinition = load_checklist(settings.checklist)
         self.queue = queue or ReviewQueue(database, settings, checklist=self.definition)
         self.triage = TriageChat(self.queue)
+
+    def use_dashboard_links(self, links: DashboardLinks) -> None:
+        """Where `dashboard` gets its sign-in link from (the assistant connects the web dashboard's)."""
+        self.triage.dashboard_links = links
 
     # --- entry point -------------------------------------------------------------------
 

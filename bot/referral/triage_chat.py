@@ -10,6 +10,8 @@ words by bot/referral/presenter.py.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from bot.messages import Notification, Reply
 from bot.referral import presenter
 from bot.referral import statuses as st
@@ -38,11 +40,21 @@ _TEXT_KINDS = {
 _MOVES = {"start_review": st.IN_REVIEW, "complete": st.COMPLETED, "close": st.CLOSED}
 
 
+class DashboardLinks(Protocol):
+    """One-time sign-in links to the web dashboard (bot.dashboard.signin.SignIn). Passed in by the
+    assistant, so that the referral domain never imports the dashboard, a surface above it."""
+
+    def may_use(self, user_id: str, email: str | None) -> bool: ...
+
+    def issue_link(self, user_id: str, email: str | None = None) -> str: ...
+
+
 class TriageChat:
     KINDS = frozenset({"queue", "triage_help", "dashboard", *_TEXT_KINDS})
 
-    def __init__(self, queue: ReviewQueue) -> None:
+    def __init__(self, queue: ReviewQueue, dashboard_links: DashboardLinks | None = None) -> None:
         self.queue = queue
+        self.dashboard_links = dashboard_links
 
     def handle(self, actor: Actor, command: Command) -> tuple[list[Reply], list[Notification]]:
         """A command someone typed."""
@@ -99,13 +111,12 @@ class TriageChat:
         ], result.notifications
 
     def dashboard_reply(self, actor: Actor) -> Reply:
-        """A one-time sign-in link to the web dashboard, for the business unit only."""
-        from bot.dashboard.signin import SignIn
-
-        signin = SignIn(self.queue.database, self.queue.settings, now=self.queue.now)
-        if not signin.may_use(actor.user_id, actor.email):
+        """A one-time sign-in link to the web dashboard, for the business unit only (and only where
+        links are issued: not from a conversation built without them)."""
+        links = self.dashboard_links
+        if links is None or not links.may_use(actor.user_id, actor.email):
             return presenter.dashboard_refused_reply()
-        url = signin.issue_link(actor.user_id, actor.email)
+        url = links.issue_link(actor.user_id, actor.email)
         return presenter.dashboard_link_reply(url, self.queue.settings.dashboard_link_minutes)
 
     def queue_reply(self, actor: Actor) -> Reply:
