@@ -15,7 +15,6 @@ from bot.messages import Citation
 
 if TYPE_CHECKING:
     from bot.config import Settings
-    from bot.qa.answer import Answer
 
 log = logging.getLogger(__name__)
 
@@ -29,24 +28,26 @@ def updated_on_note(citation: Citation, separator: str = "") -> str:
     return separator + say_from("procedures.yaml", "updated_on", date=citation.updated_on)
 
 
-def mark_recent_updates(answer: Answer, settings: Settings) -> Answer:
-    if not answer.citations:
-        return answer
+def mark_recent_updates(citations: list[Citation], settings: Settings) -> list[Citation]:
+    """The citations, each of a section changed in the last 30 days dated (`updated_on`).
+
+    Takes citations, not an answer: bot/qa calls this, so this never imports bot/qa."""
+    if not citations:
+        return citations
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot.db import get_database
     from bot.procedures.versions import recent_section_updates, section_label
 
     try:
-        updates = recent_section_updates(get_database(settings), [c.source for c in answer.citations])
+        updates = recent_section_updates(get_database(settings), [c.source for c in citations])
     except (SQLAlchemyError, OSError) as exc:
         log.warning("procedures.recent_updates_unavailable", extra={"error": exc.__class__.__name__})
-        return answer
+        return citations
     if not updates:
-        return answer
-    citations = [
+        return citations
+    return [
         dataclasses.replace(c, updated_on=updates[key].isoformat())
         if (key := (c.source, section_label(c.section))) in updates else c
-        for c in answer.citations
+        for c in citations
     ]
-    return dataclasses.replace(answer, citations=citations)

@@ -94,7 +94,7 @@ class Answerer:
         answer = compose(text, hits, urgent=urgent, idf=keyword.idf, contact=contact, area=area,
                          sentences_limit=self.settings.answer_sentences, dense_used=mode != "bm25",
                          context=context, writer=self.writer, unit_similarity=similarity, meaning_kept=kept)
-        return mark_recent_updates(answer, self.settings)
+        return dataclasses.replace(answer, citations=mark_recent_updates(answer.citations, self.settings))
 
     def _meaning_kept(self, question: str, vector: np.ndarray, idf: Callable[[str], float]) -> float:
         """How much of the question's meaning is left without the words the documents never use (the
