@@ -231,12 +231,13 @@ class Assistant:
         return outcome
 
     def _answer(self, question: str, message: Message) -> Reply:
-        context = self._thread_context(message)
-        answer = self.answerer.answer(question, area=message.area, context=context)
+        # A fragment ("and in eastbrook?") is answered, and remembered, as the question it completes.
+        reading = self.answerer.read(question, self._thread_context(message))
+        answer = self.answerer.answer(reading.question, area=message.area, context=reading.context)
         if not answer.answered and not answer.urgent:
             self._record_gap(question, message.area)
         if answer.answered:
-            self._remember_question(message, question, follows=context is not None)
+            self._remember_question(message, reading.question, follows=reading.context is not None)
         return answer.to_reply()
 
     def _record_gap(self, question: str, area: str | None) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable
 
 import numpy as np
@@ -15,6 +14,7 @@ from bot.index.units import passage_units, units_digest
 from bot.procedures.recent import mark_recent_updates
 from bot.prompts import say
 from bot.qa.answer import SELECTION_HITS, Answer, asks_for_a_list, compose, emergency_route, unknown_tokens
+from bot.qa.follow_up import Reading, named_area, read_follow_up, reads_as_follow_up
 from bot.qa.retrieval import Hit, Retriever, RetrieverMode
 from bot.qa.smalltalk import small_talk
 from bot.qa.urgent import check_urgency
@@ -22,21 +22,7 @@ from bot.qa.urgent_rules import normalise
 
 MAX_QUESTION_CHARS = 2000
 
-_FOLLOW_UP_START = re.compile(r"^\s*(?:and|but|also|so|then|what about|how about|what if|and if|what else|"
-                              r"anything else|same for|is that|does that|can they|should they|who else)\b",
-                              re.IGNORECASE)
-_BACK_REFERENCE = re.compile(r"\b(?:it|that|this|they|them|those|these|there|afterwards|then|he|she|him|her)\b",
-                             re.IGNORECASE)
-
-
-def reads_as_follow_up(question: str) -> bool:
-    """Does this question lean on what was asked before ("and afterwards?", "who do I tell about it?")?"""
-    if _FOLLOW_UP_START.search(question):
-        return True
-    words = question.split()
-    return len(tokenize(question)) <= 2 or (len(words) <= 12 and bool(_BACK_REFERENCE.search(question)))
-
-
+__all__ = ["Answerer", "MAX_QUESTION_CHARS", "Reading", "reads_as_follow_up"]
 class Answerer:
     def __init__(self, settings: Settings, index: KnowledgeIndex, encode_query: Callable[[str], np.ndarray]) -> None:
         self.settings = settings
@@ -45,6 +31,7 @@ class Answerer:
         from bot.qa.llm import LLMAnswerWriter
 
         self.writer = LLMAnswerWriter.from_settings(settings)
+        self._areas: tuple[int, tuple[str, ...]] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Answerer:
@@ -52,6 +39,21 @@ class Answerer:
 
         index = KnowledgeIndex(settings)
         return cls(settings, index, shared_query_encoder().encode_query)
+
+    @property
+    def areas(self) -> tuple[str, ...]:
+        """The areas the ingested documents belong to (not the national tier): a question may name one."""
+        keyword = self.index.keyword
+        if self._areas is None or self._areas[0] != keyword.generation:
+            national = {a.casefold() for a in self.settings.national_areas}
+            names = {a for areas in keyword.areas for a in areas if a.casefold() not in national}
+            self._areas = (keyword.generation, tuple(sorted(names)))
+        return self._areas[1]
+
+    def read(self, question: str, previous: str | None) -> Reading:
+        """`question` as the next message of a thread whose last question was `previous`: a fragment
+        ("and in eastbrook?") made whole, or a follow-up with the previous question as its context."""
+        return read_follow_up(" ".join((question or "").split()), previous, self.areas)
 
     def answer(
         self,
@@ -71,9 +73,12 @@ class Answerer:
             lead = emergency_route() + "\n\n" if urgent else ""
             return Answer(question, False, urgent,
                           lead + say("question_too_long", length=len(text), limit=MAX_QUESTION_CHARS))
-        area = area or self.settings.default_area
         if context and not reads_as_follow_up(text):
             context = None  # a new question in the same chat: earlier ones would only mislead retrieval
+        # "Whats the MASH number in Eastbrook?" (or a follow-up to a question about Eastbrook) is
+        # answered from Eastbrook's documents first, whatever area the channel belongs to.
+        area = (named_area(text, self.areas) or (named_area(context, self.areas) if context else None)
+                or area or self.settings.default_area)
         query = f"{text} {context}" if context else text
         # The question's vector finds passages (unless keyword search alone was asked for) and, in
         # every mode, the sentences of the passages found that are closest to it in meaning.
