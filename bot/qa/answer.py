@@ -46,7 +46,7 @@ class Evidence:
     def sufficient(self) -> bool:
         if self.other_places:
             return False
-        if self.unknown_words and self.meaning_kept < CARRIED_BY_UNKNOWN and (self.top_dense or 0.0) < 0.60:
+        if self.unknown_words and self.meaning_kept < CARRIED_BY_UNKNOWN and (self.top_dense or 0.0) < CLOSE_ENOUGH:
             # What the question is about is a thing the documents never name; a passage merely near
             # the rest of its words ("the MASH", "Dudley") does not answer it.
             return False
@@ -170,6 +170,12 @@ COVERAGE_HITS = 5  # every passage retrieved for the answer can show that the qu
 # unknown words carried the question in 5 out-of-scope lines and 1 answerable one ("can a coach have a
 # pint while hes looking after the juniors", 0.74); 0.90 would turn away 4 answerable lines to catch 2 more.
 CARRIED_BY_UNKNOWN = 0.80
+CLOSE_ENOUGH = 0.60  # this close in meaning to a passage, the question is answered whatever its words
+
+
+def needs_meaning_kept(evidence: Evidence) -> bool:
+    """Would `meaning_kept` change the verdict? Only then is it worth the encoding it costs."""
+    return bool(evidence.unknown_words) and (evidence.top_dense or 0.0) < CLOSE_ENOUGH and evidence.sufficient()
 
 
 def unknown_tokens(tokens: list[str], idf: Any) -> set[str]:

@@ -13,7 +13,16 @@ from bot.index.tokens import tokenize
 from bot.index.units import passage_units, units_digest
 from bot.procedures.recent import mark_recent_updates
 from bot.prompts import say
-from bot.qa.answer import SELECTION_HITS, Answer, asks_for_a_list, compose, emergency_route, unknown_tokens
+from bot.qa.answer import (
+    SELECTION_HITS,
+    Answer,
+    asks_for_a_list,
+    compose,
+    emergency_route,
+    measure_evidence,
+    needs_meaning_kept,
+    unknown_tokens,
+)
 from bot.qa.follow_up import Reading, named_area, read_follow_up, reads_as_follow_up
 from bot.qa.retrieval import Hit, Retriever, RetrieverMode
 from bot.qa.smalltalk import small_talk
@@ -95,7 +104,13 @@ class Answerer:
             hits = self._join_split_lists(hits)
         keyword = self.index.keyword
         similarity = self._unit_similarity(hits, vector)
-        kept = self._meaning_kept(text, vector, keyword.idf) if mode != "bm25" and not context else 1.0
+        kept = 1.0
+        if mode != "bm25" and not context:
+            # Encoding the question a second time costs as much as the rest of the answer: only when
+            # the verdict hangs on it (words the documents lack, a passage near in meaning but not close).
+            tokens = tokenize(text)
+            if needs_meaning_kept(measure_evidence(tokens, hits, keyword.idf, question=text)):
+                kept = self._meaning_kept(text, vector, keyword.idf)
         answer = compose(text, hits, urgent=urgent, idf=keyword.idf, contact=contact, area=area,
                          sentences_limit=self.settings.answer_sentences, dense_used=mode != "bm25",
                          context=context, writer=self.writer, unit_similarity=similarity, meaning_kept=kept)
