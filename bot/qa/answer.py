@@ -229,10 +229,14 @@ def _citation(number: int, hit: Hit, today: dt.date) -> Citation:
 
 
 def asks_for_a_list(question: str) -> bool:
-    """"What are the four levels…?", "Which steps…": the answer is a list or a table, not a line."""
-    return bool(_LIST_QUESTION.search(question))
+    """"What are the four levels…?", "Which steps…": the answer is a list or a table, not a line.
+    "What are their opening hours?" asks for a time, and "what are the numbers for…" for a contact:
+    the line that carries it answers, not a whole table."""
+    return bool(_LIST_QUESTION.search(question)) and not (
+        {"time", "contact"} & set(wants(question)) and not _LIST_WORDS.search(question))
 
 
+_LIST_WORDS = re.compile(r"\b(?:list|steps|levels|types|kinds|stages|options|criteria)\b", re.IGNORECASE)
 _LIST_QUESTION = re.compile(
     r"^\s*(?:what|which|who) (?:are|were)\b|\b(?:list|steps|levels|types|kinds|stages|options|criteria)\b"
     r"|\b(?:two|three|four|five|six|seven)\b",
@@ -280,6 +284,7 @@ DENSE_SHARE = 0.35
 PASSAGE_SHARE = 0.5
 RANK_COST = 0.03
 LEAD_IN_ITEMS = 6  # list items a sentence ending in ":" brings with it
+CONTINUATION_WORDS = 6  # a sentence this short finishing a line is quoted with the sentence before it
 SAME_FACT = 0.8  # share of a line's words already quoted above which it says nothing new
 LIST_SHARE = 0.5  # how close to the best line a list's best line must score to be quoted instead
 
@@ -382,6 +387,9 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
             # sentence that introduces it.
             lead_in = _lead_in(units, number)
             around = set(tokenize(labels[number])) | (set(tokenize(lead_in.text)) if lead_in else set())
+            continued = _continued(units, number, hit.chunk.text)
+            if continued is not None:  # quoted together, read together
+                unit_tokens |= set(tokenize(continued.text))
             # A sentence under a heading that matches the question ("Writing it down") shares
             # half of the heading's match: the heading says what the section's sentences are about.
             overlap = sum(w if _found(t, unit_tokens) else HEADING_SHARE * w
@@ -424,7 +432,7 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
         """A unit with the list it introduces, or a list item after the sentence introducing it."""
         units = units_by_hit[hit_index]
         number = units.index(unit)
-        lead_in = _lead_in(units, number)
+        lead_in = _lead_in(units, number) or _continued(units, number, hits[hit_index].chunk.text)
         before = [(hit_index, lead_in)] if lead_in is not None else []
         introduced = _introduced(units, number)
         # "Include:" says nothing without the sentence before it ("Make a written record … Include:").
@@ -439,15 +447,18 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
     # order, within the word budget.
     ordered: list[tuple[int, Unit]] = []
     words = 0
-    for group in [with_list(leader[1], leader[2])] + [
-            with_list(h, u) for h, u in sorted((c for c in chosen if c[1] is not leader[2]),
-                                               key=lambda c: (c[0], c[1].position))]:
+    for picked in [(leader[1], leader[2])] + sorted((c for c in chosen if c[1] is not leader[2]),
+                                                    key=lambda c: (c[0], c[1].position)):
+        group = with_list(*picked)
         fresh = [g for g in group if g not in ordered]
         if not fresh or (len(fresh) == 1 and _repeats(fresh[0][1], [u for _, u in ordered])):
             continue
         lengths = [len(_shown(h, u, hits, weights, whole_list=False).split()) for h, u in fresh]
-        # What must go together: a lead-in ("… the foster carer should:") with at least its first item.
+        # What must go together: a lead-in ("… the foster carer should:") with at least its first item,
+        # the sentence a short one finishes with it.
         needed = next((i + 1 for i, (_, u) in enumerate(fresh) if not u.text.rstrip().endswith(":")), len(fresh))
+        if picked in fresh:
+            needed = max(needed, fresh.index(picked) + 1)
         if ordered and words + sum(lengths[:needed]) > QUOTE_WORDS:
             continue
         taken = needed
@@ -466,6 +477,31 @@ def _repeats(unit: Unit, quoted: list[Unit]) -> bool:
         return False  # rows of one table share their words and each says something of its own
     words = set(tokenize(unit.text))
     return len(words) >= 4 and any(len(words & set(tokenize(q.text))) >= SAME_FACT * len(words) for q in quoted)
+
+
+@lru_cache(maxsize=64)
+def _continuations(text: str) -> frozenset[int]:
+    """Positions of the short sentences that finish a line another sentence began ("Eastbrook Adult
+    Care Connect: 01632 960350. Monday to Friday, 8:30am to 5pm."): they say nothing without it."""
+    found: set[int] = set()
+    position = 0
+    for line in text.split("\n"):
+        pieces = sentences(line)
+        for offset, piece in enumerate(pieces):
+            if offset > 0 and len(piece.split()) <= CONTINUATION_WORDS and " | " not in line \
+                    and not line.strip().startswith("- "):
+                found.add(position + offset)
+        position += len(pieces)
+    return frozenset(found)
+
+
+def _continued(units: list[Unit], number: int, text: str) -> Unit | None:
+    """The sentence a short continuation finishes, if `units[number]` is one."""
+    unit = units[number]
+    if unit.kind != "sentence" or number == 0 or unit.position[0] not in _continuations(text):
+        return None
+    before = units[number - 1]
+    return before if before.kind == "sentence" and before.position[0] == unit.position[0] - 1 else None
 
 
 def _lead_in(units: list[Unit], number: int) -> Unit | None:

@@ -263,3 +263,25 @@ def test_two_lines_that_say_the_same_thing_are_not_both_quoted(sample_answerer: 
         for second in answer.quoted[i + 1 :]:
             a, b = set(tokenize(first)), set(tokenize(second))
             assert len(a & b) < 0.8 * min(len(a), len(b)), (first, second)
+
+
+def test_a_short_sentence_finishing_a_line_is_quoted_with_the_sentence_it_finishes(
+        sample_answerer: Answerer) -> None:
+    # eastbrook-contacts.txt: "Eastbrook Adult Care Connect (adult safeguarding concerns): 01632 960350. Monday to
+    # Friday, 8:30am to 5pm." The hours say nothing without the service they belong to.
+    answer = sample_answerer.answer("eastbrook adult care connect opening hours")
+
+    hours = next(i for i, line in enumerate(answer.quoted) if "8:30am to 5pm" in line)
+    assert "Adult Care Connect" in answer.quoted[hours] or (hours > 0 and "Adult Care Connect" in
+                                                             answer.quoted[hours - 1]), answer.quoted
+
+
+@pytest.mark.parametrize(("question", "is_list"), [
+    ("what are the levels of need?", True),
+    ("What were the two key areas for improvement in Salford's rapid reviews?", True),
+    ("what are their opening hours?", False),
+    ("what are the numbers for the MASH and the LADO", False),
+    ("what are the stages of escalation and how long does each take", True),
+])
+def test_a_question_for_a_time_or_a_number_is_not_a_list_question(question: str, is_list: bool) -> None:
+    assert asks_for_a_list(question) is is_list
