@@ -35,6 +35,16 @@ FLOORS: dict[str, dict[str, float]] = {
 }
 
 
+# The answer states the expected fact (issue 8's target: 0.85 on unseen questions). Floors are what the
+# hybrid answer reaches, rounded down: on each check part, and on the fact sets written in practitioners'
+# words (tests/knowledge/data/*_facts.jsonl, tuned on).
+FACT_FLOORS: dict[str, dict[str, float]] = {
+    "knowledge": {"check": 0.50, "facts": 0.82},
+    "seeds": {"check": 0.54, "facts": 0.81},
+    "real": {"check": 0.72, "facts": 0.56},
+}
+
+
 @pytest.fixture(scope="module", params=["knowledge", "seeds", "real"])
 def check(request: pytest.FixtureRequest) -> tuple[str, dict[str, EvalReport]]:
     corpus = str(request.param)
@@ -94,3 +104,34 @@ def test_urgent_messages_in_the_dev_sets_are_all_caught_without_crying_wolf(
     hybrid = seeds_reports["hybrid"]
     assert hybrid.urgent_recall == 1.0
     assert hybrid.urgent_precision >= 0.9
+
+
+def test_the_answer_states_the_fact_on_unseen_questions(check: tuple[str, dict[str, EvalReport]]) -> None:
+    corpus, reports = check
+    hybrid = reports["hybrid"]
+    assert hybrid.fact_in_answer_rate >= FACT_FLOORS[corpus]["check"], hybrid.misses
+    # About sixty quoted words at most, unless a list is asked for: the mean stays well inside.
+    assert hybrid.mean_quoted_words <= 60
+
+
+@pytest.mark.parametrize("corpus", ["knowledge", "seeds", "real"])
+def test_the_answer_states_the_fact_on_practitioners_fact_questions(corpus: str,
+                                                                    request: pytest.FixtureRequest) -> None:
+    fixture = {"knowledge": "sample_settings", "seeds": "seeds_settings", "real": "real_settings"}[corpus]
+    settings: Settings = request.getfixturevalue(fixture)
+    report = evaluate(Answerer.from_settings(settings), load_eval_file(DATA / f"{corpus}_facts.jsonl"), k=5)
+    assert report.fact_in_answer_rate >= FACT_FLOORS[corpus]["facts"], report.misses
+
+
+def test_follow_ups_read_with_the_question_before_them_state_the_fact(sample_settings: Settings) -> None:
+    import json
+
+    answerer = Answerer.from_settings(sample_settings)
+    rows = [json.loads(line) for line in (DATA / "followups_tune.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    right = []
+    for row in rows:
+        text = " ".join(answerer.answer(row["question"], context=row["before"]).text.casefold().split())
+        right.append(all(" ".join(e.casefold().split()) in text for e in row["expected"]))
+    # 4 of 7 measured (3 of 7 before the thread's question counted for more in choosing the line).
+    assert sum(right) >= 4, [row["id"] for row, ok in zip(rows, right, strict=True) if not ok]
