@@ -280,3 +280,26 @@ def _with_buttons(slack: SlackStandIn, channel: str) -> dict[str, Any]:
                 return dict(call.response["message"])
         time.sleep(0.2)
     raise AssertionError(f"no message with buttons was posted to {channel}")
+
+
+def test_a_teams_turn_slower_than_the_lease_is_answered_once_by_its_holder(pair: lease.Pair) -> None:
+    conversation = f"a:personal-slow-{time.time_ns()}"
+    activity = message_activity("refer", service_url=pair.teams.url, conversation_id=conversation)
+    replica_a = pair.alive_a()
+    taken_over_before = _logged(pair.b, "inbox.taken_over", "")
+    arrived, release = pair.teams.hold_next_member_lookup()
+    answered: list[int] = []
+    turn = threading.Thread(target=lambda: answered.append(
+        httpx.post(replica_a.url + "/api/messages", json=activity, timeout=120).status_code), daemon=True)
+    turn.start()
+    assert arrived.wait(60), "replica A never started on the activity"
+    time.sleep(2 * LEASE_SECONDS + 1.0)  # two leases: only A's renewals keep B's sweeper off it
+    assert pair.teams.posted(conversation) == []
+    release.set()
+    turn.join(120)
+    time.sleep(LEASE_SECONDS + 3 * SWEEP_SECONDS)
+
+    replies = [str(reply.get("text")) + str(reply.get("attachments")) for reply in pair.teams.posted(conversation)]
+    assert answered and answered[0] < 300
+    assert sum("Which kind of review" in reply for reply in replies) == 1
+    assert _logged(pair.b, "inbox.taken_over", "") == taken_over_before  # B's sweeper never took it
