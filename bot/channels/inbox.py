@@ -65,6 +65,8 @@ def process_holder() -> str:
 
 
 class Inbox:
+    """One channel's durable inbox in this process: `receive`, `work`, and a sweeper (`start`/`stop`)."""
+
     def __init__(
         self,
         platform: str,

@@ -2,7 +2,7 @@
 
 A log collector (Loki, Elasticsearch, CloudWatch…) reads these lines as they
 are: `timestamp`, `level`, `logger`, `message` (a fixed event name such as
-"duplicate slack event ignored", never what a user typed) and the `extra`
+"inbox.duplicate", never what a user typed) and the `extra`
 fields the call passed (`slack_event_id`, `referral`, …), plus `request_id`,
 the id of the HTTP request or chat turn the line belongs to. Referral and
 message text never reaches a log: log calls pass ids, and database errors hide
