@@ -38,6 +38,7 @@ _NUMBER = re.compile(r"\b\d{1,3}\b")
 # A follow-up with more words of its own than this says what it asks itself ("what if it's an adult
 # telling me they're being abused now?"): it is answered as asked, not slotted into the last question.
 FRAGMENT_WORDS = 3
+_ARTICLE = re.compile(r"\b(?:a|an)\s+$", re.IGNORECASE)  # "a child" -> "an adult"
 FRAGMENT_LENGTH = 4
 
 
@@ -141,8 +142,14 @@ def _swap_member(fragment: str, previous: str) -> str | None:
             if mention is None:
                 continue
             rest = _phrase(mention.group(0)).sub("", previous[mention.end():])  # "the child … the child's"
-            return " ".join(f"{previous[: mention.start()]}{fragment}{rest}".split())
+            before = _ARTICLE.sub(lambda m: _article_for(fragment, m.group(0)), previous[: mention.start()])
+            return " ".join(f"{before}{fragment}{rest}".split())
     return None
+
+
+def _article_for(word: str, article: str) -> str:
+    wanted = "an" if word[:1].casefold() in "aeiou" else "a"
+    return (wanted.capitalize() if article[:1].isupper() else wanted) + article[len(article.rstrip()):]
 
 
 def named_area(text: str, areas: Iterable[str]) -> str | None:

@@ -33,9 +33,15 @@ def test_a_bare_number_replaces_the_only_number_of_the_last_question() -> None:
 
 def test_an_adult_takes_the_place_of_the_child_in_the_follow_ups_own_words() -> None:
     reading = read_follow_up("and if its an adult with care needs?", "who do i phone about a child at risk", AREAS)
-    assert reading == Reading("who do i phone about a adult with care needs at risk", None)
+    assert reading == Reading("who do i phone about an adult with care needs at risk", None)
     assert read_follow_up("and a vulnerable adult?", "who counts as a child in the policy", AREAS).question == \
         "who counts as a vulnerable adult in the policy"
+
+
+def test_the_article_agrees_with_the_word_swapped_in() -> None:
+    assert read_follow_up("and for an adult?", "when does a child's case need a review", AREAS).question == \
+        "when does an adult's case need a review"
+    assert read_follow_up("and a baby?", "can an adult refuse help", AREAS).question == "can a baby refuse help"
 
 
 def test_another_kind_of_contact_detail_takes_the_place_of_the_one_asked_for() -> None:
