@@ -95,11 +95,15 @@ class Assistant:
 
     def _with_dashboard_links(self, referrals: ReferralConversation) -> ReferralConversation:
         """`dashboard` typed in chat answers with a sign-in link: the assistant, above both, hands the
-        web dashboard's links to the triage commands, so the referral domain never imports the dashboard."""
+        web dashboard's links to the triage commands, so the referral domain never imports the dashboard.
+        Likewise the case discussion's button on a referral's card: discussions are built on referrals,
+        so the referral domain is handed the offer rather than importing it."""
         from bot.dashboard.signin import SignIn
+        from bot.discussion.actions import discuss_offer
 
         if referrals.triage.dashboard_links is None:
             referrals.use_dashboard_links(SignIn(referrals.database, self.settings, now=referrals.queue.now))
+        referrals.offer_on_referrals(discuss_offer)
         return referrals
 
     @property

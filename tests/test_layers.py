@@ -33,12 +33,9 @@ def test_the_layers_have_no_exceptions() -> None:
     assert [c.get("ignore_imports", []) for c in contracts] == [[] for _ in contracts]
 
 
-# The one cycle left between bot's packages: a triaged referral's card offers "Discuss", a button
-# of the discussion feature, which is built on the referral domain (see the closing note of issue 10).
-KNOWN_CYCLES = {("bot.discussion", "bot.referral")}
-
-
-def test_no_two_of_bots_packages_import_each_other_but_the_known_one() -> None:
+def test_no_two_of_bots_packages_import_each_other() -> None:
+    """Not even discussion <-> referral: the discussion feature is built on referrals, and the assistant
+    hands its "Start a case discussion" button to the referral's card (`offer_on_referrals`)."""
     import itertools
 
     import grimp
@@ -51,4 +48,4 @@ def test_no_two_of_bots_packages_import_each_other_but_the_known_one() -> None:
         if graph.direct_import_exists(importer=a, imported=b, as_packages=True)
         and graph.direct_import_exists(importer=b, imported=a, as_packages=True)
     }
-    assert cycles == KNOWN_CYCLES
+    assert cycles == set()

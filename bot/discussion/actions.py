@@ -22,7 +22,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from bot.discussion.text import say
 from bot.errors import SgbotError
+from bot.messages import Button
+from bot.referral import statuses as st
+from bot.referral.views import ReferralDetail
 
 DiscussionKind = Literal["discussion_start", "discussion_next", "discussion_back", "discussion_close"]
 # The command each kind performs (bot/discussion/commands.py's kinds).
@@ -89,6 +93,15 @@ def start_button_value(reference: str, method: str | None = None) -> str:
     """The value of a button that starts a discussion on `reference` (with `method`, or the menu)."""
     payload = {"method": method} if method else {}
     return DiscussionAction(kind="discussion_start", reference=reference, payload=payload).to_json()
+
+
+def discuss_offer(view: ReferralDetail) -> Button | None:
+    """"Start a case discussion" on the business unit's view of a referral whose review is accepted or
+    under way (its typed start shows the methods); nothing before or after. The assistant hands it to the
+    referral feature (`ReferralConversation.offer_on_referrals`), which cannot import this package."""
+    if view.status not in {st.ACCEPTED, st.IN_REVIEW}:
+        return None
+    return Button(say("button_discuss"), start_button_value(view.reference))
 
 
 def stamp(value: str, discussion: int, version: int) -> str:

@@ -34,6 +34,7 @@ from bot.referral.commands import Command
 from bot.referral.definition import ChecklistDefinition, Step, load_checklist
 from bot.referral.errors import InvalidTriage, QueueError
 from bot.referral.models import Referral
+from bot.referral.presenter import ReferralOffer
 from bot.referral.queue import Actor, ReviewQueue
 from bot.referral.repository import ReferralRepository
 from bot.referral.text import say
@@ -78,6 +79,12 @@ class ReferralConversation:
     def use_dashboard_links(self, links: DashboardLinks) -> None:
         """Where `dashboard` gets its sign-in link from (the assistant connects the web dashboard's)."""
         self.triage.dashboard_links = links
+
+    def offer_on_referrals(self, offer: ReferralOffer) -> None:
+        """Show `offer`'s button on the business unit's view of a referral (once, however often asked):
+        the assistant connects the features built on referrals, such as a case discussion."""
+        if offer not in self.triage.offers:
+            self.triage.offers.append(offer)
 
     # --- entry point -------------------------------------------------------------------
 

@@ -40,15 +40,18 @@ class Assigned(NoticeEvent):
 
     kind: Literal["assigned"] = "assigned"
     reference: str
-    by: str
+    by: str | None = None  # the officer's display name; None when their platform gave none ("an officer")
 
 
 class InfoRequested(NoticeEvent):
-    """The business unit's question, told to the referrer."""
+    """The business unit's question, told to the referrer and to the business unit (every channel of it)."""
 
     kind: Literal["info_requested"] = "info_requested"
     reference: str
     question: str  # as the officer typed it
+    # For the business unit's wording; absent from rows written before it was told (told to the referrer only).
+    referrer: str | None = None  # the referrer's name as they gave it
+    by: str | None = None  # the officer who asked, by display name (None: worded "an officer")
 
 
 class InfoProvided(NoticeEvent):
@@ -69,14 +72,17 @@ class Decided(NoticeEvent):
     # For the business unit's wording; absent from rows written before it was told (told to the referrer only).
     outcome: str | None = None  # accepted | redirected | not_accepted (decision is the review type if accepted)
     referrer: str | None = None  # the referrer's name as they gave it, or their user id
-    by: str | None = None  # the officer who decided
+    by: str | None = None  # the officer who decided, by display name (None: worded "an officer")
 
 
 class Progressed(NoticeEvent):
-    """The review started or completed, told to the referrer."""
+    """The review started or completed, told to the referrer and to the business unit (every channel of it)."""
 
     kind: Literal["review_started", "completed"]
     reference: str
+    # For the business unit's wording; absent from rows written before it was told (told to the referrer only).
+    referrer: str | None = None  # the referrer's name as they gave it
+    by: str | None = None  # the officer who started or completed it, by display name
 
 
 class ClockNoticed(NoticeEvent):

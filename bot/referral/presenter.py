@@ -11,7 +11,7 @@ database.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from bot.messages import Button, Reply
@@ -26,6 +26,11 @@ from bot.referral.views import ReferralDetail, ReferralSummary
 
 if TYPE_CHECKING:  # the queue uses the presenter for its notifications
     from bot.referral.queue import TriageResult
+
+# What a feature built on referrals offers on a referral's card (a case discussion's "Start a case
+# discussion"): a button for the referral as the officer sees it, or None. Handed in by whoever puts the
+# features together (the assistant), so the referral domain never imports a feature that imports it.
+ReferralOffer = Callable[[ReferralDetail], Button | None]
 
 QUEUE_FILE = "queue.yaml"
 # The queue shows a button per referral for the first few only: a chat message is not a table.
@@ -71,7 +76,9 @@ def line(row: ReferralSummary) -> str:
     return "• " + " · ".join(parts)
 
 
-def detail_reply(view: ReferralDetail, *, checklist: str, may_triage: bool) -> Reply:
+def detail_reply(
+    view: ReferralDetail, *, checklist: str, may_triage: bool, offers: Sequence[ReferralOffer] = ()
+) -> Reply:
     lines = [
         word(
             "detail_heading",
@@ -118,12 +125,13 @@ def detail_reply(view: ReferralDetail, *, checklist: str, may_triage: bool) -> R
             said = f" “{detail['text']}”" if detail.get("text") else ""
             extra = f":{said} ({detail['owner_agency']}, due {detail.get('due') or detail.get('due_on')})"
         lines.append(f"- {event.at} {event.actor}: {event.action.replace('_', ' ')}{extra}{why}")
-    buttons = triage_buttons(view) if may_triage else []
+    buttons = triage_buttons(view, offers) if may_triage else []
     return Reply(text="\n".join(lines), buttons=buttons, card={"kind": "referral", **_card(view)})
 
 
-def triage_buttons(view: ReferralDetail) -> list[Button]:
-    """The one-click moves for the status the officer sees, each carrying that version."""
+def triage_buttons(view: ReferralDetail, offers: Sequence[ReferralOffer] = ()) -> list[Button]:
+    """The one-click moves for the status the officer sees, each carrying that version, then what other
+    features offer on the referral as it is (`offers`)."""
     ref, v = view.reference, view.version
     buttons = [action_button(word("button_assign_to_me"), "assign", ref, v)]
     if view.status == st.ACCEPTED:
@@ -132,11 +140,7 @@ def triage_buttons(view: ReferralDetail) -> list[Button]:
         buttons.append(action_button(word("button_complete"), "complete", ref, v))
     if view.status in {st.COMPLETED, st.REDIRECTED, st.NOT_ACCEPTED}:
         buttons.append(action_button(word("button_close"), "close", ref, v))
-    if view.status in {st.ACCEPTED, st.IN_REVIEW}:
-        # A case discussion is its own feature (bot/discussion): its typed start shows the methods.
-        from bot.discussion.actions import start_button_value
-
-        buttons.append(Button(say("button_discuss"), start_button_value(ref)))
+    buttons.extend(button for button in (offer(view) for offer in offers) if button is not None)
     return buttons
 
 
@@ -212,10 +216,15 @@ def notice_reply(notice: notices.ReferralNotice, audience: str) -> Reply:
             return submitted_notice(notice, role)
         case notices.Assigned():
             return Reply(
-                text=told(notice.kind, role, reference=notice.reference, by=notice.by),
+                text=told(notice.kind, role, reference=notice.reference, by=notice.by or told_plain("unknown_officer")),
                 buttons=[show_button(notice.reference)],
             )
         case notices.InfoRequested():
+            if role == BUSINESS_UNIT:
+                return Reply(
+                    text=told(notice.kind, role, question=notice.question, **_who(notice)),
+                    buttons=[show_button(notice.reference)],
+                )
             return Reply(
                 text=told(notice.kind, role, reference=notice.reference, question=notice.question),
                 buttons=[action_button(told_plain("button_reply"), "reply", notice.reference, style="primary")],
@@ -228,9 +237,20 @@ def notice_reply(notice: notices.ReferralNotice, audience: str) -> Reply:
         case notices.Decided():
             return decided_notice(notice, role)
         case notices.Progressed():  # review_started / completed
+            if role == BUSINESS_UNIT:
+                return Reply(told(notice.kind, role, **_who(notice)), buttons=[show_button(notice.reference)])
             return Reply(told(notice.kind, role, reference=notice.reference))
         case notices.ClockNoticed():
             return clock_notice(notice, role)
+
+
+def _who(notice: notices.InfoRequested | notices.Progressed) -> dict[str, str]:
+    """The reference, referrer and officer of a change, as the business unit's wording names them."""
+    return {
+        "reference": notice.reference,
+        "referrer": notice.referrer or told_plain("unknown_referrer"),
+        "by": notice.by or told_plain("unknown_officer"),
+    }
 
 
 def told_plain(name: str, **fields: Any) -> str:

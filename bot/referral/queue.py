@@ -75,11 +75,18 @@ def notification(audience: str, notice: notices.ReferralNotice) -> Notification:
     )
 
 
-def _name_of(referral: Referral, user_id: str) -> str:
-    """How the business unit knows someone: the display name their platform gave, else their id."""
+def _name_of(referral: Referral, user_id: str) -> str | None:
+    """How the business unit knows an officer: the display name their platform's profile gave, or None
+    (worded "an officer": a raw platform id such as UOFFICER1 tells a reader nothing)."""
     session = object_session(referral)
     person = People.find_in(session, user_id) if session is not None else None
-    return (person.display_name if person is not None else None) or user_id
+    return person.display_name if person is not None else None
+
+
+def _referrer_of(referral: Referral) -> str:
+    """How the business unit knows the referrer: the name they gave in the checklist, else their
+    platform's display name, else their id (the one way left to find them)."""
+    return referral.referrer_name or _name_of(referral, referral.user_id) or referral.user_id
 
 
 def bounded(text: str, what: str, limit: int) -> str:
@@ -263,7 +270,7 @@ class ReviewQueue:
             notices.Submitted(
                 reference=referral.reference or "",
                 review_type=referral.review_type,
-                referrer=referral.referrer_name or referral.user_id,
+                referrer=_referrer_of(referral),
                 clocks=[notices.RunningClock(name=c.name, due=c.due.isoformat()) for c in running if not c.done],
                 version=referral.version,
             ),
@@ -284,7 +291,8 @@ class ReviewQueue:
             referral.assigned_to = assignee
             notes = []
             if assignee != actor.user_id:  # an officer who takes a referral needs no telling
-                notes.append(notification(assignee, notices.Assigned(reference=reference, by=actor.user_id)))
+                assigned = notices.Assigned(reference=reference, by=_name_of(referral, actor.user_id))
+                notes.append(notification(assignee, assigned))
             return {"to": assignee}, notes
 
         return self._change(actor, reference, "assigned", expected_version, change)
@@ -299,8 +307,13 @@ class ReviewQueue:
 
         def change(referral: Referral) -> tuple[dict[str, Any], list[Notification]]:
             self._move(referral, st.MORE_INFO_REQUESTED, "request more information on", reference)
-            note = notification(referral.user_id, notices.InfoRequested(reference=reference, question=question))
-            return {"question": question}, [note]
+            asked = notices.InfoRequested(
+                reference=reference, question=question,
+                referrer=_referrer_of(referral), by=_name_of(referral, actor.user_id),
+            )
+            # The referrer is asked; every business-unit channel hears that they were, and by whom.
+            notes = [notification(referral.user_id, asked), notification("business_unit", asked)]
+            return {"question": question}, notes
 
         return self._change(actor, reference, "info_requested", expected_version, change)
 
@@ -316,7 +329,7 @@ class ReviewQueue:
             self._move(referral, st.SUBMITTED, "reply to", reference)
             note = notification(
                 "business_unit",
-                notices.InfoProvided(reference=reference, referrer=referral.referrer_name or referral.user_id),
+                notices.InfoProvided(reference=reference, referrer=_referrer_of(referral)),
             )
             return {"reply": reply_text}, [note]
 
@@ -367,7 +380,7 @@ class ReviewQueue:
                 referral.commissioned_on = self.today()
             decided = notices.Decided(
                 reference=reference, decision=decision, reason=reason, outcome=outcome,
-                referrer=referral.referrer_name or referral.user_id, by=_name_of(referral, actor.user_id),
+                referrer=_referrer_of(referral), by=_name_of(referral, actor.user_id),
             )
             # One event, two audiences, each with its own wording: the referrer, and every business-unit
             # channel (an officer in Teams sees what one in Slack decided).
@@ -414,11 +427,15 @@ class ReviewQueue:
             verb = {st.IN_REVIEW: "start the review of", st.COMPLETED: "complete", st.CLOSED: "close"}[target]
             self._move(referral, target, verb, reference)
             notes = []
-            if action in {"review_started", "completed"}:  # the referrer hears how their referral goes on
+            if action in {"review_started", "completed"}:  # the referrer and the business unit hear how it goes on
                 kind: Literal["review_started", "completed"] = (
                     "review_started" if action == "review_started" else "completed"
                 )
-                notes.append(notification(referral.user_id, notices.Progressed(kind=kind, reference=reference)))
+                progressed = notices.Progressed(
+                    kind=kind, reference=reference,
+                    referrer=_referrer_of(referral), by=_name_of(referral, actor.user_id),
+                )
+                notes += [notification(referral.user_id, progressed), notification("business_unit", progressed)]
             return {}, notes
 
         return self._change(actor, reference, action, expected_version, change, reason=reason)

@@ -10,6 +10,7 @@ words by bot/referral/presenter.py.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from bot.messages import Notification, Reply
@@ -52,9 +53,16 @@ class DashboardLinks(Protocol):
 class TriageChat:
     KINDS = frozenset({"queue", "triage_help", "dashboard", *_TEXT_KINDS})
 
-    def __init__(self, queue: ReviewQueue, dashboard_links: DashboardLinks | None = None) -> None:
+    def __init__(
+        self,
+        queue: ReviewQueue,
+        dashboard_links: DashboardLinks | None = None,
+        offers: Sequence[presenter.ReferralOffer] = (),
+    ) -> None:
         self.queue = queue
         self.dashboard_links = dashboard_links
+        # Buttons other features offer on a referral's card (a case discussion), handed in from above.
+        self.offers: list[presenter.ReferralOffer] = list(offers)
 
     def handle(self, actor: Actor, command: Command) -> tuple[list[Reply], list[Notification]]:
         """A command someone typed."""
@@ -128,6 +136,7 @@ class TriageChat:
             view,
             checklist=self.queue.settings.checklist,
             may_triage=sees_every_referral(self.queue.role(actor)),
+            offers=self.offers,
         )
 
 

@@ -123,8 +123,13 @@ def test_the_outbox_row_holds_the_event_not_text(
     submitted_version = event["version"]  # the version "assign to me" acts on
     assert submitted_version == queue.show(OFFICER, reference).version - 3  # before question, reply, decision
     assert {clock["name"] for clock in event["clocks"]} == {"decision", "notification"}
-    [asked] = stored(database, "info_requested")
-    assert asked.payload == {"event": {"kind": "info_requested", "reference": reference, "question": QUESTION}}
+    # The question: one event, told to the referrer and to the business unit, who asked it.
+    asked, asked_told_business_unit = stored(database, "info_requested")
+    assert (asked.audience, asked_told_business_unit.audience) == (REFERRER, "business_unit")
+    assert asked.payload == asked_told_business_unit.payload == {
+        "event": {"kind": "info_requested", "reference": reference, "question": QUESTION,
+                  "referrer": "Sam Jones", "by": None}  # officer.one has no display name: no raw id either
+    }
     [answered] = stored(database, "info_provided")  # the business unit is told of it, not what it said
     assert answered.payload == {"event": {"kind": "info_provided", "reference": reference, "referrer": "Sam Jones"}}
     # One decision, two audiences (the referrer, held; the business unit, in Slack): the same facts in each.
@@ -132,7 +137,7 @@ def test_the_outbox_row_holds_the_event_not_text(
     assert (to_referrer.audience, to_business_unit.audience) == (REFERRER, "business_unit")
     assert to_referrer.payload == to_business_unit.payload == {
         "event": {"kind": "decided", "reference": reference, "decision": "rapid_review", "reason": REASON,
-                  "outcome": "accepted", "referrer": "Sam Jones", "by": "officer.one"}
+                  "outcome": "accepted", "referrer": "Sam Jones", "by": None}
     }
     decided = to_referrer
     # What is stored is the facts: no sentence the assistant wrote is in any of these rows.
@@ -148,7 +153,10 @@ def test_the_outbox_row_holds_the_event_not_text(
         f"**accepted for a rapid review**. Reason: {REASON}",
     ]
     assert QUESTION in told[0].text and [b.label for b in told[0].buttons] == ["Reply"]
-    delivery, reply_told, decision_told = outbox.claim("slack", "worker-1")
+    delivery, question_told, reply_told, decision_told = outbox.claim("slack", "worker-1")
+    assert question_told.reply.text.startswith(
+        f"More information requested on **{reference}**: an officer asked Sam Jones:"
+    )
     assert reply_told.reply.text.startswith(
         f"Sam Jones replied to your request for more information on **{reference}**"
     )
@@ -222,7 +230,7 @@ def test_a_notification_stored_before_a_wording_change_is_delivered_in_the_new_w
     ]
     submitted, decided = outbox.claim("slack", "worker-1")
     assert submitted.reply.text == f"Referral {reference} arrived from Sam Jones."
-    assert decided.reply.text.startswith(f"officer.one decided {reference} from Sam Jones: not accepted. Next: close")
+    assert decided.reply.text.startswith(f"an officer decided {reference} from Sam Jones: not accepted. Next: close")
 
 
 def test_rows_written_before_events_still_deliver_their_stored_words(
@@ -326,3 +334,112 @@ def test_a_held_event_this_process_cannot_word_stays_held_and_the_rest_is_shown(
     assert outbox.pending("sam") == 1  # kept for a process that can word it
     [row] = stored(database, "from_a_newer_version")
     assert row.delivered_at is None
+
+
+@pytest.fixture
+def two_business_unit_channels(slack_settings: Settings) -> Settings:
+    """The business unit in Slack and in Teams: each of its notifications goes to both."""
+    return slack_settings.model_copy(
+        update={"teams_app_id": "teams-app-1", "teams_business_unit_conversation": "19:business-unit@thread.v2"}
+    )
+
+
+def test_a_request_for_information_is_told_to_every_business_unit_channel_with_who_asked_whom(
+    assistant: Assistant, database: Database, two_business_unit_channels: Settings
+) -> None:
+    from bot.people import People
+    from bot.roles import Role, Roles
+
+    People(database).identify("teams", "29:olu-aad", display_name="Olu Officer")
+    Roles(database).grant("29:olu-aad", Role.BUSINESS_UNIT)
+    reference = submit(assistant)
+    ReviewQueue(database, two_business_unit_channels).request_info(Actor("29:olu-aad"), reference, QUESTION)
+    outbox = Outbox(database, two_business_unit_channels)
+
+    for channel in ("slack", "teams"):  # an officer in Teams asked: the business unit in Slack hears it too
+        claimed = outbox.claim(channel, "worker-1")
+        [told] = [d.reply for d in claimed if d.reply.text.startswith("More information requested")]
+        assert told.text.splitlines() == [
+            f"More information requested on **{reference}**: Olu Officer asked Sam Jones:",
+            "",
+            f"> {QUESTION}",
+            "",
+            f"Next: wait for Sam Jones's reply; you will be told here when it comes. Open it with `show {reference}`.",
+        ]
+        assert [b.label for b in told.buttons] == ["Show"]  # the Reply button is the referrer's alone
+    [for_referrer] = outbox.take(REFERRER)
+    assert [b.label for b in for_referrer.reply.buttons] == ["Reply"] and "your referral" in for_referrer.reply.text
+
+
+def test_a_review_started_and_completed_is_told_to_the_referrer_and_to_every_business_unit_channel(
+    assistant: Assistant, database: Database, two_business_unit_channels: Settings
+) -> None:
+    reference = submit(assistant)
+    queue = ReviewQueue(database, two_business_unit_channels)
+    queue.decide(OFFICER, reference, "accepted", REASON, review_type="rapid_review")
+    queue.move(OFFICER, reference, "in_review")
+    queue.move(OFFICER, reference, "completed")
+    outbox = Outbox(database, two_business_unit_channels)
+
+    for channel in ("slack", "teams"):
+        progress = [d.reply for d in outbox.claim(channel, "worker-1") if d.reply.text.startswith("The review of")]
+        assert [reply.text.splitlines() for reply in progress] == [
+            [
+                f"The review of **{reference}** (referred by Sam Jones) was started by an officer;"
+                " Sam Jones has been told.",
+                f"Next: complete it when the review's report is done (`complete {reference}`).",
+            ],
+            [
+                f"The review of **{reference}** (referred by Sam Jones) was completed by an officer;"
+                " Sam Jones has been told.",
+                f"Next: share the learning, then close the referral (`close {reference}`).",
+            ],
+        ]
+        assert all([b.label for b in reply.buttons] == ["Show"] for reply in progress)
+    told = [n.reply.text for n in outbox.take(REFERRER)]
+    assert told[-2:] == [
+        f"The review of your referral **{reference}** has started.",
+        f"The review of your referral **{reference}** has been completed.",
+    ]
+
+
+def test_a_request_or_progress_held_before_the_business_unit_was_told_is_still_worded_for_the_referrer(
+    database: Database, settings: Settings
+) -> None:
+    insert_as_before_events(  # the facts as they were stored then: no referrer or officer
+        database, user_id="sam", audience="sam", channel="held", event="info_requested",
+        reply={"event": {"kind": "info_requested", "reference": "PR-2026-0003", "question": QUESTION}},
+    )
+    insert_as_before_events(
+        database, user_id="sam", audience="sam", channel="held", event="review_started",
+        reply={"event": {"kind": "review_started", "reference": "PR-2026-0003"}},
+    )
+    asked, started = Outbox(database, settings).take("sam")
+    assert QUESTION in asked.reply.text and [b.label for b in asked.reply.buttons] == ["Reply"]
+    assert started.reply.text == "The review of your referral **PR-2026-0003** has started."
+
+
+def test_an_officer_whose_platform_gave_no_name_is_an_officer_to_the_business_unit_never_a_raw_id(
+    assistant: Assistant, database: Database, slack_settings: Settings
+) -> None:
+    from bot.people import People
+    from bot.roles import Role, Roles
+
+    People(database).identify("slack", "UOFFICER1")  # users.info refused (no users:read scope): no name
+    People(database).identify("slack", "UOFFICER2", display_name="Priya Patel")
+    for officer in ("UOFFICER1", "UOFFICER2"):
+        Roles(database).grant(officer, Role.BUSINESS_UNIT)
+    reference = submit(assistant)
+    queue = ReviewQueue(database, slack_settings)
+    queue.assign(Actor("UOFFICER1"), reference, "UOFFICER2")
+    queue.request_info(Actor("UOFFICER1"), reference, QUESTION)
+    queue.provide_info(Actor(REFERRER), reference, "Ward 4.")
+    queue.decide(Actor("UOFFICER1"), reference, "not_accepted", REASON)
+    outbox = Outbox(database, slack_settings)
+
+    said = [d.reply.text for d in outbox.claim("slack", "worker-1")]
+    said += [n.reply.text for n in outbox.take("UOFFICER2")]  # the assignee (last seen in Slack: held here)
+    assert not any("UOFFICER1" in text for text in said)
+    assert any(text.startswith(f"More information requested on **{reference}**: an officer asked") for text in said)
+    assert any("recorded by an officer: **not accepted**" in text for text in said)
+    assert any(f"**{reference}** has been assigned to you (by an officer)" in text for text in said)

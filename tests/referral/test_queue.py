@@ -122,8 +122,8 @@ def test_triage_from_submission_to_closed_with_a_full_history(
     reference = submit(assistant)
     queue.assign(OFFICER_ONE, reference)
     asked = queue.request_info(OFFICER_ONE, reference, "Which hospital was J admitted to?")
-    [to_referrer] = asked.notifications
-    assert to_referrer.audience == "practitioner.one"
+    to_referrer, to_business_unit = asked.notifications
+    assert (to_referrer.audience, to_business_unit.audience) == ("practitioner.one", "business_unit")
     assert "Which hospital" in to_referrer.reply.text
     reply_button = decode(to_referrer.reply.buttons[0].value)  # a typed action, not words to parse
     assert reply_button is not None and (reply_button.kind, reply_button.reference) == ("reply", reference)

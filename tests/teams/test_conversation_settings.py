@@ -214,3 +214,33 @@ def test_an_admin_role_granted_by_email_with_sgbot_roles_changes_settings_from_t
     assert roles.revoke("dana@northshire.example.org")
     post(served, message_activity("mode mentions", **common))
     assert "Only the assistant's admins" in connector.posted()[-1]["text"]
+
+
+def test_a_sender_teams_names_no_name_is_known_by_the_member_apis_name_not_by_an_id(
+    anonymous_settings, connector, serve, post
+):
+    from sqlalchemy import select
+
+    from bot.people.models import Person
+
+    connector.members["29:olu"] = {
+        "id": "29:olu",
+        "name": "Olu Officer",
+        "aadObjectId": "aad-olu",
+        "email": "olu@northshire.example.org",
+        "userPrincipalName": "olu@northshire.example.org",
+    }
+    served = serve(anonymous_settings)
+    activity = message_activity(
+        "refer", service_url=connector.url, conversation_id="a:personal-olu", user_id="29:olu", aad_object_id="aad-olu"
+    )
+    del activity["from"]["name"]  # Teams sent no name with this activity
+    assert post(served, activity).status_code in (200, 202)
+    assert connector.posted("a:personal-olu")  # answered
+
+    # The business unit's notices name people by their stored display name (else "an officer"):
+    # the member API's name is stored, not nothing and not the id.
+    with get_database(anonymous_settings).sessions() as session:
+        people = list(session.scalars(select(Person)))
+        [person] = [p for p in people if p.email == "olu@northshire.example.org"]
+        assert person.display_name == "Olu Officer"

@@ -152,6 +152,9 @@ class TeamsBot:
         self._delivery: DeliveryWorker | None = None
         # user id → email from the Teams member API; only a cache, so a restart merely re-asks.
         self._emails: dict[str, str | None] = {}
+        # user id → name from the same look-up, for an activity that carries none (the business unit then
+        # reads who did what by name, not by a raw id).
+        self._names: dict[str, str | None] = {}
 
     @property
     def db(self) -> Database:
@@ -314,7 +317,7 @@ class TeamsBot:
             "user_id": user_id,
             "email": email,
             "thread_id": conversation_id,
-            "display_name": sender.name if sender else None,
+            "display_name": (sender.name if sender else None) or self._names.get(user_id),
             "channel": "teams",
             "area": here.area,
         }
@@ -381,7 +384,8 @@ class TeamsBot:
         """The sender's email from the Teams member API (one lookup per user per process).
 
         Roles may be configured by email, and a shared email makes a Teams user and
-        a Slack user one person (notifications then follow them).
+        a Slack user one person (notifications then follow them). The member's name is
+        kept from the same look-up, for activities that carry no name.
         """
         if user_id in self._emails:
             return self._emails[user_id]
@@ -402,7 +406,11 @@ class TeamsBot:
         email = (member.email or member.user_principal_name) if member is not None else None
         if len(self._emails) > 5000:
             self._emails.clear()
+            self._names.clear()
         self._emails[user_id] = email
+        if member is not None:
+            full = " ".join(part for part in (member.given_name, member.surname) if part)
+            self._names[user_id] = member.name or full or None
         return email
 
     # -- outbound -----------------------------------------------------------------
