@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -24,12 +24,13 @@ from sqlalchemy.orm import Session
 from bot.config import Settings
 from bot.db import Database
 from bot.db.base import utcnow
-from bot.messages import Button, Expectation, Message, Notification, Reply, stamp_buttons
+from bot.messages import Message, Notification, Reply, stamp_buttons
 from bot.prompts import load_text
 from bot.qa.urgent_rules import normalise, rule_verdict
 from bot.referral import actions, checklist_actions, commands, statuses
-from bot.referral.answers import InvalidAnswer, hint, parse_answer
+from bot.referral.answers import InvalidAnswer, parse_answer
 from bot.referral.checklist_actions import ChecklistAction, InvalidChecklistAction
+from bot.referral.checklist_presenter import ChecklistPresenter
 from bot.referral.commands import Command
 from bot.referral.definition import ChecklistDefinition, Step, load_checklist
 from bot.referral.errors import InvalidTriage, QueueError
@@ -75,6 +76,7 @@ class ReferralConversation:
         self.definition: ChecklistDefinition = load_checklist(settings.checklist)
         self.queue = queue or ReviewQueue(database, settings, checklist=self.definition)
         self.triage = TriageChat(self.queue)
+        self.words = ChecklistPresenter(self.definition, contact=settings.contact)
 
     def use_dashboard_links(self, links: DashboardLinks) -> None:
         """Where `dashboard` gets its sign-in link from (the assistant connects the web dashboard's)."""
@@ -302,9 +304,7 @@ class ReferralConversation:
             return Turn(replies=[Reply(say("nothing_to_cancel"))])
         if kind in {"continue", "back", "change", "submit"}:
             return Turn(
-                replies=[
-                    Reply(say("no_checklist"), buttons=[self._button(say("button_refer"), "start", style="primary")])
-                ]
+                replies=[self.words.no_checklist()]
             )
         return Turn(handled=False)
 
@@ -358,7 +358,7 @@ class ReferralConversation:
         if kind in {"start", "continue"}:
             return self._resume(referral, step)
         if kind == "help":
-            replies: list[Reply | GuidanceSlot] = [Reply(self._help_text(step, answers))]
+            replies: list[Reply | GuidanceSlot] = [self.words.help(step, answers)]
             query = self._help_query(step)
             if query:
                 replies.append(GuidanceSlot(query))
@@ -482,10 +482,7 @@ class ReferralConversation:
         if not created:
             return Turn(replies=[Reply(say("already_submitted", reference=reference))])
         log.info("referral submitted", extra={"referral_id": referral.id, "reference": reference})
-        receipt = Reply(
-            say("submitted", reference=reference), card={"kind": "referral_receipt", "reference": reference}
-        )
-        return Turn(replies=[receipt], notifications=notifications)
+        return Turn(replies=[self.words.receipt(reference)], notifications=notifications)
 
     # --- replies to requests for more information --------------------------------------
 
@@ -549,43 +546,7 @@ class ReferralConversation:
         """The question for `step` (the summary, then the Submit prompt, for the last step)."""
         if step.type == "confirm":
             return self._summary(answers)
-        progress = self.definition.progress(step.id, answers)
-        counted = say(
-            "progress" if progress.exact else "progress_at_most", number=progress.number, total=progress.total
-        )
-        lines = [f"_{counted}_", self.definition.fill(step.question, answers)]
-        if show_help and step.help:
-            lines.append(self.definition.fill(step.help, answers))
-        if step.id in answers:
-            lines.append(say("current_answer", answer=self._display(step, answers[step.id])))
-        if step.type in {"text", "number", "date", "multiselect"} and hint(step):
-            lines.append(hint(step))
-        buttons = [self._button(o.label, "answer", step=step.id, value=o.value) for o in step.options]
-        return [
-            Reply(
-                text="\n\n".join(lines),
-                buttons=buttons,
-                expects=Expectation(step=step.id, type=step.type, options=[o.value for o in step.options]),
-            )
-        ]
-
-    def _help_text(self, step: Step, answers: dict[str, Any]) -> str:
-        """The step's help and the section of the partnership's document it comes from."""
-        if not step.help:
-            return say("no_help", contact=self.settings.contact)
-        text = self.definition.fill(step.help, answers)
-        document = self.definition.document
-        if step.source and document is not None:
-            effective = say("help_source_effective", effective=document.effective) if document.effective else ""
-            cited = say(
-                "help_source",
-                title=document.title,
-                section=step.source,
-                publisher=document.publisher,
-                effective=effective,
-            )
-            text = f"{text}\n\n{cited}"
-        return f"{say('help_heading')}\n{text}"
+        return [self.words.question(step, answers, show_help=show_help)]
 
     def _help_query(self, step: Step) -> str | None:
         """What to look up in the knowledge base for `help` (only the YAML's words, never the user's)."""
@@ -597,68 +558,10 @@ class ReferralConversation:
         return None
 
     def _summary(self, answers: dict[str, Any]) -> list[Reply]:
-        """The answers, then (a message of its own) what to do with them: Submit, Change or Cancel."""
-        rows = []
-        lines = [say("summary_heading", title=self.definition.title)]
-        for number, step in enumerate(self._answered_steps(answers), start=1):
-            shown = self._display(step, answers[step.id])
-            label = self.definition.fill(step.label, answers)
-            rows.append({"step": step.id, "label": label, "answer": shown})
-            lines.append(f"{number}. **{label}**: {shown}")
-        summary_step = self.definition.steps[-1]
-        summary = Reply(
-            text="\n".join(line for line in lines if line),
-            card={"kind": "referral_summary", "title": self.definition.title, "answers": rows},
-        )
-        prompt = Reply(
-            text="\n\n".join(
-                line
-                for line in (self.definition.fill(summary_step.question, answers), say("summary_buttons_help"))
-                if line
-            ),
-            buttons=[
-                self._button(say("button_submit"), "submit", step=summary_step.id, style="primary"),
-                self._button(say("button_change"), "change", step=summary_step.id),
-                self._button(say("button_cancel"), "cancel", step=summary_step.id, style="danger"),
-            ],
-            expects=Expectation(step=summary_step.id, type="confirm", options=["submit", "change", "cancel"]),
-        )
-        return [summary, prompt]
+        return self.words.summary(self._answered_steps(answers), answers)
 
     def _change_menu(self, answers: dict[str, Any]) -> Reply:
-        steps = self._answered_steps(answers)
-        return Reply(
-            text=say("change_which"),
-            buttons=[
-                self._button(self.definition.fill(s.label, answers), "change", step="change", to=s.id) for s in steps
-            ],
-            expects=Expectation(step="change", type="choice", options=[f"change {s.id}" for s in steps]),
-        )
-
-    @staticmethod
-    def _button(
-        label: str,
-        kind: checklist_actions.ChecklistKind,
-        *,
-        step: str | None = None,
-        style: Literal["default", "primary", "danger"] = "default",
-        **payload: str,
-    ) -> Button:
-        """A checklist button: a typed action; the draft and version are stamped when it is sent."""
-        return Button(label, ChecklistAction(kind=kind, step=step, payload=payload).to_json(), style)
-
-    def _display(self, step: Step, value: Any) -> str:
-        if step.type in {"choice", "yesno"}:
-            option = step.option(str(value))
-            return option.label if option else str(value)
-        if step.type == "multiselect" and isinstance(value, list):
-            return ", ".join((step.option(v).label if step.option(v) else v) for v in value)  # type: ignore[union-attr]
-        if step.type == "date":
-            try:
-                return date.fromisoformat(str(value)).strftime("%d %B %Y").lstrip("0")
-            except ValueError:
-                return str(value)
-        return str(value)
+        return self.words.change_menu(self._answered_steps(answers), answers)
 
     # --- helpers -----------------------------------------------------------------------
 
