@@ -410,6 +410,20 @@ def test_a_teams_referrer_triaged_from_slack_hears_the_request_and_the_decision_
         {"sgbot.input": {"value": {"type": "plain_text_input", "value": QUESTION}}},
     )
     wait_until(lambda: any(QUESTION in t for t in texts_in(connector, "a:personal-tina")))
+    # Every business-unit channel hears who asked whom, by the name Slack's users.info gives, never the id.
+    def asked_in_teams() -> list[str]:
+        return [t for t in texts_in(connector, TEAMS_BUSINESS_UNIT) if "More information requested on" in t]
+
+    wait_until(lambda: bool(asked_in_teams()))
+    [asked] = asked_in_teams()
+    assert f"**{reference}**: name-{OFFICER} asked Sam Jones:" in asked and QUESTION in asked
+    wait_until(
+        lambda: any(
+            "More information requested on" in stand_in.posted_text(c)
+            for c in stand_in.calls_to("chat.postMessage")
+            if c.args.get("channel") == BUSINESS_UNIT_CHANNEL
+        )
+    )
 
     # Her reply, typed in Teams, reaches the business unit in Slack, in the referral's thread.
     teams_post(both, connector, f"reply {reference} Northshire General, the children's ward.", **TINA)
