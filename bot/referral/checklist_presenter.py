@@ -14,11 +14,14 @@ from datetime import date
 from typing import Any, Literal
 
 from bot.messages import Button, Expectation, Reply
+from bot.prompts import load_text
 from bot.referral import checklist_actions
 from bot.referral.answers import hint
 from bot.referral.checklist_actions import ChecklistAction
 from bot.referral.definition import ChecklistDefinition, Step
 from bot.referral.text import say
+
+EMERGENCY_ROUTE = "emergency_route.md"
 
 
 def button(
@@ -127,6 +130,16 @@ class ChecklistPresenter:
     def receipt(reference: str) -> Reply:
         """The referral filed: its reference."""
         return Reply(say("submitted", reference=reference), card={"kind": "referral_receipt", "reference": reference})
+
+    @staticmethod
+    def emergency_route() -> Reply:
+        """The emergency route (999, MASH, out of hours), first and marked urgent."""
+        return Reply(load_text(EMERGENCY_ROUTE), urgent=True)
+
+    @classmethod
+    def emergency_stop(cls) -> list[Reply]:
+        """An answer that says someone is in danger now: the emergency route, then that the checklist waits."""
+        return [cls.emergency_route(), Reply(say("emergency_stop"))]
 
     @staticmethod
     def display(step: Step, value: Any) -> str:

@@ -25,7 +25,6 @@ from bot.config import Settings
 from bot.db import Database
 from bot.db.base import utcnow
 from bot.messages import Message, Notification, Reply, stamp_buttons
-from bot.prompts import load_text
 from bot.qa.urgent_rules import normalise, rule_verdict
 from bot.referral import actions, checklist_actions, commands, statuses
 from bot.referral.answers import InvalidAnswer, parse_answer
@@ -432,9 +431,7 @@ class ReferralConversation:
             return Turn(replies=[*notes, Reply(option.block), *self._ask(step, answers, show_help=False)])
         if option is not None and option.stop == "emergency":
             # Not saved: on `continue` the same question is asked again.
-            return Turn(
-                replies=[Reply(load_text("emergency_route.md"), urgent=True), Reply(say("emergency_stop"))]
-            )
+            return Turn(replies=[*self.words.emergency_stop()])
         if option is not None and option.stop == "redirect":
             return self._cancel(session, state, referral, say("redirected_end", message=option.message or ""))
         if option is not None and option.stop == "cancel":
@@ -619,7 +616,7 @@ def _explicit_danger(typed: str | None, path: str) -> Reply | None:
     if not verdict.urgent:
         return None
     log.info("emergency route shown", extra={"path": path, "rule": verdict.reason})
-    return Reply(load_text("emergency_route.md"), urgent=True)
+    return ChecklistPresenter.emergency_route()
 
 
 def _stamped(turn: Turn, state: ConversationSession) -> Turn:
