@@ -43,6 +43,12 @@ class ChecklistPresenter:
         self.definition = definition
         self.contact = contact  # who to ask when a step has no help of its own
 
+    @staticmethod
+    def said(name: str, **fields: Any) -> Reply:
+        """One of the checklist's messages from prompts/referral.yaml (a refusal, a stale button, a step
+        moved to), filled in."""
+        return Reply(say(name, **fields))
+
     def question(self, step: Step, answers: dict[str, Any], *, show_help: bool = True) -> Reply:
         """The question for `step` (not the last, confirming step: that is `summary`), with where the
         referrer is, the step's help, their current answer and the answer's format, and its options."""

@@ -145,7 +145,7 @@ class ReferralConversation:
             # person is told that what they typed was not kept. The error's text can carry what was
             # typed (SQL parameters), so only its kind is logged.
             log.error("typed text not stored", extra={"user": message.user_id, "error": type(failure).__name__})
-            return Turn(replies=[*first, Reply(say("not_stored"))])
+            return Turn(replies=[*first, self.words.said("not_stored")])
 
     def _checked(self, message: Message) -> Turn:
         """A checklist button: done only if it belongs to the draft and question on screen now."""
@@ -153,7 +153,7 @@ class ReferralConversation:
             typed = checklist_actions.read(message.action or "")
         except InvalidChecklistAction as refused:
             log.info("checklist action refused", extra={"user": message.user_id, "problem": str(refused)})
-            return Turn(replies=[Reply(say("button_unreadable"))])
+            return Turn(replies=[self.words.said("button_unreadable")])
         if typed.kind == "start":
             return self.handle(replace(message, action=None, text="refer"))
         try:
@@ -172,23 +172,23 @@ class ReferralConversation:
         """What a checklist button does, if its draft, question and version are the ones current now."""
         referral = self._draft(session, state)
         if referral is None or referral.id != typed.draft:
-            return Turn(replies=[Reply(say("button_other_draft"))])
+            return Turn(replies=[self.words.said("button_other_draft")])
         if referral.status != statuses.DRAFT:
             if typed.kind == "submit":  # a retried Submit: the referral was filed once
-                return Turn(replies=[Reply(say("already_submitted", reference=referral.reference))])
-            return Turn(replies=[Reply(say("button_other_draft"))])
+                return Turn(replies=[self.words.said("already_submitted", reference=referral.reference)])
+            return Turn(replies=[self.words.said("button_other_draft")])
         step = self.definition.step(state.step or "") if state.step else None
         if step is None:
-            return Turn(replies=[Reply(say("button_other_draft"))])
+            return Turn(replies=[self.words.said("button_other_draft")])
         answers = referral.answer_values()
         expected_step = "change" if typed.kind == "change" and typed.payload.get("to") else None
         on_screen = typed.step in {step.id, expected_step} if typed.step else True
         if typed.version != state.version or not on_screen:
             log.info("stale checklist button refused", extra={"referral_id": referral.id, "user": message.user_id})
-            return Turn(replies=[Reply(say("button_stale")), *self._ask(step, answers)])
+            return Turn(replies=[self.words.said("button_stale"), *self._ask(step, answers)])
         if typed.kind == "answer":
             if step.option(typed.payload["value"]) is None:  # a button only ever carries one of its choices
-                return Turn(replies=[Reply(say("button_unreadable")), *self._ask(step, answers)])
+                return Turn(replies=[self.words.said("button_unreadable"), *self._ask(step, answers)])
             return self._answer(session, state, referral, step, typed.payload["value"], message)
         if typed.kind == "change":
             target_id = typed.payload.get("to")
@@ -196,13 +196,13 @@ class ReferralConversation:
                 return Turn(replies=[self._change_menu(answers)])
             target = next((s for s in self._answered_steps(answers) if s.id == target_id), None)
             if target is None:
-                return Turn(replies=[Reply(say("button_stale")), *self._ask(step, answers)])
+                return Turn(replies=[self.words.said("button_stale"), *self._ask(step, answers)])
             state.step = target.id
             return Turn(replies=[*self._ask(target, answers)])
         if typed.kind == "cancel":
             return self._cancel(session, state, referral, say("cancelled"))
         if step.type != "confirm":
-            return Turn(replies=[Reply(say("still_incomplete")), *self._ask(step, answers)])
+            return Turn(replies=[self.words.said("still_incomplete"), *self._ask(step, answers)])
         return self._submit(session, state, referral, message)
 
     # --- routing -----------------------------------------------------------------------
@@ -226,7 +226,7 @@ class ReferralConversation:
         if state.replying_to is not None:
             if command is not None and command.kind == "cancel":
                 state.replying_to = None
-                return Turn(replies=[Reply(say("cancelled_reply"))])
+                return Turn(replies=[self.words.said("cancelled_reply")])
             first.extend(_urgent_route(message.text, "reply to a request for information"))
             return self._attach_reply(session, state, actor, state.replying_to, text)
         referral = self._draft(session, state)
@@ -246,7 +246,7 @@ class ReferralConversation:
         question = commands.question_in(text, free_text_step=free_text)
         if question is not None:
             answers = referral.answer_values()
-            return Turn(question=question, replies=[Reply(say("carry_on")), *self._ask(step, answers)])
+            return Turn(question=question, replies=[self.words.said("carry_on"), *self._ask(step, answers)])
         confirmed = self._safety_confirmed(referral.answer_values(), step, text)
         first.extend(_urgent_route(message.text, "checklist answer", safety_confirmed=confirmed))
         return self._answer(session, state, referral, step, text, message)
@@ -298,9 +298,9 @@ class ReferralConversation:
         if kind == "start":
             return self._start(session, state, message)
         if kind == "submit" and referral is not None and referral.status != statuses.DRAFT:
-            return Turn(replies=[Reply(say("already_submitted", reference=referral.reference))])
+            return Turn(replies=[self.words.said("already_submitted", reference=referral.reference)])
         if kind == "cancel":
-            return Turn(replies=[Reply(say("nothing_to_cancel"))])
+            return Turn(replies=[self.words.said("nothing_to_cancel")])
         if kind in {"continue", "back", "change", "submit"}:
             return Turn(
                 replies=[self.words.no_checklist()]
@@ -325,21 +325,21 @@ class ReferralConversation:
         first = self._next_step({})
         state.step = first.id
         log.info("referral draft started", extra={"referral_id": referral.id, "user": message.user_id})
-        return Turn(replies=[Reply(say("start")), *self._present(first, {})])
+        return Turn(replies=[self.words.said("start"), *self._present(first, {})])
 
     def _waiting(self, referral: Referral, step: Step, text: str) -> Turn:
         """Back after a while: the draft is waiting; what was typed is not taken as an answer."""
         answers = referral.answer_values()
         saved = len(self._answered_steps(answers))
-        waiting = Reply(say("draft_waiting", started=_day(referral.created_at), count=saved))
+        waiting = self.words.said("draft_waiting", started=_day(referral.created_at), count=saved)
         question = commands.question_in(text, free_text_step=step.type in FREE_TEXT)
         return Turn(question=question, replies=[waiting, *self._ask(step, answers)])
 
     def _resume(self, referral: Referral, step: Step) -> Turn:
         answers = referral.answer_values()
         if step.type == "confirm":
-            return Turn(replies=[Reply(say("resume")), *self._summary(answers)])
-        return Turn(replies=[Reply(say("resume")), *self._ask(step, answers)])
+            return Turn(replies=[self.words.said("resume"), *self._summary(answers)])
+        return Turn(replies=[self.words.said("resume"), *self._ask(step, answers)])
 
     # --- checklist commands ------------------------------------------------------------
 
@@ -370,7 +370,7 @@ class ReferralConversation:
             while history and history[-1] == step.id:
                 history.pop()
             if not history:
-                return Turn(replies=[Reply(say("back_at_start")), *self._ask(step, answers)])
+                return Turn(replies=[self.words.said("back_at_start"), *self._ask(step, answers)])
             previous = self.definition.step(history.pop())
             state.history = history
             assert previous is not None
@@ -382,12 +382,12 @@ class ReferralConversation:
             target = self._resolve_step(command.argument, answers)
             if target is None:
                 names = ", ".join(s.id for s in self._answered_steps(answers))
-                return Turn(replies=[Reply(say("unknown_step", step=command.argument, steps=names or "-"))])
+                return Turn(replies=[self.words.said("unknown_step", step=command.argument, steps=names or "-")])
             state.step = target.id
             return Turn(replies=[*self._ask(target, answers)])
         if kind == "submit":
             if step.type != "confirm":
-                return Turn(replies=[Reply(say("still_incomplete")), *self._ask(step, answers)])
+                return Turn(replies=[self.words.said("still_incomplete"), *self._ask(step, answers)])
             return self._submit(session, state, referral, message)
         return Turn(replies=[*self._ask(step, answers)])
 
@@ -463,7 +463,7 @@ class ReferralConversation:
         missing = self._next_step(answers)
         if missing.type != "confirm":
             state.step = missing.id
-            return Turn(replies=[Reply(say("still_incomplete")), *self._ask(missing, answers)])
+            return Turn(replies=[self.words.said("still_incomplete"), *self._ask(missing, answers)])
         applicable = {s.id for s in self.definition.applicable(answers)}
         repository = ReferralRepository(session)
         for step_id in list(answers):
@@ -477,7 +477,7 @@ class ReferralConversation:
         state.history = []
         state.referral_id = referral.id  # a retried Submit finds it, and files nothing new
         if not created:
-            return Turn(replies=[Reply(say("already_submitted", reference=reference))])
+            return Turn(replies=[self.words.said("already_submitted", reference=reference)])
         log.info("referral submitted", extra={"referral_id": referral.id, "reference": reference})
         return Turn(replies=[self.words.receipt(reference)], notifications=notifications)
 
@@ -494,14 +494,14 @@ class ReferralConversation:
         except QueueError as problem:
             return Turn(replies=[Reply(str(problem))])
         state.replying_to = reference
-        return Turn(replies=[Reply(say("reply_prompt", reference=reference))])
+        return Turn(replies=[self.words.said("reply_prompt", reference=reference)])
 
     def _attach_reply(
         self, session: Session, state: ConversationSession, actor: Actor, reference: str, text: str
     ) -> Turn:
         cleaned = text.strip()
         if not cleaned:
-            return Turn(replies=[Reply(say("reply_prompt", reference=reference))])
+            return Turn(replies=[self.words.said("reply_prompt", reference=reference)])
         try:
             result = self.queue.provide_info(actor, reference, cleaned, session=session)
         except InvalidTriage as too_long:  # still replying, so the shortened reply is attached
@@ -517,13 +517,13 @@ class ReferralConversation:
             return Turn(replies=[Reply(str(problem))])
         state.replying_to = None
         turn = Turn(
-            replies=[Reply(say("reply_attached", reference=reference))], notifications=result.notifications
+            replies=[self.words.said("reply_attached", reference=reference)], notifications=result.notifications
         )
         if state.step is not None and state.referral_id is not None:
             referral = self._draft(session, state)
             step = self.definition.step(state.step)
             if referral is not None and step is not None:
-                turn.replies.append(Reply(say("carry_on")))
+                turn.replies.append(self.words.said("carry_on"))
                 turn.replies.extend(self._ask(step, referral.answer_values()))
         return turn
 
