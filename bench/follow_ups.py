@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.qa.follow_up_eval import load_follow_ups, score_follow_ups  # noqa: E402
+from bot.bench.follow_ups import load_follow_ups, score_follow_ups  # noqa: E402
 
 
 def main() -> int:

@@ -11,9 +11,9 @@ import pytest
 from rich.console import Console
 
 from bot.assistant import Assistant
+from bot.bench.follow_ups import load_follow_ups, score_follow_ups
 from bot.channels.terminal import TerminalChannel
 from bot.config import Settings
-from bot.qa.follow_up_eval import load_follow_ups, score_follow_ups
 
 DATA = Path(__file__).parent / "data"
 

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Settings
+from bot.errors import SgbotError
 
 CORPORA = ("knowledge", "seeds", "real")
 
 
-class FollowUpFileError(ValueError):
-    pass
+class FollowUpFileError(SgbotError, ValueError):
+    """A follow-up file that cannot be read: the message names the line and what is wrong with it."""
 
 
 @dataclass(frozen=True)
