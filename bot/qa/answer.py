@@ -38,17 +38,9 @@ class Evidence:
     # Places the question asks about that no document mentions (prompts/places.yaml): another
     # area's numbers, services or arrangements, which these documents cannot give.
     other_places: tuple[str, ...] = ()
-    # Cosine between the question and the question without the words the documents never use: low
-    # when those words carry the question ("salary band", "parking", "concussion protocol"), high
-    # when they are situational detail ("tiny bruise on her cheek", "a pint", "the local paper").
-    meaning_kept: float = 1.0
 
     def sufficient(self) -> bool:
         if self.other_places:
-            return False
-        if self.unknown_words and self.meaning_kept < CARRIED_BY_UNKNOWN and (self.top_dense or 0.0) < CLOSE_ENOUGH:
-            # What the question is about is a thing the documents never name; a passage merely near
-            # the rest of its words ("the MASH", "Dudley") does not answer it.
             return False
         if self.top_dense is None:  # keyword-only retrieval: the words must be there
             return self.coverage >= 0.6 and not self.unknown_words
@@ -166,33 +158,20 @@ def _found(token: str, words: set[str]) -> bool:
 COVERAGE_HITS = 5  # every passage retrieved for the answer can show that the question's words are there
 
 
-# Calibrated on the tune, check and scope parts of all three corpora at once (239 lines): below 0.80 the
-# unknown words carried the question in 5 out-of-scope lines and 1 answerable one ("can a coach have a
-# pint while hes looking after the juniors", 0.74); 0.90 would turn away 4 answerable lines to catch 2 more.
-CARRIED_BY_UNKNOWN = 0.80
-CLOSE_ENOUGH = 0.60  # this close in meaning to a passage, the question is answered whatever its words
-
-
-def needs_meaning_kept(evidence: Evidence) -> bool:
-    """Would `meaning_kept` change the verdict? Only then is it worth the encoding it costs."""
-    return bool(evidence.unknown_words) and (evidence.top_dense or 0.0) < CLOSE_ENOUGH and evidence.sufficient()
-
-
 def unknown_tokens(tokens: list[str], idf: Any) -> set[str]:
     """Question words the documents never use, in any form (numbers aside: "he's 16" is no topic)."""
     return {t for t in tokens if _known_weight(t, idf) == 0.0 and not t.isdigit()}
 
 
 def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, dense_used: bool = True,
-                     context_tokens: list[str] | None = None, question: str = "",
-                     meaning_kept: float = 1.0) -> Evidence:
+                     context_tokens: list[str] | None = None, question: str = "") -> Evidence:
     top_dense = max((h.dense for h in hits), default=0.0) if dense_used else None
     # A number the documents never mention ("he's 16 but looks 25") says nothing about the topic.
     unknown = len(unknown_tokens(question_tokens, idf))
     other_places = tuple(place for place in places().named(question)
                          if any(float(idf(token)) == 0.0 for token in tokenize(place)))
     if not hits or not question_tokens:
-        return Evidence(top_dense, 0.0, unknown, other_places, meaning_kept)
+        return Evidence(top_dense, 0.0, unknown, other_places)
     weights = word_weights(question_tokens, idf, context_tokens)
     total = sum(weights.values()) or 1.0
     coverage = 0.0
@@ -202,7 +181,7 @@ def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, d
         words = set(hit.chunk.indexed_tokens or tokenize(f"{hit.chunk.section}\n{hit.chunk.text}"))
         found = sum(w for t, w in weights.items() if _found(t, words))
         coverage = max(coverage, found / total)
-    return Evidence(top_dense, coverage, unknown, other_places, meaning_kept)
+    return Evidence(top_dense, coverage, unknown, other_places)
 
 
 def _variant_in(token: str, words: set[str]) -> bool:
@@ -566,7 +545,6 @@ def compose(
     context: str | None = None,
     writer: LLMAnswerWriter | None = None,
     unit_similarity: dict[tuple[int, tuple[int, int]], float] | None = None,
-    meaning_kept: float = 1.0,
 ) -> Answer:
     today = today or dt.date.today()
     question_tokens = tokenize(question)
@@ -575,7 +553,7 @@ def compose(
         # "And who do I tell about it?": every word is a common one; the thread says what "it" is.
         question_tokens, context_tokens = context_tokens, None
     evidence = measure_evidence(question_tokens, hits, idf, dense_used=dense_used, context_tokens=context_tokens,
-                                question=question, meaning_kept=meaning_kept)
+                                question=question)
     lines: list[str] = []
     if urgent:
         lines += [emergency_route(), ""]

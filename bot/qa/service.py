@@ -9,7 +9,6 @@ import numpy as np
 
 from bot.config import Settings
 from bot.index.store import KnowledgeIndex, StoredChunk
-from bot.index.tokens import tokenize
 from bot.index.units import passage_units, units_digest
 from bot.procedures.recent import mark_recent_updates
 from bot.prompts import say
@@ -19,9 +18,6 @@ from bot.qa.answer import (
     asks_for_a_list,
     compose,
     emergency_route,
-    measure_evidence,
-    needs_meaning_kept,
-    unknown_tokens,
 )
 from bot.qa.follow_up import Reading, named_area, read_follow_up, reads_as_follow_up
 from bot.qa.retrieval import Hit, Retriever, RetrieverMode
@@ -104,31 +100,10 @@ class Answerer:
             hits = self._join_split_lists(hits)
         keyword = self.index.keyword
         similarity = self._unit_similarity(hits, vector)
-        kept = 1.0
-        if mode != "bm25" and not context:
-            # Encoding the question a second time costs as much as the rest of the answer: only when
-            # the verdict hangs on it (words the documents lack, a passage near in meaning but not close).
-            tokens = tokenize(text)
-            if needs_meaning_kept(measure_evidence(tokens, hits, keyword.idf, question=text)):
-                kept = self._meaning_kept(text, vector, keyword.idf)
         answer = compose(text, hits, urgent=urgent, idf=keyword.idf, contact=contact, area=area,
                          sentences_limit=self.settings.answer_sentences, dense_used=mode != "bm25",
-                         context=context, writer=self.writer, unit_similarity=similarity, meaning_kept=kept)
+                         context=context, writer=self.writer, unit_similarity=similarity)
         return dataclasses.replace(answer, citations=mark_recent_updates(answer.citations, self.settings))
-
-    def _meaning_kept(self, question: str, vector: np.ndarray, idf: Callable[[str], float]) -> float:
-        """How much of the question's meaning is left without the words the documents never use (the
-        cosine of the two readings); 1.0 when there are none. One more encoding, only for such questions."""
-        unknown = unknown_tokens(tokenize(question), idf)
-        if not unknown:
-            return 1.0
-        kept = " ".join(word for word in question.split() if not set(tokenize(word)) & unknown)
-        if not kept.strip():
-            return 0.0
-        other = np.asarray(self.retriever.encode_query(self.retriever.dense_text(kept)), dtype=np.float32)
-        here = np.asarray(vector, dtype=np.float32)
-        norms = float(np.linalg.norm(other) * np.linalg.norm(here))
-        return float(other @ here) / norms if norms > 0 else 1.0
 
     def _unit_similarity(self, hits: list[Hit], vector: np.ndarray) -> dict[tuple[int, tuple[int, int]], float]:
         """Closeness in meaning of each quotable unit of the first passages to the question, from
