@@ -7,12 +7,13 @@ Each line of a follow-ups file is one pair:
      "question": "and in eastbrook?", "expected": ["01632 960300"]}
 
 `corpus` (knowledge | seeds | real; knowledge when absent) names the index under DATA the pair is asked of
-(DATA/knowledge, DATA/seeds, DATA/real, as /work/coord/ev.sh ingests them); `area`, when given, is the
+(DATA/knowledge, DATA/seeds, DATA/real, each made by `SGBOT_DATA_DIR=DATA/<corpus> sgbot ingest <folder>`
+from knowledge/, ../shared/corpus/seeds or ../shared/corpus/real); `area`, when given, is the
 area the conversation's channel belongs to. The follow-up is right when its answer, with citation numbers
 and markup removed, contains every `expected` phrase (case and white space ignored).
 
-    .venv/bin/python bench/follow_ups.py tests/knowledge/data/followups_tune.jsonl --data /tmp/ev-fu
-    .venv/bin/python bench/follow_ups.py tests/knowledge/data/followups_check.jsonl --data /tmp/ev-fu --json
+    .venv/bin/python bench/follow_ups.py tests/knowledge/data/followups_tune.jsonl --data data/eval
+    .venv/bin/python bench/follow_ups.py tests/knowledge/data/followups_check.jsonl --data data/eval --json
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ def main() -> int:
     corpora = sorted({p.corpus for p in pairs})
     missing = [c for c in corpora if not (args.data / c).is_dir()]
     if missing:
-        print(f"no ingested index for {', '.join(missing)} under {args.data} (run /work/coord/ev.sh or "
-              f"SGBOT_DATA_DIR={args.data}/<corpus> sgbot ingest …)", file=sys.stderr)
+        print(f"no ingested index for {', '.join(missing)} under {args.data} (make each with "
+              f"SGBOT_DATA_DIR={args.data}/<corpus> sgbot ingest <that corpus's folder>)", file=sys.stderr)
         return 2
     run = uuid.uuid4().hex[:8]
     results = []
