@@ -41,6 +41,11 @@ class UnwordedEvent(UnknownEvent):
     aside with the business unit told), so one bad template never stops a channel's other deliveries."""
 
 
+class MalformedPayload(UnknownEvent):
+    """An outbox row whose stored payload is neither an event nor a worded reply (a row written by hand, or
+    damaged): treated like an unknown event, so that one bad row never stops a channel's other deliveries."""
+
+
 def register(kinds: Iterable[str], presenter: Presenter) -> None:
     """`presenter` words the events of these kinds; registering the same one again is harmless."""
     for kind in kinds:
@@ -64,7 +69,11 @@ def is_event(stored: dict[str, Any]) -> bool:
 def present(stored: dict[str, Any], audience: str, channel: str) -> Reply:
     """The wording of a stored payload now: an event worded by its presenter, or a stored Reply."""
     if not is_event(stored):
-        return reply_from_json(stored)  # written before events (or by a feature that stores wording)
+        try:
+            return reply_from_json(stored)  # written before events (or by a feature that stores wording)
+        except (KeyError, TypeError, ValueError, AttributeError) as problem:
+            raise MalformedPayload(f"the stored payload is neither an event nor a reply ({type(problem).__name__})")\
+                from None
     event = stored[EVENT]
     kind = str(event.get("kind")) if isinstance(event, dict) else ""
     presenter = _presenters.get(kind)

@@ -296,6 +296,23 @@ def test_an_event_this_process_cannot_word_is_tried_again_then_set_aside_and_the
     assert outbox.take("sam") == []  # nothing it cannot word is held for the person either
 
 
+def test_a_damaged_row_is_set_back_and_the_channels_other_notifications_are_still_delivered(
+    database: Database, slack_settings: Settings
+) -> None:
+    insert_as_before_events(database, user_id="U0SAM", audience="sam", channel="slack", event="damaged", reply={})
+    insert_as_before_events(database, user_id="U0KIM", audience="kim", channel="slack", event="worded",
+                            reply=reply_to_json(Reply(text="Your referral PR-2026-0002 has been received.")))
+    outbox = Outbox(database, slack_settings, policy=RetryPolicy(base_seconds=0, cap_seconds=0, max_attempts=2))
+
+    [delivered] = outbox.claim("slack", "worker-1")  # no exception: the damaged row does not stop the channel
+    assert delivered.address == "U0KIM" and delivered.reply.text.startswith("Your referral PR-2026-0002")
+    [damaged] = stored(database, "damaged")
+    assert (damaged.attempts, damaged.last_error, damaged.dead_at) == (1, "unworded_event", None)
+    outbox.claim("slack", "worker-1")  # the second try: set aside, and the business unit told
+    [damaged] = stored(database, "damaged")
+    assert damaged.dead_at is not None and damaged.delivered_at is None
+
+
 def test_a_wording_missing_for_one_audience_sets_that_row_back_and_the_rest_is_delivered(
     assistant: Assistant, queue: ReviewQueue, database: Database, slack_settings: Settings, new_wording: Path
 ) -> None:
