@@ -85,6 +85,12 @@ class Readiness:
         self._index_failed_at = 0.0
         self._index_lock = threading.Lock()
         self._follower: GenerationFollower | None = None
+        # The startup load (its own thread) and the poller (another) both follow the index: without this
+        # lock both could build a follower, and two followers unpack and prune the same generation
+        # directory under each other's open answerer (a load fails with FileNotFoundError, a question
+        # with the catalog gone from under it). One follower per process, one refresh at a time.
+        self._follow_lock = threading.Lock()
+        self._follower_lock = threading.Lock()
         self._migrated_at = -INDEX_RETRY_SECONDS
 
     # ------------------------------------------------------------------ database
@@ -164,15 +170,21 @@ class Readiness:
     def follow_published_index(self) -> None:
         """SGBOT_INDEX_STORE=database: switch to the newest published generation, if there is a newer one."""
         assert self.assistant is not None
-        if self._follower is None:
-            from bot.db import get_database
-            from bot.qa.generations import GenerationFollower, check_store
+        with self._follow_lock:
+            answerer = self.generation_follower().refresh()
+            if answerer is not None:
+                self.assistant.use_answerer(answerer)
 
-            check_store(self.settings)
-            self._follower = GenerationFollower(self.settings, get_database(self.settings))
-        answerer = self._follower.refresh()
-        if answerer is not None:
-            self.assistant.use_answerer(answerer)
+    def generation_follower(self) -> GenerationFollower:
+        """This process's one follower of the published generations, made on first use."""
+        with self._follower_lock:
+            if self._follower is None:
+                from bot.db import get_database
+                from bot.qa.generations import GenerationFollower, check_store
+
+                check_store(self.settings)
+                self._follower = GenerationFollower(self.settings, get_database(self.settings))
+            return self._follower
 
     def index(self) -> Check:
         if self.assistant is None:

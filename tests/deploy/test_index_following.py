@@ -1,0 +1,66 @@
+"""A replica follows the published index generations with one follower, however many threads ask.
+
+`sgbot serve` loads the index at startup in a thread of its own while its poller
+(SGBOT_INDEX_POLL_SECONDS) asks for the newest generation in another. On a busy
+machine the startup load is still opening the database when the poller asks:
+both must end up on one follower, or two unpack and prune the same generation
+directory under each other (a load fails with FileNotFoundError, a question
+finds the catalog gone from under it and is answered with an apology).
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+from bot.assistant import Assistant
+from bot.config import Settings
+from bot.db import forget_databases, get_database
+from bot.qa.generations import publish
+from bot.serving.health import Readiness
+from tests.conftest import make_settings
+from tests.deploy.processes import ChromaServer
+
+THREADS = 6
+
+
+def test_concurrent_follows_share_one_follower_and_load_the_generation_once(
+    tmp_path: Path, sample_settings: Settings, chroma_server: ChromaServer,
+) -> None:
+    database_url = f"sqlite:///{tmp_path / 'shared' / 'sgbot.sqlite3'}"
+    shared = {"database_url": database_url, "index_store": "database", "chroma_host": "127.0.0.1",
+              "chroma_port": chroma_server.port, "collection": f"following-{tmp_path.name}"[:60]}
+    job = make_settings(tmp_path / "job", **shared)
+    shutil.copytree(sample_settings.data_dir, job.data_dir)  # an ingested index, published as an ingest would
+    published = publish(job, get_database(job))
+    forget_databases()  # the replica opens the database itself, as a separate process would
+
+    replica = make_settings(tmp_path / "replica", **shared)
+    assistant = Assistant(replica)
+    readiness = Readiness(replica, assistant)
+    start = threading.Barrier(THREADS)
+    failures: list[BaseException] = []
+    followers: list[object] = []
+
+    def follow() -> None:
+        start.wait()
+        try:
+            readiness.follow_published_index()
+            followers.append(readiness.generation_follower())
+        except Exception as exc:  # collected: the assertion below names it
+            failures.append(exc)
+
+    threads = [threading.Thread(target=follow) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+
+    assert failures == []
+    assert len({id(follower) for follower in followers}) == 1
+    assert readiness.index().ok, readiness.index().detail
+    assert f"generation {published.id}" in readiness.index().detail
+    loaded = assistant.loaded_answerer
+    assert loaded is not None and loaded.index.catalog.count() == published.chunk_count
+    forget_databases()
