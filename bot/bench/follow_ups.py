@@ -6,7 +6,6 @@ Used by bench/follow_ups.py (figures) and by the tests that hold the figures up.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.errors import SgbotError
+from bot.qa.evaluation import json_lines
 
 CORPORA = ("knowledge", "seeds", "real")
 
@@ -48,13 +48,7 @@ class FollowUpResult:
 
 def load_follow_ups(path: Path) -> list[FollowUpPair]:
     pairs = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise FollowUpFileError(f"{path.name} line {number} is not valid JSON: {exc.msg}") from exc
+    for number, item in json_lines(path, FollowUpFileError):
         missing = [key for key in ("id", "before", "question", "expected") if not item.get(key)]
         if missing:
             raise FollowUpFileError(f"{path.name} line {number}: missing {', '.join(missing)}")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,15 +54,21 @@ def _normalise(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def load_eval_file(path: Path) -> list[dict[str, Any]]:
-    items = []
+def json_lines(path: Path, error: type[Exception]) -> Iterator[tuple[int, Any]]:
+    """Each non-blank line of a JSON Lines file, parsed, with its line number; `error` names a bad line."""
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         try:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise EvalFileError(f"{path.name} line {number} is not valid JSON: {exc.msg}") from exc
+            raise error(f"{path.name} line {number} is not valid JSON: {exc.msg}") from exc
+        yield number, item
+
+
+def load_eval_file(path: Path) -> list[dict[str, Any]]:
+    items = []
+    for number, item in json_lines(path, EvalFileError):
         if item.get("type") not in ("answerable", "out_of_scope", "urgent", "not_urgent"):
             raise EvalFileError(f"{path.name} line {number}: type must be answerable, out_of_scope, urgent or "
                                 "not_urgent")
