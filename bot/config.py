@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     # Largest document `sgbot ingest` accepts: file size for text formats, extracted text for PDF and
     # DOCX. A bigger one is refused by name with how to split it (it would embed for tens of minutes).
     ingest_max_bytes: int = Field(default=5_000_000, gt=0, alias="SGBOT_INGEST_MAX_BYTES")
-    # The durable inbox (bot/channels/inbox.py). A replica's claim on an inbound event lasts this long
+    # The durable inbox (bot/inbox/). A replica's claim on an inbound event lasts this long
     # unless renewed: the holder renews it every third of it while it works, so it only runs out when
     # the replica died (or stalled); then a retry, or any replica's sweeper, answers the stored event.
     inbound_lease_seconds: float = Field(default=30.0, gt=0, alias="SGBOT_INBOUND_LEASE_SECONDS")

@@ -1,4 +1,4 @@
-"""The durable inbox (bot/channels/inbox.py) on SQLite and PostgreSQL: an event is stored with its claim,
+"""The durable inbox (bot/inbox/) on SQLite and PostgreSQL: an event is stored with its claim,
 its holder renews the claim while it answers, any replica's sweeper takes over one whose lease ran out,
 exactly one sweeper wins, and one that keeps failing is set aside with the business unit told (ids only).
 The replicas here are `Inbox` objects with holders of their own sharing one real database; the end-to-end
@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.channels.inbox import Inbox
 from bot.config import Settings
 from bot.db import (
     Database,
@@ -33,6 +32,7 @@ from bot.db import (
     utcnow,
 )
 from bot.housekeeping import purge_expired
+from bot.inbox import Inbox
 from bot.outbox import HeldNotification
 from tests.referral.conftest import db_url, postgres_url  # noqa: F401 - both databases, fresh per test
 

@@ -27,7 +27,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import channel_settings
 from bot.channel_settings import AnswerMode, ChannelSettings, NotAllowed, parse_areas, settings_text
-from bot.channels.inbox import Inbox
 from bot.channels.slack import blocks as kit
 from bot.channels.slack import modals, triage
 from bot.channels.slack.client import SlackNotConfigured, make_client
@@ -37,8 +36,9 @@ from bot.channels.slack.mrkdwn import escape, to_mrkdwn, truncate
 from bot.channels.slack.text import slack_text
 from bot.channels.slack.users import UserDirectory
 from bot.config import Settings
-from bot.db import Database, claim_inbound_event, get_database
+from bot.db import Database, get_database
 from bot.feedback import Feedback, HandoffRequest, hand_off
+from bot.inbox import Inbox
 from bot.messages import Message, Outcome, Reply
 from bot.metrics import Metrics
 from bot.safety.logs import keep_content_out_of_library_logs, library_logger
@@ -135,7 +135,7 @@ class SlackChannel:
 
     async def claim_request(self, key: str) -> bool:
         """True the first time a signed request or a Socket Mode envelope arrives (in any replica); False after."""
-        first = bool(await self._db(claim_inbound_event, "slack-request", key))
+        first = await self.inbox.once("slack-request", key)
         if not first:
             self.metrics.count("replays")
             log.info("replayed slack request ignored")

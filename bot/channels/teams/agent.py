@@ -32,7 +32,6 @@ from microsoft_agents.hosting.fastapi import CloudAdapter
 from bot import channel_settings
 from bot.assistant import Assistant, load_notification_wording
 from bot.channel_settings import ChannelSettings, NotAllowed, parse_areas, parse_mode, settings_text
-from bot.channels.inbox import Inbox
 from bot.channels.teams import conversations
 from bot.channels.teams.auth import ProviderFactory, auth_configuration, connection_manager
 from bot.channels.teams.feedback import (
@@ -58,6 +57,7 @@ from bot.channels.teams.triage import TRIAGE_KEY, triage_actions, triage_command
 from bot.config import Settings
 from bot.db import Database, get_database
 from bot.feedback import HandoffRequest, hand_off
+from bot.inbox import Inbox
 from bot.messages import Message, Outcome
 from bot.metrics import Metrics
 from bot.outbox import Outbox

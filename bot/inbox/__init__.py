@@ -1,5 +1,8 @@
 """The durable inbox every channel shares: nothing acknowledged is lost, nothing is answered twice.
 
+A core service, not a channel's: the channels (Slack, Teams) call it and never the
+database, which only this package reaches for them.
+
 A platform that sees an event acknowledged does not send it again (Slack), so
 a replica that dies between its ack and its answer must not be the only one
 that knows of the event. Each channel therefore:
@@ -105,6 +108,15 @@ class Inbox:
             self._count("duplicates")
             log.info("inbox.duplicate", extra={"platform": self.platform, "event_id": event_id})
         return bool(first)
+
+    async def once(self, scope: str, key: str) -> bool:
+        """True the first time `key` is seen in `scope` (in any replica), False ever after.
+
+        For what must never be acted on twice and needs no answer kept: a replayed
+        signed request, a Socket Mode envelope delivered again.
+        """
+        database = await self._database()
+        return bool(await asyncio.to_thread(claim_inbound_event, database, scope, key))
 
     async def work(self, event_id: str, payload: dict[str, Any]) -> None:
         """Answer a claimed event while renewing its lease; mark it handled once answered.
