@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     inbox_sweep_seconds: float = Field(default=5.0, gt=0, alias="SGBOT_INBOX_SWEEP_SECONDS")
     # Claims an event may have (the first included) before it is set aside and the business unit told.
     inbox_max_attempts: int = Field(default=5, ge=1, alias="SGBOT_INBOX_MAX_ATTEMPTS")
+    # A failed answer is tried again this long after it failed, twice as long after each further failure.
+    inbox_retry_seconds: float = Field(default=5.0, gt=0, alias="SGBOT_INBOX_RETRY_SECONDS")
 
     # Database (referrals, sessions, events).
     database_url: str | None = Field(default=None, alias="DATABASE_URL")

@@ -52,6 +52,8 @@ class InboundEvent(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0", nullable=False)
     dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # What the answer has posted so far (part -> the platform's ids for it): a retry posts only the rest.
+    posted: Mapped[Any] = mapped_column(JSON(none_as_null=True), nullable=True)
 
 
 @dataclass(frozen=True)
@@ -190,7 +192,56 @@ def complete_inbound_event(target: SessionTarget, platform: str, event_id: str) 
             update(InboundEvent)
             .where(InboundEvent.platform == platform, InboundEvent.event_id == event_id,
                    InboundEvent.handled_at.is_(None))
-            .values(handled_at=utcnow(), payload=None)
+            .values(handled_at=utcnow(), payload=None, posted=None)
+        )
+
+
+def release_inbound_event(
+    target: SessionTarget, platform: str, event_id: str, holder: str, retry_at: datetime
+) -> bool:
+    """`holder`'s answer failed: the event stays unhandled, free for any sweeper from `retry_at` (a backoff).
+
+    False if the claim was no longer `holder`'s (another worker took it over meanwhile).
+    """
+    with _sessions(target)() as session, session.begin():
+        released = session.execute(
+            update(InboundEvent)
+            .where(
+                InboundEvent.platform == platform,
+                InboundEvent.event_id == event_id,
+                InboundEvent.claimed_by == holder,
+                InboundEvent.handled_at.is_(None),
+                InboundEvent.dead_at.is_(None),
+            )
+            .values(claimed_until=retry_at, claimed_by=None)
+        )
+        return bool(released.rowcount)  # type: ignore[attr-defined]
+
+
+def inbound_event_progress(target: SessionTarget, platform: str, event_id: str) -> tuple[int, dict[str, Any]]:
+    """(claims so far, parts already posted) of a stored event; (0, {}) for one not stored."""
+    with _sessions(target)() as session:
+        row = session.execute(
+            select(InboundEvent.attempts, InboundEvent.posted)
+            .where(InboundEvent.platform == platform, InboundEvent.event_id == event_id)
+        ).first()
+    if row is None:
+        return 0, {}
+    attempts, posted = row
+    return int(attempts or 0), dict(posted) if isinstance(posted, dict) else {}
+
+
+def record_inbound_parts(target: SessionTarget, platform: str, event_id: str, posted: dict[str, Any]) -> None:
+    """Remember what the event's answer has posted so far (part -> the platform's ids for it).
+
+    Only the claim's holder answers, one part after another, and it holds every part so far: one
+    UPDATE with the whole map (no read first, which SQLite could not turn into a write under load).
+    """
+    with _sessions(target)() as session, session.begin():
+        session.execute(
+            update(InboundEvent)
+            .where(InboundEvent.platform == platform, InboundEvent.event_id == event_id)
+            .values(posted=dict(posted))
         )
 
 

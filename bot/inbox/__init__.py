@@ -20,6 +20,14 @@ that knows of the event. Each channel therefore:
    One that has been claimed `SGBOT_INBOX_MAX_ATTEMPTS` times is set aside
    instead, and the business unit is told (ids only) in the same transaction.
 
+An answer that raises leaves its event unhandled: the claim is released with a
+backoff (`SGBOT_INBOX_RETRY_SECONDS`, doubling per claim) and a sweeper tries it
+again, until it is set aside as above. Each post an answer makes is a `part` of
+its event, numbered in order (or named, like the one apology a person gets) and
+recorded once posted: a retry skips what was already posted and goes on from
+there. The one window left is between the platform's answer and that record: a
+replica killed exactly then repeats that one part.
+
 Logs name event ids only; the stored text never leaves the database.
 """
 
@@ -32,7 +40,10 @@ import os
 import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, Protocol
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -43,8 +54,13 @@ from bot.db import (
     claim_inbound_event,
     claim_stale_inbound_events,
     complete_inbound_event,
+    inbound_event_progress,
+    record_inbound_parts,
+    release_inbound_event,
     renew_inbound_event,
+    utcnow,
 )
+from bot.errors import SgbotError
 from bot.outbox import Outbox
 from bot.outbox.store import UnansweredMessage, unanswered_notification
 
@@ -56,6 +72,33 @@ STOP_SECONDS = 10.0
 Answer = Callable[[dict[str, Any]], Awaitable[None]]
 # Who sent a stored event and where, as platform ids (for the business unit's notice).
 Sender = Callable[[dict[str, Any]], tuple[str, str]]
+# The longest a failed answer waits for its next try (the backoff doubles up to this).
+MAX_RETRY_SECONDS = 600.0
+Posted = TypeVar("Posted")
+
+
+@dataclass
+class Answering:
+    """The event this task is answering: which parts of its answer are already posted."""
+
+    platform: str
+    event_id: str
+    attempt: int  # claims so far, this one included
+    posted: dict[str, Any] = field(default_factory=dict)
+    next_part: int = 0
+
+
+# Set while an event is being answered (`Inbox.answering`); asyncio tasks and threads started inside inherit it.
+_ANSWERING: ContextVar[Answering | None] = ContextVar("sgbot_inbox_answering", default=None)
+
+
+def answering_now() -> Answering | None:
+    """The event the current task is answering, if it is answering one for the durable inbox."""
+    return _ANSWERING.get()
+
+
+class InboxError(SgbotError):
+    """An answer the inbox should try again (a channel's way of saying "this failed" without raising its SDK's own)."""
 
 
 class Counter(Protocol):
@@ -119,14 +162,78 @@ class Inbox:
         return bool(await asyncio.to_thread(claim_inbound_event, database, scope, key))
 
     async def work(self, event_id: str, payload: dict[str, Any]) -> None:
-        """Answer a claimed event while renewing its lease; mark it handled once answered.
-
-        If the answer raises, the event stays unhandled: the lease runs out and a
-        sweeper (this replica's or another's) tries again.
-        """
-        async with self.holding(event_id):
+        """Answer a claimed event (see `answering`)."""
+        async with self.answering(event_id):
             await self._answer(payload)
+
+    @contextlib.asynccontextmanager
+    async def answering(self, event_id: str) -> AsyncIterator[Answering]:
+        """Answer a claimed event in the body: lease renewed meanwhile, handled once the body returns.
+
+        If the body raises, the event stays unhandled: the claim is released with a backoff
+        and a sweeper (this replica's or another's) tries it again; the exception goes on.
+        Posts made through `part` inside the body are recorded against the event.
+        """
+        database = await self._database()
+        attempt, posted = await asyncio.to_thread(inbound_event_progress, database, self.platform, event_id)
+        current = Answering(self.platform, event_id, max(attempt, 1), posted)
+        token = _ANSWERING.set(current)
+        try:
+            async with self.holding(event_id):
+                yield current
+        except Exception as exc:  # (cancelled at shutdown: the lease runs out by itself)
+            await self._release(event_id, current.attempt, exc)
+            raise
+        finally:
+            _ANSWERING.reset(token)
         await self.complete(event_id)
+
+    async def _release(self, event_id: str, attempt: int, error: BaseException) -> None:
+        """Leave a failed answer for a sweeper: at once after the last try (to be set aside), else after a backoff."""
+        self._count("inbox_answer_failed")
+        log.warning("inbox.answer_failed", extra={"platform": self.platform, "event_id": event_id,
+                                                   "attempt": attempt, "error": type(error).__name__})
+        if attempt >= self.settings.inbox_max_attempts:
+            wait = 0.0
+        else:
+            wait = min(self.settings.inbox_retry_seconds * 2 ** (attempt - 1), MAX_RETRY_SECONDS)
+        try:
+            database = await self._database()
+            await asyncio.to_thread(release_inbound_event, database, self.platform, event_id, self.holder,
+                                    utcnow() + timedelta(seconds=wait))
+        except Exception as exc:  # the lease runs out by itself: a sweeper retries then instead
+            log.warning("inbox.release_failed", extra={"event_id": event_id, "error": type(exc).__name__})
+
+    async def part(self, post: Callable[[], Awaitable[Posted]], name: str | None = None) -> Posted:
+        """Post one part of the answer to the event being answered, unless a try before this one did.
+
+        Parts are numbered in the order the answer posts them (or `name`d, for a post that is not
+        in that order, like an apology): a retry that posts the same answer again gets, for
+        each part already posted, what the platform returned for it then (JSON), and posts only
+        the rest. Outside an event's answer (or for another platform's) it simply posts.
+        """
+        current = _ANSWERING.get()
+        if current is None or current.platform != self.platform:
+            return await post()
+        if name is None:
+            current.next_part += 1
+            name = str(current.next_part)
+        if name in current.posted:
+            self._count("inbox_part_skipped")
+            log.info("inbox.part_skipped", extra={"platform": self.platform, "event_id": current.event_id,
+                                                   "part": name})
+            done: Posted = current.posted[name]
+            return done
+        result = await post()
+        current.posted[name] = result
+        database = await self._database()
+        await asyncio.to_thread(record_inbound_parts, database, self.platform, current.event_id, current.posted)
+        return result
+
+    def retrying(self) -> bool:
+        """True while answering an event that an earlier claim did not finish (a retry, not the first try)."""
+        current = _ANSWERING.get()
+        return current is not None and current.platform == self.platform and current.attempt > 1
 
     async def complete(self, event_id: str) -> None:
         database = await self._database()
@@ -232,10 +339,8 @@ class Inbox:
         if self._track is not None:
             await self._track("swept", work)
             return
-        try:
+        with contextlib.suppress(Exception):  # logged and released by `answering`: a later sweep tries again
             await work
-        except Exception as exc:  # the lease runs out and the next sweep tries again
-            log.warning("inbox.answer_failed", extra={"platform": self.platform, "error": type(exc).__name__})
 
     def _count(self, name: str) -> None:
         if self._metrics is not None:

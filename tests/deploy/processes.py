@@ -96,9 +96,9 @@ class ServeProcess:
 class ChromaServer:
     """`chroma run` on a free loopback port."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, port: int | None = None) -> None:
         executable = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
-        self.port = free_port()
+        self.port = port or free_port()
         self.process = subprocess.Popen(
             [executable, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(self.port)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

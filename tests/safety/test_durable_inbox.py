@@ -47,6 +47,7 @@ def settings(db_url: str, tmp_path: Path) -> Settings:  # noqa: F811
         DATABASE_URL=db_url if db_url.startswith("postgresql") else None,
         SGBOT_INBOUND_LEASE_SECONDS=LEASE,
         SGBOT_INBOX_MAX_ATTEMPTS=3,
+        SGBOT_INBOX_RETRY_SECONDS=0.2,  # a failed answer's backoff: 0.2 s, then 0.4 s
         # The business unit's channel, so that a set-aside message has somewhere to be told.
         SLACK_BOT_TOKEN="xoxb-test",
         SLACK_SIGNING_SECRET="secret",

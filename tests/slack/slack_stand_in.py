@@ -46,6 +46,7 @@ class Failure:
     error: str
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
+    after: int = 0  # calls to let through first
 
 
 @dataclass
@@ -135,10 +136,11 @@ class SlackStandIn:
             self.not_in_channel.clear()
 
     def fail_next(
-        self, method: str, error: str, status: int = 200, headers: dict[str, str] | None = None
+        self, method: str, error: str, status: int = 200, headers: dict[str, str] | None = None, *, after: int = 0
     ) -> None:
+        """The next call to `method` (or the one after `after` more) fails with `error`."""
         with self._lock:
-            self._failures.setdefault(method, []).append(Failure(error, status, headers or {}))
+            self._failures.setdefault(method, []).append(Failure(error, status, headers or {}, after))
 
     # ------------------------------------------------------------------ answers
 
@@ -158,7 +160,9 @@ class SlackStandIn:
             hold.released.wait(120)
         with self._lock:
             failures = self._failures.get(method)
-            if failures:
+            if failures and failures[0].after > 0:
+                failures[0].after -= 1
+            elif failures:
                 failure = failures.pop(0)
                 response = {"ok": False, "error": failure.error}
                 self._record(Call(method, args, response, failure.status))

@@ -38,9 +38,10 @@ from bot.channels.slack.users import UserDirectory
 from bot.config import Settings
 from bot.db import Database, get_database
 from bot.feedback import Feedback, HandoffRequest, hand_off
-from bot.inbox import Inbox
+from bot.inbox import Inbox, answering_now
 from bot.messages import Message, Outcome, Reply
 from bot.metrics import Metrics
+from bot.outbox.codec import reply_from_json, reply_to_json
 from bot.safety.logs import keep_content_out_of_library_logs, library_logger
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,8 @@ class SlackChannel:
             PLATFORM, settings, self.database, self._answer_stored, stored_sender,
             metrics=self.metrics, track=self._tracked,
         )
+        # Each message posted for a stored event is a part of its answer: a retry posts only the rest.
+        self.poster.parts = self.inbox.part
         signing_secret = settings.slack_signing_secret
         self.app = AsyncApp(
             client=self.client,
@@ -249,7 +252,15 @@ class SlackChannel:
         """The answer to what was stored: the same whether it was just received or swept up."""
         if "press" in payload:
             press = payload["press"]
-            await self._press(press["body"], press["action"])
+            answer = self._press_answers().get(str(press["action"].get("action_id") or ""), self._press)
+            await answer(press["body"], press["action"])
+            return
+        if "view" in payload:
+            submitted = payload["view"]
+            await self._view_answers()[str(submitted["view"].get("callback_id"))](submitted["body"], submitted["view"])
+            return
+        if "settings" in payload:
+            await self._open_settings(payload["settings"])
             return
         if "command" in payload:
             command = payload["command"]
@@ -297,15 +308,24 @@ class SlackChannel:
             email=profile.email,
         )
         outcome = await self.ask_assistant(message, channel_id, thread_ts)
-        if outcome is not None:
-            await self.deliver(outcome, channel_id, thread_ts, question=text)
+        await self.deliver(outcome, channel_id, thread_ts, question=text)
         return outcome
 
-    async def ask_assistant(self, message: Message, channel_id: str, thread_ts: str | None) -> Outcome | None:
-        """The assistant's outcome, or None after telling the user it failed (never silence)."""
+    async def ask_assistant(self, message: Message, channel_id: str, thread_ts: str | None) -> Outcome:
+        """The assistant's outcome; if it fails, the user is told (once per message) and the failure raised.
+
+        Raised, the failure leaves a stored message unhandled: the durable inbox tries it again
+        later. The outcome is kept with the stored message once made, so a retry posts what was
+        decided then (the rest of it) and never asks the assistant a second time.
+        """
         started = time.perf_counter()
-        try:
+
+        async def handle() -> dict[str, Any]:
             outcome: Outcome = await asyncio.to_thread(self.assistant.handle, message)
+            return {"replies": [reply_to_json(reply) for reply in outcome.replies]}
+
+        try:
+            made = await self.inbox.part(handle, name="outcome")
         except Exception:
             self.metrics.count("failures", "assistant")
             log.exception(
@@ -313,17 +333,22 @@ class SlackChannel:
                 extra={"slack_channel": channel_id, "slack_thread": thread_ts, "slack_user": message.user_id},
             )
             await self.say_error(channel_id, thread_ts)
-            return None
+            raise
         finally:
             self.metrics.observe("assistant", time.perf_counter() - started)
-        return outcome
+        return Outcome(replies=[reply_from_json(reply) for reply in made["replies"]])
 
     async def say_error(self, channel_id: str, thread_ts: str | None) -> None:
-        reply = Reply(text=slack_text("error", contact=self.settings.contact))
+        """Sorry, once per message: a stored one is kept and answered later, so it says so (never "try again")."""
+        kept = answering_now() is not None
+        text = slack_text("error_kept" if kept else "error", contact=self.settings.contact)
+        messages = kit.render_reply(Reply(text=text), contact=self.settings.contact)
+
+        async def post() -> list[str]:
+            return await self.poster.post_together(channel_id, messages, thread_ts)
+
         try:
-            await self.poster.post(
-                channel_id, kit.render_reply(reply, contact=self.settings.contact), thread_ts
-            )
+            await self.inbox.part(post, name="apology")
         except SlackApiError as exc:
             log.error("could not tell the user about a failure: %s", error_code(exc))
 
@@ -354,8 +379,9 @@ class SlackChannel:
             await ack(text=slack_text("help"))
             return
         if text.lower().startswith("settings"):
-            await ack()
-            await self._tracked("settings", self._open_settings(command))
+            # Stored too: answered later, it asks for the command again (its form can no longer open).
+            opened = {key: str(command.get(key) or "") for key in ("user_id", "channel_id", "trigger_id")}
+            await self._accept(ack, "settings", _keyed("settings", command.get("trigger_id")), {"settings": opened})
             return
         # A question: stored like a typed message (Slack does not send an acknowledged command again).
         stored = {key: str(command.get(key) or "") for key in ("user_id", "channel_id")}
@@ -407,17 +433,51 @@ class SlackChannel:
         user_id = str(command["user_id"])
         channel_id = str(command["channel_id"])
         if not await self._may_configure(user_id):
-            await self.client.chat_postEphemeral(
-                channel=channel_id, user=user_id, text=to_mrkdwn(settings_text("not_allowed"))
-            )
+            await self._tell(channel_id, user_id, None, to_mrkdwn(settings_text("not_allowed")))
+            return
+        if self.inbox.retrying():  # its trigger (3 seconds) is long gone
+            await self._tell(channel_id, user_id, None, slack_text("settings_again"))
             return
         current = await self.channel_settings(channel_id)
         view = modals.settings_modal(current, {"c": channel_id})
         await self.client.views_open(trigger_id=command["trigger_id"], view=view)
 
+    async def _tell(self, channel_id: str, user_id: str, thread_ts: str | None, text: str) -> None:
+        """A note only `user_id` sees (once per stored event)."""
+        async def post() -> list[str]:
+            arguments: dict[str, Any] = {"channel": channel_id, "user": user_id, "text": text}
+            if thread_ts:
+                arguments["thread_ts"] = thread_ts
+            response = await self.client.chat_postEphemeral(**arguments)
+            return [str(response.get("message_ts") or "")]
+
+        await self.inbox.part(post)
+
     async def _on_settings_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        await ack()
-        await self._tracked("settings", self._save_settings(body, view))
+        await self._accept_view(ack, "settings", body, view)
+
+    async def _accept_view(self, ack: Ack, kind: str, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """A modal submission, stored like a message: what was typed in it is answered whoever answers it."""
+        await self._accept(ack, kind, _keyed("view", body.get("trigger_id") or view.get("id")),
+                           {"view": stored_view(body, view)})
+
+    def _view_answers(self) -> dict[str, Callable[[dict[str, Any], dict[str, Any]], Awaitable[None]]]:
+        return {
+            modals.FEEDBACK_VIEW: self._feedback_submitted,
+            modals.HANDOFF_VIEW: self._handoff_submitted,
+            modals.SETTINGS_VIEW: self._save_settings,
+            triage.TRIAGE_VIEW: self._triage_submitted,
+        }
+
+    def _press_answers(self) -> dict[str, Callable[[dict[str, Any], dict[str, Any]], Awaitable[None]]]:
+        """Presses that are not a checklist or discussion answer, by action id (those go to `_press`)."""
+        return {
+            kit.FEEDBACK_UP: self._feedback_up,
+            kit.FEEDBACK_DOWN: self._feedback_down,
+            kit.HANDOFF: self._handoff_button,
+            triage.REQUEST_INFO: self._triage_button,
+            triage.DECIDE: self._triage_button,
+        }
 
     async def _save_settings(self, body: dict[str, Any], view: dict[str, Any]) -> None:
         user_id = str(body["user"]["id"])
@@ -482,9 +542,12 @@ class SlackChannel:
     # ------------------------------------------------------------------- triage
 
     async def _on_triage_button(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
-        """Open the reason modal at once: the trigger id is valid for 3 seconds only."""
-        await ack()
+        """Stored, then the reason modal opened at once: the trigger id is valid for 3 seconds only."""
         self.metrics.count("actions", "triage")
+        press = stored_press(body, action)
+        await self._accept(ack, "triage", press_key(press), {"press": press})
+
+    async def _triage_button(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         value = str(action.get("value") or "")
         container = body.get("container") or {}
         message = body.get("message") or {}
@@ -492,18 +555,22 @@ class SlackChannel:
         thread_ts = str(message.get("thread_ts") or container.get("message_ts") or "")
         form = triage.form_of(value)
         if form is None:  # not an action a form can be drawn for: the core says what is wrong
-            await self._tracked(
-                "triage",
-                self.converse(
-                    user_id=str(body["user"]["id"]),
-                    action=triage.as_action(value),
-                    channel_id=channel_id,
-                    thread_ts=thread_ts,
-                ),
+            await self.converse(
+                user_id=str(body["user"]["id"]), action=triage.as_action(value),
+                channel_id=channel_id, thread_ts=thread_ts,
             )
             return
+        if await self._too_late_for_a_form(body, channel_id, thread_ts):
+            return
         view = triage.triage_modal(form, {"c": channel_id, "t": thread_ts})
-        await self._tracked("triage", self.client.views_open(trigger_id=body["trigger_id"], view=view))
+        await self.client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    async def _too_late_for_a_form(self, body: dict[str, Any], channel_id: str, thread_ts: str | None) -> bool:
+        """A press answered on a retry cannot open its form (its trigger lasts 3 seconds): ask for it again."""
+        if not self.inbox.retrying():
+            return False
+        await self._tell(channel_id, str(body["user"]["id"]), thread_ts or None, slack_text("press_again"))
+        return True
 
     async def _on_triage_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         metadata = modals.read_metadata(view)
@@ -512,23 +579,29 @@ class SlackChannel:
             block, problem = command
             await ack(response_action="errors", errors={block: problem})
             return
-        await ack()
-        await self._tracked(
-            "triage",
-            self.converse(
-                user_id=str(body["user"]["id"]),
-                action=command,
-                channel_id=str(metadata.get("c")),
-                thread_ts=str(metadata.get("t")),
-            ),
+        await self._accept_view(ack, "triage", body, view)
+
+    async def _triage_submitted(self, body: dict[str, Any], view: dict[str, Any]) -> None:
+        metadata = modals.read_metadata(view)
+        command = triage.triage_command(metadata, modals.submitted_values(view))
+        if isinstance(command, tuple):  # refused before it was stored
+            return
+        await self.converse(
+            user_id=str(body["user"]["id"]),
+            action=command,
+            channel_id=str(metadata.get("c")),
+            thread_ts=str(metadata.get("t")),
         )
 
     # ----------------------------------------------------------------- feedback
 
     async def _on_feedback_up(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
         self.metrics.count("feedback", "up")
-        await self._tracked("feedback", self._record_rating(body, action, "up", None, None))
+        press = stored_press(body, action)
+        await self._accept(ack, "feedback", press_key(press), {"press": press})
+
+    async def _feedback_up(self, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await self._record_rating(body, action, "up", None, None)
 
     async def _record_rating(
         self,
@@ -577,32 +650,39 @@ class SlackChannel:
 
     async def _on_feedback_down(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         """👎 counts at once (the buttons give way to thanks); the modal adds the reason."""
-        await ack()
         self.metrics.count("feedback", "down")
+        press = stored_press(body, action)
+        await self._accept(ack, "feedback", press_key(press), {"press": press})
+
+    async def _feedback_down(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         container = body.get("container") or {}
         metadata = {"c": container.get("channel_id"), "m": container.get("message_ts"), "s": _sources(action)}
-        await self._tracked(
-            "feedback",
-            self.client.views_open(trigger_id=body["trigger_id"], view=modals.feedback_modal(metadata)),
-        )
-        await self._tracked("feedback", self._record_rating(body, action, "down", None, None))
+        if not self.inbox.retrying():  # on a retry the form cannot open any more: the 👎 counts all the same
+            try:
+                await self.client.views_open(trigger_id=body["trigger_id"], view=modals.feedback_modal(metadata))
+            except SlackApiError as exc:
+                log.warning("could not open the feedback form: %s", error_code(exc))
+        await self._record_rating(body, action, "down", None, None)
 
     async def _on_feedback_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        await ack()
+        await self._accept_view(ack, "feedback", body, view)
+
+    async def _feedback_submitted(self, body: dict[str, Any], view: dict[str, Any]) -> None:
         metadata = modals.read_metadata(view)
         values = modals.submitted_values(view)
         reason = values.get(modals.INPUT_BLOCK) or None
         category = values.get(modals.CHOICE_BLOCK) or None
         where = {**metadata, "b": []}  # the message already shows the thanks
-        await self._tracked(
-            "feedback", self._record_rating(body, None, "down", reason, category, where=where)
-        )
+        await self._record_rating(body, None, "down", reason, category, where=where)
 
     # ------------------------------------------------------------------ hand-off
 
     async def _on_handoff_button(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
         self.metrics.count("actions", "handoff")
+        press = stored_press(body, action)
+        await self._accept(ack, "handoff", press_key(press), {"press": press})
+
+    async def _handoff_button(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         container = body.get("container") or {}
         message = body.get("message") or {}
         question = _json_value(action).get("q") or ""
@@ -610,18 +690,17 @@ class SlackChannel:
             "c": container.get("channel_id"),
             "t": message.get("thread_ts") or container.get("message_ts"),
         }
-        await self._tracked(
-            "handoff",
-            self.client.views_open(
-                trigger_id=body["trigger_id"], view=modals.handoff_modal(question, metadata)
-            ),
-        )
+        if await self._too_late_for_a_form(body, str(metadata["c"] or ""), metadata["t"]):
+            return
+        await self.client.views_open(trigger_id=body["trigger_id"], view=modals.handoff_modal(question, metadata))
 
     async def _on_handoff_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        await ack()
+        await self._accept_view(ack, "handoff", body, view)
+
+    async def _handoff_submitted(self, body: dict[str, Any], view: dict[str, Any]) -> None:
         metadata = modals.read_metadata(view)
         question = modals.submitted_values(view).get(modals.INPUT_BLOCK, "")
-        await self._tracked("handoff", self._hand_off(str(body["user"]["id"]), metadata, question))
+        await self._hand_off(str(body["user"]["id"]), metadata, question)
 
     async def _hand_off(self, user_id: str, metadata: dict[str, Any], question: str) -> None:
         """The core records the question and queues it for the business unit (the outbox posts it)."""
@@ -642,7 +721,12 @@ class SlackChannel:
             display_name=profile.display_name,
             link=permalink,
         )
-        replies: list[Reply] = await self._db(hand_off, self.settings, request)
+        async def record() -> list[dict[str, Any]]:
+            made: list[Reply] = await self._db(hand_off, self.settings, request)
+            return [reply_to_json(reply) for reply in made]
+
+        # Recorded once per stored submission: a retry posts the replies, it does not hand off again.
+        replies = [reply_from_json(reply) for reply in await self.inbox.part(record, name="handoff")]
         for reply in replies:
             await self.poster.post(channel_id, self.render(reply, channel_id), thread_ts)
 
@@ -674,11 +758,20 @@ def stored_press(body: dict[str, Any], action: dict[str, Any]) -> dict[str, Any]
     return {
         "body": {
             "user": {"id": (body.get("user") or {}).get("id")},
+            "trigger_id": body.get("trigger_id"),  # for the presses that open a form (3 seconds)
             "container": body.get("container") or {},
             "channel": body.get("channel") or {},
             "message": {key: message[key] for key in ("ts", "thread_ts", "blocks") if key in message},
         },
         "action": {key: action[key] for key in ("action_id", "value", "text", "action_ts") if key in action},
+    }
+
+
+def stored_view(body: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
+    """What a modal submission's answer reads: who submitted it, and the form (its metadata and values)."""
+    return {
+        "body": {"user": {"id": (body.get("user") or {}).get("id")}},
+        "view": {key: view[key] for key in ("id", "callback_id", "private_metadata", "state") if key in view},
     }
 
 
@@ -703,6 +796,11 @@ def stored_sender(payload: dict[str, Any]) -> tuple[str, str]:
         return str(payload["command"].get("user_id") or "?"), str(payload["command"].get("channel_id") or "?")
     if "refer" in payload:
         return str(payload["refer"]), "DM"
+    if "settings" in payload:
+        return str(payload["settings"].get("user_id") or "?"), str(payload["settings"].get("channel_id") or "?")
+    if "view" in payload:
+        metadata = modals.read_metadata(payload["view"]["view"])
+        return str(payload["view"]["body"]["user"].get("id") or "?"), str(metadata.get("c") or "a form")
     if "press" in payload:
         body = payload["press"]["body"]
         channel = body["container"].get("channel_id") or body["channel"].get("id") or "App Home"

@@ -4,12 +4,16 @@ Rate limits (429 + Retry-After) are retried by the client's retry handler.
 `msg_too_long` and block errors mean a message Slack will not take as it is:
 the message is halved and each half posted, down to plain text pieces, so
 the user still gets the whole answer.
+
+Each message posted for an inbound event is one part of its answer (`parts`: the
+durable inbox's `Inbox.part`): a retry of the event skips the messages already
+posted and gets their timestamps, so nothing is posted twice.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -32,15 +36,37 @@ def error_code(exc: SlackApiError) -> str:
     return ""
 
 
+# Posts a part of an event's answer once (`Inbox.part`): what the platform returned for it.
+Parts = Callable[[Callable[[], Awaitable[list[str]]]], Awaitable[list[str]]]
+
+
+async def _post_now(post: Callable[[], Awaitable[list[str]]]) -> list[str]:
+    return await post()
+
+
 class Poster:
-    def __init__(self, client: AsyncWebClient, metrics: Metrics) -> None:
+    def __init__(self, client: AsyncWebClient, metrics: Metrics, parts: Parts | None = None) -> None:
         self.client = client
         self.metrics = metrics
+        self.parts: Parts = parts or _post_now
 
     async def post(
         self, channel: str, messages: Sequence[SlackMessage], thread_ts: str | None = None
     ) -> list[str]:
         """Post messages in order; the timestamps of what was posted."""
+        posted: list[str] = []
+        for message in messages:
+
+            async def post_it(message: SlackMessage = message) -> list[str]:
+                return await self._post_one(channel, message, thread_ts)
+
+            posted.extend(await self.parts(post_it))
+        return posted
+
+    async def post_together(
+        self, channel: str, messages: Sequence[SlackMessage], thread_ts: str | None = None
+    ) -> list[str]:
+        """Post messages in order as they are (for a caller that makes them one part itself)."""
         posted: list[str] = []
         for message in messages:
             posted.extend(await self._post_one(channel, message, thread_ts))

@@ -57,10 +57,11 @@ from bot.channels.teams.triage import TRIAGE_KEY, triage_actions, triage_command
 from bot.config import Settings
 from bot.db import Database, get_database
 from bot.feedback import HandoffRequest, hand_off
-from bot.inbox import Inbox
+from bot.inbox import Inbox, InboxError, answering_now
 from bot.messages import Message, Outcome
 from bot.metrics import Metrics
 from bot.outbox import Outbox
+from bot.outbox.codec import reply_from_json, reply_to_json
 from bot.outbox.worker import DeliveryWorker
 
 log = logging.getLogger("sgbot.teams")
@@ -68,6 +69,8 @@ log = logging.getLogger("sgbot.teams")
 _GROUP_TYPES = {"channel", "groupChat"}
 # Set on the turn of an activity the inbox's sweeper took over: its claim is already held.
 SWEPT = "sgbot.swept"
+# Set on a turn whose answer failed: the person has been told (once), and the inbox tries it again.
+FAILED = "sgbot.failed"
 
 
 def _user_id(activity: Activity) -> str:
@@ -206,17 +209,43 @@ class TeamsBot:
         event_id = conversations.inbound_event_id(activity)
         if context.turn_state.get(SWEPT) or not activity.id:
             # A swept activity: the inbox holds its claim, renews it and marks it handled.
-            await self._on_claimed_message(context, event_id)
+            await self._answer_turn(context, event_id)
             return
         if not await self.inbox.receive(event_id, stored_activity(activity)):
             log.info("teams.duplicate", extra={"event_id": event_id})
             self.metrics.count("activities", "duplicate")
             return
-        async with self.inbox.holding(event_id):
+        # Handled only once the reply is sent: had this process died mid-turn, the stored activity
+        # would be answered by a sweeper (or a redelivery) once the lease ran out; had the answer
+        # failed, a sweeper tries it again after a backoff.
+        async with self.inbox.answering(event_id):
+            await self._answer_turn(context, event_id)
+
+    async def _answer_turn(self, context: TurnContext, event_id: str) -> None:
+        """The turn's answer; if it fails, one apology per activity (not per try) and the failure raised."""
+        try:
             await self._on_claimed_message(context, event_id)
-        # Only once the reply is sent: had this process died mid-turn, the stored activity
-        # would be answered by a sweeper (or a redelivery) once the lease ran out.
-        await self.inbox.complete(event_id)
+        except Exception:
+            context.turn_state[FAILED] = True
+            await self._apologise(context)
+            raise
+
+    async def _apologise(self, context: TurnContext) -> None:
+        """Sorry, said once per activity: a stored one is kept and answered later, so it says so."""
+        text = say("error_kept" if answering_now() is not None else "error", contact=self.settings.contact)
+        try:
+            await self.inbox.part(lambda: self._sent(context, text), name="apology")
+        except Exception:  # the connector itself may be what failed
+            log.exception("teams.error_reply_failed")
+
+    async def _send(self, context: TurnContext, activity: Activity | str) -> None:
+        """Send one part of the answer to the activity being answered (once, whatever the retries)."""
+        await self.inbox.part(lambda: self._sent(context, activity))
+
+    @staticmethod
+    async def _sent(context: TurnContext, activity: Activity | str) -> str:
+        response = await context.send_activity(activity)
+        return str(getattr(response, "id", "") or "")
 
     async def _answer_stored(self, payload: dict[str, Any]) -> None:
         """A stored activity whose replica died mid-turn, run through the same turn as a live one.
@@ -234,6 +263,8 @@ class TeamsBot:
         async def turn(context: TurnContext) -> None:
             context.turn_state[SWEPT] = True
             await self.app.on_turn(context)
+            if context.turn_state.get(FAILED):  # the SDK's error handler took it: still unanswered
+                raise InboxError("the stored activity's answer failed")
 
         await self.adapter.process_activity(identity, activity, turn)
 
@@ -266,7 +297,7 @@ class TeamsBot:
                 message_id=str(activity.reply_to_id or activity.id or ""),
                 value=value,
             )
-            said = await asyncio.to_thread(self.assistant.rate, feedback, self.db)
+            said = await asyncio.to_thread(self.assistant.rate, feedback, self.db)  # one rating however often retried
             await self.send_outcome(context, Outcome(replies=said), in_group=in_group)
             return
         if HANDOFF_KEY in value:
@@ -277,14 +308,14 @@ class TeamsBot:
         if TRIAGE_KEY in value:
             command, problem = triage_command(value)
             if problem is not None:
-                await context.send_activity(problem)
+                await self._send(context, problem)
                 return
             value = {ACTION_KEY: command}  # the typed action, as any button's
         text = (activity.text or "").strip()
         if not value:
             command_reply = await self._channel_command(text, conversation_id, user_id, email, in_group)
             if command_reply is not None:
-                await context.send_activity(command_reply)
+                await self._send(context, command_reply)
                 return
 
         message = self._message(activity, value, user_id, conversation_id, here, email)
@@ -293,14 +324,21 @@ class TeamsBot:
         log.info(
             "teams.message", extra={"event_id": event_id, "user": user_id, "action": bool(message.action)}
         )
+
+        async def handle() -> dict[str, Any]:
+            made: Outcome = await asyncio.to_thread(self.assistant.handle, message)
+            return {"replies": [reply_to_json(reply) for reply in made.replies], "notify": bool(made.notifications)}
+
         try:
-            outcome: Outcome = await asyncio.to_thread(self.assistant.handle, message)
+            # Kept with the stored activity once made: a retry sends the rest of it, never asks again.
+            outcome = await self.inbox.part(handle, name="outcome")
         except Exception:
             log.exception("teams.assistant_failed", extra={"event_id": event_id})
             self.metrics.count("errors", "assistant")
-            await context.send_activity(say("error", contact=self.settings.contact))
-            return
-        await self.send_outcome(context, outcome, in_group=in_group, question=message.text)
+            raise
+        replies = [reply_from_json(reply) for reply in outcome["replies"]]
+        await self.send_outcome(context, Outcome(replies=replies), in_group=in_group, question=message.text,
+                                notify=bool(outcome.get("notify")))
 
     def _message(
         self,
@@ -416,16 +454,17 @@ class TeamsBot:
     # -- outbound -----------------------------------------------------------------
 
     async def send_outcome(
-        self, context: TurnContext, outcome: Outcome, *, in_group: bool, question: str | None = None
+        self, context: TurnContext, outcome: Outcome, *, in_group: bool, question: str | None = None,
+        notify: bool = False,
     ) -> None:
         options = RenderOptions(in_channel=in_group)
         for reply in outcome.replies:
             extra = feedback_actions(reply, question) if reply.citations else []
             extra += triage_actions(reply)
             for activity in render_reply(reply, options, extra_actions=extra):
-                await context.send_activity(activity)
+                await self._send(context, activity)
                 self.metrics.count("sent", "reply")
-        if outcome.notifications:
+        if outcome.notifications or notify:
             # What this turn queued for Teams goes out before the turn ends.
             await self.delivery.drain()
 
@@ -454,13 +493,20 @@ class TeamsBot:
             question=question,
             display_name=activity.from_property.name if activity.from_property else None,
         )
-        replies = await asyncio.to_thread(hand_off, self.db, self.settings, request)
+        async def record() -> list[dict[str, Any]]:
+            made = await asyncio.to_thread(hand_off, self.db, self.settings, request)
+            return [reply_to_json(reply) for reply in made]
+
+        # Recorded once per stored activity: a retry sends the replies, it does not hand off again.
+        replies = [reply_from_json(reply) for reply in await self.inbox.part(record, name="handoff")]
         # The notice queued for Teams goes out before the turn ends (other channels' workers wake too).
         await self.delivery.drain()
         await self.send_outcome(context, Outcome(replies=replies), in_group=in_group)
 
     async def _on_error(self, context: TurnContext, error: Exception) -> None:
         log.error("teams.turn_failed", exc_info=error)
+        if context.turn_state.get(FAILED):
+            return  # a message's answer: the person was told once, and the inbox tries it again
         try:
             await context.send_activity(say("error", contact=self.settings.contact))
         except Exception:  # the connector itself may be what failed
