@@ -218,3 +218,48 @@ def test_a_message_that_keeps_failing_is_set_aside_and_the_business_unit_is_told
     assert purge_expired(database, settings).inbound_events == 1
     with database.sessions() as session:
         assert session.scalars(select(InboundEvent)).all() == []
+
+
+def test_a_failed_answer_stays_unhandled_with_a_backoff_and_its_retry_posts_only_the_parts_not_yet_posted(
+    settings: Settings, database: Database
+) -> None:
+    """The first try posts part 1 and fails before part 2: the claim is released (not handled, text kept),
+    free only after the backoff; the sweeper's retry gets part 1's ids back without posting it again."""
+    posts: list[str] = []
+    tries: list[int] = []
+
+    async def answer(payload: dict[str, Any]) -> None:
+        tries.append(len(tries) + 1)
+
+        async def post(name: str) -> list[str]:
+            posts.append(name)
+            return [f"ts-{name}"]
+
+        first = await inbox.part(lambda: post("question echoed"))
+        assert first == ["ts-question echoed"]  # on the retry too: what was posted then
+        if len(tries) == 1:
+            raise RuntimeError("the answer failed after its first part")
+        await inbox.part(lambda: post("answer"))
+
+    async def opened() -> Database:
+        return database
+
+    inbox = Inbox("slack", settings, opened, answer, sender)
+
+    async def scenario() -> None:
+        assert await inbox.receive("Ev7", _payload())
+        with contextlib.suppress(RuntimeError):
+            await inbox.work("Ev7", _payload())
+        failed = _row(database, "Ev7")
+        assert failed.handled_at is None and failed.payload == _payload() and failed.claimed_by is None
+        assert failed.posted == {"1": ["ts-question echoed"]}
+        assert await inbox.sweep() == 0  # the backoff (0.2 s), not at once
+        await asyncio.sleep(0.3)
+        assert await inbox.sweep() == 1
+        while inbox._working:
+            await asyncio.sleep(0.02)
+
+    asyncio.run(scenario())
+    assert tries == [1, 2] and posts == ["question echoed", "answer"]  # nothing posted twice
+    done = _row(database, "Ev7")
+    assert done.handled_at is not None and done.payload is None and done.posted is None and done.attempts == 2
