@@ -43,25 +43,27 @@ def _batch_encoder():  # noqa: ANN202
 
 @urgent_app.command("train")
 def train_command(
-    file: Annotated[Path, typer.Argument(help="Labelled messages, one JSON object a line: "
-                                              '{"type": "urgent" | "not_urgent", "question": "..."}.')],
+    files: Annotated[list[Path], typer.Argument(help="Labelled messages, one JSON object a line: "
+                                                     '{"type": "urgent" | "not_urgent", "question": "..."}; '
+                                                     "several files are read as one.")],
     out: Annotated[Path | None, typer.Option(help="Where to write the weights (default: the ones the bot "
                                                   "uses, bot/qa/data/urgent_model.json).")] = None,
 ) -> None:
-    """Train the meaning detector from a labelled file and write its weights."""
+    """Train the meaning detector from labelled files and write its weights."""
     from rich.console import Console
 
     from bot.qa.urgent_model import WEIGHTS_FILE, LabelledFileError, load_labelled, train
 
     try:
-        items = load_labelled(file)
-        model = train(items, _batch_encoder(), source=file)
+        items = [item for file in files for item in load_labelled(file)]
+        model = train(items, _batch_encoder(), source=files)
     except LabelledFileError as exc:
         raise _fail(str(exc)) from exc
     target = out or WEIGHTS_FILE
     model.save(target)
-    Console().print(f"Trained on {len(items)} messages ({model.meta['urgent']} urgent) from {file}; "
-                    f"threshold {model.threshold:.3f} (procedure questions {model.procedure_threshold:.3f}); "
+    Console().print(f"Trained on {len(items)} messages ({model.meta['urgent']} urgent) from "
+                    f"{', '.join(str(file) for file in files)}; threshold {model.threshold:.3f} (procedure questions "
+                    f"{model.procedure_threshold:.3f}, about someone {model.situated_threshold:.3f}); "
                     f"weights written to {target}")
 
 

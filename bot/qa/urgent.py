@@ -19,7 +19,12 @@ recognised it as past or general, the meaning detector needs to be much surer
 reads mostly topic. A question with no danger word and nothing present ("can she
 refuse help?", "am I allowed to restrain him?") has a threshold of its own,
 calibrated in training on such questions (`UrgencyModel.procedure_threshold`):
-asking what to do lowers only the model's vote, never the rules'.
+asking what to do lowers only the model's vote, never the rules'. When such a
+question is about a particular person ("12yo at the bus stop says her mum's new man
+told her not to come back, can I take her home?") it is where an emergency told in
+words no rule knows would land, and it is read at a lower threshold
+(`UrgencyModel.situated_threshold`), calibrated so that the model alone catches
+nearly every urgent question about someone in training.
 
 `check_urgency(text)` and `is_urgent(text)` are the stable entry points: every
 free-text path calls them, with or without an `Answerer`. The encoder and the
@@ -110,6 +115,8 @@ class UrgencyDetector:
             return UrgencyCheck(False, f"rules: {verdict.reason}")
         if verdict.vetoed:
             threshold = OVERRULE_VETO
+        elif verdict.procedure_question and verdict.situated:
+            threshold = self.model.situated_threshold
         elif verdict.procedure_question:
             threshold = self.model.procedure_threshold
         else:

@@ -19,9 +19,15 @@ format (`{"type": "urgent" | "not_urgent", "question": …}` per line). Training
 also picks the decision threshold from out-of-fold probabilities (each message
 scored by models that never saw it): the highest threshold at which the model
 alone still catches `RECALL_TARGET` of the urgent messages, less a safety margin
-(`THRESHOLD_MARGIN`); and a second threshold for questions with no danger word and
+(`THRESHOLD_MARGIN`); a second threshold for questions with no danger word and
 nothing present, above every not-urgent training question of that kind
-(`pick_procedure_threshold`).
+(`pick_procedure_threshold`); and a third, lower one for such a question about a
+particular person, where an emergency told in words the rules do not know would
+land (`pick_situated_threshold`).
+
+Training reads several labelled files (`TRAIN_FILES`: the training set and the
+tuning sets written since in practitioners' voice); the weights record each
+file's name and hash, so that editing one without retraining is caught.
 """
 
 from __future__ import annotations
@@ -43,8 +49,14 @@ log = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).resolve().parent / "data"
 WEIGHTS_FILE = DATA_DIR / "urgent_model.json"
 TRAIN_FILE = DATA_DIR / "urgent_train.jsonl"
+# What `sgbot urgent train` is run on: the training set, then the tuning sets in practitioners' chat voice
+# (tune4: reports and hard-topic questions; tune5: danger asked as a procedure question with few danger words).
+TRAIN_FILES = (TRAIN_FILE, DATA_DIR / "urgent_tune4.jsonl", DATA_DIR / "urgent_tune5.jsonl")
+TRAIN_COMMAND = "sgbot urgent train " + " ".join(f"bot/qa/data/{path.name}" for path in TRAIN_FILES)
 CHECK_FILE = DATA_DIR / "urgent_check.jsonl"
-FORMAT = 3  # 2: the embedding followed by the framing features; 3: and a threshold for procedure questions
+# 2: the embedding followed by the framing features; 3: and a threshold for procedure questions;
+# 4: and one for procedure questions about a particular person
+FORMAT = 4
 ENCODER = "all-MiniLM-L6-v2"
 
 Encode = Callable[[str], np.ndarray]
@@ -113,6 +125,9 @@ class UrgencyModel:
     # The same for a question with no danger word and nothing present (`RuleVerdict.procedure_question`):
     # the embedding reads the topic of "can she refuse help?" much as it reads a report of danger.
     procedure_threshold: float
+    # The same for such a question about a particular person (`RuleVerdict.situated`), between the two:
+    # an emergency in words the rules do not know, asked as "can I…?", lands there.
+    situated_threshold: float
     meta: dict[str, object] = field(default_factory=dict)
 
     def probability(self, vector: np.ndarray, message: str) -> float:
@@ -127,6 +142,7 @@ class UrgencyModel:
         data = {"format": FORMAT, "encoder": ENCODER, "dimensions": int(self.coef.shape[0]),
                 "framing": list(FRAMING), "threshold": round(self.threshold, 6),
                 "procedure_threshold": round(self.procedure_threshold, 6),
+                "situated_threshold": round(self.situated_threshold, 6),
                 "intercept": round(self.intercept, 6), "coef": [round(float(x), 6) for x in self.coef], **self.meta}
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
@@ -136,20 +152,21 @@ class UrgencyModel:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
-            raise WeightsError(f"no urgent-detector weights at {path}: train them with "
-                               "`sgbot urgent train bot/qa/data/urgent_train.jsonl`") from exc
+            raise WeightsError(f"no urgent-detector weights at {path}: train them with `{TRAIN_COMMAND}`") from exc
         except (OSError, json.JSONDecodeError) as exc:
             raise WeightsError(f"the urgent-detector weights at {path} cannot be read ({exc}): retrain them with "
-                               "`sgbot urgent train bot/qa/data/urgent_train.jsonl`") from exc
+                               f"`{TRAIN_COMMAND}`") from exc
         if data.get("format") != FORMAT or data.get("encoder") != ENCODER or data.get("framing") != list(FRAMING):
             raise WeightsError(f"{path} was written for another format, encoder or set of framing features: "
-                               "retrain it with `sgbot urgent train bot/qa/data/urgent_train.jsonl`")
+                               f"retrain it with `{TRAIN_COMMAND}`")
         coef = np.asarray(data["coef"], dtype=np.float32)
         if coef.shape != (int(data["dimensions"]),):
             raise WeightsError(f"{path} is damaged: {coef.shape[0]} weights for {data['dimensions']} dimensions")
         meta = {k: v for k, v in data.items() if k not in ("format", "encoder", "dimensions", "framing", "threshold",
-                                                           "procedure_threshold", "intercept", "coef")}
-        return cls(coef, float(data["intercept"]), float(data["threshold"]), float(data["procedure_threshold"]), meta)
+                                                           "procedure_threshold", "situated_threshold", "intercept",
+                                                           "coef")}
+        return cls(coef, float(data["intercept"]), float(data["threshold"]), float(data["procedure_threshold"]),
+                   float(data["situated_threshold"]), meta)
 
 
 # Inverse regularisation strength. With the framing features and the procedure-style and everyday
@@ -233,6 +250,35 @@ def pick_procedure_threshold(probabilities: np.ndarray, labels: np.ndarray, floo
     return float(min(max(wanted, floor), 1 - 1e-6))
 
 
+# Share of the urgent questions about a particular person that the model alone, out of fold, must catch at
+# the threshold for procedure questions about someone. Calibrated on all of them, those the rules flag too:
+# they stand for the emergencies whose words the rules do not know yet, which is when this threshold decides.
+SITUATED_RECALL = 0.9
+
+
+def pick_situated_threshold(probabilities: np.ndarray, labels: np.ndarray, floor: float, ceiling: float,
+                            recall: float = SITUATED_RECALL, margin: float = THRESHOLD_MARGIN) -> float:
+    """The threshold for a procedure question about a particular person, from the out-of-fold probabilities of
+    every question about a particular person (urgent or not): the highest at which the model alone still catches
+    `recall` of the urgent ones, less `margin`, kept between the general threshold `floor` and the procedure
+    threshold `ceiling`. Unlike the general threshold it may exceed 0.5: it is a share of the urgent ones, not
+    all of them."""
+    urgent = np.sort(probabilities[labels])
+    if not len(urgent):
+        return ceiling
+    allowed_misses = int(np.floor((1.0 - recall) * len(urgent) + 1e-9))
+    wanted = _probability(_log_odds(float(urgent[allowed_misses])) - margin)
+    return float(min(max(wanted, floor), ceiling))
+
+
+def questions_about_someone(messages: Sequence[str]) -> np.ndarray:
+    """Questions that name a particular person, whatever the rules decide about them."""
+    from bot.qa.urgent_rules import REPORTED, SITUATION, is_question, unquoted
+
+    read = [unquoted(message) for message in messages]
+    return np.array([is_question(m) and bool(SITUATION.search(m) or REPORTED.search(m)) for m in read], dtype=bool)
+
+
 def left_to_the_model(messages: Sequence[str]) -> np.ndarray:
     """Which messages the meaning detector decides alone at its general threshold: the rules neither flag
     them, read them as past or general, nor read them as a procedure question (which has its own threshold)."""
@@ -244,7 +290,8 @@ def procedure_questions(messages: Sequence[str]) -> np.ndarray:
     return np.array([rule_verdict(message).procedure_question for message in messages], dtype=bool)
 
 
-def train(items: Sequence[Labelled], encode_many: EncodeMany, source: Path | None = None) -> UrgencyModel:
+def train(items: Sequence[Labelled], encode_many: EncodeMany, source: Path | Sequence[Path] | None = None
+          ) -> UrgencyModel:
     """Fit on every item; `encode_many` must give the vectors the bot's query encoder gives (batched for speed)."""
     labels = np.array([item.urgent for item in items], dtype=bool)
     if labels.sum() < 2 or (~labels).sum() < 2:
@@ -256,11 +303,15 @@ def train(items: Sequence[Labelled], encode_many: EncodeMany, source: Path | Non
     threshold = pick_threshold(probabilities[decided], labels[decided])
     asking = procedure_questions(messages)
     procedure_threshold = pick_procedure_threshold(probabilities[asking], labels[asking], threshold)
+    about_someone = questions_about_someone(messages)
+    situated_threshold = pick_situated_threshold(probabilities[about_someone], labels[about_someone], threshold,
+                                                 procedure_threshold)
     coef, intercept = _fit(inputs, labels)
     meta: dict[str, object] = {"examples": len(items), "urgent": int(labels.sum()), "C": C,
                                "recall_target": RECALL_TARGET,
-                               "threshold_margin": THRESHOLD_MARGIN}
+                               "threshold_margin": THRESHOLD_MARGIN, "situated_recall": SITUATED_RECALL}
     if source is not None:
-        meta["trained_on"] = source.name
-        meta["sha256"] = hashlib.sha256(source.read_bytes()).hexdigest()
-    return UrgencyModel(coef, intercept, threshold, procedure_threshold, meta)
+        sources = [source] if isinstance(source, Path) else list(source)
+        meta["trained_on"] = [path.name for path in sources]
+        meta["sha256"] = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sources}
+    return UrgencyModel(coef, intercept, threshold, procedure_threshold, situated_threshold, meta)

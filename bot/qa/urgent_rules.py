@@ -87,6 +87,28 @@ _SIGNALS: dict[str, list[str]] = {
         r"(?:giv(?:e|es|en|ing)|gave) (?:\w+ )?(?:stuff|things|belongings|possessions) away",
         r"walk(?:ed|ing)? into the (?:sea|river|"
         r"traffic|road)", r"\bdrown\w*",
+        # belongings they "won't need", others "happier if she wasn't around", goodbyes posted to everyone
+        r"\b(?:won'?t|wont|will not|not going to|isn'?t going to|is not going to) (?:be )?need(?:ing)? (?:it|them|this|"
+        r"that|these|those|(?:his|her|their|my) \w+) (?:any ?more|after|where|soon|again)\b",
+        r"\b(?:better|happier|easier) (?:off )?if (?:i|he|she|they) (?:wasn'?t|wasnt|weren'?t|werent|was not|were not) "
+        r"(?:around|here|alive|born)\b",
+        r"\b(?:better|happier|easier) (?:off )?if (?:i|he|she|they)(?:'d| had)? (?:died|was dead|were dead|was gone|"
+        r"were gone|disappeared)\b",
+        r"(?:written|wrote|writing|left) (?:\w+ )?(?:letters?|notes?|cards?) (?:to|for) (?:everyone|"
+        r"everybody|all of us|each of us|all (?:his|her|their|my) (?:friends|family))\b",
+        r"\b(?:good)?bye (?:everyone|everybody|all|world|guys|every1)\b", r"\bit'?s been real\b",
+        r"\bfinish (?:it all|everything)\b",
+        r"\bfor (?:(?:her|his|their|my) (?:family|mum|mom|dad|parents|friends|sister|brother) )?after\b(?!\s+(?:school|"
+        r"work|the|lunch|dinner|tea|christmas|half|\w+day|\d+|that|this|we|i|he|she|they|it|a|an|my|his|her|their)\b)",
+        r"\b(?:not|never) (?:to )?(?:feel anything|wake up|exist) (?:\w+ )?again\b", r"\bquickest (?:way|method) to\b",
+        r"\bpainless (?:way|death)\b",
+        r"\b(?:this|today|tonight|tomorrow|friday|the weekend|(?:this|next) (?:week|weekend)|\w+day) (?:is|will be|'s) "
+        r"(?:his|her|their|my) last\b",
+        r"\b(?:his|her|their|my) last (?:day|night|week|weekend)\b(?! (?:at|of|in|before))",
+        r"\bwon'?t have to (?:worry about|deal with|put up with|look after) (?:me|him|her|them)\b",
+        r"how many (?:of )?(?:\w+'?s? ){0,2}(?:paracetamol|pills|tablets|meds)\b.{0,30}\b(?:take|kill|enough)\b",
+        r"\b(?:pills|tablets|paracetamol|meds) (?:it would|it'?d|would it) take\b",
+        r"\b(?:be with|join|see) (?:\w+ ){0,3}in heaven\b", r"\bgo to heaven\b",
     ],
     "self-harm": [
         r"self[- ]?harm\w*", rf"(?:cut|cuts|cutting|burn|burns|burning|hurt|hurting|harm|harming) {_SELF}",
@@ -94,6 +116,11 @@ _SIGNALS: dict[str, list[str]] = {
         r"(?:took|taken|take|swallowed|swallow|drank|drunk|downed) .{0,30}(?:pills|tablets|paracetamol|meds|"
         r"medication|bleach|batteries|overdose)", r"\bblade\b", r"\brazors?\b", r"banging (?:his|her|their) head",
         r"punching the wall",
+        r"\bslic(?:e|ed|es|ing)\b(?! (?:of|bread|pizza|cake|apple|fruit))", r"\bslit (?:his|her|their|my) wrists?\b",
+        r"\bwrists? (?:all )?(?:cut|sliced|slashed|bleeding)\b",
+        r"\bscratch\w* (?:at )?(?:his|her|their|my) (?:arms?|legs?|wrists?|skin|thighs?)\b",
+        r"(?:took|taken|take|swallowed|swallow|downed) .{0,30}(?:antidepressants|painkillers|sleeping pills|ibuprofen|"
+        r"co-?codamol|insulin)",
     ],
     "medical emergency": [
         r"\bneeds? (?:a |an |to go to (?:the )?|to be (?:in|at) )?(?:hospital|ambulance|a&e|paramedics?)\b",
@@ -103,10 +130,27 @@ _SIGNALS: dict[str, list[str]] = {
         r"not respond\w*", r"isn'?t respond\w*", r"unresponsive", r"\bfitting\b", r"seizure", r"passed out",
         r"\bfloppy\b", r"head injur\w*", r"hit (?:his|her|their) head", r"won'?t wake", r"can'?t wake",
         r"\bbeing sick\b", r"\bon the floor\b", r"lying still", r"barely (?:awake|conscious|breathing)",
-        r"breathing (?:is )?(?:weird|funny|strange|shallow)", r"really sleepy", r"\bhigh on\b",
+        r"breathing (?:is )?(?:really |very )?(?:weird|funny|strange|shallow|fast|noisy|rattly|raspy|laboured|labored"
+        r")", r"really sleepy", r"\bhigh on\b",
+        r"\bdrowsy\b", r"\b(?:this|so|very|too) sleepy\b",
+        r"\b(?:gone|going|turned|turning) (?:a )?(?:funny|strange|weird|odd) colou?r\b",
+        r"\b(?:is|was|gone|went|going|seems|looks|feels|and|really|very|all) limp\b|\blimp and\b",
+        r"\bhard to (?:wake|rouse)\b",
+        r"\b(?:stopped|not|isn'?t|hasn'?t been|hasn'?t|refus\w*) tak(?:ing|en)? (?:her|his|their) insulin\b",
+        r"\b(?:took|taken|swallowed) something\b(?! (?:from|off|out))",
+        # a knock to the head, then sickness or drowsiness
+        r"\bhead\b.{0,80}\b(?:vomit\w*|being sick|been sick|throwing up|drowsy|sleepy|confused)\b",
+        r"\b(?:vomit\w*|being sick|throwing up)\b.{0,60}\bhead\b",
+        r"\beyes (?:look|looks|are|went|have gone|gone|keep) (?:\w+ )?(?:weird|funny|strange|glazed|odd|rolling|"
+        r"different sizes)\b",
+        r"\b(?:\d+|a|one|two|three|few|six) ?(?:-| )?(?:week|wk|month)s? old\b.{0,80}\b(?:not (?:feeding|"
+        r"want\w* (?:any )?"
+        r"(?:milk|feeds?|bottle)|taking (?:any )?(?:milk|feeds?|bottle))|won'?t (?:feed|take (?:a |the |any )?(?:bott"
+        r"le|milk|"
+        r"feed))|feels? (?:cold|floppy|hot)|sleep\w* all day|not been feeding)",
     ],
     "violence or threat": [
-        r"\b(?:'ll|will|would|gonna|going to|said he'?d|said she'?d|threaten\w* to) (?:kill|batter|hurt|beat|stab|"
+        r"\b(?:'ll|will|would|gonna|going to|said he'?d|said she'?d|threaten\w* to) (?:kill|batter|hurt|beat|stab|jump|"
         rf"shank|finish|smash|burn|attack|get|do|come after|send|share|hit|throw) {_VICTIM}",
         r"\b(?:'ll|will|would|gonna|going to) (?:break|smash|cut) (?:his|her|their|your|my) (?:legs?|arms?|neck|face|"
         r"head|fingers?|teeth)",
@@ -114,7 +158,12 @@ _SIGNALS: dict[str, list[str]] = {
         r"the school)",
         r"\bget (?:shanked|stabbed|hurt|battered|beaten|killed|done in)",
         r"\b(?:waiting|out|coming|looking) (?:\w+ ){0,8}to (?:get|jump|batter|beat|hurt|stab|shank|do) "
-        r"(?:him|her|them|me)\b", r"threat\w*", r"blackmail\w*",
+        r"(?:him|her|them|me)\b",
+        # not a threat to complain: "threatening to go to the press", "threatened us with a solicitor"
+        r"threat\w*\b(?! (?:to (?:go to|complain|sue|report (?:us|me|the school|it)|make a complaint|withdraw|pull|"
+        r"move (?:him|her|them|schools?)|take (?:us|me|it|the school|legal)|write to|contact (?:the|their|an?|ofsted)|"
+        r"tell (?:the (?:press|papers|paper|council|head|governors)|ofsted))|(?:us |me )?with (?:a |the )?(?:solicitor|"
+        r"lawyer|legal action|court|complaint|tribunal|ofsted|the press)))", r"blackmail\w*",
         r"\b(?:hit|hits|hitting|beat|beats|beaten|beating|batter\w*|punch\w*|kick\w*|slap\w*|strangl\w*|chok\w*|"
         r"grab\w*|pinned|shov\w*|push(?:es|ed)? (?:him|her|them) (?:around|down|over))\b",
         r"\b(?:throw|throws|threw|throwing|thrown) (?:\w+ )?(?:at|out)\b", r"drag\w* (?:him|her|them)",
@@ -131,6 +180,11 @@ _SIGNALS: dict[str, list[str]] = {
         r"under\b",
         r"can'?t breathe", r"squeez\w* (?:his|her|their) (?:neck|throat)", r"\bwelts\b",
         r"bite marks?", r"\blump\b", r"\b(?:threw|throws|throwing) (?:a|the) \w+ at", r"in the cupboard",
+        r"\bhand ?prints?\b", r"\b(?:grip|slap|loop|strap|belt|cable|lead|wire) marks?\b",
+        r"\bto finish (?:it\b(?! all)|the job|(?:him|her|them|me) off)", r"\bfinish (?:him|her|them|me) off\b",
+        r"\b(?:'ll|will|would|gonna|going to|is going to) (?:deal with|sort|teach) (?:him|her|them|me)\b",
+        r"\b(?:'ll|will|would|gonna) do (?:worse|something worse)\b", r"\bdv\b",
+        r"\bmake (?:him|her|them|me|you) disappear\b",
         r"holds? a (?:lighter|cigarette)", r"\bwhip\w*",
         r"\b(?:story|stories|explanation|account)s? (?:keeps? changing|(?:keep|keeps|has|have) changed|"
         r"(?:doesn'?t|does not|"
@@ -152,12 +206,32 @@ _SIGNALS: dict[str, list[str]] = {
         r"\bin (?:his|their) (?:20s|30s|40s|50s|twenties|thirties|forties)\b", r"\b\d\d year old (?:man|'?boyfriend)",
         r"be nice to (?:him|them)",
         # a child under 16 who is pregnant
-        r"\b(?:1[0-5]|[4-9]) ?(?:yo|y/o|yrs? old|years? old|-year-old)\b.{0,60}\bpregnan\w*",
+        r"\b(?:(?:1[0-5]|[4-9]) ?(?:yo|y/o|yrs? old|years? old|-year-old)|(?:year|yr|y) ?(?:[1-9]|10))\b.{0,60}"
+        r"\bpregnan\w*",
         r"\bpregnan\w*.{0,40}\b(?:she'?s|she is|aged|only) (?:1[0-5]|[4-9])\b",
         # a child with an adult "boyfriend"
         r"\b(?:(?:year|yr) ?\d+|(?:1[0-5]|[4-9]) ?(?:yo|y/o|yrs? old|years? old))\b.{0,60}\b(?:boyfriend|bf|fella)\b"
         r"(?: [\w']+){0,2} (?:1[89]|[2-6]\d)\b",
         r"\bour (?:little )?secret\b", r"\bit'?s (?:a|their|our) secret\b",
+        r"\b(?:get|gets|getting|got|come|comes|coming|tries to get) in(?:to)? the (?:shower|bath) with (?:her|him|the"
+        r"m|me)\b",
+        r"\bin the (?:bath|shower) with (?:her|him|them|me)\b",
+        r"\b(?:in|into) (?:his|her|their) mouth\b",
+        r"\bmakes? (?:him|her|them|me) (?:hold|touch|suck|watch|lick|kiss)\b",
+        r"\b(?:boyfriend|bf|fella|guy|man|bloke)\b.{0,25}\b(?:1[89]|[2-6]\d)\b(?! ?(?:mins?|minutes|hours?|hrs?|days?"
+        r"|weeks?|"
+        r"miles?|%|pm|am|quid|pounds))(?=.{0,200}\b(?:(?:1[0-5]|[4-9]) ?(?:yo|y/o|yrs? old|years? old)|(?:year|yr|y) "
+        r"?(?:[1-9]|"
+        r"10))\b)",
+        r"\b(?:(?:1[0-5]|[4-9]) ?(?:yo|y/o|yrs? old|years? old)|(?:year|yr|y) ?(?:[1-9]|10))\b.{0,80}\b(?:boyfriend|b"
+        r"f|fella)"
+        r"\b.{0,25}\b(?:1[89]|[2-6]\d)\b(?! ?(?:mins?|minutes|hours?|hrs?|days?|weeks?|miles?|%|pm|am|quid|pounds))",
+        r"\b(?:(?:year|yr|y) ?(?:[1-9]|10)|(?:1[0-5]|[4-9]) ?(?:yo|y/o|yrs? old|years? old))\b.{0,80}\b(?:boyfriend|b"
+        r"f|fella)\b"
+        r".{0,30}\b(?:drives|has (?:his own|a) (?:flat|car|place|van)|works full[- ]time|left school years ago)\b",
+        # a child and an adult: "15 yr old … a guy who's 24"
+        r"\b(?:(?:year|yr) ?\d+|(?:1[0-5]|[4-9]) ?(?:yo|y/o|yrs? old|years? old))\b.{0,60}\b(?:guy|man|bloke|someone)\b"
+        r"(?: [\w']+){0,2} (?:1[89]|[2-6]\d)\b",
     ],
     "child alone or neglected": [
         r"\bon (?:his|her|their) own\b", r"home alone", r"left (?:alone|by (?:him|her|them)sel)",
@@ -180,6 +254,37 @@ _SIGNALS: dict[str, list[str]] = {
         r"\bfreezing\b", r"\bsnowing\b", r"minus \d", r"\bsoiled\b", r"without (?:food|medication|meds|heating)",
         r"on the balcony", r"\bwasted\b", r"made (?:his|her|their) own (?:breakfast|tea|dinner)",
         r"hadn'?t been changed", r"didn'?t come (?:back|home)",
+        r"\b(?:hasn'?t|hasnt|has not|haven'?t|havent|not|didn'?t|didnt) (?:had|have|get|got|been given) (?:any |anyth"
+        r"ing |a )?"
+        r"(?:food|tea|dinner|breakfast|lunch|meal|supper|anything to eat|to eat|a drink)\b",
+        r"\blocks? (?:the|his|her|their) (?:\w+ )?door\b", r"\b(?:out of|out|from|in) the bins?\b", r"\bscaveng\w*",
+        r"\b(?:left|leav(?:es|e|ing)) (?:him|her|them|the (?:kids|children|baby|toddler|little ones)) (?:\w+ )?(?:in|"
+        r"outside)"
+        r" (?:the|a) (?:car|van|pub|street)\b",
+        r"\b(?:hasn'?t|has not|not|hasnt|haven'?t|didn'?t|isn'?t|wasn'?t) (?:been )?(?:given|giving|had) (?:her|him|t"
+        r"hem)? ?"
+        r"(?:any |their |her |his )?(?:meds|medication|tablets|insulin|food|a drink)\b", r"\bpressure sores?\b",
+        r"\b(?:chucked|kicked|thrown|threw|put|turfed) (?:him|her|them|me) out\b",
+        r"\bsleep(?:s|ing)? (?:rough|(?:in|on) (?:the|a) (?:shed|garage|bus shelter|street|park|car|stairwell|garden|"
+        r"bench))\b",
+        r"\b(?:nobody|no one|no-one|noone) (?:is )?answer\w* (?:the door|the phone)\b",
+        r"\bin (?:her|his|their) (?:pants|underwear|knickers)\b",
+        r"\bbarely (?:standing|able to (?:stand|walk)|walking)\b",
+        r"\bin (?:his|her|their) (?:vest|dressing gown|slippers)\b", r"\bbelow (?:zero|freezing)\b",
+        r"(?:not|n'?t) (?:been )?(?:collected|picked up)",
+        r"(?:can'?t|cannot|couldn'?t) see (?:any|an) (?:adults?|parents?|grown[- ]?ups?)\b",
+        r"\b(?:haven'?t|hasn'?t|not) been (?:washed|bathed|changed|fed)\b",
+        r"\bwon'?t (?:open|answer) the door\b",
+        r"\bchanged the locks\b",
+        r"\bnowhere (?:else )?to (?:go|sleep|stay|live)\b", r"\btold (?:her|him|them) not to come back\b",
+        r"\b(?:put|threw|thrown|chucked|dumped) (?:all )?(?:his|her|their) (?:stuff|things|belongings|clothes) (?:in|"
+        r"on|out)\b",
+        r"\b(?:looking after|minding|in charge of|babysitting) (?:her|his|their) (?:\d+ |two |three )?(?:baby |little |"
+        r"younger )?(?:brothers?|sisters?|siblings)\b",
+        r"\b(?:shut|shuts|shutting|lock|locks|locking) (?:her|him|them|me) in\b",
+        r"\bmakes? (?:her|him|them|me) (?:stay|sleep|sit|wait|hide) in (?:the|a|her|his|their) (?:wardrobe|"
+        r"cupboard|room|"
+        r"bedroom|car|shed|garage|cellar|loft|bathroom)\b",
     ],
     "missing": [
         r"\bmissing\b(?! (?:\w+ )?(?:education|school|lessons|out|data|information|documents?|from education|"
@@ -193,6 +298,14 @@ _SIGNALS: dict[str, list[str]] = {
         r"phone(?:'s| is| has been| was)? (?:been )?(?:off|switched off|dead)", r"(?:don'?t|do not) know where",
         r"\blost (?:a|one of|our|my)\b", r"\bgone off\b", r"didn'?t arrive", r"isn'?t (?:answering|at home|in the "
         r"building)", r"not answering", r"nobody knows where", r"left (?:school|home|the house) with",
+        r"\bstill not (?:back|home|in)\b", r"\bnot (?:back )?home yet\b", r"\b(?:is|'s|isn'?t) not home\b",
+        r"\b(?:nobody|no one|no-one|noone)(?:'s| has| have)? (?:heard|seen) (?:from |of )?(?:her|him|them)\b",
+        r"\b(?:isn'?t|is not|not|won'?t|wont|isnt) (?:picking|pick) up\b",
+        r"\bpacked (?:a|his|her|their) bags?\b",
+        r"\b(?:ran|run|running|bolted|legged it) out of (?:school|the building|class|the house|the unit|the home|"
+        r"the ward|"
+        r"the centre)\b",
+        r"\b(?:hasn'?t|has not|not|haven'?t) (?:come|came|been) out of (?:her|his|their) (?:room|flat|house|bedroom)\b",
     ],
     "FGM or forced marriage": [
         r"\bfgm\b", r"\bto be cut\b", r"\bcutting\b", r"\bcutter\b", r"circumcis\w*", r"made clean",
@@ -204,6 +317,11 @@ _SIGNALS: dict[str, list[str]] = {
         r"get(?:ting)? married", r"\bwedding\b", r"passport", r"one[- ]way ticket", r"\bhonou?r\b",
         r"\bengagement\b",
         r"arranged (?:her|his|their) marriage", r"\b(?:to be|be|being) married\b",
+        r"\b(?:get|getting|got|be|being) engaged\b", r"\bif (?:she|he|they) (?:says?|refuses?) no\b",
+        r"\b(?:have|having|get|getting|got) (?:her|them|(?:her|my|their|his) (?:\w+ )?(?:daughters?|girls?|little ones|"
+        r"baby))\b.{0,12}\bcut\b",
+        r"\b(?:will be|to be|being|get|getting|gets|got) done\b.{0,40}\b(?:somalia|sudan|egypt|ethiopia|eritrea|gambia|"
+        r"guinea|sierra leone|mali|kenya|nigeria|abroad|back home|like (?:her|their) sisters?)\b",
     ],
     "exploitation": [
         r"county lines", r"trap ?house", r"\bplugg\w*", r"\bolders\b", r"(?:do|doing|another) (?:a )?run\b",
@@ -212,14 +330,32 @@ _SIGNALS: dict[str, list[str]] = {
         r"taken over (?:his|her|their) (?:flat|house|home)", r"traffick\w*", r"modern slavery", r"\bgang\b",
         r"exploit\w*", r"two phones", r"(?:men|man|males) in (?:different )?cars",
         r"\bwith (?:two|three|several|some|older|\d+) (?:older )?(?:men|males|lads)\b",
-        r"getting in(?:to)? (?:a|the|one|"
-        r"their|his|different) (?:car|van)", r"\bvan dropping\b", r"\bfor weed\b", r"going with",
+        r"getting in(?:to)? (?:a |the |one |their |his |different )?(?:[\w']+ ){0,3}(?:car|van)s?\b",
+        r"\bvan dropping\b", r"\bfor weed\b", r"going with",
         r"(?:let|lets) (?:her|him) (?:leave|eat|go out)",
         r"\bmak(?:es|ing|e) (?:him|her|them|me) work\b",
         r"(?:takes?|took|taken|keeps?|kept|holds?|held) (?:all )?(?:his|her|their) (?:money|benefits|"
         r"medication|meds|passport)", r"\bsleeping in the\b", r"\bburner\b", r"keeps? getting calls",
         r"sell(?:ing)? (?:weed|drugs|crack)", r"pay (?:them|him|it) back",
         r"stealing (?:her|his|their) (?:money|benefits)",
+        r"\b(?:hold|holding|keep|keeping|look after|looking after|carry|carrying|mind|minding) (?:a |the |some )?"
+        r"(?:package|parcel|bag|stuff|something|things) for (?:them|him|her|the)\b",
+        r"(?:takes?|took|taken|keeps?|kept|holds?|held) (?:all )?(?:his|her|their) (?:id|documents|papers|bank cards?|"
+        r"cards?|wages|pay)\b",
+        r"\bwork\w* (?:\w+ ){0,4}(?:for no|without) (?:pay|money|wages)\b",
+        r"\bget(?:ting)? (?:her|him|them) (?:in|into) (?:his|a|the|their) (?:car|van)\b",
+        r"\bmoved (?:in|into) (?:his|her|their) (?:flat|house|home|place)\b",
+        r"\b(?:hand|hands|handing) over (?:his|her|their) (?:bank card|card|money|benefits|pin|wages|phone)\b",
+        r"\btold (?:her|him|them) to (?:say|lie|tell (?:them|people|us|staff)) (?:she'?s|he'?s|they'?re|that)\b",
+        r"\b(?:won'?t|wont|refuses? to|will not) (?:say|tell (?:us|me|anyone)) (?:who|whose|where)\b",
+        r"\bsleeping at (?:a |an )?(?:different |older )?(?:adult|man|men|stranger)'?s?\b",
+        r"\b(?:staying|stays|stayed|sleeping|sleeps|going|goes) (?:over )?(?:at|to) (?:a|an|this|some|the) (?:older )?"
+        r"(?:man|men|adult|bloke|guy)'?s\b",
+        r"\bgives? (?:him|her|them) (?:\w+ )?(?:cigarettes|fags|vapes|alcohol|drink|money|weed|drugs|gifts|presents|p"
+        r"hones?|"
+        r"trainers|lifts|rides)\b",
+        r"\b(?:texts|calls|messages) from (?:numbers|people) (?:we|he|she|they) (?:don'?t|do not) know\b",
+        r"\b(?:join|joining|go|going) (?:\w+ ){0,3}fighting (?:abroad|overseas|in \w+)\b", r"\bfighting abroad\b",
     ],
     "weapon": [r"\b(?:baseball )?bat\b", r"\bknife\b", r"\bknives\b", r"\bgun\b", r"\bhammer\b", r"machete",
     r"\bstab\w*", r"\bshank\w*",
@@ -239,8 +375,27 @@ _SIGNALS: dict[str, list[str]] = {
         r"(?:'s|is|are|'re|was|were) (?:taking|going to take|gonna take|coming to take|trying to take) "
         r"(?:the|my|her|his|their) (?:kids|children|baby|son|daughter|little ones)\b",
         r"\bkeep(?:s|ing)? (?:him|her|them|me) (?:at home|in the house|inside|locked)",
-        r"\bwon'?t let (?:him|her|them|me) (?:out|leave)\b",
+        r"\bwon'?t let (?:him|her|them|me) (?:out|leave|go)\b",
         r"locked (?:her|him|them|me) (?:in|out)", r"taken (?:her|his|their|my) phone",
+        r"\b(?:doesn'?t|does not|don'?t|do not|didn'?t|did not|doesnt|dont) want to go (?:back )?home\b",
+        r"\b(?:even though|despite|breach\w*|break\w*|ignor\w*) (?:[\w']+ ){0,4}(?:court|contact|non[- ]molestation|"
+        r"protection|restraining|no[- ]contact) order\b",
+        r"\bknows? where (?:his|her|their|your|my) (?:little |younger |big |older )?(?:sister|brother|mum|mom|dad|"
+        r"family|"
+        r"kids?|nan|gran) (?:goes|lives|is|works|stays)\b",
+        r"\bnot coming back\b", r"\bwon'?t be (?:coming|allowed) back\b",
+        r"\bbanging on (?:the|her|his|my|their|our) (?:front |back )?(?:door|window)s?\b",
+        r"\b(?:parked|sat|sitting|waiting) (?:up )?outside (?:her|his|their|my|our|the) (?:house|flat|home|school|"
+        r"work)\b",
+        r"\bnot (?:allowed|supposed|meant|permitted) to (?:have contact|see (?:her|him|them|the kids)|be near|"
+        r"come near|"
+        r"contact|collect|pick (?:her|him|them) up|take (?:her|him|them))\b",
+        r"\b(?:climb\w*|standing|stood|sitting|sat|hanging|leaning) (?:on|over|off|out of|up|onto) (?:\w+ ){0,3}(?:ra"
+        r"ilings?|"
+        r"windowsills?|window sills?|window ledge|balcony|ledge|roof)\b",
+        r"\b(?:handful|pocket(?:ful)?|bagful|packet|pack|box|strip)s?(?: full)? of (?:\w+'?s? )?(?:sleeping )?(?:tabl"
+        r"ets|pills|"
+        r"meds|medication|paracetamol)\b",
     ],
 }
 
@@ -268,17 +423,19 @@ _IMMEDIATE_STRONG = _TIME_NOW + [
 # Ongoing, recent or coming: enough to keep "years ago" from settling it, not enough to make training urgent.
 _IMMEDIATE_WEAK = [
     r"\bthis (?:weekend|week)\b", r"\btomorrow\b", r"\bnext (?:week|month)\b", r"\bis being\b", r"\bare being\b",
-    r"\bstill\b(?! (?:living|lives|safe|with|settled|doing|at|in))",
+    r"(?<!can )(?<!could )(?<!would )(?<!should )(?<!might )\bstill\b(?! (?:living|lives|safe|with|settled|doing|at|in|"
+    r"report|refer|apply|count|make|go ahead|be (?:prosecuted|charged|reported)))",
     r"\bsince (?:yesterday|last night|this morning|lunch|friday|saturday|sunday|monday)\b", r"\blast night\b",
     r"\byesterday\b", r"\bearlier\b", r"\ban hour\b", r"\bminutes?\b", r"\bmins\b", r"\bkeeps?\b",
     r"\bagain\b", r"\bin the summer holidays\b", r"\bhalf term\b",
+    r"\b(?:is|are|'s|'re|am|'m) (?:getting|being|going to be|gonna be) (?:married|engaged|sent|taken|cut|flown)\b",
 ]
 # A day named may be the coming one ("they fly on friday") or a past one ("was found on sunday").
 _DAY = r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
 
 _PAST = [
     r"\b(?:\d+|a few|several|many|some|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty) "
-    r"years? ago\b", r"\byears ago\b", r"\bdecades?\b", r"\bin (?:the )?(?:19|20)\d\d\b",
+    r"(?:years?|yrs?) ago\b", r"\b(?:years|yrs) ago\b", r"\bdecades?\b", r"\bin (?:the )?(?:19|20)\d\d\b",
     r"\bin the (?:\d0|19\d0)'?s\b",
     r"\b(?:from|back in|during) (?:the )?(?:19|20)\d\d\b",
     r"\b(?:was|were) (?:\w+ ){0,5}in (?:her|his|their|my) (?:teens|twenties|thirties|forties|20s|30s|40s)\b",
@@ -300,7 +457,8 @@ _PAST = [
     r"\b(?:she|he|they)(?:'s| is| are) \d+ now\b", r"\bnow (?:aged|an adult)\b", r"\bcase (?:was |is )?closed\b",
     r"\bwent to prison\b", r"\bin the (?:spring|summer|autumn|winter)\b(?! holidays)", r"\bdied\b",
     r"\blast (?:year|month|term)\b", r"\b(?:months|weeks) ago\b", r"\bfor years\b", r"\bin the (?:19|20)\d0'?s\b",
-    r"\bwhen (?:she|he|they|i|we) (?:was|were) (?:\d+|younger|a girl|a boy|growing up)\b",
+    r"\bwhen (?:she|he|they|i|we) (?:was|were) (?:about |around |only |aged |just )?(?:\d+|younger|a girl|a boy|"
+    r"growing up)\b",
     r"(?<!n't )(?<!not )(?<!never )\b(?:is|are|'s|feels?|lives?(?: here)?|living|now) (?:safe|safely)\b",
     r"(?<!n't feel )(?<!not feel )(?<!n't )(?<!not )\bsafe (?:with|at)\b",
     r"\b(?:was|were|got|been) (?:excluded|expelled|arrested|charged|protected)\b", r"\bretired\b", r"\bdivorced\b",
@@ -343,11 +501,21 @@ _HYPOTHETICAL = [
     r"\b(?:a|any) (?:child|pupil|kid|student|young person|person|adult|girl|boy|baby|family) who\b",
     r"\b(?:a|an|any) (?:\w+ )?(?:child|pupil|kid|student|young person|person|adult|girl|boy|baby|family|resident|"
     r"client)(?:ren)? (?:at risk|in care|affected by|experiencing)\b",
-    r"\b(?:can|could|should|may|must|is|are) (?:a|an|any) (?:child|pupil|kid|student|young person|girl|boy|baby)\b",
+    r"\b(?:can|could|should|may|must|is|are|does|do|would|will|might|need|needs) (?:a|an|any) (?:child|pupil|kid|"
+    r"student|"
+    r"young person|girl|boy|baby)\b",
+    # "for every bruise", "each time", "all disclosures": a rule asked about, not a case
+    r"\b(?:every|each|any) (?:single )?(?:bruise|mark|injury|disclosure|concern|incident|case|allegation)s?\b",
     r"\bevery time (?:a|an|any|someone|somebody)\b",
     r"\b(?:children|pupils|kids|students|young people|adults|families|girls|boys|babies) (?:who|that|with|in|at)\b",
     r"^\s*(?:what|how|who|when|where|which|why|is|are|does|do|can|could|should|must)\b.*"
     r"\b(?:become|becomes|count as|counts as|classed as|considered)\b",
+    # "is it ok for a member of staff to be on their own with a child?": a rule for everyone
+    r"\bis it (?:ok|okay|alright|allowed|fine|acceptable|appropriate|safe|safer|best practice) for (?:a|an|any|staff|"
+    r"members? of staff|volunteers?|teachers?|coaches|parents|adults?)\b",
+    # "is that financial abuse?": asking what a situation counts as
+    r"\b(?:is|would|does|could) (?:that|this|it) (?:be |count as |class as )?(?:\w+ )?(?:abuse|neglect|exploitation|"
+    r"grooming|a safeguarding (?:issue|concern|matter)|safeguarding)\b",
 ]
 
 # An ordinary, explained cause: "fell over in the playground", "a bruise from hockey".
@@ -374,7 +542,7 @@ _SITUATION = [
     r"\b(?:my|our|this|the|a|one of (?:my|our|the)) (?:\w+ )?(?:child|pupil|student|boy|girl|lad|lass|kid|teen|"
     r"teenager|baby|toddler|infant|tutee|client|patient|resident|service user|neighbour|mum|dad|woman|man|lady|"
     r"young person|young man|young woman|care leaver|victim|son|daughter|foster \w+)s?\b",
-    r"\b(?:\d+ ?(?:yo|y/o|yr old|year old|yr|year-old|-year-old)|year \d+|yr \d+|y\d+)\b",
+    r"\b(?:\d+ ?(?:yo|y/o|yr old|year old|yr|year-old|-year-old|weeks? old|wk old|months? old)|year \d+|yr \d+|y\d+)\b",
     r"\b(?:there'?s|there is|there are|theres)\b", r"\b(?:i|we) can (?:hear|see)\b", r"\bfound\b",
     # a person named first, the way chat starts: "man with dementia…", "girl in year 2 says…"
     r"^(?:an? |the |our |my |this |one )?(?:\w+ )?(?:man|woman|lady|gentleman|boy|girl|child|lad|teen|teenager|baby|"
@@ -382,7 +550,8 @@ _SITUATION = [
     r"(?:with|in|from|at|on|who|whose|aged|came|comes|turned up|arrived|has|had|is|was|keeps|says|said|told|"
     r"won'?t|can'?t|isn'?t|hasn'?t)\b",
     # a parent or a third person doing something: "mum won't say what happened", "she nannies for them"
-    r"\b(?:mum|mom|dad|stepdad|stepmum|mother|father|nan|gran)(?:'s)? (?:won'?t|wont|can'?t|says|said|keeps|is|has)\b",
+    r"\b(?:mum|mom|dad|stepdad|stepmum|mother|father|nan|gran)(?:'s)? (?:won'?t|wont|can'?t|says|said|keeps|is|has|"
+    r"not|isn'?t)\b",
     r"\b(?:she|he|they) (?:\w+(?:ies|es|ed)|took|kept|made|got|ran|went|came|left|lives|works|stays)\b",
 ]
 
@@ -390,11 +559,16 @@ _SITUATION = [
 # Someone has told of it: a disclosure is a present situation even when phrased as a question about procedure.
 _SAID = (r"(?:'s| has| have| had| just| then)? (?:says|said|told|tells|disclosed|discloses|showed|shows|texted|"
          r"messaged|rang|phoned|wrote|keeps saying|is saying|was saying|mentioned)\b")
+# What a document says is not a disclosure: "the policy says 'if a child is in immediate danger call 999'".
+_DOCUMENT = (r"(?:\w+ )?(?:policy|policies|guidance|procedures?|document|doc|flowchart|threshold|leaflet|form|law|act|"
+             r"website|poster|handbook|framework|protocol|book|report|review|training|slides|paper|article|section|"
+             r"chapter|course|module|scr|kcsie|it)\b")
 _REPORTED = [
-    r"\b(?:she|he|they|i|we|(?:my|our|this|the|one of (?:my|our)) (?:\w+ )?\w+|\d+ ?(?:yo|y/o|yr old|year old)|"
-    r"(?:year|yr) \d+)" + _SAID,
-    r"^(?!(?:if|when|what|how|should|do|can|after|before|once|unless)\b)(?:\w+ ){0,2}?\w+" + _SAID,  # "lad says…",
-    "pupil in year 9 told me…"
+    rf"\b(?:she|he|they|i|we|(?:my|our|this|the|one of (?:my|our)) (?!{_DOCUMENT})(?:\w+ )?\w+|"
+    r"\d+ ?(?:yo|y/o|yr old|year old)|(?:year|yr) \d+)" + _SAID,
+    # "lad says…", "pupil in year 9 told me…"
+    rf"^(?!(?:if|when|what|how|should|do|can|after|before|once|unless)\b)(?!(?:\w+ ){{0,2}}?{_DOCUMENT})"
+    r"(?:\w+ ){0,2}?\w+" + _SAID,
     r"\b(?:told|showed|texted|messaged) (?:me|us)\b", r"\band (?:says|said|told|keeps saying)\b",
 ]
 
@@ -409,8 +583,11 @@ IMMEDIATE = _compile(_IMMEDIATE_STRONG + _IMMEDIATE_WEAK)
 IMMEDIATE_WEAK = _compile(_IMMEDIATE_WEAK)
 TIME_NOW = _compile(_TIME_NOW)
 # "has just told me she was raped in the 1960s": the telling is now, not the event.
+# "told me today she was abused when she was 8": the day qualifies the telling.
 _TELLING_NOW = re.compile(r"\b(?:has|have)? ?just (?:told|said|disclosed|mentioned|shared)\b|\b(?:has|have) (?:just )?"
-                          r"(?:told|disclosed)\b", re.IGNORECASE)
+                          r"(?:told|disclosed)\b|\b(?:told|said|disclosed|mentioned|shared|wrote|messaged|rang|phoned)"
+                          r"(?: (?:me|us|(?:the|her|his|their) \w+))?(?: (?:this|that))? (?:today|earlier|this "
+                          r"(?:morning|afternoon|evening)|tonight|now)\b", re.IGNORECASE)
 PAST = _compile(_PAST)
 ABOUT_THE_TOPIC = _compile(_ABOUT_THE_TOPIC)
 HYPOTHETICAL = _compile(_HYPOTHETICAL)
@@ -418,6 +595,33 @@ SITUATION = _compile(_SITUATION)
 REPORTED = _compile(_REPORTED)
 ORDINARY_CAUSE = _compile(_ORDINARY_CAUSE)
 # A case made up to ask about: "training scenario: a boy says he'll jump", "hypothetically, if she…".
+# Someone who chooses to be on their own is not left alone: "resident with capacity wants to go to the pub on his own".
+_ALONE_SIGNALS = {"child alone or neglected"}
+# Someone who wants to marry is not being forced to: "client with learning disability wants to get married next year".
+WANTS_TO_MARRY = _compile([r"\b(?:wants?|wanting|plans?|planning|hopes?|hoping|would like) to (?:get married|marry|be"
+                           r" married)\b"])
+_MARRIAGE_SIGNALS = {"FGM or forced marriage"}
+OWN_CHOICE = _compile([r"\b(?:has|have|with|got) (?:full |the )?(?:mental )?capacity\b",
+                       r"\b(?:can|could|may) (?:she|he|they) (?:refuse|decline|say no|choose|decide)\b",
+                       r"\b(?:mum|mom|dad|parents?|carers?|family)(?:'s| has| have| is| are)? (?:agreed|given (?:perm"
+                       r"ission|"
+                       r"consent)|ok'?d|okayed|happy with it|fine with it)\b",
+                       r"\b(?:wants?|chooses?|prefers?|likes?|insists? on|decided|asked) to (?:go|live|walk|travel|be|"
+                       r"stay|get|shop|sit)\b.{0,40}\b(?:on (?:his|her|their) own|alone|by (?:him|her|them)sel(?:f|ve"
+                       r"s))\b"])
+# "what's the referral route when a pupil says the man they're living with … keeps their passport?": "when" (not
+# "if") someone tells of a danger that goes on is a report asked about, not a question in general.
+WHEN_TOLD = _compile([r"\bwhen (?:a|an|the|my|our|this|one of (?:my|our|the)) (?:\w+ )?(?:child|pupil|kid|student|you"
+                      r"ng person|"
+                      r"girl|boy|lad|lass|teen|teenager|client|patient|resident|tenant|service user|young man|"
+                      r"young woman|"
+                      r"care leaver|adult|woman|man|mum|dad|parent)s? (?:says|tells|told|discloses|disclosed|reports|"
+                      r"reported|mentions|mentioned|shows|showed)\b"])
+# Someone already in a formal process ("can't really follow the s42 enquiry", "at conference"): a question about
+# it is about procedure, not an emergency told without its words.
+IN_PROCESS = _compile([r"\b(?:s ?42|section 42|s ?47|section 47|enquiry|enquiries|conference|core group|cp plan|child "
+                       r"protection plan|cin plan|child in need plan|strategy (?:meeting|discussion)|advocate|advocacy|"
+                       r"best interests? (?:meeting|decision)|care proceedings|court hearing)\b"])
 SCENARIO = _compile([r"\bscenarios?\b", r"\bhypothetical(?:ly)?\b", r"\brole[- ]?play\b", r"\bcase stud(?:y|ies)\b",
                      r"\bfor (?:a|an|the|my|our) (?:quiz|exam|essay|assignment)\b", r"\bimagine (?:a|that|if)\b"])
 
@@ -431,6 +635,9 @@ class RuleVerdict:
     # A question with no danger word and nothing present ("lady has capacity and says she doesn't want
     # help, can she refuse?"): the meaning detector alone would decide it, reading mostly its topic.
     procedure_question: bool = False
+    # …and it names a particular person ("12yo at the bus stop says…, can I take her home?"): where an
+    # emergency in words the rules do not know would land, so the model reads it at a threshold of its own.
+    situated: bool = False
 
 
 def normalise(text: str) -> str:
@@ -438,13 +645,24 @@ def normalise(text: str) -> str:
     return " ".join(text.replace("\u2019", "'").replace("\u2018", "'").split())
 
 
+# Quotation marks, not apostrophes: a word's own apostrophe ("he'll", "can't") sits between letters.
+_QUOTE_MARK = re.compile(r"[\"\u201c\u201d]|(?<![\w])'|'(?![\w])")
+
+
+def unquoted(message: str) -> str:
+    """The message as the rules read it: words quoted as said ("he'll 'break his legs'") match as if unquoted."""
+    return " ".join(_QUOTE_MARK.sub(" ", message).split())
+
+
 # Asking what to do, also about others' duties: "what do staff do first", "who rings the police".
 _ASKS = re.compile(r"\b(?:should|do|can|must|could|would|shall) (?:i|we)\b|\bwhat (?:do|should|can|must) (?:i|we|"
                    r"staff|they|you|carers|teachers|coaches|volunteers|parents)\b|"
+                   r"\bwhat (?:should|can|must|does) (?:he|she|the (?:leader|coach|manager|dsl|school|teacher|worker|"
+                   r"volunteer|club|nurse|officer))\b|"
                    r"\bwho do (?:i|we)\b|\bhow (?:do|should|can|long)\b", re.IGNORECASE)
 
 
-def _is_question(message: str) -> bool:
+def is_question(message: str) -> bool:
     # "preschool - who rings the police when…": chat puts the subject first, then the question.
     asked = re.split(r"\s+[-–:]\s+", message)[-1]
     return (message.rstrip().endswith("?") or bool(_QUESTION_START.match(message))
@@ -493,7 +711,7 @@ def rule_verdict(text: str) -> RuleVerdict:
     is an emergency. Asking what the procedure is ("…she's not come home, what's the procedure?") does
     not make a report a question about the topic. Frames that cover the whole message (training, policy,
     the past) are not re-read: "training scenario: a boy is on the roof" stays about the topic."""
-    message = normalise(text)
+    message = unquoted(normalise(text))
     verdict = _message_verdict(message)
     if verdict.urgent:
         return verdict
@@ -502,12 +720,12 @@ def rule_verdict(text: str) -> RuleVerdict:
     elif verdict.reason == _ABOUT_THE_TOPIC_VERDICT:
         parts = clauses(message, asking_tails=True)
         # Only when every word of the topic is in a part that asks: "what's the procedure?", not "the policy".
-        if any(ABOUT_THE_TOPIC.search(part) for part in parts if not _is_question(part)):
+        if any(ABOUT_THE_TOPIC.search(part) for part in parts if not is_question(part)):
             return verdict
     else:
         return verdict
     for clause in parts:
-        if clause == message or _CONDITION.match(clause) or _GENERAL_CONDITION.search(clause) or _is_question(clause):
+        if clause == message or _CONDITION.match(clause) or _GENERAL_CONDITION.search(clause) or is_question(clause):
             continue
         found = _message_verdict(clause)
         # A bare statement with a danger word ("the exploitation conference is on 3 March") is not enough
@@ -523,7 +741,7 @@ def _present(message: str) -> bool:
     closed. do we keep monitoring?" asks about the record, not about a danger that goes on."""
     if IMMEDIATE_STRONG.search(message):
         return True
-    reported = [part for part in clauses(message, asking_tails=True) if not _is_question(part)]
+    reported = [part for part in clauses(message, asking_tails=True) if not is_question(part)]
     return bool(IMMEDIATE_WEAK.search(" ".join(reported) if reported else message))
 
 
@@ -535,13 +753,20 @@ def _message_verdict(message: str) -> RuleVerdict:
         # Words of a past, settled event still count against the meaning detector's reading of the topic.
         present = _present(message)
         past = not present and bool(PAST.search(message))
-        asks = not present and not past and _is_question(message)
-        reason = "no danger signal" + (", past wording" if past else ", a question" if asks else "")
-        return RuleVerdict(False, reason, vetoed=past, procedure_question=asks)
+        asks = not present and not past and is_question(message)
+        situated = (asks and bool(SITUATION.search(message) or REPORTED.search(message))
+                    and not OWN_CHOICE.search(message) and not IN_PROCESS.search(message))
+        reason = "no danger signal" + (", past wording" if past else ", a question about someone" if situated
+                                       else ", a question" if asks else "")
+        return RuleVerdict(False, reason, vetoed=past, procedure_question=asks, situated=situated)
     signal = next((name for name in found if name in _STRONG), found[0])
+    if set(found) <= _ALONE_SIGNALS and OWN_CHOICE.search(message):
+        return RuleVerdict(False, "an adult's own choice to be alone", signal, vetoed=True)
+    if set(found) <= _MARRIAGE_SIGNALS and WANTS_TO_MARRY.search(message):
+        return RuleVerdict(False, "a wish to marry, not a marriage forced", signal, vetoed=True)
     immediate = _present(message)
     reported = bool(REPORTED.search(message))
-    question = _is_question(message)
+    question = is_question(message)
     # A day named does not hold back "found safe on sunday"; telling it now does not make the event now.
     if PAST.search(message) and not _present(_TELLING_NOW.sub(" ", message)):
         return RuleVerdict(False, "danger signal in the past, nothing present", signal, vetoed=True)
@@ -551,7 +776,8 @@ def _message_verdict(message: str) -> RuleVerdict:
         return RuleVerdict(False, _SCENARIO_VERDICT, signal, vetoed=True)
     if not reported and not IMMEDIATE_STRONG.search(message) and ABOUT_THE_TOPIC.search(message):
         return RuleVerdict(False, _ABOUT_THE_TOPIC_VERDICT, signal, vetoed=True)
-    if question and not reported and not TIME_NOW.search(message) and HYPOTHETICAL.search(message):
+    if (question and not reported and not TIME_NOW.search(message) and HYPOTHETICAL.search(message)
+            and not (WHEN_TOLD.search(message) and _present(message))):
         return RuleVerdict(False, _GENERAL_QUESTION, signal, vetoed=True)
     if signal not in _STRONG and ORDINARY_CAUSE.search(message):
         return RuleVerdict(False, "an ordinary, explained cause (an accident, sport)", signal, vetoed=True)
@@ -569,16 +795,17 @@ def _message_verdict(message: str) -> RuleVerdict:
 # about procedure, reports a person in danger now, or tells of the past. Each feature is one of
 # the rule families above, so what the detector weighs stays explainable.
 FRAMING = ("question", "asks what to do", "in general", "about the topic", "past", "reported",
-           "a particular person", "time now", "immediate", "danger signal", "strong danger signal")
+           "a particular person", "time now", "immediate", "danger signal", "strong danger signal",
+           "a report beside the question")
 
 
 def framing(text: str) -> list[float]:
     """1.0 or 0.0 for each of `FRAMING`, in that order."""
-    message = normalise(text)
+    message = unquoted(normalise(text))
     found = signals_in(message)
     present = bool(IMMEDIATE.search(message))
     return [float(flag) for flag in (
-        _is_question(message),
+        is_question(message),
         bool(_ASKS.search(message)),
         bool(HYPOTHETICAL.search(message)),
         bool(ABOUT_THE_TOPIC.search(message)),
@@ -589,4 +816,15 @@ def framing(text: str) -> list[float]:
         present,
         bool(found),
         any(name in _STRONG for name in found),
+        _report_beside_question(message),
     )]
+
+
+def _report_beside_question(message: str) -> bool:
+    """"who do i ring? the little boy next door is standing on the windowsill": a question, and beside it a part
+    that tells of a particular person rather than asks. A question that only mentions someone ("should I promise
+    the kid I won't tell?") has no such part."""
+    if not is_question(message):
+        return False
+    parts = clauses(message, asking_tails=True)
+    return len(parts) > 1 and any(not is_question(part) and SITUATION.search(part) for part in parts)

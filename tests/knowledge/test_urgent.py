@@ -22,11 +22,13 @@ from bot.qa.urgent import UrgencyDetector, check_urgency, default_detector, is_u
 from bot.qa.urgent_model import (
     CHECK_FILE,
     TRAIN_FILE,
+    TRAIN_FILES,
     WEIGHTS_FILE,
     Labelled,
     UrgencyModel,
     load_labelled,
     pick_procedure_threshold,
+    pick_situated_threshold,
 )
 from bot.qa.urgent_rules import rule_verdict
 from tests.conftest import DEV_EVAL
@@ -35,8 +37,10 @@ REPO = Path(__file__).resolve().parents[2]
 # Only the evaluation sets whose items were labelled for urgency (they carry urgent / not_urgent items). The
 # practitioner question sets (knowledge_*, real_*, seeds_*_tune/check) were written for answers and never
 # labelled urgent or not: some of their questions describe a child missing now, so they cannot serve as negatives.
+# The held-out sets (holdout_*) are the coordinator's to score, never read here.
 EVAL_SETS = sorted(
-    path for path in (REPO / "tests" / "knowledge" / "data").glob("*.jsonl") if '"type": "urgent"' in path.read_text()
+    path for path in (REPO / "tests" / "knowledge" / "data").glob("*.jsonl")
+    if not path.name.startswith("holdout_") and '"type": "urgent"' in path.read_text()
 )
 
 
@@ -147,6 +151,14 @@ FLOORS = {
     # The third check: 0.809 as first scored, 0.93 after the clause-level rules.
     "practitioner questions": (CHECK_FILE.with_name("urgent_practitioner.jsonl"), 0.91),
     "third check, practitioners' voice": (CHECK_FILE.with_name("urgent_check3.jsonl"), 0.93),
+    # Two tuning sets in chat voice, trained on (in-sample): tune4 (120: reports, hard-topic procedure questions,
+    # past and quoted documents; scored blind first at recall 0.900 / precision 0.885) and tune5 (80: danger asked
+    # as a procedure question with few danger words, and situated questions that are not urgent; blind 0.600 / 0.750).
+    "fourth tuning set, chat voice": (CHECK_FILE.with_name("urgent_tune4.jsonl"), 0.98),
+    "fifth tuning set, danger asked as a question": (CHECK_FILE.with_name("urgent_tune5.jsonl"), 0.83),
+    # The fourth check (120 in chat voice, written with tune4 before any change, never tuned on): recall 0.983 /
+    # precision 0.937 as first scored, 1.000 / 0.923 at the end.
+    "fourth check, chat voice, never tuned on": (CHECK_FILE.with_name("urgent_check4.jsonl"), 0.92),
 }
 
 
@@ -170,14 +182,15 @@ def test_evaluation_sets_meet_the_targets(detector: UrgencyDetector, path: Path)
     assert precision >= 0.90, f"false alarms {alarms}"
 
 
-def test_the_weights_were_trained_on_the_labelled_file_as_it_is() -> None:
+def test_the_weights_were_trained_on_the_labelled_files_as_they_are() -> None:
     """Editing the labelled messages without retraining would leave the bot on stale weights."""
     model = UrgencyModel.load()
-    assert model.meta["trained_on"] == TRAIN_FILE.name
-    assert model.meta["sha256"] == hashlib.sha256(TRAIN_FILE.read_bytes()).hexdigest(), (
-        "retrain: sgbot urgent train bot/qa/data/urgent_train.jsonl")
+    assert TRAIN_FILES[0] == TRAIN_FILE
+    assert model.meta["trained_on"] == [path.name for path in TRAIN_FILES]
+    assert model.meta["sha256"] == {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in TRAIN_FILES}, (
+        "retrain: sgbot urgent train " + " ".join(f"bot/qa/data/{path.name}" for path in TRAIN_FILES))
     assert 0.0 < model.threshold <= 0.5
-    assert model.threshold <= model.procedure_threshold < 1.0
+    assert model.threshold <= model.situated_threshold <= model.procedure_threshold < 1.0
 
 
 def test_the_reason_names_the_rule_never_the_message() -> None:
@@ -216,7 +229,8 @@ def test_train_writes_weights_that_score_messages(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     model = UrgencyModel.load(weights)
     assert model.meta["examples"] == 12 and model.meta["urgent"] == 6
-    assert model.threshold <= model.procedure_threshold < 1.0
+    assert model.meta["trained_on"] == ["labelled.jsonl"]
+    assert model.threshold <= model.situated_threshold <= model.procedure_threshold < 1.0
     scored = CliRunner().invoke(app, ["urgent", "score", str(labelled), "--weights", str(weights), "--json"])
     assert scored.exit_code == 0, scored.output
     figures = json.loads(scored.output)[str(labelled)]
@@ -363,3 +377,128 @@ def test_weights_of_the_format_before_the_procedure_threshold_name_the_fix(tmp_p
     old.write_text(json.dumps(data), encoding="utf-8")
     result = CliRunner().invoke(app, ["urgent", "score", str(CHECK_FILE), "--weights", str(old)])
     assert result.exit_code == 2 and "sgbot urgent train" in result.output
+
+
+def test_train_reads_several_labelled_files_as_one(tmp_path: Path) -> None:
+    urgent = tmp_path / "urgent.jsonl"
+    quiet = tmp_path / "quiet.jsonl"
+    urgent.write_text("\n".join(json.dumps({"type": "urgent", "question": q}) for q in (
+        "he says he will kill himself tonight", "the baby is not breathing", "a 6 year old is alone in the flat",
+        "lad says the olders will stab him tonight")) + "\n", encoding="utf-8")
+    quiet.write_text("\n".join(json.dumps({"type": "not_urgent", "question": q}) for q in (
+        "who funds the partnership", "when is the next training on neglect", "what does early help mean",
+        "thanks, that helps")) + "\n", encoding="utf-8")
+    weights = tmp_path / "weights.json"
+    result = CliRunner().invoke(app, ["urgent", "train", str(urgent), str(quiet), "--out", str(weights)])
+    assert result.exit_code == 0, result.output
+    model = UrgencyModel.load(weights)
+    assert model.meta["examples"] == 8 and model.meta["urgent"] == 4
+    assert model.meta["trained_on"] == ["urgent.jsonl", "quiet.jsonl"]
+    assert set(model.meta["sha256"]) == {"urgent.jsonl", "quiet.jsonl"}
+
+
+def test_weights_without_a_threshold_for_questions_about_someone_name_the_fix(tmp_path: Path) -> None:
+    """Format 3 had no threshold for procedure questions about a particular person."""
+    data = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    data["format"] = 3
+    del data["situated_threshold"]
+    old = tmp_path / "urgent_model.json"
+    old.write_text(json.dumps(data), encoding="utf-8")
+    result = CliRunner().invoke(app, ["urgent", "score", str(CHECK_FILE), "--weights", str(old)])
+    assert result.exit_code == 2 and "sgbot urgent train" in result.output and "urgent_tune5.jsonl" in result.output
+
+
+def test_a_procedure_question_about_someone_is_read_at_a_lower_threshold(detector: UrgencyDetector) -> None:
+    """An emergency told in words no rule knows, asked as "can I…?", is a procedure question about someone: the
+    model reads it below the procedure threshold, so that it alone can still raise the alarm. A question about
+    no one, about an adult's own choice or about a formal process already running keeps the higher threshold."""
+    model = detector.model
+    assert model is not None and model.threshold <= model.situated_threshold < model.procedure_threshold
+    between = (model.situated_threshold + model.procedure_threshold) / 2
+    about_someone = rule_verdict("is it ok for me to take her home with me? 12yo at the bus stop says her mum "
+                                 "told her to get lost and she's got her bag with her")
+    assert about_someone.procedure_question and about_someone.situated, about_someone.reason
+    assert detector.decide("q", about_someone, between).urgent
+    for question in ("who do i ring out of hours?",
+                     "lady has capacity and says she doesnt want any help, can she refuse?",
+                     "lady at day centre cant really follow whats going on in the s42 enquiry - what should happen?"):
+        verdict = rule_verdict(question)
+        assert verdict.procedure_question and not verdict.situated, question
+        assert not detector.decide("q", verdict, between).urgent
+
+
+def test_the_threshold_for_questions_about_someone_catches_most_urgent_ones_between_the_others() -> None:
+    probabilities = np.array([0.3, 0.6, 0.7, 0.8, 0.9, 0.5, 0.95])
+    labels = np.array([False, True, True, True, True, False, True])
+    picked = pick_situated_threshold(probabilities, labels, floor=0.2, ceiling=0.99, recall=0.8, margin=0.0)
+    assert picked == pytest.approx(0.7)  # one urgent in five may fall below it: the lowest (0.6) does
+    assert pick_situated_threshold(probabilities, labels, floor=0.68, ceiling=0.99, recall=0.8) == 0.68
+    assert pick_situated_threshold(probabilities, labels, floor=0.2, ceiling=0.4, recall=0.8) == 0.4
+    assert pick_situated_threshold(probabilities, ~np.ones(7, dtype=bool), floor=0.2, ceiling=0.9) == 0.9
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # danger without its usual words, in chat
+        "yr 10 lad just handed me his xbox and said i can keep it cos he wont need it after this weekend",
+        "she keeps saying everyone would be happier if she wasnt around",
+        "she's still not home and its 2am and she's 13, nobody's heard from her since school",
+        "kid told me he hasnt had any tea since friday and mummy's friend locks the bedroom door at night",
+        "mum says fell down stairs but there's a handprint on his back",
+        "victim says he's coming back tonight with his brothers 'to finish it'",
+        "girl said mum's partner will 'deal with her' when she gets in",
+        "care leaver texted me a photo of his wrist all sliced up",
+        "young mum posted on insta 'bye everyone, it's been real' and isn't picking up",
+        "school counsellor: y12 said she's worked out how many of her mum's pills it would take",
+        "my 15 yr old mentee is 'seeing' a guy who's 24 and stays at his flat",
+        "she's getting 'engaged' on the trip in august and if she says no she's not coming back. she's 16",
+        "parent says she'll come in and 'take the kids' even though there's a court order",
+        "90 year old patient, her son hasn't given her any meds for a week",
+        "little boy next door is climbing over the railings on the 5th floor, i can't see any adults",
+        "a 5 year old said mummy makes her stay in the wardrobe when the men come round",
+        "he told me his brother makes him hold things in his mouth",
+        "baby 6 weeks old, parents say she's not been feeding and is limp and hard to wake",
+        "boy wrote in his english book that he's decided this week is his last",
+        # the words quoted as said match as if unquoted
+        "a yr 7 said his mum's boyfriend said he'll 'break his legs' if he tells",
+    ],
+)
+def test_danger_in_everyday_words_is_urgent(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert verdict.urgent, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # a document quoted is not a disclosure
+        "the policy says 'if a child is in immediate danger call 999' - does that apply to staff on trips abroad too",
+        # a threat to complain is not a threat to a person
+        "parent complaining that we made a referral, she's threatening to go to the press, who handles that",
+        # telling it today does not make a childhood event present; "2 yrs ago" is past
+        "adult learner told me today she was abused by her uncle when she was about 8, he's long dead",
+        "we had a pupil die by suicide 2 yrs ago and the anniversary is coming up, any guidance?",
+        # "can still report" is about what may be done, not a danger that goes on
+        "man in his 60s was groomed by a football coach in the 70s and wants to know if he can still report it",
+        # rules asked about, for everyone
+        "does a child need to be seen by a paediatrician for every bruise on a non mobile baby?",
+        "is it ok for a member of staff to be on their own 1:1 with a child?",
+        "client's son keeps borrowing money from her and not paying it back, is that financial abuse?",
+        # an adult's own choice, a wish to marry
+        "a resident with capacity wants to go to the pub on his own every night, can we stop him",
+        "client with learning disability wants to get married next year, do we need a capacity assessment?",
+    ],
+)
+def test_the_same_words_asked_about_quoted_or_chosen_are_not_urgent(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert not verdict.urgent, verdict.reason
+
+
+def test_a_disclosure_of_trafficking_asked_as_a_referral_question_is_urgent() -> None:
+    """vnq08, relabelled urgent: "when a pupil says" followed by a danger that goes on (living with the man who
+    makes them work all night and keeps their passport) is a report asked about; "if a pupil says…" stays general."""
+    assert rule_verdict("what's the referral route when a pupil says the man they're living with makes them work "
+                        "in his shop all night and keeps their passport?").urgent
+    assert not rule_verdict("what should i do if a pupil says they want to die").urgent
+    assert not rule_verdict("what do i do when a child discloses abuse").urgent
