@@ -31,9 +31,10 @@ from bot.messages import Citation, Message, Notification, Outcome, Reply
 MAX_USER_ID_LENGTH = 255
 
 if TYPE_CHECKING:
+    from bot.channel_settings import AnswerMode, ChannelSettings
     from bot.db import Database
     from bot.discussion.service import DiscussionService
-    from bot.feedback import Feedback
+    from bot.messages import Feedback, HandoffRequest
     from bot.outbox import Outbox
     from bot.people import People
     from bot.qa.service import Answerer
@@ -61,9 +62,13 @@ class Assistant:
         answerer: Answerer | None = None,
         *,
         referrals: ReferralConversation | None = None,
+        database: Database | None = None,
     ) -> None:
         self.settings = settings or get_settings()
         self._answerer = answerer
+        # The core's database: given (a test's second replica, with its own engine), the given
+        # checklist's, or the settings' (opened at first use). Channels never open it themselves.
+        self._database = database if database is not None else referrals.database if referrals else None
         # Given by tests and benchmarks that set the clock.
         self._referrals = self._with_dashboard_links(referrals) if referrals is not None else None
         self._outbox: Outbox | None = None
@@ -107,15 +112,23 @@ class Assistant:
         return referrals
 
     @property
+    def database(self) -> Database:
+        """The core's database (opening it the first time may run migrations: not on an event loop)."""
+        with self._lock:
+            if self._database is None:
+                from bot.db import get_database
+
+                self._database = get_database(self.settings)
+            return self._database
+
+    @property
     def referrals(self) -> ReferralConversation:
+        database = self.database  # outside the lock: it takes the lock itself
         with self._lock:
             if self._referrals is None:
-                from bot.db import get_database
                 from bot.referral.conversation import ReferralConversation
 
-                self._referrals = self._with_dashboard_links(
-                    ReferralConversation(get_database(self.settings), self.settings)
-                )
+                self._referrals = self._with_dashboard_links(ReferralConversation(database, self.settings))
             return self._referrals
 
     @property
@@ -130,22 +143,22 @@ class Assistant:
 
     @property
     def outbox(self) -> Outbox:
-        referrals = self.referrals  # outside the lock: it takes the lock itself
+        database = self.database  # outside the lock: it takes the lock itself
         with self._lock:
             if self._outbox is None:
                 from bot.outbox import Outbox
 
-                self._outbox = Outbox(referrals.database, self.settings)
+                self._outbox = Outbox(database, self.settings)
             return self._outbox
 
     @property
     def people(self) -> People:
-        referrals = self.referrals
+        database = self.database
         with self._lock:
             if self._people is None:
                 from bot.people import People
 
-                self._people = People(referrals.database)
+                self._people = People(database)
             return self._people
 
     def handle(self, message: Message) -> Outcome:
@@ -170,7 +183,7 @@ class Assistant:
         waiting = [n for n in notifications if not n.channels]
         if not waiting:
             return notifications
-        with self.referrals.database.transaction() as session:
+        with self.database.transaction() as session:
             published = self.outbox.publish(session, waiting)
         by_id = {id(n): p for n, p in zip(waiting, published, strict=True)}
         return [by_id.get(id(n), n) for n in notifications]
@@ -251,27 +264,26 @@ class Assistant:
         is on. Never fails the answer.
         """
         try:
-            from bot.db import get_database
             from bot.gaps.service import record_gap
 
             retriever = self.answerer.retriever
             vector = retriever.encode_query(question)
             hits = retriever.search(question, k=3, area=area, query_vector=vector)
             nearest = [{"source": hit.chunk.source, "title": hit.chunk.title} for hit in hits]
-            record_gap(get_database(self.settings), self.settings, kind="declined", question=question,
+            record_gap(self.database, self.settings, kind="declined", question=question,
                        vector=vector, nearest=nearest, area=area)
         except Exception:
             log.warning("could not record a knowledge gap", exc_info=True)
 
-    def rate(self, feedback: Feedback, db: Database | None = None) -> list[Reply]:
-        """A 👍 or 👎 on an answer, from any channel (in `db`, the channel's database, or this
-        assistant's); the replies to show (see `record_feedback`).
+    # -- what a channel asks of the core besides a message: it never opens the database itself ------------
+
+    def rate(self, feedback: Feedback) -> list[Reply]:
+        """A 👍 or 👎 on an answer, from any channel; the replies to show (see `record_feedback`).
 
         A 👎 that carries the question it answered brings the question's embedding, so its knowledge
         gap is grouped by meaning with the declined questions; without the model it still counts,
         grouped by the documents it cited.
         """
-        from bot.db import get_database
         from bot.feedback import record_feedback
 
         vector = None
@@ -280,7 +292,56 @@ class Assistant:
                 vector = self.answerer.retriever.encode_query(feedback.question)
             except Exception:  # the 👎 itself must be kept whatever happens to the embedding
                 log.warning("could not embed a rated question", exc_info=True)
-        return record_feedback(db or get_database(self.settings), feedback, settings=self.settings, vector=vector)
+        return record_feedback(self.database, feedback, settings=self.settings, vector=vector)
+
+    def hand_off(self, request: HandoffRequest) -> list[Reply]:
+        """ "Ask the business unit" from any channel: recorded, and queued for every business-unit
+        channel through the outbox; the replies to show the person (see `hand_off`)."""
+        from bot.feedback import hand_off
+
+        return hand_off(self.database, self.settings, request)
+
+    def conversation_settings(self, platform: str, conversation: str) -> ChannelSettings:
+        """The areas and answer mode of a conversation (a Slack channel, a Teams channel or chat)."""
+        from bot import channel_settings
+
+        return channel_settings.load(self.database, platform, conversation)
+
+    def may_configure(self, user_id: str, email: str | None = None) -> bool:
+        """Whether this person may change a conversation's settings (the one admin check)."""
+        from bot import channel_settings
+
+        return channel_settings.may_change(self.database, self.settings, user_id, email)
+
+    def configure(
+        self,
+        platform: str,
+        conversation: str,
+        *,
+        user_id: str,
+        email: str | None = None,
+        areas: list[str] | None = None,
+        mode: AnswerMode | None = None,
+    ) -> ChannelSettings:
+        """Change a conversation's settings; raises `channel_settings.NotAllowed` for anyone but an admin."""
+        from bot import channel_settings
+
+        return channel_settings.change(
+            self.database, self.settings, platform, conversation, user_id=user_id, email=email, areas=areas,
+            mode=mode,
+        )
+
+    def keep_reference(self, place: str, key: str, value: object) -> None:
+        """Keep where a channel can speak later (see `bot.channel_settings.references`)."""
+        from bot.channel_settings import references
+
+        references.keep(self.database, place, key, value)
+
+    def reference(self, place: str, key: str) -> object:
+        """What a channel kept with `keep_reference`, or None."""
+        from bot.channel_settings import references
+
+        return references.find(self.database, place, key)
 
     # Follow-up questions are read with the conversation's previous questions, kept in the database:
     # any replica may take the next message, and a restarted terminal chat keeps its last turn for
@@ -299,10 +360,10 @@ class Assistant:
         return f"conversation:{message.channel}", message.user_id
 
     def _thread_context(self, message: Message) -> str | None:
-        from bot.db import get_channel_state, get_database
+        from bot.db import get_channel_state
 
         channel, key = self._conversation_key(message)
-        stored = get_channel_state(get_database(self.settings), channel, key)
+        stored = get_channel_state(self.database, channel, key)
         if not isinstance(stored, dict):
             return None
         at = stored.get("at")
@@ -319,10 +380,10 @@ class Assistant:
 
     def _remember_question(self, message: Message, question: str, *, follows: bool) -> None:
         """This turn becomes the conversation's last one; a follow-up keeps the question it followed."""
-        from bot.db import get_channel_state, get_database, put_channel_state
+        from bot.db import get_channel_state, put_channel_state
         from bot.qa.service import reads_as_follow_up
 
-        db = get_database(self.settings)
+        db = self.database
         channel, key = self._conversation_key(message)
         questions: list[str] = []
         if follows and reads_as_follow_up(question):

@@ -117,6 +117,99 @@ class Notification:
     notice: NoticeEvent | None = None
 
 
+Rating = Literal["up", "down"]
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """A 👍 or 👎 on an answer, as a channel received it (the assistant's `rate` records it)."""
+
+    platform: str
+    conversation: str  # channel / conversation id
+    message: str  # the answer's message id (Slack ts, Teams activity id, terminal answer number)
+    user_id: str
+    rating: Rating
+    reason: str | None = None
+    category: str | None = None  # a key of `FeedbackForm.choices`
+    sources: list[str] = field(default_factory=list)  # cited document ids
+    at: str = ""
+    # The question the rated answer answered, as the channel showed it. Never stored with the feedback:
+    # a 👎 passes it to the knowledge gaps, which keep it redacted, and only when keeping questions is on.
+    question: str | None = None
+
+
+@dataclass(frozen=True)
+class HandoffRequest:
+    """ "Ask the business unit", as a channel received it (the assistant's `hand_off` passes it on)."""
+
+    platform: str
+    conversation: str
+    thread: str
+    user_id: str
+    question: str
+    display_name: str | None = None
+    link: str | None = None  # back to the conversation, where the platform has one
+
+
+@dataclass(frozen=True)
+class FeedbackForm:
+    """What every channel draws under an answer: 👍, 👎 with its reason form, and "Ask the business
+    unit" with its question box. The core's choices and wording (prompts/feedback.yaml and
+    prompts/handoff.yaml); a channel lays them out as buttons, a modal or a card."""
+
+    up: str
+    down: str
+    title: str
+    intro: str
+    choice_label: str
+    choice_missing: str
+    choices: dict[str, str]  # the 👎 reasons, key → label; the core keeps a key it does not know as "other"
+    reason_label: str
+    reason_placeholder: str
+    send: str
+    cancel: str
+    handoff_button: str
+    handoff_title: str
+    handoff_intro: str
+    handoff_question_label: str
+
+
+def feedback_form() -> FeedbackForm:
+    from bot.prompts import say_from
+
+    def feedback(name: str) -> str:
+        return say_from("feedback.yaml", name)
+
+    def handoff(name: str) -> str:
+        return say_from("handoff.yaml", name)
+
+    return FeedbackForm(
+        up=feedback("up"),
+        down=feedback("down"),
+        title=feedback("title"),
+        intro=feedback("intro"),
+        choice_label=feedback("choice_label"),
+        choice_missing=feedback("choice_missing"),
+        choices=feedback_choices(),
+        reason_label=feedback("reason_label"),
+        reason_placeholder=feedback("reason_placeholder"),
+        send=feedback("send"),
+        cancel=feedback("cancel"),
+        handoff_button=handoff("button"),
+        handoff_title=handoff("title"),
+        handoff_intro=handoff("intro"),
+        handoff_question_label=handoff("question_label"),
+    )
+
+
+def feedback_choices() -> dict[str, str]:
+    """The 👎 reasons, key → label (prompts/feedback.yaml): what the channels offer and the core accepts."""
+    from bot.prompts import load_yaml
+
+    data = load_yaml("feedback.yaml") or {}
+    return {str(k): str(v) for k, v in (data.get("choices") or {}).items()}
+
+
 @dataclass
 class Outcome:
     """Everything the assistant produced for one message."""

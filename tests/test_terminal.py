@@ -17,10 +17,10 @@ def test_feedback_on_the_last_answer_is_recorded_with_its_sources(sample_setting
     assistant = Assistant(sample_settings)
     db = get_database(sample_settings)
 
-    assert "ask a question first" in channel.feedback("/good", db)
+    assert "ask a question first" in channel.feedback("/good", assistant)
     channel.render(assistant.handle(channel.message("What are the four levels of need?")))
-    assert "say what was wrong" in channel.feedback("/bad", db)
-    assert "recorded" in channel.feedback("/bad the table is hard to read", db)
+    assert "say what was wrong" in channel.feedback("/bad", assistant)
+    assert "recorded" in channel.feedback("/bad the table is hard to read", assistant)
 
     (feedback,) = [f for f in list_feedback(db, "terminal") if f.user_id == "terminal-user"]
     assert feedback.rating == "down"

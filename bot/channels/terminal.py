@@ -14,8 +14,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from bot.channels.terminal_text import markdown, plain
-from bot.db import Database
-from bot.messages import Button, Message, Outcome, Reply
+from bot.messages import Button, Feedback, HandoffRequest, Message, Outcome, Reply
 from bot.outbox import HELD
 from bot.qa.answer import format_citation
 from bot.referral.text import say
@@ -46,13 +45,9 @@ class TerminalChannel:
     def is_feedback(self, line: str) -> bool:
         return line.strip().split(" ", 1)[0].lower() in self.FEEDBACK_COMMANDS
 
-    def feedback(self, line: str, db: Database, assistant: Assistant | None = None) -> str:
-        """`/good`, `/bad <reason>` or `/handoff <question>`: what Slack and Teams do with buttons, typed.
-
-        With the assistant, a rating goes through it (as in Slack and Teams), so a 👎 brings its question."""
-        from bot.config import get_settings
-        from bot.feedback import Feedback, HandoffRequest, hand_off, record_feedback
-
+    def feedback(self, line: str, assistant: Assistant) -> str:
+        """`/good`, `/bad <reason>` or `/handoff <question>`: what Slack and Teams do with buttons, typed,
+        and passed to the assistant as theirs are (so a 👎 brings its question)."""
         command, _, rest = line.strip().partition(" ")
         command = command.lower()
         if not self._answers:
@@ -63,13 +58,13 @@ class TerminalChannel:
                 return say("terminal_handoff_question")
             request = HandoffRequest("terminal", conversation, str(self._answers), self.user_id, rest,
                                      display_name=self.display_name)
-            return "\n\n".join(reply.text for reply in hand_off(db, get_settings(), request))
+            return "\n\n".join(reply.text for reply in assistant.hand_off(request))
         if command == "/bad" and not rest.strip():
             return say("terminal_feedback_reason")
         feedback = Feedback("terminal", conversation, str(self._answers), self.user_id,
                             "up" if command == "/good" else "down", rest.strip() or None,
                             sources=list(self._last_sources), question=self._last_question)
-        replies = assistant.rate(feedback, db) if assistant is not None else record_feedback(db, feedback)
+        replies = assistant.rate(feedback)
         return "\n\n".join(reply.text for reply in replies)
 
     def message(self, line: str, *, thread_id: str | None = None) -> Message:

@@ -63,9 +63,7 @@ def chat(
     for line in typed_lines(console):
         try:
             if channel.is_feedback(line):
-                from bot.db import get_database
-
-                console.print(channel.feedback(line, get_database(assistant.settings), assistant))
+                console.print(channel.feedback(line, assistant))
                 continue
             channel.render(assistant.handle(channel.message(line)))
         except Exception as exc:

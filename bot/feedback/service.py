@@ -15,7 +15,7 @@ every configured business-unit channel, retrying until it is taken.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import select
@@ -24,16 +24,15 @@ from sqlalchemy.orm import Session
 from bot.config import Settings, get_settings
 from bot.db import Database, utcnow
 from bot.feedback.models import AnswerFeedback, HandoffRecord
-from bot.messages import NoticeEvent, Notification, Reply
+from bot.messages import Feedback, HandoffRequest, NoticeEvent, Notification, Reply, feedback_choices
 from bot.outbox import BUSINESS_UNIT, Outbox, events
 from bot.outbox.routing import business_unit_routes
 from bot.people import People
-from bot.prompts import load_yaml, say_from
+from bot.prompts import say_from
 from bot.safety.emergency import emergency_first
 
 log = logging.getLogger(__name__)
 
-Rating = Literal["up", "down"]
 FEEDBACK_PROMPTS = "feedback.yaml"
 HANDOFF_PROMPTS = "handoff.yaml"
 # Longest free text kept from a form (the forms themselves stop people at about this).
@@ -42,12 +41,6 @@ MAX_TEXT = 3000
 
 def feedback_text(name: str, **fields: object) -> str:
     return say_from(FEEDBACK_PROMPTS, name, **fields)
-
-
-def feedback_choices() -> dict[str, str]:
-    """The 👎 reasons, key → label (prompts/feedback.yaml)."""
-    data = load_yaml(FEEDBACK_PROMPTS) or {}
-    return {str(k): str(v) for k, v in (data.get("choices") or {}).items()}
 
 
 def handoff_text(name: str, **fields: object) -> str:
@@ -87,22 +80,6 @@ events.register([HANDOFF], _word_handoff)
 
 
 @dataclass(frozen=True)
-class Feedback:
-    platform: str
-    conversation: str  # channel / conversation id
-    message: str  # the answer's message id (Slack ts, Teams activity id, terminal answer number)
-    user_id: str
-    rating: Rating
-    reason: str | None = None
-    category: str | None = None
-    sources: list[str] = field(default_factory=list)  # cited document ids
-    at: str = ""
-    # The question the rated answer answered, as the channel showed it. Never stored with the feedback:
-    # a 👎 passes it to the knowledge gaps, which keep it redacted, and only when keeping questions is on.
-    question: str | None = None
-
-
-@dataclass(frozen=True)
 class Handoff:
     """A hand-off as it was recorded."""
 
@@ -115,19 +92,6 @@ class Handoff:
     posted_to: str | None = None
     posted_message: str | None = None
     at: str = ""
-
-
-@dataclass(frozen=True)
-class HandoffRequest:
-    """ "Ask the business unit", as a channel received it."""
-
-    platform: str
-    conversation: str
-    thread: str
-    user_id: str
-    question: str
-    display_name: str | None = None
-    link: str | None = None  # back to the conversation, where the platform has one
 
 
 def _person_id(session: Session, user_id: str) -> int | None:

@@ -97,9 +97,9 @@ def test_a_thumbs_down_typed_in_the_terminal_keeps_the_question_it_answered(
     try:
         asked = channel.message("Who do I call out of hours in Eastbrook? It is about Sam Jones.")
         channel.render(assistant.handle(asked))
-        said = channel.feedback("/bad the number for Mr Jones is wrong", database, assistant)
+        said = channel.feedback("/bad the number for Mr Jones is wrong", assistant)
         assert "recorded" in said
-        channel.feedback("/bad still wrong: ring 07700 900123", database, assistant)  # a second word on it
+        channel.feedback("/bad still wrong: ring 07700 900123", assistant)  # a second word on it
         with database.sessions() as session:
             [gap] = session.query(KnowledgeGap).filter(KnowledgeGap.kind == "thumbs_down").all()
             assert gap.question is not None and "out of hours" in gap.question and "Jones" not in gap.question

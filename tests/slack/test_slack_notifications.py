@@ -31,6 +31,7 @@ from sqlalchemy import select
 from teams.harness import ConnectorStandIn, all_text, card_of, find_action, message_activity
 
 from bot import prompts
+from bot.assistant import Assistant
 from bot.channels.slack.app import SlackChannel
 from bot.channels.teams.agent import TeamsBot
 from bot.channels.teams.render import ACTION_KEY
@@ -288,7 +289,8 @@ def test_two_servers_draining_one_outbox_on_postgresql_post_each_notification_on
     )
     # Two replicas, each with its own engine and connection pool, like two processes.
     replicas = [
-        ServedSlack(SlackChannel(settings, database=open_database(shared_postgres)), stand_in).start()
+        ServedSlack(SlackChannel(settings, assistant=Assistant(settings, database=open_database(shared_postgres))),
+                    stand_in).start()
         for _ in range(2)
     ]
     try:

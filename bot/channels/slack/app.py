@@ -2,7 +2,8 @@
 
 Every listener acknowledges first (Slack wants an answer within 3 seconds)
 and only then does the slow part: the assistant runs in a worker thread
-(`asyncio.to_thread`), the database is asked through the same. With Bolt's
+(`asyncio.to_thread`), and so do the core's services the channel asks for
+(feedback, hand-offs, channel settings): the channel never opens the database. With Bolt's
 async app and `process_before_response=False` the HTTP response (or the
 Socket Mode envelope ack) goes back as soon as `ack()` is called; the rest of
 the listener carries on in the background.
@@ -25,7 +26,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import channel_settings
+from bot.assistant import Assistant
 from bot.channel_settings import AnswerMode, ChannelSettings, NotAllowed, parse_areas, settings_text
 from bot.channels.slack import blocks as kit
 from bot.channels.slack import modals, triage
@@ -36,10 +37,9 @@ from bot.channels.slack.mrkdwn import escape, to_mrkdwn, truncate
 from bot.channels.slack.text import slack_text
 from bot.channels.slack.users import UserDirectory
 from bot.config import Settings
-from bot.db import Database, get_database
-from bot.feedback import Feedback, HandoffRequest, hand_off
+from bot.db import Database
 from bot.inbox import Inbox, answering_now
-from bot.messages import Message, Outcome, Reply
+from bot.messages import Feedback, HandoffRequest, Message, Outcome, Reply
 from bot.metrics import Metrics
 from bot.outbox.codec import reply_from_json, reply_to_json
 from bot.safety.logs import keep_content_out_of_library_logs, library_logger
@@ -70,18 +70,17 @@ def thread_key(channel_id: str, thread_ts: str) -> str:
 class SlackChannel:
     """One Slack workspace's app around one `Assistant`.
 
-    `assistant` is anything with `handle(Message) -> Outcome` (the real
-    `bot.assistant.Assistant` by default); `client` defaults to a Web API
-    client built from settings (`SLACK_API_URL` points it at a stand-in in tests).
+    `assistant` is the core the channel translates for (one is made from settings
+    by default; it owns the database); `client` defaults to a Web API client built
+    from settings (`SLACK_API_URL` points it at a stand-in in tests).
     """
 
     def __init__(
         self,
         settings: Settings,
         *,
-        assistant: Any | None = None,
+        assistant: Assistant | None = None,
         client: AsyncWebClient | None = None,
-        database: Database | None = None,
         socket_mode: bool = False,
     ) -> None:
         if not socket_mode and settings.slack_signing_secret is None:
@@ -89,18 +88,12 @@ class SlackChannel:
                 "SLACK_SIGNING_SECRET is not set: copy the Signing Secret from your Slack app's "
                 "'Basic Information' page (or run `sgbot serve --socket-mode` with SLACK_APP_TOKEN)."
             )
-        if assistant is None:
-            from bot.assistant import Assistant
-
-            assistant = Assistant(settings)
         self.settings = settings
-        self.assistant = assistant
+        self.assistant = assistant or Assistant(settings)
         self.client = client or make_client(settings)
         self.metrics = Metrics("sgbot_slack", gauges=(IN_FLIGHT,))
         self.poster = Poster(self.client, self.metrics)
         self.users = UserDirectory(self.client)
-        self._database = database
-        self._database_lock = asyncio.Lock()
         # Messages are stored with their claim before the ack and answered by any replica if this one dies.
         self.inbox = Inbox(
             PLATFORM, settings, self.database, self._answer_stored, stored_sender,
@@ -125,16 +118,12 @@ class SlackChannel:
     # ----------------------------------------------------------------- plumbing
 
     async def database(self) -> Database:
-        # The first open runs migrations: off the event loop, and only once.
-        if self._database is None:
-            async with self._database_lock:
-                if self._database is None:
-                    self._database = await asyncio.to_thread(get_database, self.settings)
-        return self._database
+        """The core's database, for the inbox (the first open runs migrations: off the event loop)."""
+        return await asyncio.to_thread(lambda: self.assistant.database)
 
-    async def _db(self, function: Callable[..., Any], *args: Any) -> Any:
-        database = await self.database()
-        return await asyncio.to_thread(function, database, *args)
+    async def _core(self, function: Callable[..., Any], *args: Any) -> Any:
+        """A core service, off the event loop (it reads the database; the first use opens it)."""
+        return await asyncio.to_thread(function, *args)
 
     async def claim_request(self, key: str) -> bool:
         """True the first time a signed request or a Socket Mode envelope arrives (in any replica); False after."""
@@ -158,12 +147,12 @@ class SlackChannel:
             self.metrics.observe(f"{kind}_work", time.perf_counter() - started)
 
     async def channel_settings(self, channel_id: str) -> ChannelSettings:
-        result: ChannelSettings = await self._db(channel_settings.load, PLATFORM, channel_id)
+        result: ChannelSettings = await self._core(self.assistant.conversation_settings, PLATFORM, channel_id)
         return result
 
     async def _may_configure(self, user_id: str) -> bool:
         profile = await self.users.profile(user_id)
-        allowed: bool = await self._db(channel_settings.may_change, self.settings, user_id, profile.email)
+        allowed: bool = await self._core(self.assistant.may_configure, user_id, profile.email)
         return allowed
 
     @property
@@ -218,10 +207,9 @@ class SlackChannel:
     async def _listened_thread(self, channel_id: str, event: dict[str, Any]) -> bool:
         """A thread where the assistant takes every message (a case discussion), mention or not."""
         thread_ts = event.get("thread_ts")
-        listens = getattr(self.assistant, "listens_to", None)
-        if not thread_ts or listens is None:
+        if not thread_ts:
             return False
-        return bool(await asyncio.to_thread(listens, thread_key(channel_id, str(thread_ts))))
+        return bool(await self._core(self.assistant.listens_to, thread_key(channel_id, str(thread_ts))))
 
     async def _on_mention(self, ack: Ack, body: dict[str, Any], event: dict[str, Any]) -> None:
         self.metrics.count("events", "app_mention")
@@ -488,9 +476,9 @@ class SlackChannel:
         values = modals.submitted_values(view)
         mode: AnswerMode = "all" if values.get(modals.MODE_BLOCK) == "all" else "mentions"
         try:
-            chosen: ChannelSettings = await self._db(
-                lambda db: channel_settings.change(
-                    db, self.settings, PLATFORM, channel_id, user_id=user_id, email=profile.email,
+            chosen: ChannelSettings = await self._core(
+                lambda: self.assistant.configure(
+                    PLATFORM, channel_id, user_id=user_id, email=profile.email,
                     areas=parse_areas(values.get(modals.AREAS_BLOCK, "")), mode=mode,
                 )
             )
@@ -634,8 +622,7 @@ class SlackChannel:
             sources=list(where.get("s") or []),
             question=where.get("q"),
         )
-        database = await self.database()
-        replies: list[Reply] = await asyncio.to_thread(self.assistant.rate, feedback, database)
+        replies: list[Reply] = await self._core(self.assistant.rate, feedback)
         *urgent, said = replies
         for reply in urgent:  # someone at risk now, in the reason: the emergency route, in the thread
             await self.poster.post(channel_id, self.render(reply, channel_id), message_ts)
@@ -722,7 +709,7 @@ class SlackChannel:
             link=permalink,
         )
         async def record() -> list[dict[str, Any]]:
-            made: list[Reply] = await self._db(hand_off, self.settings, request)
+            made: list[Reply] = await self._core(self.assistant.hand_off, request)
             return [reply_to_json(reply) for reply in made]
 
         # Recorded once per stored submission: a retry posts the replies, it does not hand off again.

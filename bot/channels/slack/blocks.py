@@ -15,8 +15,7 @@ from typing import Any
 from bot.channels.slack.mrkdwn import escape, plain, split_text, to_mrkdwn, truncate
 from bot.channels.slack.mrkdwn import link as link_to
 from bot.channels.slack.text import slack_text
-from bot.feedback import feedback_text, handoff_text
-from bot.messages import Button, Citation, Reply
+from bot.messages import Button, Citation, Reply, feedback_form
 from bot.procedures.recent import updated_on_note
 from bot.prompts import say
 from bot.safety.text import safe_url
@@ -248,10 +247,11 @@ def feedback_value(reply: Reply, question: str | None) -> dict[str, str]:
 
 def feedback_blocks(reply: Reply, question: str | None) -> list[dict[str, Any]]:
     values = feedback_value(reply, question)
+    form = feedback_form()
     elements = [
-        button(feedback_text("up"), FEEDBACK_UP, values["rating"]),
-        button(feedback_text("down"), FEEDBACK_DOWN, values["down"]),
-        button(handoff_text("button"), HANDOFF, values["handoff"]),
+        button(form.up, FEEDBACK_UP, values["rating"]),
+        button(form.down, FEEDBACK_DOWN, values["down"]),
+        button(form.handoff_button, HANDOFF, values["handoff"]),
     ]
     return actions(elements, block_id=FEEDBACK_BLOCK_ID)
 

@@ -17,7 +17,7 @@ from bot.channels.slack.blocks import (
 )
 from bot.channels.slack.mrkdwn import plain, to_mrkdwn, truncate
 from bot.channels.slack.text import slack_text
-from bot.feedback import feedback_choices, feedback_text, handoff_text
+from bot.messages import feedback_form
 
 FEEDBACK_VIEW = "sgbot.view.feedback"
 HANDOFF_VIEW = "sgbot.view.handoff"
@@ -57,12 +57,13 @@ def read_metadata(view: dict[str, Any]) -> dict[str, Any]:
 def modal(
     callback_id: str, title: str, blocks: list[dict[str, Any]], metadata: dict[str, Any]
 ) -> dict[str, Any]:
+    form = feedback_form()  # every modal's Send and Cancel
     return {
         "type": "modal",
         "callback_id": callback_id,
         "title": _title(title),
-        "submit": _title(feedback_text("send")),
-        "close": _title(feedback_text("cancel")),
+        "submit": _title(form.send),
+        "close": _title(form.cancel),
         "private_metadata": _metadata(metadata),
         "blocks": blocks[:VIEW_BLOCK_LIMIT],
     }
@@ -104,34 +105,35 @@ def option(label: str, value: str) -> dict[str, Any]:
 
 
 def feedback_modal(metadata: dict[str, Any]) -> dict[str, Any]:
-    choices = feedback_choices()
+    form = feedback_form()
     blocks = [
-        *sections(to_mrkdwn(feedback_text("intro"))),
+        *sections(to_mrkdwn(form.intro)),
         {
             "type": "input",
             "block_id": CHOICE_BLOCK,
-            "label": {"type": "plain_text", "text": feedback_text("choice_label")},
+            "label": {"type": "plain_text", "text": form.choice_label},
             "element": {
                 "type": "radio_buttons",
                 "action_id": CHOICE_ACTION,
-                "options": [option(label, key) for key, label in choices.items()],
+                "options": [option(label, key) for key, label in form.choices.items()],
             },
         },
         text_input(
-            feedback_text("reason_label"),
-            placeholder=feedback_text("reason_placeholder"),
+            form.reason_label,
+            placeholder=form.reason_placeholder,
             optional=True,
         ),
     ]
-    return modal(FEEDBACK_VIEW, feedback_text("title"), blocks, metadata)
+    return modal(FEEDBACK_VIEW, form.title, blocks, metadata)
 
 
 def handoff_modal(question: str, metadata: dict[str, Any]) -> dict[str, Any]:
+    form = feedback_form()
     blocks = [
-        *sections(to_mrkdwn(handoff_text("intro"))),
-        text_input(handoff_text("question_label"), initial=question, minimum=2),
+        *sections(to_mrkdwn(form.handoff_intro)),
+        text_input(form.handoff_question_label, initial=question, minimum=2),
     ]
-    return modal(HANDOFF_VIEW, handoff_text("title"), blocks, metadata)
+    return modal(HANDOFF_VIEW, form.handoff_title, blocks, metadata)
 
 
 def settings_modal(current: ChannelSettings, metadata: dict[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from slack_sdk.errors import SlackApiError
 
 from bot.channels.slack.delivery import error_code
-from bot.db import get_channel_state, put_channel_state
 from bot.outbox import BUSINESS_UNIT, Delivery, conversation_of
 from bot.outbox.worker import DeliveryFailed
 
@@ -58,14 +57,15 @@ class SlackNotifier:
             if not channel:
                 raise DeliveryFailed("no_business_unit_channel", permanent=True)
             messages = slack.render(delivery.reply, channel)
-            # Later news about a referral goes in the thread of its first post.
+            # Later news about a referral goes in the thread of its first post (the core keeps where).
             reference = delivery.referral_reference
+            place = f"slack:{channel}"
             key = f"referral:{reference}" if reference else None
-            database = await slack.database()
-            thread = await asyncio.to_thread(get_channel_state, database, f"slack:{channel}", key) if key else None
+            kept = await asyncio.to_thread(slack.assistant.reference, place, key) if key else None
+            thread = str(kept) if kept else None
             posted = await slack.poster.post(channel, messages, thread)
             if key and not thread and posted:
-                await asyncio.to_thread(put_channel_state, database, f"slack:{channel}", key, posted[0])
+                await asyncio.to_thread(slack.assistant.keep_reference, place, key, posted[0])
             return
         conversation = conversation_of(delivery.address)
         if conversation is not None:  # a subscribed channel ("what changed"): a new message there

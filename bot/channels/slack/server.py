@@ -22,7 +22,6 @@ from bot.channels.slack.notifier import SlackNotifier
 from bot.channels.slack.requests import parse, replay_key, verify_signature
 from bot.component import Component
 from bot.config import Settings
-from bot.outbox import Outbox
 from bot.outbox.worker import DeliveryWorker
 
 log = logging.getLogger(__name__)
@@ -198,10 +197,11 @@ class SlackDelivery:
 
     async def start(self) -> None:
         settings = self.channel.settings
-        database = await self.channel.database()
+        # The core's outbox (opening the database may run migrations: not on the event loop).
+        outbox = await asyncio.to_thread(lambda: self.channel.assistant.outbox)
         load_notification_wording()
         self.worker = DeliveryWorker(
-            Outbox(database, settings),
+            outbox,
             SlackNotifier(self.channel),
             poll_seconds=settings.outbox_poll_seconds,
             lease_seconds=settings.outbox_lease_seconds,

@@ -5,7 +5,9 @@ synchronous `Assistant.handle` runs in a worker thread; each `Reply` is
 rendered as text and Adaptive Cards and sent into the same conversation.
 Notifications are not sent here: the core writes them to the outbox and the
 Teams delivery worker (`notifier.TeamsNotifier`) posts them proactively,
-using conversation references kept in the database.
+using conversation references the core keeps for it. Feedback, hand-offs
+and conversation settings are the core's too: the agent asks the assistant,
+and never opens the database.
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 from microsoft_agents.hosting.core.security import OutboundHostValidator
 from microsoft_agents.hosting.fastapi import CloudAdapter
 
-from bot import channel_settings
 from bot.assistant import Assistant, load_notification_wording
 from bot.channel_settings import ChannelSettings, NotAllowed, parse_areas, parse_mode, settings_text
 from bot.channels.teams import conversations
@@ -55,12 +56,10 @@ from bot.channels.teams.render import (
 from bot.channels.teams.text import say
 from bot.channels.teams.triage import TRIAGE_KEY, triage_actions, triage_command
 from bot.config import Settings
-from bot.db import Database, get_database
-from bot.feedback import HandoffRequest, hand_off
+from bot.db import Database
 from bot.inbox import Inbox, InboxError, answering_now
-from bot.messages import Message, Outcome
+from bot.messages import HandoffRequest, Message, Outcome
 from bot.metrics import Metrics
-from bot.outbox import Outbox
 from bot.outbox.codec import reply_from_json, reply_to_json
 from bot.outbox.worker import DeliveryWorker
 
@@ -146,7 +145,6 @@ class TeamsBot:
         self.app.activity(ActivityTypes.message)(self._on_message)
         self.app.conversation_update("membersAdded")(self._on_members_added)
         self.app.error(self._on_error)
-        self._db: Database | None = None
         self.metrics = Metrics("sgbot_teams")
         # Activities are stored with their claim as the turn starts: if this replica dies mid-turn
         # (its HTTP answer never comes), any replica's sweeper answers the stored activity.
@@ -160,18 +158,12 @@ class TeamsBot:
         self._names: dict[str, str | None] = {}
 
     @property
-    def db(self) -> Database:
-        if self._db is None:
-            self._db = get_database(self.settings)
-        return self._db
-
-    @property
     def delivery(self) -> DeliveryWorker:
         """The outbox's delivery worker for Teams (runs while the server does: `start_delivery`)."""
         if self._delivery is None:
             load_notification_wording()
             self._delivery = DeliveryWorker(
-                Outbox(self.db, self.settings),
+                self.assistant.outbox,
                 TeamsNotifier(self),
                 poll_seconds=self.settings.outbox_poll_seconds,
                 lease_seconds=self.settings.outbox_lease_seconds,
@@ -180,10 +172,10 @@ class TeamsBot:
         return self._delivery
 
     async def _database(self) -> Database:
-        return await asyncio.to_thread(lambda: self.db)
+        return await asyncio.to_thread(lambda: self.assistant.database)
 
     async def start_delivery(self) -> None:
-        await asyncio.to_thread(lambda: self.db)  # opening it may run migrations: not on the event loop
+        await asyncio.to_thread(lambda: self.assistant.outbox)  # opening the database may run migrations
         await self.delivery.start()
         await self.inbox.start()
 
@@ -197,7 +189,7 @@ class TeamsBot:
     async def _on_members_added(self, context: TurnContext, state: TurnState) -> None:
         activity = context.activity
         bot_id = activity.recipient.id if activity.recipient else None
-        await asyncio.to_thread(conversations.remember, self.db, activity, _user_id(activity))
+        await asyncio.to_thread(conversations.remember, self.assistant, activity, _user_id(activity))
         # Installed in a 1:1 chat: say hello once. In a team or group chat, stay quiet.
         added_bot = any(member.id == bot_id for member in activity.members_added or [])
         if added_bot and not _in_group(activity):
@@ -272,7 +264,7 @@ class TeamsBot:
         activity = context.activity
         self.metrics.count("activities", "message")
         user_id = _user_id(activity)
-        await asyncio.to_thread(conversations.remember, self.db, activity, user_id)
+        await asyncio.to_thread(conversations.remember, self.assistant, activity, user_id)
         value = _value(activity)
         in_group = _in_group(activity)
         conversation_id = activity.conversation.id if activity.conversation else user_id
@@ -297,7 +289,7 @@ class TeamsBot:
                 message_id=str(activity.reply_to_id or activity.id or ""),
                 value=value,
             )
-            said = await asyncio.to_thread(self.assistant.rate, feedback, self.db)  # one rating however often retried
+            said = await asyncio.to_thread(self.assistant.rate, feedback)  # one rating however often retried
             await self.send_outcome(context, Outcome(replies=said), in_group=in_group)
             return
         if HANDOFF_KEY in value:
@@ -398,9 +390,7 @@ class TeamsBot:
             areas = [] if argument.lower() in {"none", "clear", "-"} else parse_areas(argument)
         try:
             await asyncio.to_thread(
-                channel_settings.change,
-                self.db,
-                self.settings,
+                self.assistant.configure,
                 "teams",
                 conversations.base_conversation_id(conversation_id),
                 user_id=user_id,
@@ -416,7 +406,7 @@ class TeamsBot:
 
     def _settings_of(self, conversation_id: str) -> ChannelSettings:
         """A channel thread has its channel's settings."""
-        return channel_settings.load(self.db, "teams", conversations.base_conversation_id(conversation_id))
+        return self.assistant.conversation_settings("teams", conversations.base_conversation_id(conversation_id))
 
     async def _email(self, context: TurnContext, user_id: str) -> str | None:
         """The sender's email from the Teams member API (one lookup per user per process).
@@ -494,7 +484,7 @@ class TeamsBot:
             display_name=activity.from_property.name if activity.from_property else None,
         )
         async def record() -> list[dict[str, Any]]:
-            made = await asyncio.to_thread(hand_off, self.db, self.settings, request)
+            made = await asyncio.to_thread(self.assistant.hand_off, request)
             return [reply_to_json(reply) for reply in made]
 
         # Recorded once per stored activity: a retry sends the replies, it does not hand off again.

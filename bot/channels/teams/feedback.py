@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.feedback import Feedback, Rating, feedback_choices, feedback_text, handoff_text
-from bot.messages import Reply
+from bot.messages import Feedback, Rating, Reply, feedback_form
 
 FEEDBACK_KEY = "sgbot_feedback"
 SOURCES_KEY = "sgbot_sources"
@@ -22,34 +21,34 @@ ASKED_KEY = "sgbot_asked"  # the question a 👎 answer answered, for the knowle
 
 def feedback_actions(reply: Reply, question: str | None) -> list[dict[str, Any]]:
     sources = sorted({citation.source for citation in reply.citations})
-    categories = feedback_choices()
+    form = feedback_form()
     return [
         {
             "type": "Action.Submit",
-            "title": feedback_text("up"),
+            "title": form.up,
             "data": {FEEDBACK_KEY: "up", SOURCES_KEY: sources},
         },
         {
             "type": "Action.ShowCard",
-            "title": feedback_text("down"),
+            "title": form.down,
             "card": {
                 "type": "AdaptiveCard",
                 "body": [
-                    {"type": "TextBlock", "text": feedback_text("intro"), "wrap": True},
+                    {"type": "TextBlock", "text": form.intro, "wrap": True},
                     {
                         "type": "Input.ChoiceSet",
                         "id": CATEGORY_KEY,
-                        "label": feedback_text("choice_label"),
+                        "label": form.choice_label,
                         "style": "expanded",
                         "isRequired": True,
-                        "errorMessage": feedback_text("choice_missing"),
-                        "choices": [{"title": title, "value": key} for key, title in categories.items()],
+                        "errorMessage": form.choice_missing,
+                        "choices": [{"title": title, "value": key} for key, title in form.choices.items()],
                     },
                     {
                         "type": "Input.Text",
                         "id": COMMENT_KEY,
-                        "label": feedback_text("reason_label"),
-                        "placeholder": feedback_text("reason_placeholder"),
+                        "label": form.reason_label,
+                        "placeholder": form.reason_placeholder,
                         "isMultiline": True,
                         "maxLength": 2000,
                     },
@@ -57,7 +56,7 @@ def feedback_actions(reply: Reply, question: str | None) -> list[dict[str, Any]]
                 "actions": [
                     {
                         "type": "Action.Submit",
-                        "title": feedback_text("send"),
+                        "title": form.send,
                         "data": {FEEDBACK_KEY: "down", SOURCES_KEY: sources, ASKED_KEY: (question or "")[:1500]},
                     }
                 ],
@@ -65,22 +64,22 @@ def feedback_actions(reply: Reply, question: str | None) -> list[dict[str, Any]]
         },
         {
             "type": "Action.ShowCard",
-            "title": handoff_text("button"),
+            "title": form.handoff_button,
             "card": {
                 "type": "AdaptiveCard",
                 "body": [
-                    {"type": "TextBlock", "text": handoff_text("intro"), "wrap": True},
+                    {"type": "TextBlock", "text": form.handoff_intro, "wrap": True},
                     {
                         "type": "Input.Text",
                         "id": HANDOFF_QUESTION_KEY,
-                        "label": handoff_text("question_label"),
+                        "label": form.handoff_question_label,
                         "value": (question or "")[:1500],
                         "isMultiline": True,
                         "isRequired": True,
                         "maxLength": 3000,
                     },
                 ],
-                "actions": [{"type": "Action.Submit", "title": feedback_text("send"), "data": {HANDOFF_KEY: True}}],
+                "actions": [{"type": "Action.Submit", "title": form.send, "data": {HANDOFF_KEY: True}}],
             },
         },
     ]

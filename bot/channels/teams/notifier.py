@@ -45,7 +45,7 @@ class TeamsNotifier:
                 raise DeliveryFailed("no_business_unit_channel", permanent=True)
             reference = await asyncio.to_thread(
                 conversations.channel_reference,
-                bot.db,
+                bot.assistant,
                 target,
                 service_url=settings.teams_service_url,
                 tenant_id=settings.teams_tenant_id,
@@ -56,7 +56,7 @@ class TeamsNotifier:
             # A subscribed conversation ("what changed"): a new message in the channel itself.
             reference = await asyncio.to_thread(
                 conversations.channel_reference,
-                bot.db,
+                bot.assistant,
                 conversations.base_conversation_id(conversation[1]),
                 service_url=settings.teams_service_url,
                 tenant_id=settings.teams_tenant_id,
@@ -65,7 +65,7 @@ class TeamsNotifier:
             in_channel = True
         else:
             reference = await asyncio.to_thread(
-                conversations.stored_reference, bot.db, conversations.user_channel(delivery.address)
+                conversations.stored_reference, bot.assistant, conversations.user_channel(delivery.address)
             )
             if reference is None:
                 # They have never written to the bot in a 1:1 chat: there is nowhere to post.
