@@ -235,6 +235,8 @@ class Assistant:
             return []
 
     def _resolve(self, turn: Turn, message: Message) -> Outcome:
+        """A turn's parts as replies: a question answered first, a guidance slot looked up, the checklist's
+        results worded by its presenter; replies already worded as they are."""
         from bot.referral.conversation import GuidanceSlot
 
         outcome = Outcome(notifications=list(turn.notifications))
@@ -243,8 +245,10 @@ class Assistant:
         for item in turn.replies:
             if isinstance(item, GuidanceSlot):
                 outcome.replies.append(self._guidance_reply(item.query, message.area))
-            else:
+            elif isinstance(item, Reply):
                 outcome.replies.append(item)
+            else:
+                outcome.replies.extend(self.referrals.words.present(item, turn.stamp))
         return outcome
 
     def _answer(self, question: str, message: Message) -> Reply:

@@ -1,21 +1,24 @@
 """The checklist's questions, help, summary and receipt as `Reply`s: where its chat wording is put together.
 
 The conversation (bot/referral/conversation.py) decides what happens next (the
-step to ask, the answers to show, the reference filed); this module turns that
-into what every channel renders, with the wording from prompts/referral.yaml and
-the checklist's own YAML, and its buttons as typed checklist actions
-(bot/referral/checklist_actions.py), as bot/referral/presenter.py does for the
-review queue. Nothing here reads or writes the database.
+step to ask, the answers to show, the reference filed) and returns it as typed
+results (bot/referral/checklist_results.py); `present` turns each into what every
+channel renders, with the wording from prompts/referral.yaml and the checklist's
+own YAML, and its buttons as typed checklist actions
+(bot/referral/checklist_actions.py) stamped with the draft and version they are
+shown at, as bot/referral/presenter.py does for the review queue. Nothing here
+reads or writes the database.
 """
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any, Literal
+from datetime import date, datetime
+from typing import Any, Literal, assert_never
 
-from bot.messages import Button, Expectation, Reply
+from bot.messages import Button, Expectation, Reply, stamp_buttons
 from bot.prompts import load_text
 from bot.referral import checklist_actions
+from bot.referral import checklist_results as results
 from bot.referral.answers import hint
 from bot.referral.checklist_actions import ChecklistAction
 from bot.referral.definition import ChecklistDefinition, Step
@@ -42,6 +45,62 @@ class ChecklistPresenter:
     def __init__(self, definition: ChecklistDefinition, *, contact: str) -> None:
         self.definition = definition
         self.contact = contact  # who to ask when a step has no help of its own
+
+    def present(self, result: results.ChecklistResult, stamp: results.Stamp | None = None) -> list[Reply]:
+        """What the referrer is told of one result (a `GuidanceSlot` is the assistant's to look up),
+        its checklist buttons naming the draft and version of `stamp`."""
+        replies = self._worded(result)
+        if stamp is None:
+            return replies
+
+        def stamped(value: str) -> str:
+            return checklist_actions.stamp(value, stamp.draft, stamp.version)
+
+        return [stamp_buttons(reply, checklist_actions.is_checklist, stamped) for reply in replies]
+
+    def _worded(self, result: results.ChecklistResult) -> list[Reply]:
+        match result:
+            case results.Question(step=step, answers=answers, show_help=show_help):
+                return [self.question(step, answers, show_help=show_help)]
+            case results.Summary(answered=answered, answers=answers):
+                return self.summary(answered, answers)
+            case results.ChangeMenu(answered=answered, answers=answers):
+                return [self.change_menu(answered, answers)]
+            case results.StepHelp(step=step, answers=answers):
+                return [self.help(step, answers)]
+            case results.Notice(what=what):
+                return [self.said(what)]
+            case results.Problem(error=error):
+                return [Reply(str(error))]
+            case results.Note(text=text):
+                return [Reply(text)]
+            case results.UnknownStep(given=given, steps=steps):
+                return [self.said("unknown_step", step=given, steps=", ".join(steps) or "-")]
+            case results.DraftWaiting(started=started, count=count):
+                return [self.said("draft_waiting", started=_day(started), count=count)]
+            case results.NoChecklist():
+                return [self.no_checklist()]
+            case results.AlreadySubmitted(reference=reference):
+                return [self.said("already_submitted", reference=reference)]
+            case results.Filed(reference=reference):
+                return [self.receipt(reference)]
+            case results.Cancelled(why="cancelled"):
+                return [self.said("cancelled")]
+            case results.Cancelled(why="redirected", message=message):
+                return [self.said("redirected_end", message=message)]
+            case results.Cancelled():
+                return [self.said("criteria_stop")]
+            case results.EmergencyRoute():
+                return [self.emergency_route()]
+            case results.EmergencyStop():
+                return self.emergency_stop()
+            case results.ReplyPrompt(reference=reference):
+                return [self.said("reply_prompt", reference=reference)]
+            case results.ReplyAttached(reference=reference):
+                return [self.said("reply_attached", reference=reference)]
+            case results.GuidanceSlot():
+                raise ValueError("a guidance slot is looked up by the assistant, not worded here")
+        assert_never(result)
 
     @staticmethod
     def said(name: str, **fields: Any) -> Reply:
@@ -161,3 +220,7 @@ class ChecklistPresenter:
             except ValueError:
                 return str(value)
         return str(value)
+
+
+def _day(when: datetime | None) -> str:
+    return when.strftime("%d %B %Y").lstrip("0") if when is not None else "-"

@@ -7,7 +7,9 @@ handles the next message. Nothing here knows which channel the user is in.
 
 The conversation never calls Q&A itself (that can take seconds, and must not
 hold a database transaction open): it returns the question, or the guidance
-queries to look up, in the `Turn` for the assistant to resolve.
+queries to look up, in the `Turn` for the assistant to resolve. Nor does it word
+anything: it returns what happened as typed results (checklist_results.py), and
+the assistant has the checklist presenter (`words`) turn them into replies.
 """
 
 from __future__ import annotations
@@ -24,12 +26,34 @@ from sqlalchemy.orm import Session
 from bot.config import Settings
 from bot.db import Database
 from bot.db.base import utcnow
-from bot.messages import Message, Notification, Reply, stamp_buttons
+from bot.messages import Message, Notification, Reply
 from bot.qa.urgent_rules import normalise, rule_verdict
 from bot.referral import actions, checklist_actions, commands, statuses
 from bot.referral.answers import InvalidAnswer, parse_answer
 from bot.referral.checklist_actions import ChecklistAction, InvalidChecklistAction
 from bot.referral.checklist_presenter import ChecklistPresenter
+from bot.referral.checklist_results import (
+    AlreadySubmitted,
+    Cancelled,
+    ChangeMenu,
+    ChecklistResult,
+    DraftWaiting,
+    EmergencyRoute,
+    EmergencyStop,
+    Filed,
+    GuidanceSlot,
+    NoChecklist,
+    Note,
+    Notice,
+    Problem,
+    Question,
+    ReplyAttached,
+    ReplyPrompt,
+    Stamp,
+    StepHelp,
+    Summary,
+    UnknownStep,
+)
 from bot.referral.commands import Command
 from bot.referral.definition import ChecklistDefinition, Step, load_checklist
 from bot.referral.errors import InvalidTriage, QueueError
@@ -37,7 +61,6 @@ from bot.referral.models import Referral
 from bot.referral.presenter import ReferralOffer
 from bot.referral.queue import Actor, ReviewQueue
 from bot.referral.repository import ReferralRepository
-from bot.referral.text import say
 from bot.referral.triage_chat import DashboardLinks, TriageChat
 from bot.safety.emergency import emergency_first
 from bot.sessions.models import ConversationSession
@@ -51,21 +74,18 @@ EXACT_START = {"refer", "/refer", "start", "/start", "new referral"}
 RESUME_AFTER = timedelta(hours=4)
 
 
-@dataclass(frozen=True)
-class GuidanceSlot:
-    """Where a cited passage from the knowledge base goes, found by this query (from the YAML only)."""
-
-    query: str
-
-
 @dataclass
 class Turn:
-    """What the conversation produced; the assistant fills in Q&A and guidance."""
+    """What the conversation produced; the assistant fills in Q&A and guidance, and has the checklist's
+    results worded (`ReferralConversation.words`). Replies already worded (the triage commands', a case
+    discussion's) pass through as they are."""
 
     handled: bool = True  # False: not for the referral feature; route to Q&A
-    replies: list[Reply | GuidanceSlot] = field(default_factory=list)
+    replies: list[Reply | ChecklistResult] = field(default_factory=list)
     notifications: list[Notification] = field(default_factory=list)
     question: str | None = None  # asked mid-checklist: answer it before `replies`
+    # The draft and version this turn's checklist buttons are shown at (set once its changes are flushed).
+    stamp: Stamp | None = None
 
 
 class ReferralConversation:
@@ -116,7 +136,7 @@ class ReferralConversation:
             typed = actions.read(message.action or "")
         except actions.InvalidAction as refused:  # unreadable, forged or incomplete: say so, change nothing
             log.info("typed action refused", extra={"user": message.user_id, "problem": refused.problem.value})
-            return Turn(replies=[Reply(str(refused))])
+            return Turn(replies=[Problem(refused)])
         if typed.kind == "reply":  # the referrer's own conversation: their next message is the reply
             return self._in_transaction(message, Command("reply", typed.reference))
         replies, notifications = self.triage.perform(Actor(message.user_id, message.email), typed)
@@ -131,7 +151,7 @@ class ReferralConversation:
             return state is not None and state.step is not None and state.referral_id is not None
 
     def _in_transaction(self, message: Message, command: Command | None, *, last_try: bool = False) -> Turn:
-        first: list[Reply] = []  # the emergency route, decided before what was typed is stored
+        first: list[ChecklistResult] = []  # the emergency route, decided before what was typed is stored
         try:
             with self.database.transaction() as session:
                 state = self._session(session, message.user_id)
@@ -145,7 +165,7 @@ class ReferralConversation:
             # person is told that what they typed was not kept. The error's text can carry what was
             # typed (SQL parameters), so only its kind is logged.
             log.error("typed text not stored", extra={"user": message.user_id, "error": type(failure).__name__})
-            return Turn(replies=[*first, self.words.said("not_stored")])
+            return Turn(replies=[*first, Notice("not_stored")])
 
     def _checked(self, message: Message) -> Turn:
         """A checklist button: done only if it belongs to the draft and question on screen now."""
@@ -153,7 +173,7 @@ class ReferralConversation:
             typed = checklist_actions.read(message.action or "")
         except InvalidChecklistAction as refused:
             log.info("checklist action refused", extra={"user": message.user_id, "problem": str(refused)})
-            return Turn(replies=[self.words.said("button_unreadable")])
+            return Turn(replies=[Notice("button_unreadable")])
         if typed.kind == "start":
             return self.handle(replace(message, action=None, text="refer"))
         try:
@@ -172,23 +192,23 @@ class ReferralConversation:
         """What a checklist button does, if its draft, question and version are the ones current now."""
         referral = self._draft(session, state)
         if referral is None or referral.id != typed.draft:
-            return Turn(replies=[self.words.said("button_other_draft")])
+            return Turn(replies=[Notice("button_other_draft")])
         if referral.status != statuses.DRAFT:
             if typed.kind == "submit":  # a retried Submit: the referral was filed once
-                return Turn(replies=[self.words.said("already_submitted", reference=referral.reference)])
-            return Turn(replies=[self.words.said("button_other_draft")])
+                return Turn(replies=[AlreadySubmitted(referral.reference or "")])
+            return Turn(replies=[Notice("button_other_draft")])
         step = self.definition.step(state.step or "") if state.step else None
         if step is None:
-            return Turn(replies=[self.words.said("button_other_draft")])
+            return Turn(replies=[Notice("button_other_draft")])
         answers = referral.answer_values()
         expected_step = "change" if typed.kind == "change" and typed.payload.get("to") else None
         on_screen = typed.step in {step.id, expected_step} if typed.step else True
         if typed.version != state.version or not on_screen:
             log.info("stale checklist button refused", extra={"referral_id": referral.id, "user": message.user_id})
-            return Turn(replies=[self.words.said("button_stale"), *self._ask(step, answers)])
+            return Turn(replies=[Notice("button_stale"), *self._ask(step, answers)])
         if typed.kind == "answer":
             if step.option(typed.payload["value"]) is None:  # a button only ever carries one of its choices
-                return Turn(replies=[self.words.said("button_unreadable"), *self._ask(step, answers)])
+                return Turn(replies=[Notice("button_unreadable"), *self._ask(step, answers)])
             return self._answer(session, state, referral, step, typed.payload["value"], message)
         if typed.kind == "change":
             target_id = typed.payload.get("to")
@@ -196,13 +216,13 @@ class ReferralConversation:
                 return Turn(replies=[self._change_menu(answers)])
             target = next((s for s in self._answered_steps(answers) if s.id == target_id), None)
             if target is None:
-                return Turn(replies=[self.words.said("button_stale"), *self._ask(step, answers)])
+                return Turn(replies=[Notice("button_stale"), *self._ask(step, answers)])
             state.step = target.id
             return Turn(replies=[*self._ask(target, answers)])
         if typed.kind == "cancel":
-            return self._cancel(session, state, referral, say("cancelled"))
+            return self._cancel(session, state, referral, Cancelled("cancelled"))
         if step.type != "confirm":
-            return Turn(replies=[self.words.said("still_incomplete"), *self._ask(step, answers)])
+            return Turn(replies=[Notice("still_incomplete"), *self._ask(step, answers)])
         return self._submit(session, state, referral, message)
 
     # --- routing -----------------------------------------------------------------------
@@ -213,7 +233,7 @@ class ReferralConversation:
         state: ConversationSession,
         message: Message,
         command: Command | None,
-        first: list[Reply],
+        first: list[ChecklistResult],
     ) -> Turn:
         """One message's turn. Wherever the person typed free text, the emergency route is decided
         into `first` before the text is stored (and stored as usual: nothing is lost)."""
@@ -226,7 +246,7 @@ class ReferralConversation:
         if state.replying_to is not None:
             if command is not None and command.kind == "cancel":
                 state.replying_to = None
-                return Turn(replies=[self.words.said("cancelled_reply")])
+                return Turn(replies=[Notice("cancelled_reply")])
             first.extend(_urgent_route(message.text, "reply to a request for information"))
             return self._attach_reply(session, state, actor, state.replying_to, text)
         referral = self._draft(session, state)
@@ -246,7 +266,7 @@ class ReferralConversation:
         question = commands.question_in(text, free_text_step=free_text)
         if question is not None:
             answers = referral.answer_values()
-            return Turn(question=question, replies=[self.words.said("carry_on"), *self._ask(step, answers)])
+            return Turn(question=question, replies=[Notice("carry_on"), *self._ask(step, answers)])
         confirmed = self._safety_confirmed(referral.answer_values(), step, text)
         first.extend(_urgent_route(message.text, "checklist answer", safety_confirmed=confirmed))
         return self._answer(session, state, referral, step, text, message)
@@ -298,12 +318,12 @@ class ReferralConversation:
         if kind == "start":
             return self._start(session, state, message)
         if kind == "submit" and referral is not None and referral.status != statuses.DRAFT:
-            return Turn(replies=[self.words.said("already_submitted", reference=referral.reference)])
+            return Turn(replies=[AlreadySubmitted(referral.reference or "")])
         if kind == "cancel":
-            return Turn(replies=[self.words.said("nothing_to_cancel")])
+            return Turn(replies=[Notice("nothing_to_cancel")])
         if kind in {"continue", "back", "change", "submit"}:
             return Turn(
-                replies=[self.words.no_checklist()]
+                replies=[NoChecklist()]
             )
         return Turn(handled=False)
 
@@ -325,21 +345,21 @@ class ReferralConversation:
         first = self._next_step({})
         state.step = first.id
         log.info("referral draft started", extra={"referral_id": referral.id, "user": message.user_id})
-        return Turn(replies=[self.words.said("start"), *self._present(first, {})])
+        return Turn(replies=[Notice("start"), *self._present(first, {})])
 
     def _waiting(self, referral: Referral, step: Step, text: str) -> Turn:
         """Back after a while: the draft is waiting; what was typed is not taken as an answer."""
         answers = referral.answer_values()
         saved = len(self._answered_steps(answers))
-        waiting = self.words.said("draft_waiting", started=_day(referral.created_at), count=saved)
+        waiting = DraftWaiting(referral.created_at, saved)
         question = commands.question_in(text, free_text_step=step.type in FREE_TEXT)
         return Turn(question=question, replies=[waiting, *self._ask(step, answers)])
 
     def _resume(self, referral: Referral, step: Step) -> Turn:
         answers = referral.answer_values()
         if step.type == "confirm":
-            return Turn(replies=[self.words.said("resume"), *self._summary(answers)])
-        return Turn(replies=[self.words.said("resume"), *self._ask(step, answers)])
+            return Turn(replies=[Notice("resume"), *self._summary(answers)])
+        return Turn(replies=[Notice("resume"), *self._ask(step, answers)])
 
     # --- checklist commands ------------------------------------------------------------
 
@@ -357,20 +377,20 @@ class ReferralConversation:
         if kind in {"start", "continue"}:
             return self._resume(referral, step)
         if kind == "help":
-            replies: list[Reply | GuidanceSlot] = [self.words.help(step, answers)]
+            replies: list[Reply | ChecklistResult] = [StepHelp(step, answers)]
             query = self._help_query(step)
             if query:
                 replies.append(GuidanceSlot(query))
             replies.extend(self._ask(step, answers, show_help=False))
             return Turn(replies=replies)
         if kind == "cancel":
-            return self._cancel(session, state, referral, say("cancelled"))
+            return self._cancel(session, state, referral, Cancelled("cancelled"))
         if kind == "back":
             history = list(state.history or [])
             while history and history[-1] == step.id:
                 history.pop()
             if not history:
-                return Turn(replies=[self.words.said("back_at_start"), *self._ask(step, answers)])
+                return Turn(replies=[Notice("back_at_start"), *self._ask(step, answers)])
             previous = self.definition.step(history.pop())
             state.history = history
             assert previous is not None
@@ -381,24 +401,24 @@ class ReferralConversation:
                 return Turn(replies=[self._change_menu(answers)])
             target = self._resolve_step(command.argument, answers)
             if target is None:
-                names = ", ".join(s.id for s in self._answered_steps(answers))
-                return Turn(replies=[self.words.said("unknown_step", step=command.argument, steps=names or "-")])
+                names = [s.id for s in self._answered_steps(answers)]
+                return Turn(replies=[UnknownStep(command.argument, names)])
             state.step = target.id
             return Turn(replies=[*self._ask(target, answers)])
         if kind == "submit":
             if step.type != "confirm":
-                return Turn(replies=[self.words.said("still_incomplete"), *self._ask(step, answers)])
+                return Turn(replies=[Notice("still_incomplete"), *self._ask(step, answers)])
             return self._submit(session, state, referral, message)
         return Turn(replies=[*self._ask(step, answers)])
 
-    def _cancel(self, session: Session, state: ConversationSession, referral: Referral, text: str) -> Turn:
+    def _cancel(self, session: Session, state: ConversationSession, referral: Referral, ended: Cancelled) -> Turn:
         state.step = None
         state.history = []
         state.referral_id = None
         if referral.status == statuses.DRAFT:
             ReferralRepository(session).delete_draft(referral)
         log.info("referral draft cancelled", extra={"referral_id": referral.id})
-        return Turn(replies=[Reply(text)])
+        return Turn(replies=[ended])
 
     # --- answering ---------------------------------------------------------------------
 
@@ -419,23 +439,23 @@ class ReferralConversation:
             if lowered in {"change", "2"}:
                 return Turn(replies=[self._change_menu(answers)])
             if lowered in {"3"}:
-                return self._cancel(session, state, referral, say("cancelled"))
+                return self._cancel(session, state, referral, Cancelled("cancelled"))
             return Turn(replies=[*self._summary(answers)])
         try:
             parsed = parse_answer(step, text, self.queue.today())
         except InvalidAnswer as problem:
-            return Turn(replies=[Reply(str(problem)), *self._ask(step, answers, show_help=False)])
+            return Turn(replies=[Problem(problem), *self._ask(step, answers, show_help=False)])
         option = step.option(str(parsed.value)) if step.type in {"choice", "yesno"} else None
-        notes = [Reply(n) for n in parsed.notes]
+        notes: list[Reply | ChecklistResult] = [Note(n) for n in parsed.notes]
         if option is not None and option.block:
-            return Turn(replies=[*notes, Reply(option.block), *self._ask(step, answers, show_help=False)])
+            return Turn(replies=[*notes, Note(option.block), *self._ask(step, answers, show_help=False)])
         if option is not None and option.stop == "emergency":
             # Not saved: on `continue` the same question is asked again.
-            return Turn(replies=[*self.words.emergency_stop()])
+            return Turn(replies=[EmergencyStop()])
         if option is not None and option.stop == "redirect":
-            return self._cancel(session, state, referral, say("redirected_end", message=option.message or ""))
+            return self._cancel(session, state, referral, Cancelled("redirected", option.message or ""))
         if option is not None and option.stop == "cancel":
-            return self._cancel(session, state, referral, say("criteria_stop"))
+            return self._cancel(session, state, referral, Cancelled("criteria"))
         repository = ReferralRepository(session)
         repository.save_answer(
             referral, step.id, self.definition.index(step.id), parsed.value, parsed.display
@@ -463,7 +483,7 @@ class ReferralConversation:
         missing = self._next_step(answers)
         if missing.type != "confirm":
             state.step = missing.id
-            return Turn(replies=[self.words.said("still_incomplete"), *self._ask(missing, answers)])
+            return Turn(replies=[Notice("still_incomplete"), *self._ask(missing, answers)])
         applicable = {s.id for s in self.definition.applicable(answers)}
         repository = ReferralRepository(session)
         for step_id in list(answers):
@@ -477,9 +497,9 @@ class ReferralConversation:
         state.history = []
         state.referral_id = referral.id  # a retried Submit finds it, and files nothing new
         if not created:
-            return Turn(replies=[self.words.said("already_submitted", reference=reference)])
+            return Turn(replies=[AlreadySubmitted(reference)])
         log.info("referral submitted", extra={"referral_id": referral.id, "reference": reference})
-        return Turn(replies=[self.words.receipt(reference)], notifications=notifications)
+        return Turn(replies=[Filed(reference)], notifications=notifications)
 
     # --- replies to requests for more information --------------------------------------
 
@@ -492,16 +512,16 @@ class ReferralConversation:
         try:  # refused now, not after the reply has been typed
             self.queue.check_reply(session, actor, reference)
         except QueueError as problem:
-            return Turn(replies=[Reply(str(problem))])
+            return Turn(replies=[Problem(problem)])
         state.replying_to = reference
-        return Turn(replies=[self.words.said("reply_prompt", reference=reference)])
+        return Turn(replies=[ReplyPrompt(reference)])
 
     def _attach_reply(
         self, session: Session, state: ConversationSession, actor: Actor, reference: str, text: str
     ) -> Turn:
         cleaned = text.strip()
         if not cleaned:
-            return Turn(replies=[self.words.said("reply_prompt", reference=reference)])
+            return Turn(replies=[ReplyPrompt(reference)])
         try:
             result = self.queue.provide_info(actor, reference, cleaned, session=session)
         except InvalidTriage as too_long:  # still replying, so the shortened reply is attached
@@ -509,41 +529,41 @@ class ReferralConversation:
                 self.queue.check_reply(session, actor, reference)
             except QueueError as problem:
                 state.replying_to = None
-                return Turn(replies=[Reply(str(problem))])
+                return Turn(replies=[Problem(problem)])
             state.replying_to = reference
-            return Turn(replies=[Reply(str(too_long))])
+            return Turn(replies=[Problem(too_long)])
         except QueueError as problem:
             state.replying_to = None
-            return Turn(replies=[Reply(str(problem))])
+            return Turn(replies=[Problem(problem)])
         state.replying_to = None
         turn = Turn(
-            replies=[self.words.said("reply_attached", reference=reference)], notifications=result.notifications
+            replies=[ReplyAttached(reference)], notifications=result.notifications
         )
         if state.step is not None and state.referral_id is not None:
             referral = self._draft(session, state)
             step = self.definition.step(state.step)
             if referral is not None and step is not None:
-                turn.replies.append(self.words.said("carry_on"))
+                turn.replies.append(Notice("carry_on"))
                 turn.replies.extend(self._ask(step, referral.answer_values()))
         return turn
 
     # --- presenting steps --------------------------------------------------------------
 
-    def _present(self, step: Step, answers: dict[str, Any]) -> list[Reply | GuidanceSlot]:
+    def _present(self, step: Step, answers: dict[str, Any]) -> list[ChecklistResult]:
         """A step shown for the first time: guidance (cited) first, then the question."""
         if step.type == "confirm":
             return [*self._summary(answers)]
-        parts: list[Reply | GuidanceSlot] = []
+        parts: list[ChecklistResult] = []
         if step.guidance_query:
             parts.append(GuidanceSlot(step.guidance_query))
         parts.extend(self._ask(step, answers))
         return parts
 
-    def _ask(self, step: Step, answers: dict[str, Any], *, show_help: bool = True) -> list[Reply]:
+    def _ask(self, step: Step, answers: dict[str, Any], *, show_help: bool = True) -> list[ChecklistResult]:
         """The question for `step` (the summary, then the Submit prompt, for the last step)."""
         if step.type == "confirm":
             return self._summary(answers)
-        return [self.words.question(step, answers, show_help=show_help)]
+        return [Question(step, answers, show_help)]
 
     def _help_query(self, step: Step) -> str | None:
         """What to look up in the knowledge base for `help` (only the YAML's words, never the user's)."""
@@ -554,11 +574,11 @@ class ReferralConversation:
             return f"{document.title}: {step.source}"
         return None
 
-    def _summary(self, answers: dict[str, Any]) -> list[Reply]:
-        return self.words.summary(self._answered_steps(answers), answers)
+    def _summary(self, answers: dict[str, Any]) -> list[ChecklistResult]:
+        return [Summary(self._answered_steps(answers), answers)]
 
-    def _change_menu(self, answers: dict[str, Any]) -> Reply:
-        return self.words.change_menu(self._answered_steps(answers), answers)
+    def _change_menu(self, answers: dict[str, Any]) -> ChecklistResult:
+        return ChangeMenu(self._answered_steps(answers), answers)
 
     # --- helpers -----------------------------------------------------------------------
 
@@ -608,27 +628,23 @@ class ReferralConversation:
         return None
 
 
-def _explicit_danger(typed: str | None, path: str) -> Reply | None:
-    """The emergency route if the words of `typed` say someone is in danger now (the rules alone)."""
+def _explicit_danger(typed: str | None, path: str) -> bool:
+    """Whether the words of `typed` say someone is in danger now (the rules alone)."""
     if not typed or not typed.strip():
-        return None
+        return False
     verdict = rule_verdict(normalise(typed))
     if not verdict.urgent:
-        return None
+        return False
     log.info("emergency route shown", extra={"path": path, "rule": verdict.reason})
-    return ChecklistPresenter.emergency_route()
+    return True
 
 
 def _stamped(turn: Turn, state: ConversationSession) -> Turn:
-    """The turn with its checklist buttons naming the draft and the version they are shown at.
+    """The turn with the draft and version its checklist buttons are shown at (the presenter stamps them).
 
     Called after the flush, so `state.version` is the version this turn's changes committed.
     """
-    def stamp(value: str) -> str:
-        return checklist_actions.stamp(value, state.referral_id, state.version)
-
-    turn.replies = [stamp_buttons(r, checklist_actions.is_checklist, stamp) if isinstance(r, Reply) else r
-                    for r in turn.replies]
+    turn.stamp = Stamp(state.referral_id, state.version)
     return turn
 
 
@@ -636,22 +652,22 @@ def _away_since(when: datetime | None) -> timedelta:
     return timedelta(0) if when is None else utcnow() - when
 
 
-def _day(when: datetime | None) -> str:
-    return when.strftime("%d %B %Y").lstrip("0") if when is not None else "-"
-
-
-def _urgent_route(typed: str | None, path: str, *, safety_confirmed: bool = False) -> list[Reply]:
-    """The emergency route, as a list of at most one reply, when what was typed calls for it.
+def _urgent_route(typed: str | None, path: str, *, safety_confirmed: bool = False) -> list[ChecklistResult]:
+    """The emergency route, as a list of at most one result, when what was typed calls for it.
 
     `typed` is None for a button press (its value is ours, not the person's words). Once the
     referrer has said everyone is safe now, only danger now in so many words (the rules) shows it.
     """
-    route = _explicit_danger(typed, path) if safety_confirmed else emergency_first(typed, path=path)
-    return [route] if route is not None else []
+    urgent = _explicit_danger(typed, path) if safety_confirmed else emergency_first(typed, path=path) is not None
+    return [EmergencyRoute()] if urgent else []
 
 
-def _with_route(first: list[Reply], turn: Turn) -> Turn:
+def _with_route(first: list[ChecklistResult], turn: Turn) -> Turn:
     """`turn` with the emergency route decided for it before everything else."""
-    if first and not any(isinstance(reply, Reply) and reply.urgent for reply in turn.replies):
+    said_already = any(
+        isinstance(part, EmergencyRoute | EmergencyStop) or (isinstance(part, Reply) and part.urgent)
+        for part in turn.replies
+    )
+    if first and not said_already:
         turn.replies[:0] = first  # else the checklist's own emergency stop already says it
     return turn
