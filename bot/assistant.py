@@ -19,9 +19,11 @@ channel it arrives in; each is handed over exactly once.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import threading
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from bot.config import Settings, get_settings
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from bot.channel_settings import AnswerMode, ChannelSettings
     from bot.db import Database
     from bot.discussion.service import DiscussionService
+    from bot.inbox import Answer, Counter, Inbox, Sender
     from bot.messages import Feedback, HandoffRequest
     from bot.outbox import Outbox
     from bot.people import People
@@ -334,6 +337,24 @@ class Assistant:
             self.database, self.settings, platform, conversation, user_id=user_id, email=email, areas=areas,
             mode=mode,
         )
+
+    def inbox(
+        self,
+        platform: str,
+        answer: Answer,
+        sender: Sender,
+        *,
+        metrics: Counter | None = None,
+        track: Callable[[str, Awaitable[None]], Awaitable[None]] | None = None,
+    ) -> Inbox:
+        """A channel's durable inbox (`bot.inbox`) over the core's database: the channel stores, claims
+        and completes what it receives through it, and never opens the database itself."""
+        from bot.inbox import Inbox
+
+        async def database() -> Database:
+            return await asyncio.to_thread(lambda: self.database)  # the first open may run migrations
+
+        return Inbox(platform, self.settings, database, answer, sender, metrics=metrics, track=track)
 
     def keep_reference(self, place: str, key: str, value: object) -> None:
         """Keep where a channel can speak later (see `bot.channel_settings.references`)."""

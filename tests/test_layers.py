@@ -3,7 +3,8 @@
 channels → assistant → domain (referral, qa, feedback) → index → outbox → people → database; the
 domain never imports a channel or a platform SDK; ingest never imports the channels, the referral
 domain or question answering (it shares only bot.index with bot.qa);
-the channels import neither the server nor the command line (the cycles there are gone).
+the channels import neither the server nor the command line (the cycles there are gone), nor the database or
+the feedback package: they ask the assistant.
 """
 
 from __future__ import annotations
@@ -49,3 +50,19 @@ def test_no_two_of_bots_packages_import_each_other() -> None:
         and graph.direct_import_exists(importer=b, imported=a, as_packages=True)
     }
     assert cycles == set()
+
+
+def test_the_channels_import_neither_the_database_nor_the_feedback_tables() -> None:
+    """Channels only translate: feedback, hand-offs, channel settings, conversation references and the inbox
+    are asked of the assistant, which owns the database (the contract in pyproject.toml says the same)."""
+    import grimp
+
+    graph = grimp.build_graph("bot", cache_dir=None)
+    forbidden = ("bot.db", "bot.tables", "bot.feedback")
+    direct = sorted(
+        f"{importer} -> {imported}"
+        for importer in graph.find_descendants("bot.channels")
+        for imported in graph.find_modules_directly_imported_by(importer)
+        if any(imported == name or imported.startswith(f"{name}.") for name in forbidden)
+    )
+    assert direct == []

@@ -18,8 +18,10 @@ Using it::
     ensure_schema(engine)                # run migrations to head (locked against other processes)
     sessions = make_session_factory(engine)
 
-Shared infrastructure for the channels (each function takes a `Database`, an
-`Engine` or a `sessionmaker`):
+Shared infrastructure for the core's services that the channels ask for (the
+inbox, conversation references, the assistant's thread context); the channels
+themselves never import this package. Each function takes a `Database`, an
+`Engine` or a `sessionmaker`:
 
 - ``claim_inbound_event(db, platform, event_id) -> bool``: True the first time an
   event is seen, False for a duplicate or platform retry. Backed by the primary
@@ -33,9 +35,9 @@ Shared infrastructure for the channels (each function takes a `Database`, an
   ``channel_state_items(db, channel) -> dict`` /
   ``delete_channel_state(db, channel, key) -> bool``: a JSON key/value store per
   channel (table ``channel_state``: channel, key, value JSON, updated_at), for
-  per-channel settings (e.g. the areas of a Slack channel) and Teams
-  conversation references. ``channel`` is free text; use a prefix per platform,
-  e.g. ``"slack:C0123"`` or ``"teams:19:abc@thread.tacv2"``.
+  conversation references (`bot.channel_settings.references`) and the
+  conversation's last questions (per-channel settings have their own table).
+  ``channel`` is free text; use a prefix per platform, e.g. ``"slack:C0123"`` or ``"teams:19:abc@thread.tacv2"``.
 
 A new table: add the model in its own module, import that module in
 `bot/tables.py` (never from here: the database layer imports no model), and add

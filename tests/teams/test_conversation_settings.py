@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from bot import channel_settings
+from bot.assistant import Assistant
 from bot.channels.teams import conversations
 from bot.db import get_database
 
@@ -88,8 +89,8 @@ def test_only_admins_change_settings(anonymous_settings, connector, serve, post)
 def test_conversation_references_are_kept_for_proactive_messages(anonymous_settings, connector, serve, post):
     served = serve(anonymous_settings)
     post(served, message_activity("about", service_url=connector.url))
-    db = get_database(anonymous_settings)
-    reference = conversations.stored_reference(db, conversations.user_channel("aad-pat"))
+    core = Assistant(anonymous_settings)  # the core keeps the references; the channel reads them through it
+    reference = conversations.stored_reference(core, conversations.user_channel("aad-pat"))
     assert reference is not None
     assert reference.conversation.id == "a:personal-pat"
     assert reference.service_url == connector.url

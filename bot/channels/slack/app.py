@@ -37,8 +37,7 @@ from bot.channels.slack.mrkdwn import escape, to_mrkdwn, truncate
 from bot.channels.slack.text import slack_text
 from bot.channels.slack.users import UserDirectory
 from bot.config import Settings
-from bot.db import Database
-from bot.inbox import Inbox, answering_now
+from bot.inbox import answering_now
 from bot.messages import Feedback, HandoffRequest, Message, Outcome, Reply
 from bot.metrics import Metrics
 from bot.outbox.codec import reply_from_json, reply_to_json
@@ -95,9 +94,8 @@ class SlackChannel:
         self.poster = Poster(self.client, self.metrics)
         self.users = UserDirectory(self.client)
         # Messages are stored with their claim before the ack and answered by any replica if this one dies.
-        self.inbox = Inbox(
-            PLATFORM, settings, self.database, self._answer_stored, stored_sender,
-            metrics=self.metrics, track=self._tracked,
+        self.inbox = self.assistant.inbox(
+            PLATFORM, self._answer_stored, stored_sender, metrics=self.metrics, track=self._tracked
         )
         # Each message posted for a stored event is a part of its answer: a retry posts only the rest.
         self.poster.parts = self.inbox.part
@@ -116,10 +114,6 @@ class SlackChannel:
         keep_content_out_of_library_logs()
 
     # ----------------------------------------------------------------- plumbing
-
-    async def database(self) -> Database:
-        """The core's database, for the inbox (the first open runs migrations: off the event loop)."""
-        return await asyncio.to_thread(lambda: self.assistant.database)
 
     async def _core(self, function: Callable[..., Any], *args: Any) -> Any:
         """A core service, off the event loop (it reads the database; the first use opens it)."""

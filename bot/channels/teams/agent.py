@@ -56,8 +56,7 @@ from bot.channels.teams.render import (
 from bot.channels.teams.text import say
 from bot.channels.teams.triage import TRIAGE_KEY, triage_actions, triage_command
 from bot.config import Settings
-from bot.db import Database
-from bot.inbox import Inbox, InboxError, answering_now
+from bot.inbox import InboxError, answering_now
 from bot.messages import HandoffRequest, Message, Outcome
 from bot.metrics import Metrics
 from bot.outbox.codec import reply_from_json, reply_to_json
@@ -148,8 +147,7 @@ class TeamsBot:
         self.metrics = Metrics("sgbot_teams")
         # Activities are stored with their claim as the turn starts: if this replica dies mid-turn
         # (its HTTP answer never comes), any replica's sweeper answers the stored activity.
-        self.inbox = Inbox("teams", settings, self._database, self._answer_stored, stored_sender,
-                           metrics=self.metrics)
+        self.inbox = self.assistant.inbox("teams", self._answer_stored, stored_sender, metrics=self.metrics)
         self._delivery: DeliveryWorker | None = None
         # user id → email from the Teams member API; only a cache, so a restart merely re-asks.
         self._emails: dict[str, str | None] = {}
@@ -170,9 +168,6 @@ class TeamsBot:
                 metrics=self.metrics,
             )
         return self._delivery
-
-    async def _database(self) -> Database:
-        return await asyncio.to_thread(lambda: self.assistant.database)
 
     async def start_delivery(self) -> None:
         await asyncio.to_thread(lambda: self.assistant.outbox)  # opening the database may run migrations
