@@ -136,3 +136,16 @@ def test_i_dont_know_names_the_configured_contact(sample_settings: Settings) -> 
 
     assert "can't find this" in shown, shown
     assert contact in " ".join(shown.split()), shown
+
+
+@pytest.mark.parametrize("message", [
+    "whats the weekly allowance for a private foster carer in eastbrook",  # no allowance in any passage
+    "how many referrals did the northshire mash get last year",  # no number of referrals anywhere
+    "whats the name of the mash team manager in northshire",  # the documents name no manager
+    "can i park at the family hub in eastbrook",
+])
+def test_a_near_miss_made_of_words_the_documents_know_gets_i_cant_find_this(sample_settings: Settings,
+                                                                           message: str) -> None:
+    shown = _say(sample_settings, message)
+
+    assert "can't find this" in shown, shown
