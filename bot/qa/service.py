@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 
 import numpy as np
 
 from bot.config import Settings
 from bot.index.store import KnowledgeIndex, StoredChunk
+from bot.index.tokens import tokenize
 from bot.index.units import passage_units, units_digest
 from bot.procedures.recent import mark_recent_updates
 from bot.prompts import say
@@ -19,6 +21,7 @@ from bot.qa.answer import (
     compose,
     emergency_route,
 )
+from bot.qa.focus import CONTACT_PATTERN
 from bot.qa.follow_up import Reading, named_area, read_follow_up, reads_as_follow_up
 from bot.qa.retrieval import Hit, Retriever, RetrieverMode
 from bot.qa.smalltalk import small_talk
@@ -26,6 +29,10 @@ from bot.qa.urgent import check_urgency
 from bot.qa.urgent_rules import normalise
 
 MAX_QUESTION_CHARS = 2000
+# Whom the documents name for questions about them: "I don't know" gives that contact as they give it.
+CONTACT_OWNER = "business unit"
+CONTACT_CANDIDATES = 10  # passages read for it, best keyword matches first
+CONTACT_WORDS = 60  # a line longer than this is a paragraph that mentions the unit, not its details
 
 __all__ = ["Answerer", "MAX_QUESTION_CHARS", "Reading", "reads_as_follow_up"]
 class Answerer:
@@ -37,6 +44,7 @@ class Answerer:
 
         self.writer = LLMAnswerWriter.from_settings(settings)
         self._areas: tuple[int, tuple[str, ...]] | None = None
+        self._contact: tuple[int, tuple[str, str] | None] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Answerer:
@@ -54,6 +62,32 @@ class Answerer:
             names = {a for areas in keyword.areas for a in areas if a.casefold() not in national}
             self._areas = (keyword.generation, tuple(sorted(names)))
         return self._areas[1]
+
+    def documents_contact(self) -> tuple[str, str] | None:
+        """The business unit's contact details as the documents give them, and the title of the document
+        that gives them (None when no document does): the line naming the business unit that carries the
+        most phone numbers and email addresses ("…business unit: safeguarding.businessunit@example.org,
+        01632 960100, Monday to Friday, 9am to 5pm."). Read once per index generation."""
+        keyword = self.index.keyword
+        if self._contact is not None and self._contact[0] == keyword.generation:
+            return self._contact[1]
+        best: tuple[int, str, str] | None = None
+        ranked = keyword.search(tokenize(CONTACT_OWNER), CONTACT_CANDIDATES)
+        chunks = self.index.catalog.chunks(chunk_id for chunk_id, _ in ranked)
+        for chunk_id, _ in ranked:
+            chunk = chunks.get(chunk_id)
+            if chunk is None:
+                continue
+            for line in chunk.text.splitlines():
+                details = " ".join(line.replace(" | ", ": ").strip(" |-*").split())
+                if not re.search(rf"\b{CONTACT_OWNER}\b", details, re.IGNORECASE):
+                    continue
+                found = len(CONTACT_PATTERN.findall(details))
+                if found and (best is None or found > best[0]) and len(details.split()) <= CONTACT_WORDS:
+                    best = (found, details, chunk.title)
+        contact = (best[1], best[2]) if best else None
+        self._contact = (keyword.generation, contact)
+        return contact
 
     def read(self, question: str, previous: str | None) -> Reading:
         """`question` as the next message of a thread whose last question was `previous`: a fragment
@@ -103,6 +137,10 @@ class Answerer:
         answer = compose(text, hits, urgent=urgent, idf=keyword.idf, contact=contact, area=area,
                          sentences_limit=self.settings.answer_sentences, dense_used=mode != "bm25",
                          context=context, writer=self.writer, unit_similarity=similarity)
+        if not answer.answered and answer.evidence is not None and (found := self.documents_contact()):
+            details, title = found
+            text = f"{answer.text}\n{say('abstain_documents_contact', details=details, title=title)}"
+            answer = dataclasses.replace(answer, text=text)
         return dataclasses.replace(answer, citations=mark_recent_updates(answer.citations, self.settings))
 
     def _unit_similarity(self, hits: list[Hit], vector: np.ndarray) -> dict[tuple[int, tuple[int, int]], float]:

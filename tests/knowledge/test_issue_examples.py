@@ -138,6 +138,17 @@ def test_i_dont_know_names_the_configured_contact(sample_settings: Settings) -> 
     assert contact in " ".join(shown.split()), shown
 
 
+def test_i_dont_know_also_gives_the_business_units_contact_as_the_documents_give_it(
+        sample_settings: Settings) -> None:
+    settings = sample_settings.model_copy(update={"contact": "your duty team"})
+
+    shown = " ".join(_say(settings, "whats the wifi password in the main office").split())
+
+    assert "can't find this" in shown and "your duty team" in shown, shown
+    # knowledge/ gives the business unit's email and phone ("Contact the business unit on … or 01632 960100").
+    assert "safeguarding.businessunit@example.org" in shown and "01632 960100" in shown, shown
+
+
 @pytest.mark.parametrize("message", [
     "whats the weekly allowance for a private foster carer in eastbrook",  # no allowance in any passage
     "how many referrals did the northshire mash get last year",  # no number of referrals anywhere
