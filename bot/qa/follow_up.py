@@ -63,6 +63,10 @@ class Reading:
 class _Groups:
     groups: tuple[tuple[tuple[str, ...], ...], ...]  # group -> member -> its words and phrases
     connectors: tuple[str, ...]
+    # Things that exist for one member only, and their counterpart for another ("SAR" for an adult, "serious
+    # child safeguarding case" for a child): member name -> its phrases, the first one the name to use.
+    counterparts: tuple[dict[str, tuple[str, ...]], ...] = ()
+    members: tuple[tuple[str, ...], ...] = ()  # group -> its members' names, in the order of `groups`
 
 
 @cache
@@ -73,7 +77,11 @@ def _groups() -> _Groups:
         for members in (data.get("groups") or {}).values()
     )
     connectors = tuple(sorted((str(c).casefold() for c in data.get("connectors") or []), key=len, reverse=True))
-    return _Groups(groups, connectors)
+    members = tuple(tuple(str(name) for name in members) for members in (data.get("groups") or {}).values())
+    counterparts = tuple(
+        {str(name): tuple(str(p).casefold() for p in phrases) for name, phrases in entry.items()}
+        for entry in data.get("counterparts") or [])
+    return _Groups(groups, connectors, counterparts, members)
 
 
 def _phrase(words: str) -> re.Pattern[str]:
@@ -130,17 +138,37 @@ def _swap_numbered(fragment: str, previous: str) -> str | None:
     return None
 
 
+def _swap_counterparts(member: str, previous: str) -> str:
+    """`previous` with each thing that exists for another member replaced by its counterpart for
+    `member`: "the criteria for a SAR" for a child is "the criteria for a serious child safeguarding case"."""
+    for entry in _groups().counterparts:
+        wanted = entry.get(member)
+        if not wanted:
+            continue
+        others = [p for name, phrases in entry.items() if name != member for p in phrases]
+        mention = _find(previous, sorted(others, key=len, reverse=True))
+        if mention is not None:
+            previous = previous[: mention.start()] + wanted[0] + previous[mention.end():]
+    return previous
+
+
 def _swap_member(fragment: str, previous: str) -> str | None:
     """Another member of a group ("adult" for "child", "email" for "number") takes the place of the
-    one the previous question named; the fragment's own wording ("adult with care needs") is kept."""
-    for group in _groups().groups:
+    one the previous question named; the fragment's own wording ("adult with care needs") is kept.
+    What exists for one member only takes its counterpart's name (prompts/follow_ups.yaml)."""
+    groups = _groups()
+    for group, names in zip(groups.groups, groups.members or ((),) * len(groups.groups), strict=False):
         for index, member in enumerate(group):
             if _find(fragment, member) is None:
                 continue
+            swapped = _swap_counterparts(names[index], previous) if index < len(names) else previous
             others = [w for other, words in enumerate(group) if other != index for w in words]
-            mention = _find(previous, others)
+            mention = _find(swapped, others)
             if mention is None:
+                if swapped != previous:
+                    return swapped
                 continue
+            previous = swapped
             rest = _phrase(mention.group(0)).sub("", previous[mention.end():])  # "the child … the child's"
             before = _ARTICLE.sub(lambda m: _article_for(fragment, m.group(0)), previous[: mention.start()])
             return " ".join(f"{before}{fragment}{rest}".split())

@@ -44,6 +44,14 @@ def test_the_article_agrees_with_the_word_swapped_in() -> None:
     assert read_follow_up("and a baby?", "can an adult refuse help", AREAS).question == "can a baby refuse help"
 
 
+def test_what_exists_for_one_population_only_takes_its_counterparts_name() -> None:
+    # A SAR is for adults: "and for a child?" asks for the child's kind of review, not a SAR for a child.
+    assert read_follow_up("and for a child?", "what are the criteria for a SAR", AREAS) == \
+        Reading("what are the criteria for a serious child safeguarding case", None)
+    assert read_follow_up("and for an adult?", "when does a child's case need a rapid review", AREAS).question == \
+        "when does an adult's case need a safeguarding adults review"
+
+
 def test_another_kind_of_contact_detail_takes_the_place_of_the_one_asked_for() -> None:
     assert read_follow_up("and their email?", "FA safeguarding team number?", AREAS).question == \
         "FA safeguarding team email?"
