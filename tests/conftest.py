@@ -1,5 +1,10 @@
 """Fixtures shared by every capability's tests.
 
+PostgreSQL (tests/pg_databases.py): `postgres_url` is a fresh database for one test, `module_postgres_url`
+one for a module's fixtures (servers started once per module), `db_url` a fresh SQLite file or a fresh
+PostgreSQL database; each is a copy of a template migrated once per run and is dropped afterwards, so
+no test sees another's rows. They skip, saying so, when 127.0.0.1:5432 does not answer.
+
 The embedding model takes seconds to load and encodes ~20 passages a second on
 these machines, so each knowledge base is ingested once per test session, into
 a temporary SGBOT_DATA_DIR, and shared. Nothing here is a stand-in: it is the
@@ -17,6 +22,8 @@ import pytest
 from log_privacy import DETECTOR, describe, install
 
 from bot.config import Settings
+from bot.db import forget_databases
+from tests.pg_databases import PostgresServer, reachable, unreachable_reason
 
 REPO = Path(__file__).resolve().parent.parent
 KNOWLEDGE_DIR = REPO / "knowledge"
@@ -63,6 +70,49 @@ def _logging_as_it_was() -> Iterator[None]:
     for handler in [h for h in handlers if h not in root.handlers]:
         root.addHandler(handler)
     root.setLevel(level)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """The PostgreSQL server, with this run's migrated template database (skips when it does not answer)."""
+    if not reachable():
+        pytest.skip(unreachable_reason())
+    server = PostgresServer()
+    try:
+        yield server
+    finally:
+        forget_databases()
+        server.close()
+
+
+def _fresh_database(postgres: PostgresServer) -> Iterator[str]:
+    url = postgres.fresh()
+    try:
+        yield url
+    finally:
+        forget_databases()  # this process's pooled connections to it, closed before it is dropped
+        postgres.drop(url)
+
+
+@pytest.fixture
+def postgres_url(postgres: PostgresServer) -> Iterator[str]:
+    """A fresh PostgreSQL database for this test alone, at the latest migration (dropped afterwards)."""
+    yield from _fresh_database(postgres)
+
+
+@pytest.fixture(scope="module")
+def module_postgres_url(postgres: PostgresServer) -> Iterator[str]:
+    """A fresh PostgreSQL database for this module's fixtures (servers started once per module)."""
+    yield from _fresh_database(postgres)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty database for this test: a fresh SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'data' / 'sgbot.sqlite3'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
 
 
 def make_settings(data_dir: Path, **overrides: object) -> Settings:

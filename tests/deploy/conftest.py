@@ -1,4 +1,4 @@
-"""Fixtures for the deployment tests: PostgreSQL (a fresh database per run) and a `chroma run` server."""
+"""Fixtures for the deployment tests: a `chroma run` server (PostgreSQL's fresh databases are in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from collections.abc import Iterator
 import pytest
 
 from tests.deploy.processes import ChromaServer
-from tests.referral.conftest import postgres_url  # noqa: F401 - the same fresh-database fixture
 
 
 @pytest.fixture(scope="module")

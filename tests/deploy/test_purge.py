@@ -19,7 +19,6 @@ from bot.retention.purge import PurgeRecord, purge
 from bot.sessions.models import ConversationSession
 from tests.conftest import make_settings
 from tests.deploy.processes import SGBOT, base_environment
-from tests.referral.conftest import db_url  # noqa: F401 - SQLite and PostgreSQL
 
 
 def _referral(status: str, age_days: int, user: str, reference: str | None = None) -> Referral:

@@ -43,14 +43,14 @@ class Replicas:
 
 
 @pytest.fixture(scope="module")
-def replicas(tmp_path_factory: pytest.TempPathFactory, postgres_url: str,
+def replicas(tmp_path_factory: pytest.TempPathFactory, module_postgres_url: str,
              sample_settings: Settings) -> Iterator[Replicas]:
     root = tmp_path_factory.mktemp("socket-replicas")
     slack = SlackStandIn().start()
     endpoint = SocketModeStandIn().start()
     slack.socket_url = endpoint.url
     environment = base_environment(
-        DATABASE_URL=postgres_url, SLACK_BOT_TOKEN="xoxb-test-token", SLACK_APP_TOKEN="xapp-test-token",
+        DATABASE_URL=module_postgres_url, SLACK_BOT_TOKEN="xoxb-test-token", SLACK_APP_TOKEN="xapp-test-token",
         SLACK_API_URL=slack.base_url,
     )
     servers: list[ServeProcess] = []

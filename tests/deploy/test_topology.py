@@ -22,6 +22,8 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.db import open_database
+from bot.qa.generations import Published, newest
 from tests.conftest import KNOWLEDGE_DIR
 from tests.deploy.processes import SGBOT, ChromaServer, ServeProcess, base_environment
 from tests.slack.slack_stand_in import TEAM, SlackStandIn, form_body, sign
@@ -40,6 +42,8 @@ class Topology:
     teams: ConnectorStandIn
     documents: Path
     replicas: dict[str, ServeProcess] = field(default_factory=dict)
+    published_at_start: Published | None = None  # in the database, before the topology's first ingest
+    first_ingest: dict[str, Any] = field(default_factory=dict)
 
     def start(self, name: str) -> ServeProcess:
         environment = {**self.environment, "SGBOT_DATA_DIR": str(self.root / name / "data")}
@@ -123,7 +127,7 @@ class Topology:
 
 
 @pytest.fixture(scope="module")
-def topology(tmp_path_factory: pytest.TempPathFactory, postgres_url: str,
+def topology(tmp_path_factory: pytest.TempPathFactory, module_postgres_url: str,
              chroma_server: ChromaServer) -> Iterator[Topology]:
     root = tmp_path_factory.mktemp("topology")
     documents = root / "documents"
@@ -131,14 +135,17 @@ def topology(tmp_path_factory: pytest.TempPathFactory, postgres_url: str,
     slack = SlackStandIn().start()
     teams = ConnectorStandIn()
     environment = base_environment(
-        DATABASE_URL=postgres_url, CHROMA_HOST="127.0.0.1", CHROMA_PORT=str(chroma_server.port),
+        DATABASE_URL=module_postgres_url, CHROMA_HOST="127.0.0.1", CHROMA_PORT=str(chroma_server.port),
         SGBOT_COLLECTION=f"topology-{root.name}"[:60], SGBOT_INDEX_STORE="database", SGBOT_INDEX_POLL_SECONDS="1",
         SLACK_BOT_TOKEN="xoxb-test-token", SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=slack.base_url,
         SLACK_BUSINESS_UNIT_CHANNEL="CBUSINESS1", SGBOT_BUSINESS_UNIT="UOFFICER1",
         TEAMS_ANONYMOUS="true", TEAMS_SERVICE_URL=teams.url,
     )
     topology = Topology(root, environment, slack, teams, documents)
-    topology.ingest()
+    database = open_database(module_postgres_url)
+    topology.published_at_start = newest(database)
+    database.dispose()
+    topology.first_ingest = topology.ingest()
     try:
         for name in ("a", "b"):
             topology.start(name)
@@ -150,6 +157,17 @@ def topology(tmp_path_factory: pytest.TempPathFactory, postgres_url: str,
             replica.kill()
         slack.stop()
         teams.close()
+
+
+def test_the_topology_starts_with_a_database_of_its_own_and_no_published_index(topology: Topology) -> None:
+    first = topology.first_ingest
+    documents = [path.name for path in KNOWLEDGE_DIR.rglob("*")  # what the fixture copied and ingested
+                 if path.is_file() and path.name != "README.md" and not path.name.endswith(".meta.yaml")]
+
+    assert topology.published_at_start is None  # no other test's generation to start from
+    # so the first ingest indexed every document afresh: none found "unchanged", none "removed"
+    assert sorted(first["added"]) == sorted(documents)
+    assert first["updated"] == first["skipped"] == first["removed"] == []
 
 
 def test_a_slack_retry_delivered_to_the_other_replica_gets_one_answer(topology: Topology) -> None:

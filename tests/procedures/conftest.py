@@ -11,7 +11,6 @@ import pytest
 from bot.config import Settings
 from bot.db import forget_databases
 from tests.conftest import KNOWLEDGE_DIR
-from tests.referral.conftest import postgres_url  # noqa: F401 - the run's PostgreSQL database
 
 PROCEDURE = KNOWLEDGE_DIR / "northshire" / "making-a-referral-to-childrens-social-care.md"
 
@@ -19,19 +18,7 @@ PROCEDURE = KNOWLEDGE_DIR / "northshire" / "making-a-referral-to-childrens-socia
 @pytest.fixture(params=["sqlite", "postgresql"])
 def procedures_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
     """Settings with their own data dir and an empty database (a fresh SQLite file or a fresh PostgreSQL one)."""
-    url = None
-    if request.param == "postgresql":
-        from sqlalchemy import text
-
-        from bot.db import open_database
-        from bot.tables import Base
-
-        url = request.getfixturevalue("postgres_url")
-        database = open_database(url)
-        names = ", ".join(f'"{table.name}"' for table in reversed(Base.metadata.sorted_tables))
-        with database.engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        database.dispose()
+    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
     yield Settings(_env_file=None, SGBOT_DATA_DIR=tmp_path / "data", DATABASE_URL=url)  # type: ignore[call-arg]
     forget_databases()
 

@@ -8,7 +8,6 @@ downgrading puts them back).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,15 +17,14 @@ from sqlalchemy import create_engine, select, text
 
 from bot import channel_settings
 from bot.config import Settings
-from bot.db import Database, channel_state_items, open_database, put_channel_state
+from bot.db import Database, channel_state_items, forget_databases, open_database, put_channel_state
 from bot.db.schema import alembic_config
 from bot.feedback import Feedback, HandoffRequest, hand_off, list_feedback, list_handoffs, record_feedback
 from bot.outbox import Outbox
 from bot.outbox.models import HeldNotification
 from bot.people import People
 from bot.roles import Role, Roles, may_configure_channels, role_of
-
-from .conftest import PG_HOST, PG_PORT, PG_USER
+from tests.pg_databases import PostgresServer
 
 DISCLOSURE = "She has just told me her stepfather hit her tonight and she is scared to go home"
 TEAMS_CHANNEL = "19:general@thread.tacv2"
@@ -44,19 +42,13 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'copy.sqlite3'}"
         return
-    request.getfixturevalue("postgres_url")  # skips when PostgreSQL is not there
-    name = f"sgbot_test_migration_{uuid.uuid4().hex[:10]}"
-    maintenance = create_engine(
-        f"postgresql+psycopg://{PG_USER}@{PG_HOST}:{PG_PORT}/postgres", isolation_level="AUTOCOMMIT"
-    )
-    with maintenance.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    postgres: PostgresServer = request.getfixturevalue("postgres")  # skips when PostgreSQL is not there
+    url = postgres.blank()
     try:
-        yield f"postgresql+psycopg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
+        yield url
     finally:
-        with maintenance.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        maintenance.dispose()
+        forget_databases()
+        postgres.drop(url)
 
 
 def _populate_as_before(database: Database) -> None:

@@ -10,7 +10,6 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bot.db import Database, claim_inbound_event, complete_inbound_event, forget_databases, open_database
-from tests.referral.conftest import db_url, postgres_url  # noqa: F401 - both databases, fresh per test
 
 LEASE = 0.3
 

@@ -34,7 +34,6 @@ from bot.db import (
 from bot.housekeeping import purge_expired
 from bot.inbox import Inbox
 from bot.outbox import HeldNotification
-from tests.referral.conftest import db_url, postgres_url  # noqa: F401 - both databases, fresh per test
 
 LEASE = 0.6
 DISCLOSURE = "She told me her stepfather hit her tonight"

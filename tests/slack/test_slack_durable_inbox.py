@@ -29,7 +29,6 @@ from sqlalchemy import select
 
 from bot.db import InboundEvent, forget_databases, open_database
 from tests.deploy.processes import ServeProcess, base_environment
-from tests.referral.conftest import postgres_url  # noqa: F401 - the run's fresh PostgreSQL database
 from tests.teams.harness import ConnectorStandIn, message_activity
 
 LEASE_SECONDS = 4.0  # longer than a replica takes to start on a message on a loaded machine
@@ -41,7 +40,7 @@ pytestmark = pytest.mark.timeout(900)
 def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[lease.Pair]:
     root = tmp_path_factory.mktemp(f"inbox-{request.param}")
     sqlite = f"sqlite:///{root / 'shared.sqlite3'}"
-    url = sqlite if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    url = sqlite if request.param == "sqlite" else request.getfixturevalue("module_postgres_url")
     slack = SlackStandIn().start()
     teams = ConnectorStandIn()
     environment = base_environment(

@@ -25,7 +25,6 @@ import pytest
 from slack_stand_in import TEAM, SlackStandIn, sign
 
 from tests.deploy.processes import SGBOT, ServeProcess, base_environment
-from tests.referral.conftest import postgres_url  # noqa: F401 - the run's fresh PostgreSQL database
 from tests.teams.harness import ConnectorStandIn, message_activity
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -83,7 +82,7 @@ def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     if request.param == "sqlite":
         url = f"sqlite:///{root / 'shared.sqlite3'}"
     else:
-        url = request.getfixturevalue("postgres_url")
+        url = request.getfixturevalue("module_postgres_url")
     slack = SlackStandIn().start()
     teams = ConnectorStandIn()
     environment = base_environment(

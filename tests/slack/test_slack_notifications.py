@@ -24,7 +24,6 @@ from typing import Any
 import pytest
 import yaml
 from conftest import BUSINESS_UNIT_CHANNEL, OFFICER, ServedSlack, buttons_of, slack_settings, unique
-from referral.conftest import postgres_url  # noqa: F401 - the run's PostgreSQL database, as a fixture
 from referral.helpers import CHILD_REFERRAL
 from slack_stand_in import Call, SlackStandIn
 from sqlalchemy import select
@@ -270,31 +269,21 @@ def test_a_freshly_started_server_words_and_posts_a_referral_event_before_any_me
     assert [(row.delivered_at is not None, row.last_error) for row in rows(database)] == [(True, None)]
 
 
-@pytest.fixture
-def shared_postgres(postgres_url: str) -> Iterator[str]:  # noqa: F811 - the imported fixture
-    from referral.conftest import _empty
-
-    database = open_database(postgres_url)
-    _empty(database)
-    database.dispose()
-    yield postgres_url
-
-
 def test_two_servers_draining_one_outbox_on_postgresql_post_each_notification_once(
-    shared_postgres: str, stand_in: SlackStandIn, tmp_path: Path
+    postgres_url: str, stand_in: SlackStandIn, tmp_path: Path
 ) -> None:
     base = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
     settings = slack_settings(base, stand_in, tmp_path / "unused.sqlite3", **FAST).model_copy(
-        update={"database_url": shared_postgres, "outbox_lease_seconds": 30.0}
+        update={"database_url": postgres_url, "outbox_lease_seconds": 30.0}
     )
     # Two replicas, each with its own engine and connection pool, like two processes.
     replicas = [
-        ServedSlack(SlackChannel(settings, assistant=Assistant(settings, database=open_database(shared_postgres))),
+        ServedSlack(SlackChannel(settings, assistant=Assistant(settings, database=open_database(postgres_url))),
                     stand_in).start()
         for _ in range(2)
     ]
     try:
-        database = open_database(shared_postgres)
+        database = open_database(postgres_url)
         marker = unique("pair-")
         expected = [f"Notice {marker} #{n}" for n in range(40)]
         for start in range(0, len(expected), 10):  # several commits, each waking both replicas
