@@ -31,7 +31,7 @@ def _referral(status: str, age_days: int, user: str, reference: str | None = Non
     return referral
 
 
-def test_purge_forgets_what_retention_allows_and_records_each_purge(db_url: str, tmp_path: Path) -> None:  # noqa: F811
+def test_purge_forgets_what_retention_allows_and_records_each_purge(db_url: str, tmp_path: Path) -> None:
     settings = make_settings(tmp_path, database_url=db_url)
     database = open_database(db_url)
     old, now = utcnow() - timedelta(days=40), utcnow()

@@ -15,7 +15,7 @@ LEASE = 0.3
 
 
 @pytest.fixture
-def database(db_url: str) -> Iterator[Database]:  # noqa: F811
+def database(db_url: str) -> Iterator[Database]:
     database = open_database(db_url)
     yield database
     database.dispose()

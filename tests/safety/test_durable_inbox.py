@@ -40,7 +40,7 @@ DISCLOSURE = "She told me her stepfather hit her tonight"
 
 
 @pytest.fixture
-def settings(db_url: str, tmp_path: Path) -> Settings:  # noqa: F811
+def settings(db_url: str, tmp_path: Path) -> Settings:
     return Settings(
         SGBOT_DATA_DIR=tmp_path / "data",
         DATABASE_URL=db_url if db_url.startswith("postgresql") else None,
