@@ -46,7 +46,8 @@ _PROCEDURAL = frozenset(
 # (`kinds_missing`), not looked for as words: "what days can I ring it" is answered by "Monday to Friday".
 _KIND_WORDS = frozenset(
     """day days time times hour hours date dates number numbers phone telephone tel mobile email e-mail address
-    contact contacts details detail name names deadline deadlines timescale timescales""".split())
+    contact contacts details detail name names deadline deadlines timescale timescales age ages limit limits amount
+    amounts length duration period cost costs price prices fee fees""".split())
 # "What time does the Dudley MASH open?", "when is the minis' training?": the thing is the one whose time is asked.
 _WHEN_THING = re.compile(
     r"(?:^|[,.;:!?\-–]\s*)(?:what time|what times|when|which days?|what days?)\s+(?:is|are|does|do|did|'s|s)\s+"
@@ -70,6 +71,8 @@ def asked_thing(question: str) -> list[str]:
         if match is None:
             continue
         words = [w.strip("'") for w in match.group(1).split()]
+        if words and re.match(r"(?:^|\W)which\b", match.group(0).strip(" ,.;:!?-–")):
+            words = words[:1]  # "which TEAM deals with…", "which FORM do I use": the noun comes first
         if not words or words[0] in _NOT_A_THING or words[-1] in _VAGUE:
             continue
         # "Salford's good outcome review": whose it is says where, not what; the thing follows.

@@ -19,6 +19,8 @@ from bot.qa.focus import asked_action, asked_thing, kinds_missing
     ("what's the weekly allowance for a foster carer", "weekly allowance"),
     ("which hotel is used for asylum accommodation?", "hotel"),
     ("whats the dress code on fridays", "dress code"),
+    ("which team deals with adults at risk", "team"),  # after "which", the noun comes first
+    ("what's the age limit for private fostering", ""),  # an age, a limit: kinds of fact, not things
     ("what's the concussion protocol for a player who took a knock", "concussion"),  # a protocol OF concussion
     ("what time does the Dudley MASH open in the morning", "dudley mash"),
     ("baby has a bruise - so what's the first step?", ""),  # "first step" names no thing of its own

@@ -160,3 +160,16 @@ def test_a_near_miss_made_of_words_the_documents_know_gets_i_cant_find_this(samp
     shown = _say(sample_settings, message)
 
     assert "can't find this" in shown, shown
+
+
+@pytest.mark.parametrize("message", [
+    "what's the age limit for private fostering",  # "age limit": the documents say "under 16"
+    "which team deals with adults at risk in eastbrook",
+    "whats the LADO's email in northshire",
+    "what's the MARF",
+])
+def test_what_is_the_thing_questions_the_documents_answer_are_answered(sample_settings: Settings,
+                                                                       message: str) -> None:
+    shown = _say(sample_settings, message)
+
+    assert "can't find this" not in shown, shown
