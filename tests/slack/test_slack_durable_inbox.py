@@ -270,6 +270,38 @@ def test_a_slash_command_acknowledged_by_a_replica_that_is_then_killed_is_answer
     assert _logged(pair.b, "inbox.taken_over", "refer:trig.") == 1
 
 
+def test_a_replica_killed_after_posting_the_first_part_of_an_answer_leaves_only_the_rest_to_the_other(
+    pair: lease.Pair,
+) -> None:
+    """`/refer` posts its intro, then the checklist's first step in the intro's thread. A dies between
+    the two: B's retry posts only the step (under A's intro), never a second intro."""
+    user, _, _ = _ids("UHALF")
+    dm = f"D{user[1:]}"
+    replica_a = pair.alive_a()
+    hold = pair.slack.hold_next("users.info")  # asked after the intro is posted, before the first step
+    body = form_body({"token": "legacy", "team_id": TEAM, "channel_id": "C0GENERAL", "user_id": user,
+                      "command": "/refer", "text": "", "api_app_id": "A0TEST",
+                      "response_url": "https://hooks.slack.com/commands/T/1/x", "trigger_id": f"trig.{time.time_ns()}"})
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(lease.SECRET, body)}
+
+    assert httpx.post(replica_a.url + "/slack/events", content=body.encode(), headers=headers,
+                      timeout=30).status_code == 200
+    assert hold.arrived.wait(60), "replica A never got past the intro"
+    (intro,) = pair.slack.wait_for("chat.postMessage", 1, 30, channel=dm)
+    replica_a.kill()  # the intro is posted, the checklist's first step is not
+    hold.release()
+
+    pair.slack.wait_for("chat.postMessage", 2, 90, channel=dm)
+    time.sleep(LEASE_SECONDS + 3 * SWEEP_SECONDS)  # the rest of the step, and a second intro were one coming
+
+    calls = [call for call in pair.slack.calls_to("chat.postMessage") if call.args.get("channel") == dm]
+    texts = [pair.slack.posted_text(call) for call in calls]
+    assert pair.answers_to(user) == 1  # the checklist's first question once, and nothing posted twice
+    assert sum("Pre-referral checklist" in text for text in texts) == 1  # the intro once
+    assert all(call.args.get("thread_ts") == intro.response["ts"] for call in calls[1:])  # under A's intro
+    assert _logged(pair.b, "inbox.part_skipped", "refer:trig.") == 1
+
+
 def _with_buttons(slack: SlackStandIn, channel: str) -> dict[str, Any]:
     """The first message posted to `channel` that has buttons, waiting for it."""
     deadline = time.monotonic() + 90
