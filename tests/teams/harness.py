@@ -44,6 +44,7 @@ class ConnectorStandIn:
     jwks: dict[str, Any] = field(default_factory=lambda: {"keys": []})
     requests: list[Recorded] = field(default_factory=list)
     fail_next: int = 0  # answer the next N posts with HTTP 500 (Teams having a bad minute)
+    fail_message: int = 0  # answer the Nth message post from now (1: the next) with HTTP 500, once
 
     def hold_next_member_lookup(self) -> tuple[threading.Event, threading.Event]:
         """(arrived, release): the next member look-up waits unanswered until `release` is set."""
@@ -97,6 +98,9 @@ class ConnectorStandIn:
                     failing = stand_in.fail_next > 0
                     if failing:
                         stand_in.fail_next -= 1
+                    if stand_in.fail_message and isinstance(body, dict) and body.get("type") == "message":
+                        stand_in.fail_message -= 1
+                        failing = failing or stand_in.fail_message == 0
                     headers = {k.lower(): v for k, v in self.headers.items()}
                     stand_in.requests.append(Recorded("POST", self.path, headers, body, refused=failing))
                 if failing:

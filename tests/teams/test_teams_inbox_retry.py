@@ -58,3 +58,37 @@ def test_a_message_whose_answer_fails_gets_one_apology_however_many_tries_then_t
     assert len(replies) == 2, replies  # one apology, one answer
     assert sum("something went wrong" in reply for reply in replies) == 1
     assert "Sources" in replies[1]
+
+
+def test_a_retry_sends_only_the_replies_the_failed_turn_had_not_sent(
+    anonymous_settings: Settings, connector: ConnectorStandIn, serve, post  # type: ignore[no-untyped-def]
+) -> None:
+    """Teams refuses the second reply of the checklist's first step: the person is told once, and the
+    sweeper's retry sends the rest of that step, never the first reply again, without asking the
+    assistant a second time."""
+    settings = anonymous_settings.model_copy(update={
+        "teams_service_url": connector.url, "inbound_lease_seconds": 1.5, "inbox_sweep_seconds": 0.2,
+        "inbox_retry_seconds": 0.3,
+    })
+    served = serve(settings)
+    conversation = "a:personal-parts"
+    connector.fail_message = 2
+
+    response = post(served, message_activity("refer", service_url=connector.url, conversation_id=conversation))
+    assert response.status_code in (200, 202)
+    deadline = time.monotonic() + 60
+    while not any("Which kind of review" in str(r) for r in connector.posted(conversation)) \
+            and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(3.0)  # anything sent twice would be here by now
+
+    replies = [str(reply.get("text")) + str(reply.get("attachments")) for reply in connector.posted(conversation)]
+    assert sum("something went wrong" in reply for reply in replies) == 1
+    assert sum("Which kind of review" in reply for reply in replies) == 1
+    assert len(replies) == len(set(replies)), replies  # nothing sent twice
+    # The retry sent the rest of the step the assistant had made, not a second run of "refer" (which
+    # would find the draft the first run started and say "Welcome back").
+    assert not any("Welcome back" in reply for reply in replies), replies
+    refused = [r for r in connector.requests
+               if r.refused and isinstance(r.body, dict) and r.body.get("type") == "message"]
+    assert len(refused) == 1
