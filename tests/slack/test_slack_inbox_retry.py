@@ -28,6 +28,7 @@ from bot.feedback import list_handoffs
 from tests.deploy.processes import ChromaServer, free_port
 
 QUESTION = "How should I respond when a child makes a disclosure?"
+ADMIN = "UADMINRETRY"
 RETRY = {"inbound_lease_seconds": 1.5, "inbox_sweep_seconds": 0.2, "inbox_retry_seconds": 0.3}
 pytestmark = pytest.mark.timeout(600)
 
@@ -37,7 +38,8 @@ def served(
     sample_settings: Settings, stand_in: SlackStandIn, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServedSlack]:
     database = tmp_path_factory.mktemp("slack-inbox-retry") / "slack.sqlite3"
-    served = ServedSlack(SlackChannel(slack_settings(sample_settings, stand_in, database, **RETRY)), stand_in).start()
+    settings = slack_settings(sample_settings, stand_in, database, admins=[ADMIN], **RETRY)
+    served = ServedSlack(SlackChannel(settings), stand_in).start()
     yield served
     served.stop()
 
@@ -156,3 +158,17 @@ def test_a_hand_off_form_whose_confirmation_failed_is_handed_off_once_and_confir
     assert len(confirmations) == 1
     handoffs = [h for h in list_handoffs(get_database(served.channel.settings), "slack") if h.user_id == user]
     assert [(h.thread, h.question) for h in handoffs] == [(ts, typed)]  # handed off once, not on every try
+
+
+def test_safeguarding_settings_whose_form_could_not_open_asks_for_the_command_again(
+    served: ServedSlack, stand_in: SlackStandIn
+) -> None:
+    stand_in.fail_next("views.open", "expired_trigger_id")
+    assert served.command("/safeguarding", "settings", user=ADMIN, channel="CSETTINGS1").status_code == 200
+    (again,) = stand_in.wait_for("chat.postEphemeral", timeout=60, user=ADMIN)
+    time.sleep(2.0)
+
+    assert "/safeguarding settings` again" in str(again.args.get("text"))
+    assert len([c for c in stand_in.calls_to("chat.postEphemeral") if c.args.get("user") == ADMIN]) == 1
+    (row,) = _stored(served, "settings:")
+    assert row.handled_at is not None and row.attempts == 2
