@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from bot.qa.llm import LLMAnswerWriter
 from bot.index.tokens import sentences, tokenize
 from bot.index.units import Unit, is_row, passage_units
-from bot.qa.focus import asked_action, asked_thing, kinds_missing
 from bot.qa.intent import fit, satisfied_words, wants
 from bot.qa.vocabulary import places, vocabulary
 
@@ -39,15 +38,9 @@ class Evidence:
     # Places the question asks about that no document mentions (prompts/places.yaml): another
     # area's numbers, services or arrangements, which these documents cannot give.
     other_places: tuple[str, ...] = ()
-    # The thing a "what's the…" question asks for, when no passage found names it ("the weekly
-    # ALLOWANCE", "which HOTEL"), and the kinds of fact the question can only be answered with that no
-    # line of the passages carries (a sum of money, a name, a count of what was asked about): see
-    # `bot.qa.focus`. Either means the documents do not answer, however close the rest is.
-    unfound_thing: tuple[str, ...] = ()
-    kinds_missing: tuple[str, ...] = ()
 
     def sufficient(self) -> bool:
-        if self.other_places or self.unfound_thing or self.kinds_missing:
+        if self.other_places:
             return False
         if self.top_dense is None:  # keyword-only retrieval: the words must be there
             return self.coverage >= 0.6 and not self.unknown_words
@@ -174,8 +167,7 @@ def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, d
                      context_tokens: list[str] | None = None, question: str = "") -> Evidence:
     top_dense = max((h.dense for h in hits), default=0.0) if dense_used else None
     # A number the documents never mention ("he's 16 but looks 25") says nothing about the topic.
-    never_used = unknown_tokens(question_tokens, idf)
-    unknown = len(never_used)
+    unknown = len(unknown_tokens(question_tokens, idf))
     other_places = tuple(place for place in places().named(question)
                          if any(float(idf(token)) == 0.0 for token in tokenize(place)))
     if not hits or not question_tokens:
@@ -183,26 +175,13 @@ def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, d
     weights = word_weights(question_tokens, idf, context_tokens)
     total = sum(weights.values()) or 1.0
     coverage = 0.0
-    thing = asked_thing(question) if question else []
-    thing_found = not thing
-    asked = wants(question) if question else []
     for hit in hits[:COVERAGE_HITS]:
         # The words ingest indexed are these same words, already read (cold, reading five passages
         # costs milliseconds); a passage rebuilt from two has none and is read again.
         words = set(hit.chunk.indexed_tokens or tokenize(f"{hit.chunk.section}\n{hit.chunk.text}"))
         found = sum(w for t, w in weights.items() if _found(t, words))
         coverage = max(coverage, found / total)
-        if not thing_found:
-            # All of the thing's words in one passage ("weekly" in one and "allowance" in another is
-            # not an allowance paid weekly); a line carrying a phone number has the "number".
-            named = words | satisfied_words(asked, hit.chunk.text)
-            thing_found = all(_found(t, named) for t in thing)
-    lines = [unit.text for hit in hits[:SELECTION_HITS] for unit in passage_units(hit.chunk.text)]
-    missing = tuple(kinds_missing(question, lines)) if question else ()
-    # "Can I park at…?" when the documents never speak of parking at all.
-    action = tuple(t for t in (asked_action(question) if question else []) if t in never_used)
-    unfound = (() if thing_found else tuple(thing)) + action
-    return Evidence(top_dense, coverage, unknown, other_places, unfound, missing)
+    return Evidence(top_dense, coverage, unknown, other_places)
 
 
 def _variant_in(token: str, words: set[str]) -> bool:

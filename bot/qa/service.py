@@ -21,7 +21,6 @@ from bot.qa.answer import (
     compose,
     emergency_route,
 )
-from bot.qa.focus import CONTACT_PATTERN
 from bot.qa.follow_up import Reading, named_area, read_follow_up, reads_as_follow_up
 from bot.qa.retrieval import Hit, Retriever, RetrieverMode
 from bot.qa.smalltalk import small_talk
@@ -33,6 +32,8 @@ MAX_QUESTION_CHARS = 2000
 CONTACT_OWNER = "business unit"
 CONTACT_CANDIDATES = 10  # passages read for it, best keyword matches first
 CONTACT_WORDS = 60  # a line longer than this is a paragraph that mentions the unit, not its details
+# A phone number or an email address someone can use (not 999 or 101, which every document gives).
+CONTACT_PATTERN = re.compile(r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,5}\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 
 __all__ = ["Answerer", "MAX_QUESTION_CHARS", "Reading", "reads_as_follow_up"]
 class Answerer:

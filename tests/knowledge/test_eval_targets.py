@@ -142,17 +142,19 @@ def test_follow_ups_read_with_the_question_before_them_state_the_fact(sample_set
 
 # Near misses (tests/knowledge/data/*_scope2_check.jsonl, never tuned on): out-of-scope questions made of
 # words the documents know ("the weekly fostering allowance", "the ofsted rating for…"), beside answerable
-# questions on the same topics. Hybrid abstained .25 / .43 / .12 before the thing asked for and the kind of
-# fact it needs were read (bot.qa.focus); target .90. Floors are the measured figures.
+# questions on the same topics; target .90 abstained. Floors are the measured figures. Rules reading the
+# thing asked for and the kind of fact it needs raised abstention here to .75 / .86 / .50, but on the
+# unseen holdout sets they turned away 4 answerable questions for 1 out-of-scope one caught, so they
+# were taken out (stop 19).
 SCOPE2_FLOORS: dict[str, dict[str, float]] = {
-    "knowledge": {"answered": 0.75, "abstained": 0.75},
-    "seeds": {"answered": 1.0, "abstained": 0.85},
-    "real": {"answered": 1.0, "abstained": 0.5},
+    "knowledge": {"answered": 0.75, "abstained": 0.25},
+    "seeds": {"answered": 1.0, "abstained": 0.42},
+    "real": {"answered": 1.0, "abstained": 0.12},
 }
 
 
 @pytest.mark.parametrize("corpus", ["knowledge", "seeds", "real"])
-def test_near_misses_made_of_the_documents_own_words_are_turned_away(corpus: str,
+def test_near_misses_made_of_the_documents_own_words_keep_their_measured_floors(corpus: str,
                                                                      request: pytest.FixtureRequest) -> None:
     fixture = {"knowledge": "sample_settings", "seeds": "seeds_settings", "real": "real_settings"}[corpus]
     settings: Settings = request.getfixturevalue(fixture)
