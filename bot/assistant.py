@@ -239,8 +239,9 @@ class Assistant:
 
     def _resolve(self, turn: Turn, message: Message) -> Outcome:
         """A turn's parts as replies: a question answered first, a guidance slot looked up, the checklist's
-        results worded by its presenter; replies already worded as they are."""
+        and the triage commands' results worded by their presenters; replies already worded as they are."""
         from bot.referral.conversation import GuidanceSlot
+        from bot.referral.triage_results import TriageChatResult
 
         outcome = Outcome(notifications=list(turn.notifications))
         if turn.question is not None:
@@ -250,6 +251,8 @@ class Assistant:
                 outcome.replies.append(self._guidance_reply(item.query, message.area))
             elif isinstance(item, Reply):
                 outcome.replies.append(item)
+            elif isinstance(item, TriageChatResult):
+                outcome.replies.extend(self.referrals.triage_words.present(item))
             else:
                 outcome.replies.extend(self.referrals.words.present(item, turn.stamp))
         return outcome

@@ -125,6 +125,7 @@ def show_command(
 ) -> None:
     """One referral: answers, clocks and its full history."""
     from bot.referral.errors import QueueError
+    from bot.referral.presenter import TriagePresenter
     from bot.referral.triage_chat import TriageChat
 
     queue = _queue()
@@ -140,7 +141,8 @@ def show_command(
 
     from bot.channels.terminal_text import markdown
 
-    Console().print(markdown(TriageChat(queue).detail_reply(view, actor).text))
+    [card] = TriagePresenter(queue.settings.checklist).present(TriageChat(queue).shown(view, actor))
+    Console().print(markdown(card.text))
 
 
 @queue_app.command("triage")

@@ -8,8 +8,9 @@ handles the next message. Nothing here knows which channel the user is in.
 The conversation never calls Q&A itself (that can take seconds, and must not
 hold a database transaction open): it returns the question, or the guidance
 queries to look up, in the `Turn` for the assistant to resolve. Nor does it word
-anything: it returns what happened as typed results (checklist_results.py), and
-the assistant has the checklist presenter (`words`) turn them into replies.
+anything: it returns what happened as typed results (checklist_results.py; the
+triage commands' are triage_results.py), and the assistant has the checklist
+presenter (`words`) and the triage presenter (`triage_words`) turn them into replies.
 """
 
 from __future__ import annotations
@@ -58,10 +59,11 @@ from bot.referral.commands import Command
 from bot.referral.definition import ChecklistDefinition, Step, load_checklist
 from bot.referral.errors import InvalidTriage, QueueError
 from bot.referral.models import Referral
-from bot.referral.presenter import ReferralOffer
+from bot.referral.presenter import ReferralOffer, TriagePresenter
 from bot.referral.queue import Actor, ReviewQueue
 from bot.referral.repository import ReferralRepository
 from bot.referral.triage_chat import DashboardLinks, TriageChat
+from bot.referral.triage_results import TriageChatResult
 from bot.safety.emergency import emergency_first
 from bot.sessions.models import ConversationSession
 
@@ -74,14 +76,18 @@ EXACT_START = {"refer", "/refer", "start", "/start", "new referral"}
 RESUME_AFTER = timedelta(hours=4)
 
 
+# One part of a turn: a reply already worded, or a result for the checklist's or the triage presenter to word.
+TurnPart = Reply | ChecklistResult | TriageChatResult
+
+
 @dataclass
 class Turn:
     """What the conversation produced; the assistant fills in Q&A and guidance, and has the checklist's
-    results worded (`ReferralConversation.words`). Replies already worded (the triage commands', a case
-    discussion's) pass through as they are."""
+    results worded (`ReferralConversation.words`) and the triage commands' (`triage_words`). Replies
+    already worded (a case discussion's) pass through as they are."""
 
     handled: bool = True  # False: not for the referral feature; route to Q&A
-    replies: list[Reply | ChecklistResult] = field(default_factory=list)
+    replies: list[TurnPart] = field(default_factory=list)
     notifications: list[Notification] = field(default_factory=list)
     question: str | None = None  # asked mid-checklist: answer it before `replies`
     # The draft and version this turn's checklist buttons are shown at (set once its changes are flushed).
@@ -96,6 +102,7 @@ class ReferralConversation:
         self.queue = queue or ReviewQueue(database, settings, checklist=self.definition)
         self.triage = TriageChat(self.queue)
         self.words = ChecklistPresenter(self.definition, contact=settings.contact)
+        self.triage_words = TriagePresenter(self.queue.settings.checklist)
 
     def use_dashboard_links(self, links: DashboardLinks) -> None:
         """Where `dashboard` gets its sign-in link from (the assistant connects the web dashboard's)."""
@@ -104,8 +111,8 @@ class ReferralConversation:
     def offer_on_referrals(self, offer: ReferralOffer) -> None:
         """Show `offer`'s button on the business unit's view of a referral (once, however often asked):
         the assistant connects the features built on referrals, such as a case discussion."""
-        if offer not in self.triage.offers:
-            self.triage.offers.append(offer)
+        if offer not in self.triage_words.offers:
+            self.triage_words.offers.append(offer)
 
     # --- entry point -------------------------------------------------------------------
 
@@ -377,7 +384,7 @@ class ReferralConversation:
         if kind in {"start", "continue"}:
             return self._resume(referral, step)
         if kind == "help":
-            replies: list[Reply | ChecklistResult] = [StepHelp(step, answers)]
+            replies: list[TurnPart] = [StepHelp(step, answers)]
             query = self._help_query(step)
             if query:
                 replies.append(GuidanceSlot(query))
@@ -446,7 +453,7 @@ class ReferralConversation:
         except InvalidAnswer as problem:
             return Turn(replies=[Problem(problem), *self._ask(step, answers, show_help=False)])
         option = step.option(str(parsed.value)) if step.type in {"choice", "yesno"} else None
-        notes: list[Reply | ChecklistResult] = [Note(n) for n in parsed.notes]
+        notes: list[TurnPart] = [Note(n) for n in parsed.notes]
         if option is not None and option.block:
             return Turn(replies=[*notes, Note(option.block), *self._ask(step, answers, show_help=False)])
         if option is not None and option.stop == "emergency":

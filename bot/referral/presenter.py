@@ -2,23 +2,25 @@
 
 The queue (bot/referral/queue.py) and the triage commands (triage_chat.py)
 return results: listings, a referral's detail, what a change did, the facts of
-a notification. This module turns them into what every channel renders, with
-the wording from prompts/queue.yaml, prompts/referral.yaml and, for notifications,
-prompts/referral_notices.yaml (one wording per event and audience), and the buttons
-as typed actions (bot/referral/actions.py). Nothing here reads or writes the
-database.
+a notification (the triage commands' as typed results, triage_results.py, which
+`TriagePresenter.present` words). This module turns them into what every channel
+renders, with the wording from prompts/queue.yaml, prompts/referral.yaml and, for
+notifications, prompts/referral_notices.yaml (one wording per event and audience),
+and the buttons as typed actions (bot/referral/actions.py). Nothing here reads or
+writes the database.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, assert_never
 
 from bot.messages import Button, Reply
 from bot.outbox import BUSINESS_UNIT, events
 from bot.prompts import load_yaml, say_from
 from bot.referral import notices
 from bot.referral import statuses as st
+from bot.referral import triage_results as results
 from bot.referral.actions import action_button
 from bot.referral.sections import answer_sections
 from bot.referral.text import label, say
@@ -46,6 +48,37 @@ def show_button(reference: str) -> Button:
 
 
 # --- replies to the person who asked ------------------------------------------------------
+
+
+class TriagePresenter:
+    """The triage commands' results (bot/referral/triage_results.py) as replies: a referral's card with
+    the moves the officer may make and what other features offer on it (`offers`, handed in from above)."""
+
+    def __init__(self, checklist: str, offers: Sequence[ReferralOffer] = ()) -> None:
+        self.checklist = checklist  # whose questions a referral's answers are grouped under
+        self.offers: list[ReferralOffer] = list(offers)
+
+    def present(self, result: results.TriageChatResult) -> list[Reply]:
+        match result:
+            case results.Usage():
+                return [usage_reply()]
+            case results.Listing(rows=rows, business_unit=business_unit):
+                return [queue_reply(rows, business_unit=business_unit)]
+            case results.Shown(referral=view, may_triage=may_triage):
+                return [self.detail(view, may_triage=may_triage)]
+            case results.Changed(referral=view, may_triage=may_triage):
+                return [done_reply(result), self.detail(view, may_triage=may_triage)]
+            case results.DashboardLink(url=url, minutes=minutes):
+                return [dashboard_link_reply(url, minutes)]
+            case results.DashboardRefused():
+                return [dashboard_refused_reply()]
+            case results.Refused(error=error):
+                return [Reply(str(error))]
+        assert_never(result)
+
+    def detail(self, view: ReferralDetail, *, may_triage: bool) -> Reply:
+        return detail_reply(view, checklist=self.checklist, may_triage=may_triage, offers=self.offers)
+
 
 
 def queue_reply(rows: Sequence[ReferralSummary], *, business_unit: bool) -> Reply:
@@ -144,12 +177,12 @@ def triage_buttons(view: ReferralDetail, offers: Sequence[ReferralOffer] = ()) -
     return buttons
 
 
-def done_reply(result: TriageResult) -> Reply:
+def done_reply(result: TriageResult | results.Changed) -> Reply:
     """"PR-…: assigned to …." for the officer who made the change."""
     return Reply(say("triage_done", reference=result.referral.reference, what=what_was_done(result)))
 
 
-def what_was_done(result: TriageResult) -> str:
+def what_was_done(result: TriageResult | results.Changed) -> str:
     details, action = result.details, result.action
     if action == "assigned":
         return word("done_assigned", who=details.get("to"))

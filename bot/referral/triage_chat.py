@@ -4,17 +4,16 @@ The business unit triages from wherever it chats; the same service (ReviewQueue)
 backs the `sgbot queue` command line. A button or form carries a typed action
 (bot/referral/actions.py) with the version the officer saw, so a decision made
 on an out-of-date view is refused, not applied; a typed command (`assign PR-… me`)
-becomes the same action before anything is done. What comes back is put into
-words by bot/referral/presenter.py.
+becomes the same action before anything is done. What comes back is returned as
+typed results (bot/referral/triage_results.py), never wording: the assistant has
+the triage presenter (bot/referral/presenter.py) put them into words.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Protocol
 
-from bot.messages import Notification, Reply
-from bot.referral import presenter
+from bot.messages import Notification
 from bot.referral import statuses as st
 from bot.referral.actions import TriageAction
 from bot.referral.answers import InvalidAnswer, parse_date
@@ -22,6 +21,16 @@ from bot.referral.commands import Command
 from bot.referral.errors import QueueError
 from bot.referral.queue import Actor, ReviewQueue, TriageResult
 from bot.referral.roles import sees_every_referral
+from bot.referral.triage_results import (
+    Changed,
+    DashboardLink,
+    DashboardRefused,
+    Listing,
+    Refused,
+    Shown,
+    TriageChatResult,
+    Usage,
+)
 from bot.referral.views import ReferralDetail
 
 # Typed command words (bot/referral/commands.py) → the action kind they stand for.
@@ -53,38 +62,31 @@ class DashboardLinks(Protocol):
 class TriageChat:
     KINDS = frozenset({"queue", "triage_help", "dashboard", *_TEXT_KINDS})
 
-    def __init__(
-        self,
-        queue: ReviewQueue,
-        dashboard_links: DashboardLinks | None = None,
-        offers: Sequence[presenter.ReferralOffer] = (),
-    ) -> None:
+    def __init__(self, queue: ReviewQueue, dashboard_links: DashboardLinks | None = None) -> None:
         self.queue = queue
         self.dashboard_links = dashboard_links
-        # Buttons other features offer on a referral's card (a case discussion), handed in from above.
-        self.offers: list[presenter.ReferralOffer] = list(offers)
 
-    def handle(self, actor: Actor, command: Command) -> tuple[list[Reply], list[Notification]]:
+    def handle(self, actor: Actor, command: Command) -> tuple[list[TriageChatResult], list[Notification]]:
         """A command someone typed."""
         if command.kind == "triage_help":
-            return [presenter.usage_reply()], []
+            return [Usage()], []
         if command.kind == "queue":
-            return [self.queue_reply(actor)], []
+            return [self.listing(actor)], []
         if command.kind == "dashboard":
-            return [self.dashboard_reply(actor)], []
+            return [self.dashboard(actor)], []
         return self.perform(actor, typed_from(command))
 
-    def perform(self, actor: Actor, action: TriageAction) -> tuple[list[Reply], list[Notification]]:
-        """A typed action (from a button, a form, or a typed command), done and put into words."""
+    def perform(self, actor: Actor, action: TriageAction) -> tuple[list[TriageChatResult], list[Notification]]:
+        """A typed action (from a button, a form, or a typed command), done: what it did, and who is told."""
         try:
             return self._perform(actor, action)
         except (QueueError, InvalidAnswer) as problem:
-            return [Reply(str(problem))], []
+            return [Refused(problem)], []
 
-    def _perform(self, actor: Actor, action: TriageAction) -> tuple[list[Reply], list[Notification]]:
+    def _perform(self, actor: Actor, action: TriageAction) -> tuple[list[TriageChatResult], list[Notification]]:
         reference, version, kind = action.reference, action.version, action.kind
         if kind == "show":
-            return [self.detail_reply(self.queue.show(actor, reference), actor)], []
+            return [self.shown(self.queue.show(actor, reference), actor)], []
         result: TriageResult
         if kind == "assign":
             target = action.field("to")
@@ -113,31 +115,28 @@ class TriageChat:
             result = self.queue.move(actor, reference, _MOVES[kind], expected_version=version)
         else:  # "reply" belongs to the referrer's conversation, which routes it before here
             raise ValueError(f"not a triage action: {kind}")
-        return [
-            presenter.done_reply(result),
-            self.detail_reply(result.referral, actor),
-        ], result.notifications
+        changed = Changed(result.referral, result.action, dict(result.details), self._may_triage(actor))
+        return [changed], result.notifications
 
-    def dashboard_reply(self, actor: Actor) -> Reply:
+    def dashboard(self, actor: Actor) -> DashboardLink | DashboardRefused:
         """A one-time sign-in link to the web dashboard, for the business unit only (and only where
         links are issued: not from a conversation built without them)."""
         links = self.dashboard_links
         if links is None or not links.may_use(actor.user_id, actor.email):
-            return presenter.dashboard_refused_reply()
+            return DashboardRefused()
         url = links.issue_link(actor.user_id, actor.email)
-        return presenter.dashboard_link_reply(url, self.queue.settings.dashboard_link_minutes)
+        return DashboardLink(url, self.queue.settings.dashboard_link_minutes)
 
-    def queue_reply(self, actor: Actor) -> Reply:
+    def listing(self, actor: Actor) -> Listing:
         rows = self.queue.listing(actor)
-        return presenter.queue_reply(rows, business_unit=sees_every_referral(self.queue.role(actor)))
+        return Listing(tuple(rows), business_unit=self._may_triage(actor))
 
-    def detail_reply(self, view: ReferralDetail, actor: Actor) -> Reply:
-        return presenter.detail_reply(
-            view,
-            checklist=self.queue.settings.checklist,
-            may_triage=sees_every_referral(self.queue.role(actor)),
-            offers=self.offers,
-        )
+    def shown(self, view: ReferralDetail, actor: Actor) -> Shown:
+        """`view` as `actor` is shown it (with the business unit's moves, if they may make them)."""
+        return Shown(view, may_triage=self._may_triage(actor))
+
+    def _may_triage(self, actor: Actor) -> bool:
+        return sees_every_referral(self.queue.role(actor))
 
 
 def typed_from(command: Command) -> TriageAction:
