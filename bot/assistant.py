@@ -35,6 +35,7 @@ MAX_USER_ID_LENGTH = 255
 if TYPE_CHECKING:
     from bot.channel_settings import AnswerMode, ChannelSettings
     from bot.db import Database
+    from bot.discussion.results import DiscussionTurn
     from bot.discussion.service import DiscussionService
     from bot.inbox import Answer, Counter, Inbox, Sender
     from bot.messages import Feedback, HandoffRequest
@@ -237,10 +238,12 @@ class Assistant:
             log.warning("could not read held notifications", extra={"user": user_id}, exc_info=True)
             return []
 
-    def _resolve(self, turn: Turn, message: Message) -> Outcome:
-        """A turn's parts as replies: a question answered first, a guidance slot looked up, the checklist's
-        and the triage commands' results worded by their presenters; replies already worded as they are."""
-        from bot.referral.conversation import GuidanceSlot
+    def _resolve(self, turn: Turn | DiscussionTurn, message: Message) -> Outcome:
+        """A turn's parts as replies: a question answered first, a guidance slot looked up, the checklist's,
+        the triage commands' and a case discussion's results worded by their presenters; replies already
+        worded (the emergency route) as they are."""
+        from bot.discussion.results import DiscussionResult
+        from bot.referral.conversation import GuidanceSlot, Turn
         from bot.referral.triage_results import TriageChatResult
 
         outcome = Outcome(notifications=list(turn.notifications))
@@ -253,8 +256,11 @@ class Assistant:
                 outcome.replies.append(item)
             elif isinstance(item, TriageChatResult):
                 outcome.replies.extend(self.referrals.triage_words.present(item))
+            elif isinstance(item, DiscussionResult):
+                outcome.replies.extend(self.discussions.words.present(item))
             else:
-                outcome.replies.extend(self.referrals.words.present(item, turn.stamp))
+                stamp = turn.stamp if isinstance(turn, Turn) else None
+                outcome.replies.extend(self.referrals.words.present(item, stamp))
         return outcome
 
     def _answer(self, question: str, message: Message) -> Reply:

@@ -7,6 +7,10 @@ process handles the next message. Nothing here knows which channel it is in:
 a discussion is bound to the core's thread id (a Slack or Teams channel
 thread, or a terminal session named after the referral).
 
+Nor does it word anything: it returns what happened as typed results
+(results.py), and the assistant has the discussion presenter (`words`,
+presenter.py) turn them into replies.
+
 Who may do what, as for referrals: the business unit starts a discussion and
 can always read it; only invited people (and the facilitator) can read or add
 to it; only the facilitator moves between stages, invites and closes.
@@ -16,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -27,18 +31,21 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot.config import Settings
 from bot.db import Database, utcnow
 from bot.discussion import actions, commands, models
-from bot.discussion.actions import DiscussionAction, InvalidDiscussionAction
+from bot.discussion import results as r
+from bot.discussion.actions import InvalidDiscussionAction
 from bot.discussion.commands import DiscussionCommand
 from bot.discussion.method import DiscussionMethod, Stage, UnknownMethod, available_methods, load_method
 from bot.discussion.models import Discussion, DiscussionContribution, DiscussionParticipant
+from bot.discussion.presenter import DiscussionPresenter, not_invited
 from bot.discussion.report import DiscussionReport, build_report
+from bot.discussion.results import DiscussionPart, DiscussionTurn
 from bot.discussion.text import say
-from bot.messages import Button, Expectation, Message, NoticeEvent, Notification, Reply, stamp_buttons
+from bot.messages import Message, NoticeEvent, Notification, Reply
 from bot.outbox import Outbox, events
 from bot.referral import statuses as st
 from bot.referral.answers import InvalidAnswer, clean_text, parse_date
+from bot.referral.checklist_results import GuidanceSlot
 from bot.referral.clocks import Clocks
-from bot.referral.conversation import GuidanceSlot, Turn
 from bot.referral.errors import NotAllowed, ReferralNotFound
 from bot.referral.models import Referral, ReferralEvent
 from bot.referral.queue import Actor
@@ -110,10 +117,11 @@ class DiscussionService:
         self.settings = settings
         self.now = now
         self.clocks = Clocks.from_settings(settings)
+        self.words = DiscussionPresenter(settings.contact)
 
     # --- entry point -------------------------------------------------------------------
 
-    def handle(self, message: Message) -> Turn | None:
+    def handle(self, message: Message) -> DiscussionTurn | None:
         """The discussion's turn for this message, or None when it is not for a discussion."""
         if actions.is_discussion(message.action):
             return self._pressed(message)
@@ -134,15 +142,15 @@ class DiscussionService:
                 return None if turn is None else self._stamped(session, message, turn)
         except StaleDataError:
             # Another facilitator's move won the race: nothing of this message was written.
-            return Turn(replies=[Reply(say("concurrent_change"))])
+            return DiscussionTurn(replies=[r.Notice("concurrent_change")])
 
-    def _pressed(self, message: Message) -> Turn:
+    def _pressed(self, message: Message) -> DiscussionTurn:
         """A discussion button: done only if its discussion, stage and version are still current."""
         try:
             typed = actions.read(message.action or "")
         except InvalidDiscussionAction as refused:
             log.info("discussion action refused", extra={"user": message.user_id, "problem": str(refused)})
-            return Turn(replies=[Reply(say("button_unreadable"))])
+            return DiscussionTurn(replies=[r.Notice("button_unreadable")])
         try:
             with self.database.transaction() as session:
                 if typed.kind == "discussion_start":
@@ -152,30 +160,30 @@ class DiscussionService:
                     return self._stamped(session, message, turn)
                 discussion = self._in_thread(session, message.thread_id) if message.thread_id else None
                 if discussion is None or discussion.id != typed.discussion or discussion.status != models.OPEN:
-                    return Turn(replies=[Reply(say("button_other_discussion", reference=typed.reference))])
+                    return DiscussionTurn(replies=[r.OtherDiscussion(typed.reference)])
                 if discussion.stage != typed.stage or discussion.version != typed.version:
                     log.info("stale discussion button refused", extra={"discussion_id": discussion.id})
                     method = load_method(discussion.method)
                     stage = method.stage(discussion.stage) or method.stages[0]
-                    turn = Turn(replies=[Reply(say("button_stale")), *self._present(method, stage, typed.reference)])
+                    stage_now = self._present(method, stage, typed.reference)
+                    turn = DiscussionTurn(replies=[r.Notice("button_stale"), *stage_now])
                     return self._stamped(session, message, turn)
                 command = DiscussionCommand(actions.COMMAND[typed.kind])
-                turn = self._in_discussion(session, discussion, message, command=command) or Turn()
+                turn = self._in_discussion(session, discussion, message, command=command) or DiscussionTurn()
                 return self._stamped(session, message, turn)
         except StaleDataError:
-            return Turn(replies=[Reply(say("concurrent_change"))])
+            return DiscussionTurn(replies=[r.Notice("concurrent_change")])
 
-    def _stamped(self, session: Session, message: Message, turn: Turn) -> Turn:
-        """The turn with its stage buttons naming the discussion and its version (after the flush)."""
+    def _stamped(self, session: Session, message: Message, turn: DiscussionTurn) -> DiscussionTurn:
+        """The turn with its stage prompts naming the discussion and its version (after the flush): the
+        presenter stamps their buttons with them."""
         session.flush()
         discussion = self._in_thread(session, message.thread_id) if message.thread_id else None
         if discussion is None:
             return turn
-        def stamp(value: str) -> str:
-            return actions.stamp(value, discussion.id, discussion.version)
-
-        turn.replies = [stamp_buttons(r, actions.is_discussion, stamp) if isinstance(r, Reply) else r
-                        for r in turn.replies]
+        stamp = r.Stamp(discussion.id, discussion.version)
+        turn.replies = [replace(part, stamp=stamp) if isinstance(part, r.StagePrompt) else part
+                        for part in turn.replies]
         return turn
 
     def _concerns_discussion(self, message: Message) -> bool:
@@ -198,29 +206,26 @@ class DiscussionService:
 
     # --- starting ----------------------------------------------------------------------
 
-    def _start(self, session: Session, message: Message, command: DiscussionCommand) -> Turn:
+    def _start(self, session: Session, message: Message, command: DiscussionCommand) -> DiscussionTurn:
         reference = command.reference or ""
         actor = Actor(message.user_id, message.email)
         if not sees_every_referral(role_of(self.settings, actor.user_id, actor.email, database=self.database)):
-            return Turn(replies=[Reply(say("not_business_unit", reference=reference, contact=self.settings.contact))])
+            return DiscussionTurn(replies=[r.NotBusinessUnit(reference)])
         referral = ReferralRepository(session).by_reference(reference)
         if referral is None or referral.status == st.DRAFT:
-            return Turn(replies=[Reply(say("referral_missing", reference=reference))])
+            return DiscussionTurn(replies=[r.ReferralMissing(reference)])
         if not command.argument:
-            return Turn(replies=[self._method_menu(reference)])
+            return DiscussionTurn(replies=[r.MethodMenu(reference)])
         try:
             method = load_method(command.argument)
         except UnknownMethod:
-            methods = ", ".join(available_methods())
-            return Turn(
-                replies=[Reply(say("method_unknown", method=command.argument, methods=methods, reference=reference))]
-            )
+            methods = tuple(available_methods())
+            return DiscussionTurn(replies=[r.UnknownMethodAsked(command.argument, methods, reference)])
         if not message.thread_id:
-            return Turn(replies=[Reply(say("no_thread", reference=reference, method=method.id))])
+            return DiscussionTurn(replies=[r.NoThread(reference, method.id)])
         running = self._in_thread(session, message.thread_id)
         if running is not None and running.status == models.OPEN:
-            title = load_method(running.method).title
-            return Turn(replies=[Reply(say("already_running", method=title, reference=reference))])
+            return DiscussionTurn(replies=[r.AlreadyRunning(load_method(running.method), reference)])
         discussion = Discussion(
             referral_id=referral.id,
             method=method.id,
@@ -245,23 +250,8 @@ class DiscussionService:
         session.flush()
         self._event(session, referral, actor, "discussion_started", {"discussion": discussion.id, "method": method.id})
         log.info("discussion started", extra={"discussion_id": discussion.id, "referral_id": referral.id})
-        intro = say(
-            "started",
-            title=method.title,
-            reference=referral.reference,
-            facilitator=self._name(discussion.participants[0]),
-            summary=method.summary,
-        )
-        return Turn(replies=[Reply(intro), *self._present(method, method.stages[0], referral.reference or "")])
-
-    def _method_menu(self, reference: str) -> Reply:
-        methods = [load_method(name) for name in available_methods()]
-        return Reply(
-            text=say("methods_heading", reference=reference),
-            buttons=[
-                Button(m.title, actions.start_button_value(reference, m.id)) for m in methods
-            ],
-        )
+        intro = r.Started(method, referral.reference or "", self._name(discussion.participants[0]))
+        return DiscussionTurn(replies=[intro, *self._present(method, method.stages[0], referral.reference or "")])
 
     # --- in a discussion's thread ------------------------------------------------------
 
@@ -272,7 +262,7 @@ class DiscussionService:
         message: Message,
         *,
         command: DiscussionCommand | None = None,
-    ) -> Turn | None:
+    ) -> DiscussionTurn | None:
         """`command`: a button's, already checked; otherwise what the message says."""
         command = command or commands.parse(message.content)
         referral = ReferralRepository(session).get(discussion.referral_id)
@@ -288,44 +278,44 @@ class DiscussionService:
         if discussion.status == models.CLOSED:
             if command is not None and command.kind in {"report", "status"}:
                 if not self._may_read(context):
-                    return Turn(replies=[Reply(self._not_invited(discussion))])
-                return Turn(
-                    replies=[self._status(context) if command.kind == "status" else self._report_reply(context)]
+                    return DiscussionTurn(replies=[self._not_invited(discussion)])
+                return DiscussionTurn(
+                    replies=[self._status(context) if command.kind == "status" else self._report(context)]
                 )
             return None  # the thread is an ordinary conversation again
         if not self._may_read(context):
             # Not stored (they are not in the discussion), but someone in danger now still comes first.
             typed = message.content if command is None or command.kind in {"learning", "action"} else None
-            refusal = Reply(self._not_invited(discussion))
-            return Turn(replies=[*_emergency_first(typed, "discussion, not invited"), refusal])
+            refusal = self._not_invited(discussion)
+            return DiscussionTurn(replies=[*_emergency_first(typed, "discussion, not invited"), refusal])
         if context.participant is not None and message.display_name and not context.participant.name:
             context.participant.name = message.display_name
         if command is None:
             return self._contribute(context, message.content)
         kind = command.kind
         if kind == "help":
-            return Turn(replies=[Reply(say("usage"))])
+            return DiscussionTurn(replies=[r.Notice("usage")])
         if kind == "status":
             # Where it is and what the stage asks, for someone joining (the terminal starts with it).
-            stage = [p for p in self._present(context.method, context.stage, context.reference) if isinstance(p, Reply)]
-            return Turn(replies=[self._status(context), *stage])
+            present = self._present(context.method, context.stage, context.reference)
+            stage = [p for p in present if isinstance(p, r.StagePrompt)]
+            return DiscussionTurn(replies=[self._status(context), *stage])
         if kind == "report":
-            return Turn(replies=[self._report_reply(context)])
+            return DiscussionTurn(replies=[self._report(context)])
         if kind == "ask":
-            return Turn(question=command.argument)
+            return DiscussionTurn(question=command.argument)
         if kind == "start":
-            title = context.method.title
-            return Turn(replies=[Reply(say("already_running", method=title, reference=context.reference))])
+            return DiscussionTurn(replies=[r.AlreadyRunning(context.method, context.reference)])
         if kind == "learning":
             return self._contribute(context, command.argument, kind=models.LEARNING)
         if kind == "action":
             return self._action(context, command)
         # Everything else is the facilitator's.
         if not self._is_facilitator(context):
-            what = {"invite": "invite people", "close": "close the discussion"}.get(kind, "move between stages")
-            return Turn(
-                replies=[Reply(say("not_facilitator", facilitator=self._facilitator_name(discussion), what=what))]
-            )
+            what: Literal["invite", "close", "move"] = "move"
+            if kind in {"invite", "close"}:
+                what = "invite" if kind == "invite" else "close"
+            return DiscussionTurn(replies=[r.NotFacilitator(self._facilitator_name(discussion), what)])
         if kind == "invite":
             return self._invite(context, command)
         if kind == "close":
@@ -334,16 +324,16 @@ class DiscussionService:
 
     # --- contributions -----------------------------------------------------------------
 
-    def _contribute(self, context: _Context, raw: str, *, kind: str = models.CONTRIBUTION) -> Turn:
+    def _contribute(self, context: _Context, raw: str, *, kind: str = models.CONTRIBUTION) -> DiscussionTurn:
         # The emergency route first, before the contribution is stored or refused.
-        replies: list[Reply | GuidanceSlot] = _emergency_first(raw, f"discussion {kind}")
+        replies: list[DiscussionPart] = _emergency_first(raw, f"discussion {kind}")
         if context.participant is None:  # the business unit reads every discussion, but adds only if invited
-            return Turn(replies=[*replies, Reply(self._not_invited(context.discussion))])
+            return DiscussionTurn(replies=[*replies, self._not_invited(context.discussion)])
         if len(raw) > MAX_CONTRIBUTION:
-            return Turn(replies=[*replies, Reply(say("too_long", length=len(raw), limit=MAX_CONTRIBUTION))])
+            return DiscussionTurn(replies=[*replies, r.TooLong(len(raw), MAX_CONTRIBUTION)])
         text, _removed = clean_text(raw)
         if not text:
-            return Turn(replies=[Reply(say("empty"))])
+            return DiscussionTurn(replies=[r.Notice("empty")])
         stage = context.stage
         rating, problem = None, None
         if stage.scale is not None and kind == models.CONTRIBUTION:
@@ -364,34 +354,29 @@ class DiscussionService:
             )
         )
         name = context.message.display_name or self._name(participant)
-        if kind == models.LEARNING:
-            ack = say("saved_learning", agency=participant.agency, person=name)
-        else:
-            ack = say("saved", agency=participant.agency, stage=stage.title, person=name)
-        if problem is not None:
-            ack = f"{ack} {problem}"
+        said: Literal["contribution", "learning"] = "learning" if kind == models.LEARNING else "contribution"
         log.info("discussion contribution saved", extra={"discussion_id": context.discussion.id, "stage": stage.id})
-        return Turn(replies=[*replies, self._ack(ack)])
+        return DiscussionTurn(replies=[*replies, r.Saved(said, participant.agency, stage.title, name, problem)])
 
-    def _action(self, context: _Context, command: DiscussionCommand) -> Turn:
+    def _action(self, context: _Context, command: DiscussionCommand) -> DiscussionTurn:
         stage = context.stage
         if context.participant is None:
-            return Turn(replies=[*_emergency_first(command.argument, "discussion action, not invited"),
-                                 Reply(self._not_invited(context.discussion))])
+            return DiscussionTurn(replies=[*_emergency_first(command.argument, "discussion action, not invited"),
+                                           self._not_invited(context.discussion)])
         if not stage.actions:
-            stages = ", ".join(s.title for s in context.method.stages if s.actions) or "-"
+            stages = tuple(s.title for s in context.method.stages if s.actions)
             turn = self._contribute(context, context.message.content)
             # After the emergency route, if there is one: someone in danger now reads that first.
             first = sum(1 for reply in turn.replies if isinstance(reply, Reply) and reply.urgent)
-            turn.replies.insert(first, Reply(say("action_not_here", stages=stages, stage=stage.title)))
+            turn.replies.insert(first, r.ActionNotHere(stages, stage.title))
             return turn
-        replies: list[Reply | GuidanceSlot] = _emergency_first(command.argument, "discussion action")
+        replies: list[DiscussionPart] = _emergency_first(command.argument, "discussion action")
         if not command.agency or not command.due or not command.argument:
-            return Turn(replies=[*replies, Reply(say("action_usage", problem=""))])
+            return DiscussionTurn(replies=[*replies, r.ActionUsage()])
         try:
             due = parse_date(command.due, self._today())
         except InvalidAnswer as problem:
-            return Turn(replies=[*replies, Reply(say("action_usage", problem=str(problem)))])
+            return DiscussionTurn(replies=[*replies, r.ActionUsage(problem)])
         text, _ = clean_text(command.argument)
         actor = Actor(context.message.user_id, context.message.email)
         plan_item = None
@@ -410,7 +395,7 @@ class DiscussionService:
                     now=self.now(),
                 )
             except ActionPlanError as problem:
-                return Turn(replies=[*replies, Reply(str(problem))])
+                return DiscussionTurn(replies=[*replies, r.ActionRefused(problem)])
         contribution = DiscussionContribution(
             discussion_id=context.discussion.id,
             stage=stage.id,
@@ -441,23 +426,20 @@ class DiscussionService:
                 "text": text,
             },
         )
-        shown = due.strftime("%d %B %Y").lstrip("0")
-        ack = say("saved_action", owner=command.agency, due=shown, text=text)
-        where = "action_on_plan" if plan_item is not None else "action_recorded_on_referral"
-        ack += " " + say(where, reference=context.reference)
-        return Turn(replies=[*replies, self._ack(ack)])
+        saved = r.ActionSaved(command.agency, due, text, context.reference, on_plan=plan_item is not None)
+        return DiscussionTurn(replies=[*replies, saved])
 
     # --- the facilitator ---------------------------------------------------------------
 
-    def _invite(self, context: _Context, command: DiscussionCommand) -> Turn:
+    def _invite(self, context: _Context, command: DiscussionCommand) -> DiscussionTurn:
         identity = command.argument.strip().lower()
         agency = " ".join(command.agency.split())
         if not identity or not agency:
-            return Turn(replies=[Reply(say("invite_usage"))])
+            return DiscussionTurn(replies=[r.Notice("invite_usage")])
         existing = next((p for p in context.discussion.participants if p.identity == identity), None)
         if existing is not None:
             existing.agency = agency
-            text = say("invited_again", who=command.argument, agency=agency)
+            invited = r.Invited(command.argument, agency, again=True)
         else:
             context.discussion.participants.append(
                 DiscussionParticipant(
@@ -468,7 +450,7 @@ class DiscussionService:
                     invited_at=self.now(),
                 )
             )
-            text = say("invited", who=command.argument, agency=agency)
+            invited = r.Invited(command.argument, agency, again=False)
         context.session.flush()
         self._event(
             context.session,
@@ -489,24 +471,23 @@ class DiscussionService:
                             referral_reference=context.reference, event=INVITED, notice=invitation)
         # In the invitation's own transaction: the invitee is told if and only if they were invited.
         published = Outbox(self.database, self.settings, now=self.now).publish(context.session, [note])
-        return Turn(replies=[self._ack(text)], notifications=published)
+        return DiscussionTurn(replies=[invited], notifications=published)
 
-    def _move(self, context: _Context, command: DiscussionCommand) -> Turn:
+    def _move(self, context: _Context, command: DiscussionCommand) -> DiscussionTurn:
         method = context.method
         current = method.index(context.stage.id)
         if command.kind == "next":
             if current + 1 >= len(method.stages):
-                return Turn(replies=[Reply(say("at_last_stage"))])
+                return DiscussionTurn(replies=[r.Notice("at_last_stage")])
             target = current + 1
         elif command.kind == "back":
             if current == 0:
-                return Turn(replies=[Reply(say("at_first_stage"))])
+                return DiscussionTurn(replies=[r.Notice("at_first_stage")])
             target = current - 1
         else:
             found = method.find(command.argument)
             if found is None:
-                stages = ", ".join(f"{i}. {s.title}" for i, s in enumerate(method.stages, start=1))
-                return Turn(replies=[Reply(say("stage_unknown", given=command.argument, stages=stages))])
+                return DiscussionTurn(replies=[r.UnknownStage(command.argument, method)])
             target = method.index(found.id)
         stage = method.stages[target]
         previous = context.discussion.stage
@@ -519,11 +500,10 @@ class DiscussionService:
             "discussion_stage",
             {"discussion": context.discussion.id, "from": previous, "to": stage.id},
         )
-        name = self._facilitator_name(context.discussion)
-        note = say("moved_back" if target < current else "moved", facilitator=name, number=target + 1)
-        return Turn(replies=[self._ack(note), *self._present(method, stage, context.reference)])
+        moved = r.Moved(self._facilitator_name(context.discussion), target + 1, back=target < current)
+        return DiscussionTurn(replies=[moved, *self._present(method, stage, context.reference)])
 
-    def _close(self, context: _Context) -> Turn:
+    def _close(self, context: _Context) -> DiscussionTurn:
         discussion = context.discussion
         discussion.status = models.CLOSED
         discussion.closed_at = self.now()
@@ -542,46 +522,23 @@ class DiscussionService:
             },
         )
         log.info("discussion closed", extra={"discussion_id": discussion.id})
-        text = say(
-            "closed",
-            title=context.method.title,
-            reference=context.reference,
-            contributions=report.contribution_count,
-            agencies=len(report.agencies),
-            learning=len(report.learning),
-            actions=len(report.actions),
-        )
-        return Turn(
-            replies=[
-                self._ack(text),
-                Reply(report.to_markdown(), expects=Expectation(step="discussion", type="report")),
-            ]
-        )
+        return DiscussionTurn(replies=[r.Closed(context.method, context.reference, report)])
 
     # --- reading -----------------------------------------------------------------------
 
-    def _status(self, context: _Context) -> Reply:
+    def _status(self, context: _Context) -> r.Status:
         discussion = context.discussion
-        stage = context.stage
-        participants = "; ".join(f"{self._name(p)} ({p.agency})" for p in discussion.participants)
-        return Reply(
-            say(
-                "status",
-                title=context.method.title,
-                reference=context.reference,
-                state=say("state_open" if discussion.status == models.OPEN else "state_closed"),
-                number=context.method.index(stage.id) + 1,
-                total=len(context.method.stages),
-                stage=stage.title,
-                facilitator=self._facilitator_name(discussion),
-                participants=participants,
-            ),
-            expects=Expectation(step="discussion", type="status"),
+        return r.Status(
+            method=context.method,
+            reference=context.reference,
+            open=discussion.status == models.OPEN,
+            stage=context.stage,
+            facilitator=self._facilitator_name(discussion),
+            participants=tuple((self._name(p), p.agency) for p in discussion.participants),
         )
 
-    def _report_reply(self, context: _Context) -> Reply:
-        report = build_report(context.discussion, context.method, context.referral)
-        return Reply(report.to_markdown(), expects=Expectation(step="discussion", type="report"))
+    def _report(self, context: _Context) -> r.Report:
+        return r.Report(build_report(context.discussion, context.method, context.referral))
 
     def report(self, actor: Actor, reference: str, *, discussion_id: int | None = None) -> DiscussionReport:
         """The report of the latest discussion on `reference` (or of `discussion_id`), for whoever may read it."""
@@ -605,7 +562,7 @@ class DiscussionService:
                 self._participant(discussion, message),
             )
             if not self._may_read(context):
-                raise NotAllowed(self._not_invited(discussion))
+                raise NotAllowed(not_invited(self._facilitator_name(discussion)))
             return build_report(discussion, context.method, referral)
 
     def open_thread(self, reference: str) -> str | None:
@@ -630,47 +587,13 @@ class DiscussionService:
 
     # --- presenting a stage ------------------------------------------------------------
 
-    @staticmethod
-    def _stage_button(kind: actions.DiscussionKind, reference: str, stage: Stage) -> str:
-        """A stage button's typed action; the discussion and its version are stamped when it is sent."""
-        return DiscussionAction(kind=kind, reference=reference, stage=stage.id).to_json()
-
-    def _present(self, method: DiscussionMethod, stage: Stage, reference: str) -> list[Reply | GuidanceSlot]:
-        number = method.index(stage.id) + 1
-        lines = [
-            say("stage_heading", number=number, total=len(method.stages), title=stage.title),
-            stage.explanation,
-            stage.prompt,
-        ]
-        if stage.scale is not None:
-            lines.append(say("stage_scale", minimum=stage.scale.minimum, maximum=stage.scale.maximum))
-        buttons = []
-        if number > 1:
-            backwards = self._stage_button("discussion_back", reference, stage)
-            buttons.append(Button(say("button_back"), backwards))
-        if number < len(method.stages):
-            onwards = self._stage_button("discussion_next", reference, stage)
-            buttons.append(Button(say("button_next"), onwards, "primary"))
-        last = number >= len(method.stages)
-        closing = self._stage_button("discussion_close", reference, stage)
-        buttons.append(Button(say("button_close"), closing, "primary" if last else "danger"))
-        parts: list[Reply | GuidanceSlot] = []
+    def _present(self, method: DiscussionMethod, stage: Stage, reference: str) -> list[DiscussionPart]:
+        """A stage: the passage its guidance query finds (if it has one), then what it asks."""
+        parts: list[DiscussionPart] = []
         if stage.guidance_query:
             parts.append(GuidanceSlot(stage.guidance_query))
-        parts.append(
-            Reply(
-                text="\n\n".join(lines),
-                buttons=buttons,
-                # Contributions are typed: a number typed in the terminal is a rating, not a button.
-                expects=Expectation(step=stage.id, type="text"),
-            )
-        )
+        parts.append(r.StagePrompt(method, stage, reference))
         return parts
-
-    @staticmethod
-    def _ack(text: str) -> Reply:
-        # An expectation marks it as part of the discussion, not an answer to rate.
-        return Reply(text, expects=Expectation(step="discussion", type="contribution"))
 
     # --- helpers -----------------------------------------------------------------------
 
@@ -696,8 +619,8 @@ class DiscussionService:
     def _is_facilitator(self, context: _Context) -> bool:
         return context.participant is not None and context.participant.role == models.FACILITATOR
 
-    def _not_invited(self, discussion: Discussion) -> str:
-        return say("not_invited", facilitator=self._facilitator_name(discussion))
+    def _not_invited(self, discussion: Discussion) -> r.NotInvited:
+        return r.NotInvited(self._facilitator_name(discussion))
 
     def _facilitator_name(self, discussion: Discussion) -> str:
         facilitator = next((p for p in discussion.participants if p.role == models.FACILITATOR), None)
@@ -730,17 +653,17 @@ class DiscussionService:
         )
 
 
-def _rating(text: str, stage: Stage) -> tuple[int | None, str, str | None]:
+def _rating(text: str, stage: Stage) -> tuple[int | None, str, r.RatingProblem | None]:
     """(rating, why, problem): a scale stage's contribution starts with the rating."""
     assert stage.scale is not None
     scale = stage.scale
     head, _, rest = text.partition(" ")
     number = head.split("/")[0].rstrip(".,:;")
     if not number.lstrip("-").isdigit():
-        return None, text, say("rating_needed", minimum=scale.minimum, maximum=scale.maximum)
+        return None, text, r.RatingProblem(None, scale.minimum, scale.maximum)
     rating = int(number)
     if not scale.minimum <= rating <= scale.maximum:
-        return None, text, say("rating_out_of_range", rating=rating, minimum=scale.minimum, maximum=scale.maximum)
+        return None, text, r.RatingProblem(rating, scale.minimum, scale.maximum)
     why = rest.strip()
     for filler in ("out of 10", "because", "-", "–", ":"):
         if why.lower().startswith(filler):
@@ -748,7 +671,7 @@ def _rating(text: str, stage: Stage) -> tuple[int | None, str, str | None]:
     return rating, why or text, None
 
 
-def _emergency_first(typed: str | None, path: str) -> list[Reply | GuidanceSlot]:
+def _emergency_first(typed: str | None, path: str) -> list[DiscussionPart]:
     """Someone in danger now comes before the discussion: the shared emergency route
     (`bot.safety.emergency`, the one every free-text path uses), then it carries on."""
     route = emergency_first(typed, path=path)
