@@ -53,7 +53,7 @@ def load_notification_wording() -> None:
     The features load lazily, at a process's first message; a delivery worker starts before that
     (a restarted server drains what was left), and must be able to word every event it claims.
     """
-    import bot.discussion.service  # noqa: F401 - invitations to a case discussion
+    import bot.discussion.presenter  # noqa: F401 - invitations to a case discussion
     import bot.feedback.service  # noqa: F401 - questions handed off to the business unit
     import bot.procedures.notice_text  # noqa: F401 - "what changed" notices to subscribed channels
     import bot.referral.presenter  # noqa: F401 - referral events (submitted, decided, clocks, …)

@@ -100,21 +100,63 @@ class NoticeEvent(BaseModel):
     kind: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Notification:
-    """A reply addressed to someone other than the sender (e.g. the business unit).
+    """Someone other than the sender (e.g. the business unit) is told something.
 
-    With a `notice`, the outbox stores the event and words it again at delivery; `reply`
-    is its wording now, for whoever shows it at once (the terminal, the command line).
+    With a `notice`, the outbox stores the event and words it at delivery, for the channel; a feature
+    that words nothing (the review queue, the case discussion) gives the event only, and its presenter
+    words it where it is shown at once (`reply`, read by the terminal and the command line). `worded`
+    is the wording a feature gave (document-change notices, rows held before events, held notices).
     """
 
     audience: str  # "business_unit" or a user id
-    reply: Reply
     referral_reference: str | None = None
     event: str | None = None  # what happened: "submitted", "info_requested", "decided", …
     # Where the outbox queued it ("slack", "teams", "held"), once published.
     channels: tuple[str, ...] = ()
     notice: NoticeEvent | None = None
+    worded: Reply | None = None
+
+    def __init__(
+        self,
+        audience: str,
+        reply: Reply | None = None,
+        referral_reference: str | None = None,
+        event: str | None = None,
+        channels: tuple[str, ...] = (),
+        notice: NoticeEvent | None = None,
+        *,
+        worded: Reply | None = None,
+    ) -> None:
+        if reply is None and worded is None and notice is None:
+            raise ValueError("a notification needs an event (notice) or its wording (reply)")
+        object.__setattr__(self, "audience", audience)
+        object.__setattr__(self, "referral_reference", referral_reference)
+        object.__setattr__(self, "event", event)
+        object.__setattr__(self, "channels", channels)
+        object.__setattr__(self, "notice", notice)
+        object.__setattr__(self, "worded", reply if reply is not None else worded)
+
+    @property
+    def reply(self) -> Reply:
+        """Its wording now, for whoever shows it at once: the event worded by its feature's presenter
+        (registered with the outbox, bot/outbox/events.py), or the wording it came with."""
+        if self.worded is not None:
+            return self.worded
+        if _word_notice is None:
+            raise LookupError("no presenters are loaded to word notifications (bot.outbox.events)")
+        return _word_notice(self)
+
+
+# How a notification's event is worded where it is shown: set by the outbox, which holds the features'
+# presenters (bot/outbox/events.py) and sits above this module.
+_word_notice: Callable[[Notification], Reply] | None = None
+
+
+def word_notices_with(wording: Callable[[Notification], Reply]) -> None:
+    global _word_notice
+    _word_notice = wording
 
 
 Rating = Literal["up", "down"]

@@ -165,6 +165,7 @@ def triage_command(
     """Assign, request more information, decide, record dates, or move a referral on."""
     from bot.referral.answers import InvalidAnswer, parse_date
     from bot.referral.errors import QueueError
+    from bot.referral.presenter import done_reply  # words the result, and registers the events' wording
     from bot.referral.text import say
 
     if action not in TRIAGE_ACTIONS:
@@ -196,9 +197,10 @@ def triage_command(
             result = queue.move(actor, reference, target, reason=reason, expected_version=version)
     except (QueueError, InvalidAnswer) as problem:
         raise _fail(problem) from None
+    message = done_reply(result).text
     if as_json:
         payload = {
-            "message": result.message,
+            "message": message,
             "referral": asdict(result.referral),
             "notifications": [
                 {
@@ -213,7 +215,7 @@ def triage_command(
         }
         typer.echo(json.dumps(payload, indent=2))
         return
-    typer.echo(result.message)
+    typer.echo(message)
     for note in result.notifications:
         first_line = note.reply.text.splitlines()[0]
         if note in result.held:

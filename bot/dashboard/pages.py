@@ -17,7 +17,8 @@ from starlette.requests import Request
 
 from bot.dashboard.signin import SignedIn
 from bot.referral import statuses as st
-from bot.referral.queue import Actor
+from bot.referral.presenter import done_reply
+from bot.referral.queue import Actor, TriageResult
 from bot.referral.sections import answer_sections
 from bot.referral.text import label, review_name
 from bot.referral.views import ReferralSummary
@@ -192,6 +193,11 @@ def sections(board: Dashboard, answers: list[Any]) -> list[tuple[str, list[Any]]
     return answer_sections(board.settings.checklist, answers)
 
 
+def _done(result: TriageResult) -> str:
+    """What a change did, in the words chat and the command line use (the referral presenter's)."""
+    return done_reply(result).text
+
+
 def apply_change(board: Dashboard, who: SignedIn, reference: str, form: dict[str, str]) -> str:
     """One form's change through the same service calls as chat; returns what was done."""
     from bot.dashboard.app import parse_iso_date
@@ -201,7 +207,7 @@ def apply_change(board: Dashboard, who: SignedIn, reference: str, form: dict[str
     version = _int(form.get("version"))
     queue = board.queue
     if change == "assign":
-        return queue.assign(actor, reference, form.get("assign_to") or None, expected_version=version).message
+        return _done(queue.assign(actor, reference, form.get("assign_to") or None, expected_version=version))
     if change == "decide":
         outcome = form.get("decision", "")
         review_type = None
@@ -209,16 +215,18 @@ def apply_change(board: Dashboard, who: SignedIn, reference: str, form: dict[str
             outcome, review_type = "accepted", outcome.split(":", 1)[1]
         if not outcome:
             raise ValueError("Choose a decision: accept for a review, redirect, or not accept.")
-        return queue.decide(
+        return _done(queue.decide(
             actor, reference, outcome, form.get("reason", ""), review_type=review_type, expected_version=version
-        ).message
+        ))
     if change == "request_info":
-        return queue.request_info(actor, reference, form.get("question", ""), expected_version=version).message
+        return _done(queue.request_info(actor, reference, form.get("question", ""), expected_version=version))
     if change in {"la_aware", "panel_notified"}:
         when = parse_iso_date(form.get("date", ""), "Date")
-        return queue.record_date(actor, reference, change, when, expected_version=version).message
+        return _done(queue.record_date(actor, reference, change, when, expected_version=version))
     if change in {"in_review", "completed", "closed"}:
-        return queue.move(actor, reference, change, reason=form.get("reason") or None, expected_version=version).message
+        return _done(
+            queue.move(actor, reference, change, reason=form.get("reason") or None, expected_version=version)
+        )
     if change == "add_action":
         item = board.plans.add(
             who.user_id,

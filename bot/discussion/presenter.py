@@ -10,13 +10,14 @@ shown at. Nothing here reads or writes the database.
 
 from __future__ import annotations
 
-from typing import assert_never
+from typing import Any, assert_never
 
 from bot.discussion import actions
 from bot.discussion import results as r
 from bot.discussion.method import DiscussionMethod, Stage, available_methods, load_method
 from bot.discussion.text import say
 from bot.messages import Button, Expectation, Reply, stamp_buttons
+from bot.outbox import events
 
 
 class DiscussionPresenter:
@@ -178,3 +179,24 @@ def status(result: r.Status) -> Reply:
         ),
         expects=Expectation(step="discussion", type="status"),
     )
+
+
+def invitation_reply(notice: r.DiscussionInvited) -> Reply:
+    """An invitation to a case discussion, for the invitee (the same words in every channel)."""
+    return Reply(
+        say(
+            "invitation",
+            reference=notice.reference,
+            title=notice.title,
+            agency=notice.agency,
+            facilitator=notice.facilitator,
+        )
+    )
+
+
+def _word_invitation(event: dict[str, Any], audience: str, channel: str) -> Reply:
+    """The outbox's call, at delivery or where the invitation is shown at once."""
+    return invitation_reply(r.DiscussionInvited.model_validate(event))
+
+
+events.register([r.INVITED], _word_invitation)

@@ -18,7 +18,7 @@ from typing import Literal
 
 from bot.discussion.method import DiscussionMethod, Stage
 from bot.discussion.report import DiscussionReport
-from bot.messages import Notification, Reply
+from bot.messages import NoticeEvent, Notification, Reply
 from bot.referral.answers import InvalidAnswer
 from bot.referral.checklist_results import GuidanceSlot
 from bot.reviews.action_plans import ActionPlanError
@@ -34,6 +34,20 @@ NoticeKind = Literal[
     "at_first_stage",  # `back` at the first stage
     "at_last_stage",  # `next` at the last stage
 ]
+
+
+INVITED = "discussion_invited"
+
+
+class DiscussionInvited(NoticeEvent):
+    """An invitation to a case discussion, as the outbox keeps it: the reference and method, never case content.
+    The discussion presenter words it (`invitation_reply`), where it is shown and at delivery."""
+
+    kind: Literal["discussion_invited"] = "discussion_invited"
+    reference: str
+    title: str  # the method's name (prompts/discussions/<method>.yaml)
+    agency: str
+    facilitator: str
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,10 +38,10 @@ from bot.discussion.method import DiscussionMethod, Stage, UnknownMethod, availa
 from bot.discussion.models import Discussion, DiscussionContribution, DiscussionParticipant
 from bot.discussion.presenter import DiscussionPresenter, not_invited
 from bot.discussion.report import DiscussionReport, build_report
-from bot.discussion.results import DiscussionPart, DiscussionTurn
+from bot.discussion.results import INVITED, DiscussionInvited, DiscussionPart, DiscussionTurn
 from bot.discussion.text import say
-from bot.messages import Message, NoticeEvent, Notification, Reply
-from bot.outbox import Outbox, events
+from bot.messages import Message, Notification, Reply
+from bot.outbox import Outbox
 from bot.referral import statuses as st
 from bot.referral.answers import InvalidAnswer, clean_text, parse_date
 from bot.referral.checklist_results import GuidanceSlot
@@ -55,37 +55,6 @@ from bot.reviews.action_plans import ActionPlanError, add_action_item, is_review
 from bot.safety.emergency import emergency_first
 
 log = logging.getLogger(__name__)
-
-INVITED = "discussion_invited"
-
-
-class DiscussionInvited(NoticeEvent):
-    """An invitation to a case discussion, as the outbox keeps it: the reference and method, never case content."""
-
-    kind: Literal["discussion_invited"] = "discussion_invited"
-    reference: str
-    title: str  # the method's name (prompts/discussions/<method>.yaml)
-    agency: str
-    facilitator: str
-
-
-def invitation_reply(notice: DiscussionInvited) -> Reply:
-    return Reply(
-        say(
-            "invitation",
-            reference=notice.reference,
-            title=notice.title,
-            agency=notice.agency,
-            facilitator=notice.facilitator,
-        )
-    )
-
-
-def _word_invitation(event: dict[str, Any], audience: str, channel: str) -> Reply:
-    return invitation_reply(DiscussionInvited.model_validate(event))
-
-
-events.register([INVITED], _word_invitation)
 
 MAX_CONTRIBUTION = 8000
 Now = Callable[[], datetime]
@@ -467,7 +436,7 @@ class DiscussionService:
             agency=agency,
             facilitator=self._facilitator_name(context.discussion),
         )
-        note = Notification(audience=command.argument, reply=invitation_reply(invitation),
+        note = Notification(audience=command.argument,
                             referral_reference=context.reference, event=INVITED, notice=invitation)
         # In the invitation's own transaction: the invitee is told if and only if they were invited.
         published = Outbox(self.database, self.settings, now=self.now).publish(context.session, [note])

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from bot.errors import SgbotError
-from bot.messages import Notification, Reply
+from bot.messages import Notification, Reply, word_notices_with
 from bot.outbox.codec import reply_from_json, reply_to_json
 
 # (the event as stored, the audience it is for, the channel delivering it) -> its wording
@@ -59,7 +59,20 @@ def payload(notification: Notification) -> dict[str, Any]:
     """What the outbox stores for a notification: its event if it has one, else its wording."""
     if notification.notice is not None:
         return {EVENT: notification.notice.model_dump(mode="json")}
-    return reply_to_json(notification.reply)
+    if notification.worded is None:
+        raise ValueError("a notification with neither an event nor a wording")
+    return reply_to_json(notification.worded)
+
+
+def word(notification: Notification, channel: str = "") -> Reply:
+    """A notification's wording where it is shown (the terminal, the command line): the wording it came
+    with, if its feature gave one, else its event worded by its feature's presenter for its audience."""
+    if notification.worded is not None:
+        return notification.worded
+    return present(payload(notification), notification.audience, channel)
+
+
+word_notices_with(word)  # `Notification.reply`: a notification shown at once is worded here
 
 
 def is_event(stored: dict[str, Any]) -> bool:

@@ -31,7 +31,7 @@ from bot.db import Database, utcnow
 from bot.messages import Notification
 from bot.outbox import HELD, Outbox
 from bot.people import People
-from bot.referral import notices, presenter
+from bot.referral import notices
 from bot.referral import statuses as st
 from bot.referral.clocks import Clocks
 from bot.referral.definition import ChecklistDefinition, load_checklist
@@ -64,11 +64,11 @@ MAX_TRIAGE_TEXT_LENGTH = 4000
 
 
 def notification(audience: str, notice: notices.ReferralNotice) -> Notification:
-    """A referral event for `audience`: the outbox stores the event and words it at delivery for that
-    audience; `reply` is its wording now, for a terminal or the command line to show at once."""
+    """A referral event for `audience`, never worded here: the outbox stores the event and words it at
+    delivery for that audience, and the referral presenter words it where it is shown at once (the
+    terminal, the command line: `Notification.reply`)."""
     return Notification(
         audience=audience,
-        reply=presenter.notice_reply(notice, audience),
         referral_reference=notice.reference,
         event=notice.kind,
         notice=notice,
@@ -112,11 +112,6 @@ class TriageResult:
     details: dict[str, Any]  # what the event recorded with it (the assignee, the decision, the date)
     notifications: list[Notification] = field(default_factory=list)
     held: list[Notification] = field(default_factory=list)  # of those, held in the outbox
-
-    @property
-    def message(self) -> str:
-        """One line for a terminal (`sgbot queue triage`); chat replies come from the presenter too."""
-        return presenter.done_reply(self).text
 
 
 @dataclass
