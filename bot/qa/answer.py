@@ -10,9 +10,11 @@ know" and where to ask, never a guess.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from bot.messages import Citation, Reply
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
     from bot.qa.llm import LLMAnswerWriter
 from bot.index.tokens import sentences, tokenize
 from bot.index.units import Unit, is_row, passage_units
-from bot.qa.intent import fit, satisfied_words, wants
+from bot.qa.intent import asks_for_a_deadline, fit, satisfied_words, wants
 from bot.qa.vocabulary import places, vocabulary
 
 
@@ -265,6 +267,7 @@ RANK_COST = 0.03
 LEAD_IN_ITEMS = 6  # list items a sentence ending in ":" brings with it
 CONTINUATION_WORDS = 6  # a sentence this short finishing a line is quoted with the sentence before it
 SAME_FACT = 0.8  # share of a line's words already quoted above which it says nothing new
+PHRASE_SHARE = 0.5  # of the weight of question words found side by side, in the question's order
 LIST_SHARE = 0.5  # how close to the best line a list's best line must score to be quoted instead
 
 _URL_ONLY = re.compile(r"^<?(?:https?://|www\.)\S+>?$", re.IGNORECASE)
@@ -294,7 +297,7 @@ def is_label(unit: Unit) -> bool:
         return bool(text)
     return (len(text.split()) <= LABEL_WORDS and not _SENTENCE_END.search(unit.text.strip().replace("*", ""))
             and not _CARRIES_FACT.search(text)
-            and (unit.kind == "sentence" or unit.text.strip().startswith("**")))
+            and (unit.kind == "sentence" or unit.text.strip().startswith("**") or text.isupper()))
 
 
 def _label_at(units: list[Unit], number: int) -> bool:
@@ -336,19 +339,32 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
     a sentence that ends in a colon ("The SAB must arrange a SAR when:") brings the list it
     introduces, or is not quoted.
     """
-    weights = word_weights(question_tokens, idf, context_tokens, SELECTION_CONTEXT_WEIGHT)
+    # Words the documents never use ("abt", "rang") cannot tell one line from another.
+    weights = {t: w for t, w in word_weights(question_tokens, idf, context_tokens, SELECTION_CONTEXT_WEIGHT).items()
+               if _known_weight(t, idf) > 0}
     total = sum(weights.values()) or 1.0
+    # A name ("Salford", "Norwich RFC", "Wholistic") tells which passages answer, not which of their
+    # lines: every line of a passage that has the name, or whose document is named so, counts it.
+    names = _proper_names(tuple(hit.chunk.text for hit in hits[:SELECTION_HITS])) & set(weights)
+    pairs = list(itertools.pairwise(question_tokens))
     # A follow-up asks for what the question it follows asked for ("whats the number for the
     # MASH?" … "and in Eastbrook?" wants a number), unless it says what it wants itself.
     asked = (wants(question) if question else []) or (wants(context) if context else [])
+    deadline = asks_for_a_deadline(question or context or "")
     scored: list[tuple[float, int, Unit]] = []
     units_by_hit: list[list[Unit]] = []
+    by_label: set[tuple[int, tuple[int, int]]] = set()  # items that match only through their label or lead-in
     seen: set[str] = set()
     for hit_index, hit in enumerate(hits[:SELECTION_HITS]):
         units = passage_units(hit.chunk.text)
         units_by_hit.append(units)
         heading = hit.chunk.section.rsplit(" › ", 1)[-1]
         labels = _labels(units, heading)
+        # Words naming the document ("together assessments", "norwich rfc", "dudley") found the
+        # document; every line of it is read under its name, as under its heading.
+        document = _document_words(hit.chunk)
+        passage_words = set(hit.chunk.indexed_tokens or tokenize(hit.chunk.text)) | document
+        named = sum(weights[t] for t in names if _found(t, passage_words))
         for number, unit in enumerate(units):
             if unit.position[0] <= 1 and heading.strip().endswith(unit.text.strip()) and len(units) > 1:
                 continue  # the heading line ("5. Using texts…", split after its number) is shown in the citation
@@ -369,12 +385,22 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
             continued = _continued(units, number, hit.chunk.text)
             if continued is not None:  # quoted together, read together
                 unit_tokens |= set(tokenize(continued.text))
+            antecedent = _antecedent(units, number, hit.chunk.text)
+            if antecedent is not None:  # "This will outline…" is about what the sentence before named
+                around |= set(tokenize(antecedent.text))
             # A sentence under a heading that matches the question ("Writing it down") shares
             # half of the heading's match: the heading says what the section's sentences are about.
-            overlap = sum(w if _found(t, unit_tokens) else HEADING_SHARE * w
-                          for t, w in weights.items()
-                          if _found(t, unit_tokens) or _found(t, around)) / total
-            score = overlap + fit(asked, text)
+            around |= document
+            overlap = (named + sum(w if _found(t, unit_tokens) else HEADING_SHARE * w
+                                   for t, w in weights.items()
+                                   if t not in names and (_found(t, unit_tokens) or _found(t, around)))) / total
+            # The question's words in the question's order ("child death review partners") say more
+            # than the same words scattered through a line.
+            sequence = tokenize(text)
+            adjacent = set(itertools.pairwise(sequence))
+            overlap += PHRASE_SHARE * sum(min(weights.get(a, 0.0), weights.get(b, 0.0))
+                                          for a, b in pairs if (a, b) in adjacent) / total
+            score = overlap + fit(asked, text, deadline=deadline)
             if unit_similarity:
                 # A lead-in ("Include:") is as close as its own words or its list on average.
                 own = unit_similarity.get((hit_index, unit.position), 0.0)
@@ -384,6 +410,8 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
             # Prefer the passage ranked first, and short sentences over long preambles.
             score -= RANK_COST * hit_index + 0.004 * max(0, len(unit.text.split()) - 30)
             scored.append((score, hit_index, unit))
+            if unit.kind == "item" and not any(_found(t, unit_tokens) for t in weights if t not in names):
+                by_label.add((hit_index, unit.position))
     if not scored:
         return []
     scored.sort(key=lambda s: -s[0])
@@ -411,7 +439,14 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
         """A unit with the list it introduces, or a list item after the sentence introducing it."""
         units = units_by_hit[hit_index]
         number = units.index(unit)
-        lead_in = _lead_in(units, number) or _continued(units, number, hits[hit_index].chunk.text)
+        if (hit_index, unit.position) in by_label and unit is leader[2]:
+            # "What's NCB's role?" under "NCB's role": the list is the answer, from its first item.
+            first = next(i for i, u in enumerate(units) if u.group == unit.group)
+            if first < number:
+                members = [u for u in units[first:] if u.group == unit.group]
+                return with_list(hit_index, units[first]) + [(hit_index, u) for u in members[1:]]
+        text = hits[hit_index].chunk.text
+        lead_in = _lead_in(units, number) or _continued(units, number, text) or _antecedent(units, number, text)
         before = [(hit_index, lead_in)] if lead_in is not None else []
         introduced = _introduced(units, number)
         # "Include:" says nothing without the sentence before it ("Make a written record … Include:").
@@ -420,33 +455,59 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
             at = units.index(opener)
             if at > 0 and units[at - 1].kind == "sentence" and not units[at - 1].text.rstrip().endswith(":"):
                 before.insert(0, (hit_index, units[at - 1]))
-        return before + [(hit_index, unit)] + [(hit_index, u) for u in introduced]
+        # "This will outline…" after the line quoted says more of what that line names.
+        after = [] if introduced or number + 1 >= len(units) or _antecedent(units, number + 1, text) is None \
+            else [(hit_index, units[number + 1])]
+        return before + [(hit_index, unit)] + [(hit_index, u) for u in introduced] + after
 
     # The fact first (with the list it introduces); then the other chosen units in reading
-    # order, within the word budget.
-    ordered: list[tuple[int, Unit]] = []
+    # order. The word budget goes to the best units first: a long line that scores lower never
+    # crowds out a short one that scores higher, and a list's further items come last.
+    groups: list[list[tuple[int, Unit]]] = []
+    extras: list[list[tuple[tuple[int, Unit], int]]] = []  # a group's further units, with their lengths
+    taken_units: set[tuple[int, Unit]] = set()
     words = 0
-    for picked in [(leader[1], leader[2])] + sorted((c for c in chosen if c[1] is not leader[2]),
-                                                    key=lambda c: (c[0], c[1].position)):
+    for picked in [(leader[1], leader[2])] + [c for c in chosen if c[1] is not leader[2]]:
         group = with_list(*picked)
-        fresh = [g for g in group if g not in ordered]
-        if not fresh or (len(fresh) == 1 and _repeats(fresh[0][1], [u for _, u in ordered])):
+        fresh = [g for g in group if g not in taken_units]
+        if not fresh or (len(fresh) == 1 and _repeats(fresh[0][1], [u for _, u in taken_units])):
             continue
         lengths = [len(_shown(h, u, hits, weights, whole_list=False).split()) for h, u in fresh]
         # What must go together: a lead-in ("… the foster carer should:") with at least its first item,
         # the sentence a short one finishes with it.
         needed = next((i + 1 for i, (_, u) in enumerate(fresh) if not u.text.rstrip().endswith(":")), len(fresh))
-        if picked in fresh:
+        from_start = picked[1] is leader[2] and (picked[0], picked[1].position) in by_label
+        if picked in fresh and not from_start:
             needed = max(needed, fresh.index(picked) + 1)
-        if ordered and words + sum(lengths[:needed]) > QUOTE_WORDS:
+        if groups and words + sum(lengths[:needed]) > QUOTE_WORDS:
             continue
-        taken = needed
+        if not groups:  # the leader's list is the answer: its items come before anything else
+            while needed < len(fresh) and words + sum(lengths[: needed + 1]) <= QUOTE_WORDS:
+                needed += 1
         words += sum(lengths[:needed])
-        while taken < len(fresh) and words + lengths[taken] <= QUOTE_WORDS:
-            words += lengths[taken]
-            taken += 1
-        ordered.extend(fresh[:taken])
-    return [(h, _shown(h, u, hits, weights, whole_list=False)) for h, u in ordered]
+        groups.append(fresh[:needed])
+        extras.append(list(zip(fresh[needed:], lengths[needed:], strict=True)))
+        taken_units.update(fresh[:needed])
+    for group, more in zip(groups, extras, strict=True):
+        for member, length in more:
+            if words + length > QUOTE_WORDS or member in taken_units:
+                break
+            words += length
+            group.append(member)
+            taken_units.add(member)
+    ordered = groups[:1] + sorted(groups[1:], key=lambda g: (g[0][0], g[0][1].position))
+    return [(h, _shown(h, u, hits, weights, whole_list=False)) for group in ordered for h, u in group]
+
+
+@lru_cache(maxsize=256)
+def _document_name_words(title: str, path: str) -> frozenset[str]:
+    where = PurePath(path)
+    return frozenset(tokenize(f"{title}\n{where.parent.name}\n{where.stem}"))
+
+
+def _document_words(chunk: Any) -> frozenset[str]:
+    """The words of a passage's document title, file name and folder: whose document it is."""
+    return _document_name_words(chunk.title, chunk.path)
 
 
 def _repeats(unit: Unit, quoted: list[Unit]) -> bool:
@@ -481,6 +542,58 @@ def _continued(units: list[Unit], number: int, text: str) -> Unit | None:
         return None
     before = units[number - 1]
     return before if before.kind == "sentence" and before.position[0] == unit.position[0] - 1 else None
+
+
+_REFERS_BACK = re.compile(r"^(?:This|These|Those|Such|Both of these|Each of these)\b")
+
+
+@lru_cache(maxsize=64)
+def _line_starts(text: str) -> frozenset[int]:
+    """Positions of the sentences that begin a line (a paragraph) of the passage."""
+    found: set[int] = set()
+    position = 0
+    for line in text.split("\n"):
+        pieces = sentences(line)
+        if pieces:
+            found.add(position)
+        position += len(pieces)
+    return frozenset(found)
+
+
+def _antecedent(units: list[Unit], number: int, text: str) -> Unit | None:
+    """The sentence before `units[number]` in its paragraph, when `units[number]` refers back to it
+    ("… the DSPPB's annual report. This will outline progress made against…")."""
+    unit = units[number]
+    if unit.kind != "sentence" or number == 0 or not _REFERS_BACK.match(unit.text.lstrip("*_ ")):
+        return None
+    before = units[number - 1]
+    if before.kind != "sentence" or before.position[0] != unit.position[0] - 1 \
+            or unit.position[0] in _line_starts(text):
+        return None
+    return before
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+@lru_cache(maxsize=64)
+def _proper_names(texts: tuple[str, ...]) -> frozenset[str]:
+    """Words the passages write only with a capital inside a sentence ("Salford", "Wholistic",
+    "Norwich"): names of places, organisations and people, as stems."""
+    capital: dict[str, int] = {}
+    lower: set[str] = set()
+    for text in texts:
+        for sentence in sentences(text):
+            for match in list(_WORD.finditer(sentence))[1:]:
+                word = match.group(0)
+                stems = tokenize(word)
+                if len(stems) != 1:
+                    continue
+                if word[0].isupper() and not word.isupper():
+                    capital[stems[0]] = capital.get(stems[0], 0) + 1
+                elif word.islower():
+                    lower.add(stems[0])
+    return frozenset(stem for stem, count in capital.items() if count >= 2 and stem not in lower)
 
 
 def _lead_in(units: list[Unit], number: int) -> Unit | None:

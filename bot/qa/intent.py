@@ -26,7 +26,8 @@ _ASKS: dict[Want, re.Pattern[str]] = {
     "rule": re.compile(
         r"^\s*(?:can|could|should|must|may|do|does|am|is|are|will|have)\b|"
         r"\b(?:can|should|must|may) (?:i|we|they|you|he|she)\b|"
-        r"\b(?:do|does) (?:i|we|they|you|he|she) (?:need|have) to\b|\ballowed\b|"
+        r"\b(?:do|does) (?:i|we|they|you|he|she) (?:still |really |actually |even |always |also |just |ever )?"
+        r"(?:need|have) to\b|\ballowed\b|"
         r"\b(?:ok|okay|alright|fine) (?:to|for)\b|"
         r"\bis it (?:ok|okay|alright|fine|legal|right)\b|\bneed to\b|"
         r"\bwhat (?:do|should|can|must|shall) (?:i|we|they|you|he|she)\b|\bwhat (?:now|next)\b|\bwhat to do\b",
@@ -118,6 +119,19 @@ _UNMISTAKABLE: dict[Want, re.Pattern[str]] = {
 }
 
 
+# Timescales that are not a number of days: "immediately", "as soon as possible", "every year".
+_TIMESCALE = re.compile(
+    r"\bimmediately\b|\bstraight away\b|\bas soon as\b|\b(?:daily|weekly|monthly|quarterly|annually|yearly)\b|"
+    rf"\bevery (?:year|month|week|day|quarter)\b|\bwithin (?:a|an|the (?:next|same)|{_NUMBER_WORDS})\b|"
+    r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)\b",
+    re.IGNORECASE)
+CALENDAR_STRENGTH = 0.5
+_DEADLINE_QUESTION = re.compile(
+    r"\bhow (?:long|soon|quickly|fast)\b|\bdeadline|\btimescales?\b|\btime ?frame|\bby when\b|"
+    r"\b(?:be |get it |send it |go )?in by\b|\bby\W*$|\bhow (?:many|much) (?:time|days|hours|weeks)\b",
+    re.IGNORECASE)
+
+
 def satisfied_words(question_wants: list[Want], sentence: str) -> frozenset[str]:
     """The question's words that a sentence answers by carrying the fact asked for."""
     found: frozenset[str] = frozenset()
@@ -149,7 +163,21 @@ def carries(want: Want, sentence: str) -> float:
     return 1.0 if _CARRIES[want].search(sentence) else 0.0
 
 
-def fit(question_wants: list[Want], sentence: str) -> float:
-    """The bonus a sentence earns for carrying what the question asks for."""
-    return max((STRENGTH[want] * carries(want, sentence) for want in question_wants), default=0.0)
+def asks_for_a_deadline(question: str) -> bool:
+    """"How long have I got…?", "when does the MARF need to be in by?": a timescale, not a date."""
+    return bool(_DEADLINE_QUESTION.search(question))
+
+
+def fit(question_wants: list[Want], sentence: str, *, deadline: bool = False) -> float:
+    """The bonus a sentence earns for carrying what the question asks for. Asked for a deadline, a
+    line that only names a weekday, a month or "out of hours" earns half: it places something in
+    the calendar, it does not say how long there is."""
+    def strength(want: Want) -> float:
+        found = carries(want, sentence)
+        if want == "time" and deadline and found and not _UNMISTAKABLE["time"].search(sentence) \
+                and not _TIMESCALE.search(sentence):
+            found *= CALENDAR_STRENGTH
+        return STRENGTH[want] * found
+
+    return max((strength(want) for want in question_wants), default=0.0)
 

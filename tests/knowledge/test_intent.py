@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.qa.intent import carries, wants
+from bot.qa.intent import asks_for_a_deadline, carries, fit, wants
 
 
 @pytest.mark.parametrize("question", [
@@ -35,3 +35,30 @@ def test_a_question_for_a_number_an_address_or_a_person_asks_for_a_contact(quest
 ])
 def test_within_is_a_time_only_when_a_time_follows(sentence: str, is_time: bool) -> None:
     assert (carries("time", sentence) == 1.0) is is_time
+
+
+@pytest.mark.parametrize("question", [
+    "HV here - tiny bruise on a 4 month old's cheek, mum says big sister did it. do i still have to refer??",
+    "do we really need to tell the parents first",
+])
+def test_an_adverb_between_do_i_and_have_to_still_asks_for_the_rule(question: str) -> None:
+    assert "rule" in wants(question)
+
+
+@pytest.mark.parametrize(("question", "deadline"), [
+    ("rang the duty team last night - when does the MARF need to be in by?", True),
+    ("how long have i got to send the MARF in after ringing?", True),
+    ("whats the deadline for an FGM mandatory report", True),
+    ("when was the salford framework launched", False),
+    ("what time does the MASH shut on a friday", False),
+])
+def test_a_question_asks_for_a_deadline_when_it_asks_how_long_or_by_when(question: str, deadline: bool) -> None:
+    assert asks_for_a_deadline(question) is deadline
+
+
+def test_asked_for_a_deadline_a_line_that_only_names_a_weekday_earns_less_than_a_timescale() -> None:
+    weekday = "Weekends and bank holidays: closed, use the emergency duty team out of hours."
+    timescale = "Submit your MARF by 10am on the next working day."
+
+    assert fit(["time"], timescale, deadline=True) > fit(["time"], weekday, deadline=True)
+    assert fit(["time"], weekday, deadline=False) == fit(["time"], timescale, deadline=False)  # "when is it open?"
