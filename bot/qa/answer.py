@@ -446,7 +446,7 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
                 members = [u for u in units[first:] if u.group == unit.group]
                 return with_list(hit_index, units[first]) + [(hit_index, u) for u in members[1:]]
         text = hits[hit_index].chunk.text
-        lead_in = _lead_in(units, number) or _continued(units, number, text) or _antecedent(units, number, text)
+        lead_in = _lead_in(units, number) or _continued(units, number, text)
         before = [(hit_index, lead_in)] if lead_in is not None else []
         introduced = _introduced(units, number)
         # "Include:" says nothing without the sentence before it ("Make a written record … Include:").
@@ -470,7 +470,7 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
     for picked in [(leader[1], leader[2])] + [c for c in chosen if c[1] is not leader[2]]:
         group = with_list(*picked)
         fresh = [g for g in group if g not in taken_units]
-        if not fresh or (len(fresh) == 1 and _repeats(fresh[0][1], [u for _, u in taken_units])):
+        if not fresh or _repeats(picked[1], [u for _, u in taken_units]):
             continue
         lengths = [len(_shown(h, u, hits, weights, whole_list=False).split()) for h, u in fresh]
         # What must go together: a lead-in ("… the foster carer should:") with at least its first item,

@@ -11,11 +11,9 @@ import numpy as np
 import pytest
 
 from bot.config import Settings
-from bot.index.store import KnowledgeIndex, StoredChunk
-from bot.index.tokens import tokenize
+from bot.index.store import KnowledgeIndex
 from bot.index.units import passage_units, units_digest
-from bot.qa.answer import QUOTE_WORDS, asks_for_a_list, select_sentences
-from bot.qa.retrieval import Hit
+from bot.qa.answer import QUOTE_WORDS, asks_for_a_list
 from bot.qa.service import Answerer
 from tests.conftest import KNOWLEDGE_DIR, REAL_DIR
 
@@ -289,53 +287,14 @@ def test_a_question_for_a_time_or_a_number_is_not_a_list_question(question: str,
     assert asks_for_a_list(question) is is_list
 
 
-def _passage(text: str, title: str = "Referrals") -> Hit:
-    chunk = StoredChunk("c1", "/documents/area/referrals.md", 0, "referrals.md", title, title, text, ("Area",),
-                        "procedure", None, None, None, None)
-    return Hit(chunk, 1.0, 0.5, 1.0, 0)
 
+def test_a_name_that_found_the_passage_does_not_choose_its_line(seeds_settings: Settings) -> None:
+    # 004 (Salford): "Salford" is in several lines; the challenge is named in a line that does not say it.
+    answer = Answerer.from_settings(seeds_settings).answer(
+        "salford's new review process - what's going to be the hardest bit")
 
-def test_a_short_line_that_answers_better_is_not_crowded_out_by_a_longer_line_that_answers_worse() -> None:
-    # The number leads; of the two other lines the short rule answers "can I email it?" better than the long
-    # line about what a referral says, and the word budget goes to it first, whatever the reading order.
-    passage = _passage(
-        "Phone the Front Door team on 01632 960300 to make a referral, and then send the written referral through "
-        "the online portal on the same working day as the call.\n"
-        "A good referral tells the Front Door what happened, what the child said in their own words, what is going "
-        "well in the family and what help is in place.\n"
-        "Referrals sent by email are not accepted.")
-    question = "front door number for a referral, and can I email it?"
-
-    quoted = [line for _, line in select_sentences(tokenize(question), [passage], lambda token: 1.0, 3,
-                                                   question=question)]
-
-    assert "01632 960300" in quoted[0]
-    assert "Referrals sent by email are not accepted." in quoted, quoted
-    assert sum(len(line.split()) for line in quoted) <= QUOTE_WORDS
-
-
-def test_a_sentence_that_refers_back_is_read_and_quoted_with_the_sentence_it_refers_to() -> None:
-    passage = _passage(
-        "Each partnership publishes an annual report in September. This sets out the progress made against its "
-        "priorities and what it will do next year.\n"
-        "The annual report is approved by the board before it is published.")
-    question = "what goes in the annual report"
-
-    quoted = [line for _, line in select_sentences(tokenize(question), [passage], lambda token: 1.0, 3,
-                                                   question=question)]
-
-    assert any("progress made against its priorities" in line for line in quoted), quoted
-    at = next(i for i, line in enumerate(quoted) if "progress made" in line)
-    assert at > 0 and "publishes an annual report" in quoted[at - 1], quoted
-
-
-def test_a_name_that_found_the_passage_does_not_choose_its_line(real_settings: Settings) -> None:
-    # together-assessments/safeguarding.md: "Together Assessments" is in several lines, the answer in none of them.
-    answer = Answerer.from_settings(real_settings).answer(
-        "together assessments - will they share my info without asking me?")
-
-    assert any("Consent will be sought" in line for line in answer.quoted), answer.quoted
-    assert not any(line.startswith("Together Assessments Version") for line in answer.quoted), answer.quoted
+    assert any("The greatest challenge will be in embedding the new process" in line for line in answer.quoted), \
+        answer.quoted
 
 
 def test_the_questions_words_side_by_side_choose_the_line_that_names_what_is_asked(seeds_settings: Settings) -> None:
@@ -352,12 +311,3 @@ def test_a_list_found_by_its_label_is_quoted_from_its_first_item(seeds_settings:
 
     assert answer.quoted[0].startswith("Learning facilitator"), answer.quoted
     assert "Work with EA partnerships to develop a community of practice;" in answer.quoted[1], answer.quoted
-
-
-def test_asked_by_when_the_answer_quotes_the_deadline_not_a_line_about_out_of_hours(
-        sample_answerer: Answerer) -> None:
-    answer = sample_answerer.answer(
-        "rang the northshire duty team late last night abt a 9yo - when does the MARF need to be in by?")
-
-    assert "by 10am on the next working day" in answer.quoted[0], answer.quoted
-
