@@ -339,9 +339,7 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
     a sentence that ends in a colon ("The SAB must arrange a SAR when:") brings the list it
     introduces, or is not quoted.
     """
-    # Words the documents never use ("abt", "rang") cannot tell one line from another.
-    weights = {t: w for t, w in word_weights(question_tokens, idf, context_tokens, SELECTION_CONTEXT_WEIGHT).items()
-               if _known_weight(t, idf) > 0}
+    weights = word_weights(question_tokens, idf, context_tokens, SELECTION_CONTEXT_WEIGHT)
     total = sum(weights.values()) or 1.0
     # A name ("Salford", "Norwich RFC", "Wholistic") tells which passages answer, not which of their
     # lines: every line of a passage that has the name, or whose document is named so, counts it.
@@ -385,9 +383,6 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
             continued = _continued(units, number, hit.chunk.text)
             if continued is not None:  # quoted together, read together
                 unit_tokens |= set(tokenize(continued.text))
-            antecedent = _antecedent(units, number, hit.chunk.text)
-            if antecedent is not None:  # "This will outline…" is about what the sentence before named
-                around |= set(tokenize(antecedent.text))
             # A sentence under a heading that matches the question ("Writing it down") shares
             # half of the heading's match: the heading says what the section's sentences are about.
             around |= document
@@ -455,10 +450,7 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
             at = units.index(opener)
             if at > 0 and units[at - 1].kind == "sentence" and not units[at - 1].text.rstrip().endswith(":"):
                 before.insert(0, (hit_index, units[at - 1]))
-        # "This will outline…" after the line quoted says more of what that line names.
-        after = [] if introduced or number + 1 >= len(units) or _antecedent(units, number + 1, text) is None \
-            else [(hit_index, units[number + 1])]
-        return before + [(hit_index, unit)] + [(hit_index, u) for u in introduced] + after
+        return before + [(hit_index, unit)] + [(hit_index, u) for u in introduced]
 
     # The fact first (with the list it introduces); then the other chosen units in reading
     # order. The word budget goes to the best units first: a long line that scores lower never
@@ -542,35 +534,6 @@ def _continued(units: list[Unit], number: int, text: str) -> Unit | None:
         return None
     before = units[number - 1]
     return before if before.kind == "sentence" and before.position[0] == unit.position[0] - 1 else None
-
-
-_REFERS_BACK = re.compile(r"^(?:This|These|Those|Such|Both of these|Each of these)\b")
-
-
-@lru_cache(maxsize=64)
-def _line_starts(text: str) -> frozenset[int]:
-    """Positions of the sentences that begin a line (a paragraph) of the passage."""
-    found: set[int] = set()
-    position = 0
-    for line in text.split("\n"):
-        pieces = sentences(line)
-        if pieces:
-            found.add(position)
-        position += len(pieces)
-    return frozenset(found)
-
-
-def _antecedent(units: list[Unit], number: int, text: str) -> Unit | None:
-    """The sentence before `units[number]` in its paragraph, when `units[number]` refers back to it
-    ("… the DSPPB's annual report. This will outline progress made against…")."""
-    unit = units[number]
-    if unit.kind != "sentence" or number == 0 or not _REFERS_BACK.match(unit.text.lstrip("*_ ")):
-        return None
-    before = units[number - 1]
-    if before.kind != "sentence" or before.position[0] != unit.position[0] - 1 \
-            or unit.position[0] in _line_starts(text):
-        return None
-    return before
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
