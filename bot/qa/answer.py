@@ -341,9 +341,6 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
     """
     weights = word_weights(question_tokens, idf, context_tokens, SELECTION_CONTEXT_WEIGHT)
     total = sum(weights.values()) or 1.0
-    # A name ("Salford", "Norwich RFC", "Wholistic") tells which passages answer, not which of their
-    # lines: every line of a passage that has the name, or whose document is named so, counts it.
-    names = _proper_names(tuple(hit.chunk.text for hit in hits[:SELECTION_HITS])) & set(weights)
     pairs = list(itertools.pairwise(question_tokens))
     # A follow-up asks for what the question it follows asked for ("whats the number for the
     # MASH?" … "and in Eastbrook?" wants a number), unless it says what it wants itself.
@@ -361,8 +358,6 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
         # Words naming the document ("together assessments", "norwich rfc", "dudley") found the
         # document; every line of it is read under its name, as under its heading.
         document = _document_words(hit.chunk)
-        passage_words = set(hit.chunk.indexed_tokens or tokenize(hit.chunk.text)) | document
-        named = sum(weights[t] for t in names if _found(t, passage_words))
         for number, unit in enumerate(units):
             if unit.position[0] <= 1 and heading.strip().endswith(unit.text.strip()) and len(units) > 1:
                 continue  # the heading line ("5. Using texts…", split after its number) is shown in the citation
@@ -386,9 +381,9 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
             # A sentence under a heading that matches the question ("Writing it down") shares
             # half of the heading's match: the heading says what the section's sentences are about.
             around |= document
-            overlap = (named + sum(w if _found(t, unit_tokens) else HEADING_SHARE * w
-                                   for t, w in weights.items()
-                                   if t not in names and (_found(t, unit_tokens) or _found(t, around)))) / total
+            overlap = sum(w if _found(t, unit_tokens) else HEADING_SHARE * w
+                          for t, w in weights.items()
+                          if _found(t, unit_tokens) or _found(t, around)) / total
             # The question's words in the question's order ("child death review partners") say more
             # than the same words scattered through a line.
             sequence = tokenize(text)
@@ -405,7 +400,7 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
             # Prefer the passage ranked first, and short sentences over long preambles.
             score -= RANK_COST * hit_index + 0.004 * max(0, len(unit.text.split()) - 30)
             scored.append((score, hit_index, unit))
-            if unit.kind == "item" and not any(_found(t, unit_tokens) for t in weights if t not in names):
+            if unit.kind == "item" and not any(_found(t, unit_tokens) for t in weights):
                 by_label.add((hit_index, unit.position))
     if not scored:
         return []
@@ -534,29 +529,6 @@ def _continued(units: list[Unit], number: int, text: str) -> Unit | None:
         return None
     before = units[number - 1]
     return before if before.kind == "sentence" and before.position[0] == unit.position[0] - 1 else None
-
-
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-
-
-@lru_cache(maxsize=64)
-def _proper_names(texts: tuple[str, ...]) -> frozenset[str]:
-    """Words the passages write only with a capital inside a sentence ("Salford", "Wholistic",
-    "Norwich"): names of places, organisations and people, as stems."""
-    capital: dict[str, int] = {}
-    lower: set[str] = set()
-    for text in texts:
-        for sentence in sentences(text):
-            for match in list(_WORD.finditer(sentence))[1:]:
-                word = match.group(0)
-                stems = tokenize(word)
-                if len(stems) != 1:
-                    continue
-                if word[0].isupper() and not word.isupper():
-                    capital[stems[0]] = capital.get(stems[0], 0) + 1
-                elif word.islower():
-                    lower.add(stems[0])
-    return frozenset(stem for stem, count in capital.items() if count >= 2 and stem not in lower)
 
 
 def _lead_in(units: list[Unit], number: int) -> Unit | None:

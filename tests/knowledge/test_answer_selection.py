@@ -288,15 +288,6 @@ def test_a_question_for_a_time_or_a_number_is_not_a_list_question(question: str,
 
 
 
-def test_a_name_that_found_the_passage_does_not_choose_its_line(seeds_settings: Settings) -> None:
-    # 004 (Salford): "Salford" is in several lines; the challenge is named in a line that does not say it.
-    answer = Answerer.from_settings(seeds_settings).answer(
-        "salford's new review process - what's going to be the hardest bit")
-
-    assert any("The greatest challenge will be in embedding the new process" in line for line in answer.quoted), \
-        answer.quoted
-
-
 def test_the_questions_words_side_by_side_choose_the_line_that_names_what_is_asked(seeds_settings: Settings) -> None:
     # 003 (Dudley): "...the child death review partners (the Public Health function of the Local Authority and the
     # CCG)" against "...any outstanding child death reviews under the LSCB's modelled process".
