@@ -457,8 +457,8 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
     for picked in [(leader[1], leader[2])] + [c for c in chosen if c[1] is not leader[2]]:
         group = with_list(*picked)
         fresh = [g for g in group if g not in taken_units]
-        if not fresh or _repeats(picked[1], [u for _, u in taken_units]):
-            continue
+        if not fresh or any(_repeats(u, [q for _, q in taken_units]) for _, u in fresh):
+            continue  # it, or the line it must come with, says what a quoted line says
         lengths = [len(_shown(h, u, hits, weights, whole_list=False).split()) for h, u in fresh]
         # What must go together: a lead-in ("… the foster carer should:") with at least its first item,
         # the sentence a short one finishes with it.
