@@ -163,13 +163,11 @@ class Retriever:
                                                 EXPANSION_WEIGHT)
 
         if mode != "hybrid":
-            # One retriever alone: its ranking, each passage scored by its reciprocal rank (1 / (rank + 6),
-            # as before the signals were weighed) so that the area tiers re-order it as they always have.
             ranking = dense or keyword
             chunks = self.index.catalog.chunks(chunk_id for chunk_id, _ in ranking)
-            single = [self._hit(chunks[chunk_id], 1.0 / (rank + 6), score if mode == "dense" else 0.0,
+            single = [self._hit(chunks[chunk_id], score, score if mode == "dense" else 0.0,
                                 score if mode == "bm25" else 0.0, area)
-                      for rank, (chunk_id, score) in enumerate(ranking) if chunk_id in chunks]
+                      for chunk_id, score in ranking if chunk_id in chunks]
             single.sort(key=lambda h: (-h.score, h.tier))
             return single[:k]
         return self._weighed(vector, tokens, dense, keyword, area)[:k]
