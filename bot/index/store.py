@@ -399,17 +399,6 @@ class DenseIndex:
     def count(self) -> int:
         return int(self.collection.count())
 
-    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
-        """The stored vectors of a few passages: those keyword search found and dense search did not,
-        so that they are weighed by their real closeness in meaning."""
-        if not ids:
-            return {}
-        result = self.collection.get(ids=list(ids), include=["embeddings"])  # type: ignore[list-item]
-        embeddings = result.get("embeddings")
-        if embeddings is None:
-            return {}
-        return {i: np.asarray(e, dtype=np.float32) for i, e in zip(result["ids"], embeddings, strict=False)}
-
     def search(self, vector: np.ndarray, n: int, kinds: Sequence[str] | None = None) -> list[tuple[str, float]]:
         total = self.count()
         if total == 0:

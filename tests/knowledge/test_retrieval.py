@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from bot.index.store import StoredChunk
 from bot.index.tokens import tokenize
-from bot.qa.retrieval import Signals, rarity, relevance, word_coverage, word_pairs
+from bot.qa.retrieval import KEYWORD_SHARE, OWN, Hit, mixed_score, reorder
 from bot.qa.service import Answerer
+
+
+def _hit(name: str, dense: float, keyword: float) -> Hit:
+    chunk = StoredChunk(id=name, path=f"{name}.md", ordinal=0, source=f"{name}.md", title=name, section=name,
+                        text=name, areas=(), kind="procedure", topic=None, effective=None, review_by=None,
+                        source_url=None)
+    return Hit(chunk, 0.0, dense, keyword, OWN)
 
 
 @pytest.mark.parametrize("question", [
@@ -33,53 +41,28 @@ def test_a_practitioners_contraction_is_not_counted_as_a_word_the_documents_lack
         assert answer.answered, question
 
 
-def _signals(**given: float) -> Signals:
-    values = {"meaning": 0.5, "sentence": 0.5, "words": 0.5, "coverage": 0.5, "phrases": 0.0}
-    values.update(given)
-    return Signals(**values)
+def test_closeness_in_words_counts_as_a_share_of_the_questions_best_keyword_match() -> None:
+    # Same closeness in meaning: the passage with the question's best keyword match leads by KEYWORD_SHARE.
+    assert mixed_score(0.5, 8.0, 8.0) - mixed_score(0.5, 0.0, 8.0) == pytest.approx(KEYWORD_SHARE)
+    # The scale of BM25 does not matter, only the share of the best match.
+    assert mixed_score(0.5, 4.0, 8.0) == pytest.approx(mixed_score(0.5, 40.0, 80.0))
 
 
-def test_the_passage_with_the_answering_sentence_leads_the_one_with_the_best_keyword_score() -> None:
-    # "foster kid just came back after being missing overnight, what do i do": the policy's introduction
-    # repeats "foster", "missing" and "after" (best BM25); the passage on what to do when the child
-    # returns has a sentence far closer in meaning and more of the question's rarer words. Figures as
-    # measured on the real documents (reciprocal rank fusion put the introduction first, this 4th).
-    returns = _signals(meaning=0.66, sentence=0.78, words=0.70, coverage=0.41, phrases=0.0)
-    introduction = _signals(meaning=0.67, sentence=0.59, words=1.0, coverage=0.20, phrases=0.0)
-    assert relevance(returns) > relevance(introduction)
+def test_the_fused_few_are_ordered_by_meaning_and_words_together() -> None:
+    close_in_meaning = _hit("meaning", dense=0.80, keyword=2.0)
+    close_in_words = _hit("words", dense=0.30, keyword=8.0)
+    both = _hit("both", dense=0.70, keyword=7.0)
+    ordered = reorder([close_in_words, close_in_meaning, both], dense_floor=0.2, best_keyword=8.0, weighted=False)
+    assert [h.chunk.id for h in ordered] == ["both", "meaning", "words"]
 
 
-def test_the_passage_with_the_questions_words_side_by_side_leads_when_meaning_is_level() -> None:
-    # "what happens to the old dudley safeguarding children board": "Dudley Safeguarding Children Board
-    # will be dissolved" against a passage with the same words scattered (seed documents, as measured).
-    dissolved = _signals(meaning=0.69, sentence=0.82, words=0.85, coverage=1.0, phrases=0.75)
-    scattered = _signals(meaning=0.68, sentence=0.56, words=0.93, coverage=1.0, phrases=0.5)
-    assert relevance(dissolved) > relevance(scattered)
-
-
-def test_one_sentence_that_answers_lifts_a_long_passage() -> None:
-    assert relevance(_signals(sentence=0.8)) > relevance(_signals(sentence=0.5))
-
-
-def test_the_questions_words_side_by_side_count_for_more_than_the_same_words_apart() -> None:
-    assert ("strateg", "prioriti") in word_pairs(tokenize("salford strategic priorities??"))
-    assert ("out", "hour") in word_pairs(tokenize("who do I ring out of hours"))
-    together = _signals(phrases=1.0)
-    apart = _signals(phrases=0.0)
-    assert relevance(together) > relevance(apart)
-
-
-def test_coverage_weighs_rare_words_over_common_ones_and_counts_another_word_for_the_same_thing() -> None:
-    idf = {"ring": 1.0, "lado": 4.0, "number": 1.0}
-    rarities = rarity(tokenize("LADO number, who do I ring"), lambda w: idf.get(w, 0.0))
-
-    def cover(passage: str) -> float:
-        return word_coverage(rarities, set(tokenize(passage)))
-
-    assert cover("the LADO") > cover("ring this number")
-    # "ring" is found where the passage says "call" (prompts/vocabulary.yaml), "number" where it says "phone".
-    assert cover("call the LADO on this phone") == pytest.approx(1.0)
-    assert cover("nothing of the sort") == 0.0
+def test_a_passage_only_keyword_search_found_is_as_close_in_meaning_as_the_last_dense_candidate() -> None:
+    keyword_only = _hit("keyword-only", dense=0.0, keyword=8.0)
+    weak = _hit("weak", dense=0.40, keyword=0.5)
+    ordered = reorder([weak, keyword_only], dense_floor=0.35, best_keyword=8.0, weighted=False)
+    assert ordered[0].chunk.id == "keyword-only"  # 0.7 * 0.35 + 0.3 > 0.7 * 0.40 + 0.3 / 16
+    ordered = reorder([weak, keyword_only], dense_floor=0.0, best_keyword=80.0, weighted=False)
+    assert ordered[0].chunk.id == "weak"  # no closeness credited beyond what the dense search saw
 
 
 def test_the_plural_of_an_abbreviation_means_what_the_abbreviation_means() -> None:
