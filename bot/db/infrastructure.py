@@ -165,6 +165,17 @@ def _open_and_expired(now: datetime) -> tuple[Any, ...]:
     )
 
 
+def _held_by(platform: str, event_id: str, holder: str) -> tuple[Any, ...]:
+    """An open event whose claim is still `holder`'s: only the holder renews or releases it."""
+    return (
+        InboundEvent.platform == platform,
+        InboundEvent.event_id == event_id,
+        InboundEvent.claimed_by == holder,
+        InboundEvent.handled_at.is_(None),
+        InboundEvent.dead_at.is_(None),
+    )
+
+
 def renew_inbound_event(
     target: SessionTarget, platform: str, event_id: str, holder: str, lease_seconds: float
 ) -> bool:
@@ -172,13 +183,7 @@ def renew_inbound_event(
     with _sessions(target)() as session, session.begin():
         renewed = session.execute(
             update(InboundEvent)
-            .where(
-                InboundEvent.platform == platform,
-                InboundEvent.event_id == event_id,
-                InboundEvent.claimed_by == holder,
-                InboundEvent.handled_at.is_(None),
-                InboundEvent.dead_at.is_(None),
-            )
+            .where(*_held_by(platform, event_id, holder))
             .values(claimed_until=utcnow() + timedelta(seconds=lease_seconds))
         )
         return bool(renewed.rowcount)  # type: ignore[attr-defined]
@@ -206,13 +211,7 @@ def release_inbound_event(
     with _sessions(target)() as session, session.begin():
         released = session.execute(
             update(InboundEvent)
-            .where(
-                InboundEvent.platform == platform,
-                InboundEvent.event_id == event_id,
-                InboundEvent.claimed_by == holder,
-                InboundEvent.handled_at.is_(None),
-                InboundEvent.dead_at.is_(None),
-            )
+            .where(*_held_by(platform, event_id, holder))
             .values(claimed_until=retry_at, claimed_by=None)
         )
         return bool(released.rowcount)  # type: ignore[attr-defined]
