@@ -61,7 +61,9 @@ from bot.db import (
     utcnow,
 )
 from bot.errors import SgbotError
+from bot.messages import Outcome, Reply
 from bot.outbox import Outbox
+from bot.outbox.codec import reply_from_json, reply_to_json
 from bot.outbox.store import UnansweredMessage, unanswered_notification
 
 log = logging.getLogger(__name__)
@@ -229,6 +231,18 @@ class Inbox:
         database = await self._database()
         await asyncio.to_thread(record_inbound_parts, database, self.platform, current.event_id, current.posted)
         return result
+
+    async def outcome(self, make: Callable[[], Outcome]) -> tuple[list[Reply], bool]:
+        """The assistant's replies to the event being answered (`make`, run off the event loop), and
+        whether it told anyone else: made once and kept with the event, so a retry posts the rest of
+        what was decided then and never asks the assistant a second time."""
+
+        async def kept() -> dict[str, Any]:
+            made = await asyncio.to_thread(make)
+            return {"replies": [reply_to_json(reply) for reply in made.replies], "notify": bool(made.notifications)}
+
+        stored = await self.part(kept, name="outcome")
+        return [reply_from_json(reply) for reply in stored["replies"]], bool(stored.get("notify"))
 
     def retrying(self) -> bool:
         """True while answering an event that an earlier claim did not finish (a retry, not the first try)."""

@@ -302,12 +302,8 @@ class SlackChannel:
         """
         started = time.perf_counter()
 
-        async def handle() -> dict[str, Any]:
-            outcome: Outcome = await asyncio.to_thread(self.assistant.handle, message)
-            return {"replies": [reply_to_json(reply) for reply in outcome.replies]}
-
         try:
-            made = await self.inbox.part(handle, name="outcome")
+            replies, _ = await self.inbox.outcome(lambda: self.assistant.handle(message))
         except Exception:
             self.metrics.count("failures", "assistant")
             log.exception(
@@ -318,7 +314,7 @@ class SlackChannel:
             raise
         finally:
             self.metrics.observe("assistant", time.perf_counter() - started)
-        return Outcome(replies=[reply_from_json(reply) for reply in made["replies"]])
+        return Outcome(replies=replies)
 
     async def say_error(self, channel_id: str, thread_ts: str | None) -> None:
         """Sorry, once per message: a stored one is kept and answered later, so it says so (never "try again")."""

@@ -312,20 +312,14 @@ class TeamsBot:
             "teams.message", extra={"event_id": event_id, "user": user_id, "action": bool(message.action)}
         )
 
-        async def handle() -> dict[str, Any]:
-            made: Outcome = await asyncio.to_thread(self.assistant.handle, message)
-            return {"replies": [reply_to_json(reply) for reply in made.replies], "notify": bool(made.notifications)}
-
         try:
-            # Kept with the stored activity once made: a retry sends the rest of it, never asks again.
-            outcome = await self.inbox.part(handle, name="outcome")
+            replies, notify = await self.inbox.outcome(lambda: self.assistant.handle(message))
         except Exception:
             log.exception("teams.assistant_failed", extra={"event_id": event_id})
             self.metrics.count("errors", "assistant")
             raise
-        replies = [reply_from_json(reply) for reply in outcome["replies"]]
         await self.send_outcome(context, Outcome(replies=replies), in_group=in_group, question=message.text,
-                                notify=bool(outcome.get("notify")))
+                                notify=notify)
 
     def _message(
         self,
