@@ -30,6 +30,10 @@ SETS = {
     "holdout_knowledge.jsonl": (KNOWLEDGE_DIR, 25, 5),
     "holdout_seeds.jsonl": (SEEDS_DIR, 25, 5),
     "holdout_real.jsonl": (REAL_DIR, 25, 5),
+    # Blind sets written at the start of stop 20 by someone who read no answer code; scored, never tuned on.
+    "blind_knowledge.jsonl": (KNOWLEDGE_DIR, 25, 5),
+    "blind_seeds.jsonl": (SEEDS_DIR, 25, 5),
+    "blind_real.jsonl": (REAL_DIR, 25, 5),
     # Development sets for the answer's fact (issue 8), in practitioners' words: tuned on, so held to the same rules.
     "knowledge_facts.jsonl": (KNOWLEDGE_DIR, 17, 0),
     "seeds_facts.jsonl": (SEEDS_DIR, 16, 0),
