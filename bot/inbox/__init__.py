@@ -244,6 +244,16 @@ class Inbox:
         stored = await self.part(kept, name="outcome")
         return [reply_from_json(reply) for reply in stored["replies"]], bool(stored.get("notify"))
 
+    async def replies(self, make: Callable[[], list[Reply]], name: str) -> list[Reply]:
+        """Replies made by a core service (`make`, run off the event loop) for the event being answered:
+        made once and kept with the event under `name`, so a retry posts them without running it again
+        (a hand-off is recorded once, however often its message is retried)."""
+
+        async def kept() -> list[dict[str, Any]]:
+            return [reply_to_json(reply) for reply in await asyncio.to_thread(make)]
+
+        return [reply_from_json(reply) for reply in await self.part(kept, name=name)]
+
     def retrying(self) -> bool:
         """True while answering an event that an earlier claim did not finish (a retry, not the first try)."""
         current = _ANSWERING.get()

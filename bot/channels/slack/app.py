@@ -40,7 +40,6 @@ from bot.config import Settings
 from bot.inbox import answering_now
 from bot.messages import Feedback, HandoffRequest, Message, Outcome, Reply
 from bot.metrics import Metrics
-from bot.outbox.codec import reply_from_json, reply_to_json
 from bot.safety.logs import keep_content_out_of_library_logs, library_logger
 
 log = logging.getLogger(__name__)
@@ -698,12 +697,8 @@ class SlackChannel:
             display_name=profile.display_name,
             link=permalink,
         )
-        async def record() -> list[dict[str, Any]]:
-            made: list[Reply] = await self._core(self.assistant.hand_off, request)
-            return [reply_to_json(reply) for reply in made]
-
         # Recorded once per stored submission: a retry posts the replies, it does not hand off again.
-        replies = [reply_from_json(reply) for reply in await self.inbox.part(record, name="handoff")]
+        replies = await self.inbox.replies(lambda: self.assistant.hand_off(request), name="handoff")
         for reply in replies:
             await self.poster.post(channel_id, self.render(reply, channel_id), thread_ts)
 

@@ -59,7 +59,6 @@ from bot.config import Settings
 from bot.inbox import InboxError, answering_now
 from bot.messages import HandoffRequest, Message, Outcome
 from bot.metrics import Metrics
-from bot.outbox.codec import reply_from_json, reply_to_json
 from bot.outbox.worker import DeliveryWorker
 
 log = logging.getLogger("sgbot.teams")
@@ -472,12 +471,8 @@ class TeamsBot:
             question=question,
             display_name=activity.from_property.name if activity.from_property else None,
         )
-        async def record() -> list[dict[str, Any]]:
-            made = await asyncio.to_thread(self.assistant.hand_off, request)
-            return [reply_to_json(reply) for reply in made]
-
         # Recorded once per stored activity: a retry sends the replies, it does not hand off again.
-        replies = [reply_from_json(reply) for reply in await self.inbox.part(record, name="handoff")]
+        replies = await self.inbox.replies(lambda: self.assistant.hand_off(request), name="handoff")
         # The notice queued for Teams goes out before the turn ends (other channels' workers wake too).
         await self.delivery.drain()
         await self.send_outcome(context, Outcome(replies=replies), in_group=in_group)
