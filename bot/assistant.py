@@ -41,7 +41,8 @@ if TYPE_CHECKING:
     from bot.messages import Feedback, HandoffRequest
     from bot.outbox import Outbox
     from bot.people import People
-    from bot.qa.service import Answerer
+    from bot.qa.answer import Answer as QuestionAnswer
+    from bot.qa.service import Answerer, LastAnswer
     from bot.referral.conversation import ReferralConversation, Turn
 
 log = logging.getLogger(__name__)
@@ -265,12 +266,13 @@ class Assistant:
 
     def _answer(self, question: str, message: Message) -> Reply:
         # A fragment ("and in eastbrook?") is answered, and remembered, as the question it completes.
-        reading = self.answerer.read(question, self._thread_context(message))
-        answer = self.answerer.answer(reading.question, area=message.area, context=reading.context)
+        context, last = self._thread_context(message)
+        reading = self.answerer.read(question, context)
+        answer = self.answerer.answer(reading.question, area=message.area, context=reading.context, last=last)
         if not answer.answered and not answer.urgent:
             self._record_gap(question, message.area)
         if answer.answered:
-            self._remember_question(message, reading.question, follows=reading.context is not None)
+            self._remember_question(message, reading.question, follows=reading.context is not None, answer=answer)
         return answer.to_reply()
 
     def _record_gap(self, question: str, area: str | None) -> None:
@@ -377,12 +379,13 @@ class Assistant:
 
         return references.find(self.database, place, key)
 
-    # Follow-up questions are read with the conversation's previous questions, kept in the database:
-    # any replica may take the next message, and a restarted terminal chat keeps its last turn for
-    # SGBOT_FOLLOW_UP_MINUTES. Only questions are kept, never referral or discussion content.
-    # (Adding the last answer's first quoted line, or the headings it quoted, to the context was
-    # measured on tests/knowledge/data/followups_tune.jsonl: 2 of 7 follow-ups right, against 3 of 7
-    # with the questions alone.)
+    # Follow-up questions are read with the conversation's previous questions and what its last answer
+    # cited and quoted (passage ids and document lines), kept in the database: any replica may take the
+    # next message, and a restarted terminal chat keeps its last turn for SGBOT_FOLLOW_UP_MINUTES. Never
+    # referral or discussion content. (Adding the last answer's first quoted line, or the headings it
+    # quoted, to the context words was measured on tests/knowledge/data/followups_tune.jsonl: 2 of 7
+    # follow-ups right, against 3 of 7 with the questions alone; the answer's passages are used instead,
+    # see bot/qa/follow_up.py.)
     THREAD_QUESTIONS = 2
 
     @staticmethod
@@ -393,29 +396,33 @@ class Assistant:
             return f"thread:{message.channel}", message.thread_id
         return f"conversation:{message.channel}", message.user_id
 
-    def _thread_context(self, message: Message) -> str | None:
+    def _thread_context(self, message: Message) -> tuple[str | None, LastAnswer | None]:
+        """The thread's previous questions, and what its last answer cited and quoted."""
         from bot.db import get_channel_state
+        from bot.qa.service import LastAnswer
 
         channel, key = self._conversation_key(message)
         stored = get_channel_state(self.database, channel, key)
         if not isinstance(stored, dict):
-            return None
+            return None, None
         at = stored.get("at")
         if at is not None:
             try:
                 age = dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(at)
             except (TypeError, ValueError):
-                return None
+                return None, None
             if age > dt.timedelta(minutes=self.settings.follow_up_minutes):
-                return None
+                return None, None
         elif not message.thread_id:
-            return None  # an undated turn outside a thread: too old to lean on
-        return " ".join(str(q) for q in stored.get("questions", [])) or None
+            return None, None  # an undated turn outside a thread: too old to lean on
+        context = " ".join(str(q) for q in stored.get("questions", [])) or None
+        return context, LastAnswer.from_state(stored.get("answer")) if context else None
 
-    def _remember_question(self, message: Message, question: str, *, follows: bool) -> None:
+    def _remember_question(self, message: Message, question: str, *, follows: bool,
+                           answer: QuestionAnswer | None = None) -> None:
         """This turn becomes the conversation's last one; a follow-up keeps the question it followed."""
         from bot.db import get_channel_state, put_channel_state
-        from bot.qa.service import reads_as_follow_up
+        from bot.qa.service import LastAnswer, reads_as_follow_up
 
         db = self.database
         channel, key = self._conversation_key(message)
@@ -424,8 +431,11 @@ class Assistant:
             stored = get_channel_state(db, channel, key)
             questions = list((stored or {}).get("questions", [])) if isinstance(stored, dict) else []
         questions = (questions + [question])[-self.THREAD_QUESTIONS :]
-        put_channel_state(db, channel, key, {"questions": questions,
-                                             "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+        state: dict[str, object] = {"questions": questions,
+                                    "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+        if answer is not None and answer.passages:
+            state["answer"] = LastAnswer(tuple(answer.passages), tuple(answer.quoted)).to_state()
+        put_channel_state(db, channel, key, state)
 
     def _guidance_reply(self, query: str, area: str | None) -> Reply:
         """A cited passage for a checklist step; only the YAML's query text is searched."""

@@ -74,6 +74,7 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     evidence: Evidence | None = None
     quoted: list[str] = field(default_factory=list)  # the lines quoted from the documents, as shown
+    passages: list[str] = field(default_factory=list)  # ids of the cited passages, in citation order
 
     def to_reply(self) -> Reply:
         return Reply(text=self.text, citations=list(self.citations), urgent=self.urgent)
@@ -326,7 +327,8 @@ def polarity_label(label: str) -> str | None:
 def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limit: int,
                      context_tokens: list[str] | None = None, *, whole_list: bool = False,
                      question: str = "", unit_similarity: dict[tuple[int, tuple[int, int]], float] | None = None,
-                     context: str | None = None) -> list[tuple[int, str]]:
+                     context: str | None = None,
+                     unit_bonus: dict[tuple[int, tuple[int, int]], float] | None = None) -> list[tuple[int, str]]:
     """(hit index, line to quote) pairs: the fact first, then what supports it.
 
     Each unit is scored by the question's weighted words it contains (half for words only in its
@@ -397,6 +399,8 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
                 items = [unit_similarity.get((hit_index, u.position), 0.0) for u in following]
                 score += DENSE_SHARE * (max(own, sum(items) / len(items)) if items else own)
             score += PASSAGE_SHARE * hit.dense
+            if unit_bonus:  # a follow-up: the line after the one the thread's last answer quoted (bot/qa/follow_up.py)
+                score += unit_bonus.get((hit_index, unit.position), 0.0)
             # Prefer the passage ranked first, and short sentences over long preambles.
             score -= RANK_COST * hit_index + 0.004 * max(0, len(unit.text.split()) - 30)
             scored.append((score, hit_index, unit))
@@ -593,6 +597,7 @@ def compose(
     context: str | None = None,
     writer: LLMAnswerWriter | None = None,
     unit_similarity: dict[tuple[int, tuple[int, int]], float] | None = None,
+    unit_bonus: dict[tuple[int, tuple[int, int]], float] | None = None,
 ) -> Answer:
     today = today or dt.date.today()
     question_tokens = tokenize(question)
@@ -623,7 +628,7 @@ def compose(
     else:
         chosen = select_sentences(question_tokens, hits, idf, sentences_limit, context_tokens,
                                   whole_list=asks_for_a_list(question), question=question,
-                                  unit_similarity=unit_similarity, context=context)
+                                  unit_similarity=unit_similarity, context=context, unit_bonus=unit_bonus)
         # Facts from documents of different areas each say whose they are.
         areas_of = {h: ", ".join(hits[h].chunk.areas) for h, _ in chosen}
         area_label = {h: f" ({a})" for h, a in areas_of.items()} if len(set(areas_of.values())) > 1 else {}
@@ -643,7 +648,8 @@ def compose(
             warned.add((citation.title, citation.review_by))
             lines += ["", say("out_of_date", title=citation.title, review_by=citation.review_by, contact=contact)]
     quoted = [body for _, body in chosen]
-    return Answer(question, True, urgent, "\n".join(lines).strip(), citations, evidence, quoted)
+    return Answer(question, True, urgent, "\n".join(lines).strip(), citations, evidence, quoted,
+                  [hits[h].chunk.id for h in dict.fromkeys(h for h, _ in chosen)])
 
 
 def _tier_note(hits: list[Hit], area: str | None, chosen: list[tuple[int, str]]) -> str | None:

@@ -21,7 +21,14 @@ from bot.qa.answer import (
     compose,
     emergency_route,
 )
-from bot.qa.follow_up import Reading, named_area, read_follow_up, reads_as_follow_up
+from bot.qa.follow_up import (
+    LastAnswer,
+    Reading,
+    named_area,
+    read_follow_up,
+    reads_as_follow_up,
+    thread_bonus,
+)
 from bot.qa.retrieval import Hit, Retriever, RetrieverMode
 from bot.qa.smalltalk import small_talk
 from bot.qa.urgent import check_urgency
@@ -35,7 +42,7 @@ CONTACT_WORDS = 60  # a line longer than this is a paragraph that mentions the u
 # A phone number or an email address someone can use (not 999 or 101, which every document gives).
 CONTACT_PATTERN = re.compile(r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,5}\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 
-__all__ = ["Answerer", "MAX_QUESTION_CHARS", "Reading", "reads_as_follow_up"]
+__all__ = ["Answerer", "LastAnswer", "MAX_QUESTION_CHARS", "Reading", "reads_as_follow_up"]
 class Answerer:
     def __init__(self, settings: Settings, index: KnowledgeIndex, encode_query: Callable[[str], np.ndarray]) -> None:
         self.settings = settings
@@ -102,8 +109,10 @@ class Answerer:
         context: str | None = None,
         kinds: list[str] | None = None,
         mode: RetrieverMode = "hybrid",
+        last: LastAnswer | None = None,
     ) -> Answer:
-        """Answer from the knowledge index; `context` is the thread so far, for follow-ups."""
+        """Answer from the knowledge index; `context` is the thread so far, for follow-ups, and `last`
+        what the thread's last answer cited and quoted."""
         text = " ".join((question or "").split())
         contact = self.settings.contact
         if not text:
@@ -115,6 +124,8 @@ class Answerer:
                           lead + say("question_too_long", length=len(text), limit=MAX_QUESTION_CHARS))
         if context and not reads_as_follow_up(text):
             context = None  # a new question in the same chat: earlier ones would only mislead retrieval
+        if not context:
+            last = None
         # "Whats the MASH number in Eastbrook?" (or a follow-up to a question about Eastbrook) is
         # answered from Eastbrook's documents first, whatever area the channel belongs to.
         area = (named_area(text, self.areas) or (named_area(context, self.areas) if context else None)
@@ -133,11 +144,15 @@ class Answerer:
         hits = self.retriever.search(query, k=5, area=area, kinds=kinds, mode=mode, query_vector=vector)
         if hits and asks_for_a_list(text):
             hits = self._join_split_lists(hits)
+        bonus = None
+        if last is not None:  # a follow-up: where the thread's last answer's lines sit says what comes next
+            cited_at = {c.id: (c.path, c.ordinal) for c in self.index.catalog.chunks(last.passages).values()}
+            bonus = thread_bonus(hits, last, cited_at, text)
         keyword = self.index.keyword
         similarity = self._unit_similarity(hits, vector)
         answer = compose(text, hits, urgent=urgent, idf=keyword.idf, contact=contact, area=area,
                          sentences_limit=self.settings.answer_sentences, dense_used=mode != "bm25",
-                         context=context, writer=self.writer, unit_similarity=similarity)
+                         context=context, writer=self.writer, unit_similarity=similarity, unit_bonus=bonus)
         if not answer.answered and answer.evidence is not None and (found := self.documents_contact()):
             details, title = found
             text = f"{answer.text}\n{say('abstain_documents_contact', details=details, title=title)}"
