@@ -51,7 +51,8 @@ WEIGHTS_FILE = DATA_DIR / "urgent_model.json"
 TRAIN_FILE = DATA_DIR / "urgent_train.jsonl"
 # What `sgbot urgent train` is run on: the training set, then the tuning sets in practitioners' chat voice
 # (tune4: reports and hard-topic questions; tune5: danger asked as a procedure question with few danger words).
-TRAIN_FILES = (TRAIN_FILE, DATA_DIR / "urgent_tune4.jsonl", DATA_DIR / "urgent_tune5.jsonl")
+TRAIN_FILES = (TRAIN_FILE, DATA_DIR / "urgent_tune4.jsonl", DATA_DIR / "urgent_tune5.jsonl",
+               DATA_DIR / "urgent_tune6.jsonl")
 TRAIN_COMMAND = "sgbot urgent train " + " ".join(f"bot/qa/data/{path.name}" for path in TRAIN_FILES)
 CHECK_FILE = DATA_DIR / "urgent_check.jsonl"
 # 2: the embedding followed by the framing features; 3: and a threshold for procedure questions;
@@ -245,8 +246,8 @@ def pick_procedure_threshold(probabilities: np.ndarray, labels: np.ndarray, floo
     urgent = probabilities[labels]
     quiet = probabilities[~labels]
     wanted = _probability(_log_odds(float(quiet.max())) + margin) if len(quiet) else floor
-    if len(urgent):
-        wanted = min(wanted, pick_threshold(probabilities, labels, margin=margin))
+    if len(urgent):  # below the lowest urgent one by the margin (not capped at 0.5 as the general threshold is)
+        wanted = min(wanted, _probability(_log_odds(float(urgent.min())) - margin))
     return float(min(max(wanted, floor), 1 - 1e-6))
 
 
@@ -287,7 +288,10 @@ def left_to_the_model(messages: Sequence[str]) -> np.ndarray:
 
 
 def procedure_questions(messages: Sequence[str]) -> np.ndarray:
-    return np.array([rule_verdict(message).procedure_question for message in messages], dtype=bool)
+    """Questions with no danger word and nothing present: those the procedure threshold is calibrated on (a
+    concern asked about, with danger words the rules read as over, is read at the situated threshold)."""
+    verdicts = [rule_verdict(message) for message in messages]
+    return np.array([v.procedure_question and v.signal is None for v in verdicts], dtype=bool)
 
 
 def train(items: Sequence[Labelled], encode_many: EncodeMany, source: Path | Sequence[Path] | None = None

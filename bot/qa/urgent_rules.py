@@ -165,7 +165,7 @@ _SIGNALS: dict[str, list[str]] = {
         r"tell (?:the (?:press|papers|paper|council|head|governors)|ofsted))|(?:us |me )?with (?:a |the )?(?:solicitor|"
         r"lawyer|legal action|court|complaint|tribunal|ofsted|the press)))", r"blackmail\w*",
         r"\b(?:hit|hits|hitting|beat|beats|beaten|beating|batter\w*|punch\w*|kick\w*|slap\w*|strangl\w*|chok\w*|"
-        r"grab\w*|pinned|shov\w*|push(?:es|ed)? (?:him|her|them) (?:around|down|over))\b",
+        r"grab\w*|pinned|shov\w*|push(?:es|ed|ing)? (?:him|her|them) (?:around|about|down|over))\b",
         r"\b(?:throw|throws|threw|throwing|thrown) (?:\w+ )?(?:at|out)\b", r"drag\w* (?:him|her|them)",
         r"\bburn(?:s|t|ed|ing)?\b", r"\bbelt\b", r"bruis\w*", r"black eye", r"cut lip", r"\bmarks\b",
         r"\bswollen\b", r"\bbroken\b", r"fractur\w*", r"bleed\w*", r"\bblood\b", r"injur\w*", r"\bhurts? (?:him|her|"
@@ -361,7 +361,7 @@ _SIGNALS: dict[str, list[str]] = {
     r"\bstab\w*", r"\bshank\w*",
                r"slashed", r"\bweapon\w*", r"\bacid\b"],
     "danger": [
-        r"in (?:immediate )?danger", r"\bnot safe\b", r"\bunsafe\b",
+        r"(?<!not )(?<!n't )(?<!no )(?<!nt )in (?:immediate )?danger", r"\bnot safe\b", r"\bunsafe\b",
         r"(?:scared|afraid|frightened|terrified|too scared)"
         r"(?: to go home| of (?:him|her|them|going))?", r"won'?t go (?:back )?home", r"refus\w* to (?:go|leave)",
         r"please (?:don'?t|do not) tell", r"\bbegging\b", r"\bpl(?:ea)?se? help\b", r"\bpls help\b",
@@ -404,7 +404,7 @@ _STRONG = {"suicidal intent", "self-harm", "medical emergency", "weapon"}
 
 # Cues that the danger is here now; "now" in "she is now settled" or "he's 30 now" is not one of them.
 _NOW = (r"(?<!\d )(?<!divorced )(?<!safe )(?<!fine )(?<!well )(?<!ok )(?<!okay )(?<!settled )(?<!happy )"
-        r"(?<!older )(?<!retired )(?<!adult )(?<!better )(?<!up )(?<!married )(?<!remarried )"
+        r"(?<!older )(?<!retired )(?<!adult )(?<!better )(?<!up )(?<!married )(?<!remarried )(?<!back )"
         r"\bnow\b(?! (?:back|in|with|doing|settled|safe|engaging|thriving|an adult|aged|\d+|lives|living|works|"
         r"working|married|remarried|divorced|retired|grown|helps|supports|runs|has|mentors|moved|under|"
         r"at (?:uni|university|college|work)))")
@@ -456,7 +456,10 @@ _PAST = [
     r"\breturn(?: home)? interview\b", r"\bmoved (?:away|abroad)\b", r"\bended\b", r"\brestraining order\b",
     r"\b(?:she|he|they)(?:'s| is| are) \d+ now\b", r"\bnow (?:aged|an adult)\b", r"\bcase (?:was |is )?closed\b",
     r"\bwent to prison\b", r"\bin the (?:spring|summer|autumn|winter)\b(?! holidays)", r"\bdied\b",
-    r"\blast (?:year|month|term)\b", r"\b(?:months|weeks) ago\b", r"\bfor years\b", r"\bin the (?:19|20)\d0'?s\b",
+    r"\blast (?:year|month|term)\b", r"\b(?:months|weeks) ago\b",
+    # a setting left behind: "a teacher at her old school hit her"
+    r"\b(?:at|in|from) (?:her|his|their|my|our) (?:old|previous|last|former) (?:school|placement|"
+    r"foster (?:home|carers?)|home|club|nursery|college|job)\b", r"\bfor years\b", r"\bin the (?:19|20)\d0'?s\b",
     r"\bwhen (?:she|he|they|i|we) (?:was|were) (?:about |around |only |aged |just )?(?:\d+|younger|a girl|a boy|"
     r"growing up)\b",
     r"(?<!n't )(?<!not )(?<!never )\b(?:is|are|'s|feels?|lives?(?: here)?|living|now) (?:safe|safely)\b",
@@ -516,6 +519,8 @@ _HYPOTHETICAL = [
     # "is that financial abuse?": asking what a situation counts as
     r"\b(?:is|would|does|could) (?:that|this|it) (?:be |count as |class as )?(?:\w+ )?(?:abuse|neglect|exploitation|"
     r"grooming|a safeguarding (?:issue|concern|matter)|safeguarding)\b",
+    # "what type of abuse is that?": asking what a situation is called
+    r"\bwhat (?:type|kind|sort|category|form) of (?:\w+ )?(?:abuse|harm|neglect|exploitation|concern|risk)\b",
 ]
 
 # An ordinary, explained cause: "fell over in the playground", "a bruise from hockey".
@@ -735,14 +740,70 @@ def rule_verdict(text: str) -> RuleVerdict:
     return verdict
 
 
+# Signals that are themselves a present state, however they are asked about: someone missing, a body that
+# will not wake, a weapon, suicidal intent, self-harm.
+_PRESENT_BY_NATURE = _STRONG | {"missing"}
+_CONCERN_TO_PASS_ON = "a concern asked about (refer, record, tell), nothing present"
+# What practitioners ask about a concern they will pass on: refer it, record it, tell the DSL, early help.
+# "Jake in year 5 told me his mum's boyfriend shouted at him, who do I tell?" reports something to pass on,
+# not danger now; "…he'll batter him when he gets home, who do I tell?" keeps its cue of the present.
+_HANDLING = re.compile(
+    r"\b(?:refer(?:ral|rals|red|ring)?|record(?:ed|ing)?|log(?:ged|ging)?|flag(?:ged|ging)?|write (?:it|this|that) up|"
+    r"pass(?:ed|ing)? (?:it |this |that )?on|report (?:it|this|that)\b|report(?:ed)? to|"
+    r"who (?:do|should|would|can) (?:i|we) (?:tell|speak|talk|report|go|inform|contact|pass|give)|"
+    r"tell (?:the )?(?:dsl|deputy|safeguarding lead|someone|anyone|my manager|social services|the parents)|"
+    r"early help|next steps?|(?:a|the) concern|safeguarding (?:concern|issue|matter)|pastoral|cpoms|my ?concern|"
+    r"anything (?:to do|else|i (?:should|need to|can) do|we (?:should|need to|can) do)|"
+    r"(?:do|should|must) (?:i|we) (?:need|have) to (?:do anything|tell|report|refer|record|log|flag|let)|"
+    r"what (?:do|should|can) (?:i|we) do with (?:it|this|that)|support (?:her|him|them)|signpost)\b",
+    re.IGNORECASE)
+
+
+# When a reported event happened, read as over: "last week", "at the weekend", "a long time ago".
+OVER = re.compile(r"\blast (?:week|weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day|time|summer|christmas|"
+                  r"holidays?)\b|"
+                  r"\b(?:at|over) the weekend\b|\ba (?:long )?(?:time|while) ago\b|\bago\b|\bbefore (?:christmas|"
+                  r"easter|half term|the holidays|the summer)\b|\bover the (?:summer|holidays|half term)\b|"
+                  r"\bwhen (?:we|they|she|he) lived\b", re.IGNORECASE)
+# Said to have done no harm, or no danger now: "no marks", "nobody got hurt", "she's not in danger she says".
+NO_HARM = re.compile(r"\bno (?:marks?|injur(?:y|ies)|bruis\w*|visible \w+)\b|"
+                     r"\b(?:nobody|no one|no-one) (?:got |was )?hurt\b|"
+                     r"\b(?:wasn'?t|was not|isn'?t|is not|not) (?:hurt|injured|in danger|at risk)\b|"
+                     r"\b(?:seems?|seemed|looks?|looked|is|'s|was) (?:fine|ok|okay|happy|alright|well)\b|\ball fine\b",
+                     re.IGNORECASE)
+
+
+def asks_how_to_handle(message: str) -> bool:
+    """The part of the message that asks, asks how to pass a concern on: refer, record, tell the DSL."""
+    asked = [part for part in clauses(message, asking_tails=True) if is_question(part)]
+    return any(_HANDLING.search(part) for part in asked)
+
+
+_ASKING_NOW = re.compile(r"(?<!right )\bnow\b", re.IGNORECASE)
+# A report made up as a condition: "if a 16yo tells me they're having sex with their 17yo bf, is that a referral?"
+_CONDITIONAL_REPORT = re.compile(r"\b(?:if|in case|suppose|supposing) (?:a|an|any|one of (?:my|our|the)|someone|"
+                                 r"somebody|my|our|the|your)\b(?: [\w']+){0,3}? (?:tells|says|discloses|reports|"
+                                 r"mentions|shows)\b", re.IGNORECASE)
+
+
 def _present(message: str) -> bool:
     """Something is happening now, or is ongoing or coming. The weaker cues ("still", "keep", "again",
     "tomorrow") count only in what the message reports, not in what it asks: "…came back fine, case
     closed. do we keep monitoring?" asks about the record, not about a danger that goes on."""
-    if IMMEDIATE_STRONG.search(message):
+    if _present_strongly(message):
         return True
     reported = [part for part in clauses(message, asking_tails=True) if not is_question(part)]
     return bool(IMMEDIATE_WEAK.search(" ".join(reported) if reported else message))
+
+
+def _present_strongly(message: str) -> bool:
+    """A strong cue that it is happening now ("tonight", "is outside", "when he gets home")."""
+    parts = clauses(message, asking_tails=True)
+    reported = [part for part in parts if not is_question(part)]
+    # "now" in what is asked beside a report times the asking ("…got out of it last year, do we need to do
+    # anything now?"), not the danger; "right now" and every other cue still count wherever they are.
+    asked = [_ASKING_NOW.sub(" ", part) if reported else part for part in parts if is_question(part)]
+    return bool(IMMEDIATE_STRONG.search(" ".join(reported + asked)))
 
 
 def _message_verdict(message: str) -> RuleVerdict:
@@ -753,9 +814,14 @@ def _message_verdict(message: str) -> RuleVerdict:
         # Words of a past, settled event still count against the meaning detector's reading of the topic.
         present = _present(message)
         past = not present and bool(PAST.search(message))
-        asks = not present and not past and is_question(message)
-        situated = (asks and bool(SITUATION.search(message) or REPORTED.search(message))
-                    and not OWN_CHOICE.search(message) and not IN_PROCESS.search(message))
+        # No danger word, only a weak cue of the present ("this week", "keeps", "yesterday"), and it asks how
+        # to pass a concern on: "Poppy has been late every day this week and looks tired, do I log it?" is a
+        # question about someone, read at that threshold, not at the one for reports of danger.
+        concern = (present and not _present_strongly(message) and is_question(message)
+                   and asks_how_to_handle(message))
+        asks = (not present and not past and is_question(message)) or concern
+        situated = concern or (asks and bool(SITUATION.search(message) or REPORTED.search(message))
+                               and not OWN_CHOICE.search(message) and not IN_PROCESS.search(message))
         reason = "no danger signal" + (", past wording" if past else ", a question about someone" if situated
                                        else ", a question" if asks else "")
         return RuleVerdict(False, reason, vetoed=past, procedure_question=asks, situated=situated)
@@ -765,7 +831,7 @@ def _message_verdict(message: str) -> RuleVerdict:
     if set(found) <= _MARRIAGE_SIGNALS and WANTS_TO_MARRY.search(message):
         return RuleVerdict(False, "a wish to marry, not a marriage forced", signal, vetoed=True)
     immediate = _present(message)
-    reported = bool(REPORTED.search(message))
+    reported = bool(REPORTED.search(_CONDITIONAL_REPORT.sub(" ", message)))
     question = is_question(message)
     # A day named does not hold back "found safe on sunday"; telling it now does not make the event now.
     if PAST.search(message) and not _present(_TELLING_NOW.sub(" ", message)):
@@ -783,6 +849,9 @@ def _message_verdict(message: str) -> RuleVerdict:
         return RuleVerdict(False, "an ordinary, explained cause (an accident, sport)", signal, vetoed=True)
     if signal in _STRONG and (situation or immediate or not question):
         return RuleVerdict(True, f"{signal} now", signal)
+    if (question and not immediate and not set(found) & _PRESENT_BY_NATURE and asks_how_to_handle(message)
+            and (OVER.search(message) or NO_HARM.search(message))):
+        return RuleVerdict(False, _CONCERN_TO_PASS_ON, signal, procedure_question=True, situated=True)
     if situation or immediate:
         return RuleVerdict(True, f"{signal} in a present situation", signal)
     if not question:
@@ -796,7 +865,7 @@ def _message_verdict(message: str) -> RuleVerdict:
 # the rule families above, so what the detector weighs stays explainable.
 FRAMING = ("question", "asks what to do", "in general", "about the topic", "past", "reported",
            "a particular person", "time now", "immediate", "danger signal", "strong danger signal",
-           "a report beside the question")
+           "a report beside the question", "asks how to pass a concern on")
 
 
 def framing(text: str) -> list[float]:
@@ -817,6 +886,7 @@ def framing(text: str) -> list[float]:
         bool(found),
         any(name in _STRONG for name in found),
         _report_beside_question(message),
+        is_question(message) and asks_how_to_handle(message),
     )]
 
 

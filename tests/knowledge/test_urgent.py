@@ -159,6 +159,11 @@ FLOORS = {
     # The fourth check (120 in chat voice, written with tune4 before any change, never tuned on): recall 0.983 /
     # precision 0.937 as first scored, 1.000 / 0.923 at the end.
     "fourth check, chat voice, never tuned on": (CHECK_FILE.with_name("urgent_check4.jsonl"), 0.92),
+    # The sixth pair (100 each in chat voice, 40 urgent: ordinary reports about a named child, worries to refer,
+    # past and historic episodes beside danger now; written before any change). tune6 is trained on: 0.741 blind,
+    # 0.851 after; check6 is only measured: 0.784 blind, 0.816 after.
+    "sixth tuning set, reports to pass on": (CHECK_FILE.with_name("urgent_tune6.jsonl"), 0.85),
+    "sixth check, reports to pass on, never tuned on": (CHECK_FILE.with_name("urgent_check6.jsonl"), 0.81),
 }
 
 
@@ -326,6 +331,9 @@ def test_the_procedure_threshold_clears_every_quiet_question_but_recall_wins() -
     mixed = np.array([0.2, 0.6, 0.45])
     capped = pick_procedure_threshold(mixed, np.array([False, False, True]), floor=0.3)
     assert 0.3 <= capped < 0.45
+    # an urgent question the model is sure of does not pull the threshold down to the general cap of 0.5
+    sure = pick_procedure_threshold(np.array([0.2, 0.6, 0.86]), np.array([False, False, True]), floor=0.3)
+    assert 0.6 < sure < 0.86
 
 
 @pytest.mark.parametrize(
@@ -502,3 +510,51 @@ def test_a_disclosure_of_trafficking_asked_as_a_referral_question_is_urgent() ->
                         "in his shop all night and keeps their passport?").urgent
     assert not rule_verdict("what should i do if a pupil says they want to die").urgent
     assert not rule_verdict("what do i do when a child discloses abuse").urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # a concern to pass on, told as over or harmless, asked as "who do I tell / do I refer / do I record"
+        "Freya y8 said her dad smacked her on the leg last week for being rude, no marks, do i need to refer or "
+        "just record",
+        "a boy drew his dad hitting his mum, he says it happened a long time ago when we lived in the old house. "
+        "how do I record that",
+        # "not in danger" is not danger
+        "a lady at church says her husband checks her phone. she's not in danger she says, where can I signpost her?",
+        # a setting left behind is the past
+        "kid says a teacher at her old school hit her, should we look into it ourselves first",
+        # a report made up as a condition is a question in general
+        "just want to check - if a 16yo tells me they're having sex with their 17yo bf, is that a referral?",
+        # "now" in what is asked times the asking, not the danger
+        "Kyle (16) told me he was made to carry drugs last year but got out of it. does school need to do "
+        "anything now?",
+    ],
+)
+def test_a_concern_to_pass_on_is_not_an_emergency_for_the_rules(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert not verdict.urgent, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # the same questions with danger that goes on now keep the emergency route
+        "he says his dad will batter him when he gets home, who do I tell?",
+        "Freya y8 said her dad smacked her last week and she's scared to go home tonight, do i need to refer?",
+        "if a 16yo tells me she's having sex with a 30 year old tonight, is that a referral?",
+        "Kyle (16) told me he was made to carry drugs last year and they want him to do a run right now, who do "
+        "i tell?",
+        "girl in reception class has cigarette burns on her hand, do i need to refer?",
+        "home care worker - the service user's nephew is there pushing her around, what should i do",
+    ],
+)
+def test_a_concern_with_danger_now_stays_urgent(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert verdict.urgent, verdict.reason
+
+
+def test_a_concern_told_as_over_is_left_to_the_model_at_the_threshold_for_questions_about_someone() -> None:
+    verdict = rule_verdict("Freya y8 said her dad smacked her on the leg last week, no marks, do i need to refer?")
+    assert not verdict.urgent and not verdict.vetoed
+    assert verdict.procedure_question and verdict.situated
