@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: setup run test lint bench clean system-packages
+.PHONY: setup run test lint bench clean system-packages selection-weights
 
 # Debian packages the tests need: Chromium for the dashboard's browser tests (driven by Playwright with
 # this executable; no browser is downloaded), poppler-utils to check the report's PDF, a font for both.
@@ -45,6 +45,19 @@ lint: setup
 
 bench: setup
 	$(BIN)/sgbot bench
+
+## Learn how answers choose the line to quote (bot/qa/data/selection_weights.json) from the tune parts of the
+## development sets: each corpus is ingested into $(SELECTION_DIR), its questions' candidate lines labelled, then
+## the weights fitted on all of them (bot/qa/selection_model.py). The check parts are never read.
+SELECTION_DIR ?= /tmp/sgbot-selection
+SELECTION_PARTS = tune facts tune2 facts2_tune
+SELECTION_CORPORA = knowledge=knowledge seeds=../shared/corpus/seeds real=../shared/corpus/real
+selection-weights: setup
+	@set -e; for pair in $(SELECTION_CORPORA); do c=$${pair%%=*}; src=$${pair#*=}; d=$(SELECTION_DIR)/$$c; \
+	  if [ ! -f $$d/.ingested ]; then mkdir -p $$d; SGBOT_DATA_DIR=$$d $(BIN)/sgbot ingest $$src > $$d/ingest.log; touch $$d/.ingested; fi; \
+	  files=$$(for p in $(SELECTION_PARTS); do f=tests/knowledge/data/$${c}_$$p.jsonl; [ -f $$f ] && echo $$f; done); \
+	  SGBOT_DATA_DIR=$$d $(BIN)/sgbot selection examples $$files --corpus $$c --out $(SELECTION_DIR)/$$c.jsonl; done
+	$(BIN)/sgbot selection train $(foreach pair,$(SELECTION_CORPORA),$(SELECTION_DIR)/$(firstword $(subst =, ,$(pair))).jsonl)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -49,6 +49,7 @@ from bot.cli import queue as _queue  # noqa: E402,F401
 from bot.cli import referral_bench as _referral_bench  # noqa: E402,F401
 from bot.cli import report as _report  # noqa: E402,F401
 from bot.cli import roles as _roles  # noqa: E402,F401
+from bot.cli import selection as _selection  # noqa: E402,F401
 from bot.cli import serve as _serve  # noqa: E402,F401
 from bot.cli import teams as _teams  # noqa: E402,F401
 from bot.cli import urgent as _urgent  # noqa: E402,F401

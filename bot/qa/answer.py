@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import PurePath
@@ -21,6 +22,7 @@ from bot.messages import Citation, Reply
 from bot.procedures.recent import updated_on_note
 from bot.prompts import load_text, say
 from bot.qa.retrieval import NATIONAL, OTHER, OWN, REGIONAL, Hit
+from bot.qa.selection_model import Candidate, SelectionModel, selection_model
 
 if TYPE_CHECKING:
     from bot.qa.llm import LLMAnswerWriter
@@ -134,7 +136,6 @@ CONTEXT_WEIGHT = 0.35
 # number (tests/knowledge/data/followups_tune.jsonl: 3 of 7 follow-ups right at 0.35, 4 of 7 at 0.7).
 SELECTION_CONTEXT_WEIGHT = 0.7
 LIST_LIMIT = 6
-HEADING_SHARE = 0.5
 
 
 def _known_weight(token: str, idf: Any) -> float:
@@ -258,18 +259,14 @@ def render_row(unit: Unit, header: list[str], weights: dict[str, float], *, whol
 
 SELECTION_HITS = 4  # passages whose sentences compete to be quoted
 QUOTE_WORDS = 60  # an answer quotes about this many words at most, unless a list was asked for
-# How much a sentence's closeness in meaning to the question counts beside its words (stored
-# sentence vectors, `bot.index.units`), how much its passage's closeness counts, and what each
-# rank down the retrieved passages costs. Measured on the *_tune sets of knowledge/, the seeds
-# and the real documents together (see the commit message for the figures).
-DENSE_SHARE = 0.35
-PASSAGE_SHARE = 0.5
-RANK_COST = 0.03
+# How much each thing known about a line counts towards quoting it (its words, its heading's words,
+# the question's words side by side, the kind of fact asked for, closeness in meaning of the line
+# and of its passage, the passage's rank, length…) is data, bot/qa/data/selection_weights.json:
+# hand-set, or learned from the tune parts of the development sets (`bot/qa/selection_model.py`).
 LEAD_IN_ITEMS = 6  # list items a sentence ending in ":" brings with it
 CONTINUATION_WORDS = 6  # a sentence this short finishing a line is quoted with the sentence before it
 SAME_FACT = 0.8  # share of a line's words already quoted above which it says nothing new
-PHRASE_SHARE = 0.5  # of the weight of question words found side by side, in the question's order
-LIST_SHARE = 0.5  # how close to the best line a list's best line must score to be quoted instead
+SHORT_WORDS = 6  # a line this short is a fragment or a label more often than a fact
 
 _URL_ONLY = re.compile(r"^<?(?:https?://|www\.)\S+>?$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?:;)\]\"'”’]$")
@@ -328,10 +325,13 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
                      context_tokens: list[str] | None = None, *, whole_list: bool = False,
                      question: str = "", unit_similarity: dict[tuple[int, tuple[int, int]], float] | None = None,
                      context: str | None = None,
-                     unit_bonus: dict[tuple[int, tuple[int, int]], float] | None = None) -> list[tuple[int, str]]:
+                     unit_bonus: dict[tuple[int, tuple[int, int]], float] | None = None,
+                     model: SelectionModel | None = None,
+                     observe: Callable[[list[Candidate], list[list[Unit]]], None] | None = None,
+                     ) -> list[tuple[int, str]]:
     """(hit index, line to quote) pairs: the fact first, then what supports it.
 
-    Each unit is scored by the question's weighted words it contains (half for words only in its
+    Each unit is scored by the question's weighted words it contains (less for words only in its
     heading), by what the question asks for (a time for "when", a number for "what's the
     number"; a unit carrying that kind of fact also satisfies the question's words for it, such
     as "phone" or "deadline"), and by closeness in meaning when sentence vectors are available.
@@ -348,7 +348,8 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
     # MASH?" … "and in Eastbrook?" wants a number), unless it says what it wants itself.
     asked = (wants(question) if question else []) or (wants(context) if context else [])
     deadline = asks_for_a_deadline(question or context or "")
-    scored: list[tuple[float, int, Unit]] = []
+    similar = unit_similarity or {}  # empty for an index without sentence vectors: read by words only
+    candidates: list[Candidate] = []
     units_by_hit: list[list[Unit]] = []
     by_label: set[tuple[int, tuple[int, int]]] = set()  # items that match only through their label or lead-in
     seen: set[str] = set()
@@ -380,41 +381,65 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
             continued = _continued(units, number, hit.chunk.text)
             if continued is not None:  # quoted together, read together
                 unit_tokens |= set(tokenize(continued.text))
-            # A sentence under a heading that matches the question ("Writing it down") shares
-            # half of the heading's match: the heading says what the section's sentences are about.
             around |= document
-            overlap = sum(w if _found(t, unit_tokens) else HEADING_SHARE * w
-                          for t, w in weights.items()
-                          if _found(t, unit_tokens) or _found(t, around)) / total
             # The question's words in the question's order ("child death review partners") say more
             # than the same words scattered through a line.
             sequence = tokenize(text)
             adjacent = set(itertools.pairwise(sequence))
-            overlap += PHRASE_SHARE * sum(min(weights.get(a, 0.0), weights.get(b, 0.0))
-                                          for a, b in pairs if (a, b) in adjacent) / total
-            score = overlap + fit(asked, text, deadline=deadline)
-            if unit_similarity:
+            around_share = sum(w for t, w in weights.items()
+                               if not _found(t, unit_tokens) and _found(t, around)) / total
+            previous = units[number - 1] if number > 0 else None
+            before_tokens = set(tokenize(previous.text)) if (
+                previous is not None and unit.kind == "sentence" and previous.kind == "sentence"
+                and not is_label(previous) and not previous.text.rstrip().endswith(":")) else set()
+            own = similar.get((hit_index, unit.position), 0.0)
+            items = [similar.get((hit_index, u.position), 0.0) for u in following]
+            values = {
+                "words": sum(w for t, w in weights.items() if _found(t, unit_tokens)) / total,
+                # A sentence under a heading that matches the question ("Writing it down") shares
+                # the heading's match: the heading says what the section's sentences are about.
+                "around": around_share,
+                "phrase": sum(min(weights.get(a, 0.0), weights.get(b, 0.0))
+                              for a, b in pairs if (a, b) in adjacent) / total,
+                "fit": fit(asked, text, deadline=deadline),
                 # A lead-in ("Include:") is as close as its own words or its list on average.
-                own = unit_similarity.get((hit_index, unit.position), 0.0)
-                items = [unit_similarity.get((hit_index, u.position), 0.0) for u in following]
-                score += DENSE_SHARE * (max(own, sum(items) / len(items)) if items else own)
-            score += PASSAGE_SHARE * hit.dense
-            if unit_bonus:  # a follow-up: the line after the one the thread's last answer quoted (bot/qa/follow_up.py)
-                score += unit_bonus.get((hit_index, unit.position), 0.0)
-            # Prefer the passage ranked first, and short sentences over long preambles.
-            score -= RANK_COST * hit_index + 0.004 * max(0, len(unit.text.split()) - 30)
-            scored.append((score, hit_index, unit))
+                "meaning": max(own, sum(items) / len(items)) if items else own,
+                "passage": hit.dense,
+                "rank": float(hit_index),
+                "length": max(0, len(unit.text.split()) - 30) / 10,
+                "short": float(len(unit.text.split()) < SHORT_WORDS),
+                "item": float(unit.kind == "item"),
+                "row": float(unit.kind in ("row", "cell")),
+                "lead_in": float(bool(following)),
+                "fact": float(bool(_CARRIES_FACT.search(text))),
+                # The sentence before it matches ("The DSPPB publishes an annual report. This will
+                # outline…"): a line goes on with what the line before it says.
+                "before": sum(w for t, w in weights.items()
+                              if not _found(t, unit_tokens) and _found(t, before_tokens)) / total,
+            }
+            candidates.append(Candidate(hit_index, unit, values))
             if unit.kind == "item" and not any(_found(t, unit_tokens) for t in weights):
                 by_label.add((hit_index, unit.position))
+    if model is None:
+        # Lines observed to learn the weights are not scored by the weights being learned.
+        model = selection_model() if observe is None else SelectionModel({"words": 1.0}, 0.0, 0.0)
+    # A follow-up: the line after the one the thread's last answer quoted (bot/qa/follow_up.py) gets a
+    # bonus on the hand-set weights' scale.
+    bonus = unit_bonus or {}
+    scored = [(model.score(c.features) + bonus.get((c.hit_index, c.unit.position), 0.0), c.hit_index, c.unit)
+              for c in candidates]
+    if observe is not None:
+        observe(candidates, units_by_hit)
     if not scored:
         return []
     scored.sort(key=lambda s: -s[0])
     top = scored[0][0]
-    best = [s for s in scored if s[0] > 0 and s[0] >= 0.5 * top][:limit] or scored[:1]
+    best = [s for s in scored if model.close_to(s[0], top)][:limit] or scored[:1]
     leader = best[0]
     chosen: list[tuple[int, Unit]] = [(h, u) for _, h, u in best]
     if whole_list:  # the best line that belongs to a list or a table leads, if there is one
-        leader = next((b for b in scored if b[2].kind != "sentence" and b[0] > 0 and b[0] >= LIST_SHARE * top), leader)
+        leader = next((b for b in scored if b[2].kind != "sentence" and model.close_to(b[0], top, listing=True)),
+                      leader)
         if leader[2].kind != "sentence":
             members = [u for u in units_by_hit[leader[1]] if u.group == leader[2].group]
             run = [u.position for u in members]
@@ -429,16 +454,15 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
                 chosen.insert(0, (best_line[1], best_line[2]))
             return [(h, _shown(h, u, hits, weights, whole_list=True)) for h, u in chosen]
 
-    def with_list(hit_index: int, unit: Unit) -> list[tuple[int, Unit]]:
+    def with_list(hit_index: int, unit: Unit, *, whole: bool = True) -> list[tuple[int, Unit]]:
         """A unit with the list it introduces, or a list item after the sentence introducing it."""
         units = units_by_hit[hit_index]
         number = units.index(unit)
-        if (hit_index, unit.position) in by_label and unit is leader[2]:
+        if whole and (hit_index, unit.position) in by_label and unit is leader[2]:
             # "What's NCB's role?" under "NCB's role": the list is the answer, from its first item.
             first = next(i for i, u in enumerate(units) if u.group == unit.group)
-            if first < number:
-                members = [u for u in units[first:] if u.group == unit.group]
-                return with_list(hit_index, units[first]) + [(hit_index, u) for u in members[1:]]
+            members = [u for u in units[first:] if u.group == unit.group]
+            return with_list(hit_index, units[first], whole=False) + [(hit_index, u) for u in members[1:]]
         text = hits[hit_index].chunk.text
         lead_in = _lead_in(units, number) or _continued(units, number, text)
         before = [(hit_index, lead_in)] if lead_in is not None else []
@@ -598,6 +622,7 @@ def compose(
     writer: LLMAnswerWriter | None = None,
     unit_similarity: dict[tuple[int, tuple[int, int]], float] | None = None,
     unit_bonus: dict[tuple[int, tuple[int, int]], float] | None = None,
+    observe: Callable[[list[Candidate], list[list[Unit]]], None] | None = None,
 ) -> Answer:
     today = today or dt.date.today()
     question_tokens = tokenize(question)
@@ -628,7 +653,8 @@ def compose(
     else:
         chosen = select_sentences(question_tokens, hits, idf, sentences_limit, context_tokens,
                                   whole_list=asks_for_a_list(question), question=question,
-                                  unit_similarity=unit_similarity, context=context, unit_bonus=unit_bonus)
+                                  unit_similarity=unit_similarity, context=context, unit_bonus=unit_bonus,
+                                  observe=observe)
         # Facts from documents of different areas each say whose they are.
         areas_of = {h: ", ".join(hits[h].chunk.areas) for h, _ in chosen}
         area_label = {h: f" ({a})" for h, a in areas_of.items()} if len(set(areas_of.values())) > 1 else {}

@@ -11,7 +11,7 @@ import numpy as np
 from bot.config import Settings
 from bot.index.store import KnowledgeIndex, StoredChunk
 from bot.index.tokens import tokenize
-from bot.index.units import passage_units, units_digest
+from bot.index.units import Unit, passage_units, units_digest
 from bot.procedures.recent import mark_recent_updates
 from bot.prompts import say
 from bot.qa.answer import (
@@ -30,6 +30,7 @@ from bot.qa.follow_up import (
     thread_bonus,
 )
 from bot.qa.retrieval import Hit, Retriever, RetrieverMode
+from bot.qa.selection_model import Candidate
 from bot.qa.smalltalk import small_talk
 from bot.qa.urgent import check_urgency
 from bot.qa.urgent_rules import normalise
@@ -110,9 +111,11 @@ class Answerer:
         kinds: list[str] | None = None,
         mode: RetrieverMode = "hybrid",
         last: LastAnswer | None = None,
+        observe: Callable[[list[Candidate], list[list[Unit]], list[Hit]], None] | None = None,
     ) -> Answer:
         """Answer from the knowledge index; `context` is the thread so far, for follow-ups, and `last`
-        what the thread's last answer cited and quoted."""
+        what the thread's last answer cited and quoted. `observe`, if given, is shown the lines the
+        answer chose from (how `sgbot selection examples` learns)."""
         text = " ".join((question or "").split())
         contact = self.settings.contact
         if not text:
@@ -152,7 +155,8 @@ class Answerer:
         similarity = self._unit_similarity(hits, vector)
         answer = compose(text, hits, urgent=urgent, idf=keyword.idf, contact=contact, area=area,
                          sentences_limit=self.settings.answer_sentences, dense_used=mode != "bm25",
-                         context=context, writer=self.writer, unit_similarity=similarity, unit_bonus=bonus)
+                         context=context, writer=self.writer, unit_similarity=similarity, unit_bonus=bonus,
+                         observe=(lambda candidates, units: observe(candidates, units, hits)) if observe else None)
         if not answer.answered and answer.evidence is not None and (found := self.documents_contact()):
             details, title = found
             text = f"{answer.text}\n{say('abstain_documents_contact', details=details, title=title)}"
