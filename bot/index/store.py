@@ -385,6 +385,7 @@ class DenseIndex:
             embedding_function=None,  # never Chroma's default: it downloads a model
             configuration={"hnsw": {"space": "cosine", "ef_search": 100}},
         )
+        self._counted: tuple[int, int] | None = None  # (catalog generation, vectors counted at it)
 
     def add(self, ids: list[str], vectors: np.ndarray, metadatas: list[dict[str, Any]]) -> None:
         for start in range(0, len(ids), 1000):
@@ -396,11 +397,23 @@ class DenseIndex:
         for start in range(0, len(ids), 1000):
             self.collection.delete(ids=ids[start : start + 1000])
 
-    def count(self) -> int:
-        return int(self.collection.count())
+    def count(self, generation: int | None = None) -> int:
+        """How many vectors the collection holds. Given the catalog's `generation`, counted once for it
+        (a Chroma round trip, ~0.3 ms embedded, more to a server, saved on every question): ingest writes
+        vectors before it bumps the generation, so a count kept for a generation can only be behind
+        vectors the catalog does not know yet, which no answer may cite anyway; and a count that is
+        too high only asks Chroma for more results than it has, which it answers with what it has."""
+        if generation is not None and self._counted is not None and self._counted[0] == generation:
+            return self._counted[1]
+        total = int(self.collection.count())
+        if generation is not None:
+            self._counted = (generation, total)
+        return total
 
-    def search(self, vector: np.ndarray, n: int, kinds: Sequence[str] | None = None) -> list[tuple[str, float]]:
-        total = self.count()
+    def search(self, vector: np.ndarray, n: int, kinds: Sequence[str] | None = None,
+               generation: int | None = None) -> list[tuple[str, float]]:
+        """The `n` passages closest to `vector`; `generation` (the catalog's) lets the count be kept."""
+        total = self.count(generation)
         if total == 0:
             return []
         where: Any = None

@@ -115,7 +115,7 @@ class Retriever:
         keyword: list[tuple[str, float]] = []
         if mode in ("hybrid", "dense"):
             vector = query_vector if query_vector is not None else self.question_vector(query)
-            dense = self.index.dense.search(vector, CANDIDATES, kinds)
+            dense = self.index.dense.search(vector, CANDIDATES, kinds, generation=self.index.catalog.generation())
         if mode in ("hybrid", "bm25"):
             tokens = tokenize(query)
             keyword = self.index.keyword.search(tokens, CANDIDATES, kinds, vocabulary().expansion(tokens),

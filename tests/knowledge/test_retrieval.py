@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.index.store import StoredChunk
 from bot.index.tokens import tokenize
 from bot.qa.retrieval import KEYWORD_SHARE, OWN, Hit, mixed_score, reorder
 from bot.qa.service import Answerer
+from tests.conftest import make_settings
 
 
 def _hit(name: str, dense: float, keyword: float) -> Hit:
@@ -126,3 +129,37 @@ def test_a_place_the_documents_mention_or_a_childs_origin_does_not_turn_a_questi
                      "a family just moved here from Leeds and I'm worried about the baby, who do I ring?"):
         answer = sample_answerer.answer(question)
         assert answer.answered, question
+
+
+def test_dense_search_counts_the_collection_once_per_index_generation_and_still_finds_what_ingest_adds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ingest.pipeline import ingest_paths
+    from tests.knowledge import documents
+
+    library, aside = tmp_path / "library", tmp_path / "aside"
+    documents.write_all(library)
+    aside.mkdir()
+    (library / "sleep-safety.pdf").rename(aside / "sleep-safety.pdf")
+    settings = make_settings(tmp_path / "data")
+    ingest_paths([library], settings)
+    retriever = Answerer.from_settings(settings).retriever
+    counts = 0
+    count = retriever.index.dense.collection.count
+
+    def counted() -> int:
+        nonlocal counts
+        counts += 1
+        return count()
+
+    monkeypatch.setattr(retriever.index.dense.collection, "count", counted)
+
+    for question in ("Which leaflet do health visitors give on safe sleep?", "who do I ring out of hours?"):
+        retriever.search(question, k=5, mode="dense")
+    assert counts == 1  # not once per question
+
+    (aside / "sleep-safety.pdf").rename(library / "sleep-safety.pdf")
+    ingest_paths([library], settings)  # as another process would: a new generation of the catalog
+    hits = retriever.search("Which leaflet do health visitors give on safe sleep?", k=5, mode="dense")
+    assert counts == 2
+    assert "sleep-safety.pdf" in {h.chunk.source for h in hits}
