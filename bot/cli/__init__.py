@@ -40,6 +40,7 @@ app = typer.Typer(
 )
 
 # Registration side effects: each module adds its commands to `app`.
+from bot.cli import abstention as _abstention  # noqa: E402,F401
 from bot.cli import conversation as _conversation  # noqa: E402,F401
 from bot.cli import discussion as _discussion  # noqa: E402,F401
 from bot.cli import knowledge as _knowledge  # noqa: E402,F401

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from bot.messages import Citation, Reply
 from bot.procedures.recent import updated_on_note
 from bot.prompts import load_text, say
+from bot.qa.abstention import model_for
 from bot.qa.retrieval import NATIONAL, OTHER, OWN, REGIONAL, Hit
 from bot.qa.selection_model import Candidate, SelectionModel, selection_model
 
@@ -42,10 +43,25 @@ class Evidence:
     # Places the question asks about that no document mentions (prompts/places.yaml): another
     # area's numbers, services or arrangements, which these documents cannot give.
     other_places: tuple[str, ...] = ()
+    second_dense: float | None = None  # the next passage's cosine: a question close to one passage only
+    keyword: float = 0.0  # best BM25 score as a share of what the question's words could score
+    agree: bool = False  # dense and keyword search put the same passage first
+    question_words: int = 0  # distinct content words of the question
+    top_unit: float | None = None  # best cosine of one line (sentence, item, row) of the first passages
+    line_coverage: float = 0.0  # best share of the question's weighted words found in one line
+    kind_found: float = 0.5  # 1 when the best lines carry the kind of fact asked for, 0 when not, 0.5 not asked
+    retriever: str = "hybrid"  # the retrieval mode that found the passages: each has its own fitted model
 
     def sufficient(self) -> bool:
         if self.other_places:
             return False
+        model = model_for(self.retriever)
+        if model is not None:  # fitted on every labelled set at once (`sgbot abstention fit`)
+            return model.answers(self)
+        return self.rule()
+
+    def rule(self) -> bool:
+        """The hand-set rule, used when no fitted model is there for the retrieval mode."""
         if self.top_dense is None:  # keyword-only retrieval: the words must be there
             return self.coverage >= 0.6 and not self.unknown_words
         # Close in meaning; or the question's words found together and the meaning not far off.
@@ -168,14 +184,18 @@ def unknown_tokens(tokens: list[str], idf: Any) -> set[str]:
 
 
 def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, dense_used: bool = True,
-                     context_tokens: list[str] | None = None, question: str = "") -> Evidence:
+                     context_tokens: list[str] | None = None, question: str = "",
+                     unit_similarity: dict[tuple[int, tuple[int, int]], float] | None = None,
+                     retriever: str | None = None) -> Evidence:
+    retriever = retriever or ("hybrid" if dense_used else "bm25")
     top_dense = max((h.dense for h in hits), default=0.0) if dense_used else None
     # A number the documents never mention ("he's 16 but looks 25") says nothing about the topic.
     unknown = len(unknown_tokens(question_tokens, idf))
     other_places = tuple(place for place in places().named(question)
                          if any(float(idf(token)) == 0.0 for token in tokenize(place)))
     if not hits or not question_tokens:
-        return Evidence(top_dense, 0.0, unknown, other_places)
+        return Evidence(top_dense, 0.0, unknown, other_places, question_words=len(set(question_tokens)),
+                        kind_found=0.0 if question and wants(question) else 0.5, retriever=retriever)
     weights = word_weights(question_tokens, idf, context_tokens)
     total = sum(weights.values()) or 1.0
     coverage = 0.0
@@ -185,7 +205,47 @@ def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, d
         words = set(hit.chunk.indexed_tokens or tokenize(f"{hit.chunk.section}\n{hit.chunk.text}"))
         found = sum(w for t, w in weights.items() if _found(t, words))
         coverage = max(coverage, found / total)
-    return Evidence(top_dense, coverage, unknown, other_places)
+    if model_for(retriever) is None:  # the hand-set rule reads no more than this
+        return Evidence(top_dense, coverage, unknown, other_places, question_words=len(set(question_tokens)),
+                        retriever=retriever)
+    dense_order = sorted((h.dense for h in hits), reverse=True)
+    second_dense = (dense_order[1] if len(dense_order) > 1 else 0.0) if dense_used else None
+    # BM25 as a share of what the question's own words could score in one passage (each word at most
+    # idf * (k1 + 1)): near 0 when the words are common or missing, higher when rare words are found.
+    ceiling = sum(float(idf(t)) for t in set(question_tokens)) * (BM25_K1 + 1.0)
+    keyword = min(1.0, max((h.keyword for h in hits), default=0.0) / ceiling) if ceiling > 0 else 0.0
+    by_dense = max(hits, key=lambda h: h.dense)
+    by_keyword = max(hits, key=lambda h: h.keyword)
+    agree = dense_used and by_dense.dense > 0 and by_keyword.keyword > 0 and by_dense is by_keyword
+    top_unit = max(unit_similarity.values(), default=None) if unit_similarity else None
+    line_coverage, kind_found = _line_evidence(weights, total, hits, question)
+    return Evidence(top_dense, coverage, unknown, other_places, second_dense=second_dense, keyword=keyword,
+                    agree=agree, question_words=len(set(question_tokens)), top_unit=top_unit,
+                    line_coverage=line_coverage, kind_found=kind_found, retriever=retriever)
+
+
+LINE_CANDIDATES = 3  # lines, best by the question's words, that may carry the kind of fact asked for
+
+
+def _line_evidence(weights: dict[str, float], total: float, hits: list[Hit], question: str) -> tuple[float, float]:
+    """The best share of the question's weighted words found in one line (sentence, item or row) of the
+    first passages, and whether the few best such lines carry the kind of fact the question asks for
+    (1 or 0; 0.5 when it asks for no particular kind)."""
+    asked = wants(question) if question else []
+    scored: list[tuple[float, str]] = []
+    for hit in hits[:SELECTION_HITS]:
+        for unit in passage_units(hit.chunk.text):
+            words = set(tokenize(unit.text)) | satisfied_words(asked, unit.text)
+            scored.append((sum(w for t, w in weights.items() if _found(t, words)) / total, unit.text))
+    if not scored:
+        return 0.0, 0.0 if asked else 0.5
+    scored.sort(key=lambda s: -s[0])
+    if not asked:
+        return scored[0][0], 0.5
+    return scored[0][0], 1.0 if any(fit(asked, text) > 0 for _, text in scored[:LINE_CANDIDATES]) else 0.0
+
+
+BM25_K1 = 1.5  # bm25s' default term-frequency saturation: one word scores at most idf * (k1 + 1)
 
 
 def _variant_in(token: str, words: set[str]) -> bool:
@@ -623,6 +683,7 @@ def compose(
     unit_similarity: dict[tuple[int, tuple[int, int]], float] | None = None,
     unit_bonus: dict[tuple[int, tuple[int, int]], float] | None = None,
     observe: Callable[[list[Candidate], list[list[Unit]]], None] | None = None,
+    retriever: str | None = None,
 ) -> Answer:
     today = today or dt.date.today()
     question_tokens = tokenize(question)
@@ -631,7 +692,7 @@ def compose(
         # "And who do I tell about it?": every word is a common one; the thread says what "it" is.
         question_tokens, context_tokens = context_tokens, None
     evidence = measure_evidence(question_tokens, hits, idf, dense_used=dense_used, context_tokens=context_tokens,
-                                question=question)
+                                question=question, unit_similarity=unit_similarity, retriever=retriever)
     lines: list[str] = []
     if urgent:
         lines += [emergency_route(), ""]

@@ -156,7 +156,8 @@ class Answerer:
         answer = compose(text, hits, urgent=urgent, idf=keyword.idf, contact=contact, area=area,
                          sentences_limit=self.settings.answer_sentences, dense_used=mode != "bm25",
                          context=context, writer=self.writer, unit_similarity=similarity, unit_bonus=bonus,
-                         observe=(lambda candidates, units: observe(candidates, units, hits)) if observe else None)
+                         observe=(lambda candidates, units: observe(candidates, units, hits)) if observe else None,
+                         retriever=mode)
         if not answer.answered and answer.evidence is not None and (found := self.documents_contact()):
             details, title = found
             text = f"{answer.text}\n{say('abstain_documents_contact', details=details, title=title)}"

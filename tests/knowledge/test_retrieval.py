@@ -85,10 +85,15 @@ def test_situational_detail_the_documents_never_mention_does_not_turn_away_a_que
 
     # "childminder here, a mum on my road has her friend's 12yo from nigeria staying…": two words
     # the documents never use, few words found, but close in meaning to a passage.
-    assert Evidence(top_dense=0.48, coverage=0.23, unknown_words=2).sufficient()
+    assert Evidence(top_dense=0.48, coverage=0.23, unknown_words=2, top_unit=0.50, question_words=10,
+                    keyword=0.05, kind_found=0.0).sufficient()
     # "How do I book a meeting room?": words the documents never use and far in meaning.
-    assert not Evidence(top_dense=0.39, coverage=0.20, unknown_words=2).sufficient()
-    assert not Evidence(top_dense=0.44, coverage=0.12, unknown_words=1).sufficient()
+    assert not Evidence(top_dense=0.39, coverage=0.20, unknown_words=2, top_unit=0.40, question_words=4,
+                        keyword=0.05).sufficient()
+    # Without a fitted model the hand-set rule decides the same.
+    assert Evidence(top_dense=0.48, coverage=0.23, unknown_words=2).rule()
+    assert not Evidence(top_dense=0.39, coverage=0.20, unknown_words=2).rule()
+    assert not Evidence(top_dense=0.44, coverage=0.12, unknown_words=1).rule()
 
 
 def test_tell_is_a_word_of_the_question_and_the_frame_of_a_question_is_not() -> None:
