@@ -10,7 +10,11 @@ that will not wake) and nothing shows that the danger is **not present**:
   "this weekend", "is outside now");
 - *about the topic, not a person*: training, lessons, policies, research,
   "what are the signs of…", "if a child…", reviews of a past death;
-- *a question with no situation in it*: "is forced marriage a crime?".
+- *a question with no situation in it*: "is forced marriage a crime?";
+- *a question about the procedure around it*, asked last and with nothing present: how it
+  is classed ("what threshold level would that be?"), the record or form and who has it,
+  the outcome, another agency's part, timescales, consent (`procedure_not_danger`) —
+  never for someone missing, a weapon, suicidal intent or a medical emergency.
 
 Some signals are urgent whatever the framing unless one of the above applies
 (suicidal intent, a body not breathing).
@@ -288,7 +292,9 @@ _SIGNALS: dict[str, list[str]] = {
     ],
     "missing": [
         r"\bmissing\b(?! (?:\w+ )?(?:education|school|lessons|out|data|information|documents?|from education|"
-        r"days|sessions|appointments|classes))",
+        r"days|sessions|appointments|classes|forms?|episodes?|persons?|person'?s|reports?|strategy|protocol|"
+        r"co-?ordinator|notifications?|procedures?|incidents?|log|from (?:care|home) (?:forms?|reports?|episodes?|"
+        r"protocol|procedures?|notifications?)))",  # "the missing from care form", "a missing episode": the record
         r"\b(?:not|never|didn'?t|did not|hasn'?t|has not|haven'?t) (?:come|came|been|returned|return|got)"
         r"(?: back)?(?: home| back| to (?:placement|school|the home))",
         r"can'?t find", r"walked out", r"wandered off", r"ran (?:off|away)", r"run(?:ning)? (?:off|away)",
@@ -357,7 +363,9 @@ _SIGNALS: dict[str, list[str]] = {
         r"\b(?:texts|calls|messages) from (?:numbers|people) (?:we|he|she|they) (?:don'?t|do not) know\b",
         r"\b(?:join|joining|go|going) (?:\w+ ){0,3}fighting (?:abroad|overseas|in \w+)\b", r"\bfighting abroad\b",
     ],
-    "weapon": [r"\b(?:baseball )?bat\b", r"\bknife\b", r"\bknives\b", r"\bgun\b", r"\bhammer\b", r"machete",
+    "weapon": [r"\b(?:baseball )?bat\b", r"\bknives\b", r"\bgun\b", r"\bhammer\b", r"machete",
+               # not the record of one: "the knife incident report I made"
+               r"\bknife\b(?! (?:incidents?|crime|arch|amnesty|wands?|polic(?:y|ies)|awareness))",
     r"\bstab\w*", r"\bshank\w*",
                r"slashed", r"\bweapon\w*", r"\bacid\b"],
     "danger": [
@@ -448,7 +456,8 @@ _PAST = [
     r"\bdoing (?:well|ok|okay|fine|really well|great|better)\b", r"\bsettled\b",
     r"\bthriving\b", r"\b(?:was|were|been|got) (?:closed|dealt with|convicted|resolved|sacked|sent to prison|"
     r"jailed)\b", r"\bno contact since\b", r"\bplaced with\b", r"\bcame back\b", r"\breturned home\b",
-    r"\bfound (?:safe|well)\b",
+    r"\bfound (?:safe|well)\b", r"(?<!n't )(?<!not )(?<!never )\b(?:came|got) (?:back )?home\b",
+    r"\b(?:has|have|'s|just) come (?:back )?home\b",
     r"\b(?:has been|have been|was|were|got|been|now|kid|child|boy|girl|person|son|daughter|resident|he|she|they)"
     r"(?:'s)? "
     r"found\b(?=\s*(?:[-,.;:!?]|$|safe|well|unharmed|ok\b|okay|and (?:is|was|has been) (?:home|back|safe)))",
@@ -530,13 +539,13 @@ _ORDINARY_CAUSE = [
     r"\b(?:playing|during|at|in) (?:hockey|football|rugby|netball|pe|sport|sports|gymnastics|swimming|"
     r"the match)\b", r"\bparents? informed\b",
     r"\b(?:mum|dad|parents?|carers?) (?:informed|(?:was|were|has been|have been) (?:told|informed|called))\b",
-    r"\bscuffle\b", r"\bboth fine\b",
+    r"\bscuffle\b", r"\bboth fine\b", r"\bhow (?:do|should|can|would) (?:i|we|you) treat\b",
     r"\b(?:bump|bumped|banged|knocked) (?:it|his|her|their|into)\b", r"\bsaw (?:him|her|them) (?:fall|bump|trip)\b",
 ]
 
 _QUESTION_START = re.compile(r"^\s*(?:(?:at|in|from|by|for|to|up to|until) (?=what|which|how|who))?"
                              r"(?:what|how|who|whats|what's|wat|when|where|which|why|should|can|could|do|does|is|"
-                             r"are|must|would|any|anyone|has anyone)\b", re.IGNORECASE)
+                             r"are|must|would|any|anyone|has anyone|whose)\b", re.IGNORECASE)
 
 # A particular person in a particular place: the message is a situation, not a question in general.
 _SITUATION = [
@@ -593,6 +602,9 @@ _TELLING_NOW = re.compile(r"\b(?:has|have)? ?just (?:told|said|disclosed|mention
                           r"(?:told|disclosed)\b|\b(?:told|said|disclosed|mentioned|shared|wrote|messaged|rang|phoned)"
                           r"(?: (?:me|us|(?:the|her|his|their) \w+))?(?: (?:this|that))? (?:today|earlier|this "
                           r"(?:morning|afternoon|evening)|tonight|now)\b", re.IGNORECASE)
+# "has just come back after being missing": the return is now, the danger is over.
+_JUST_RETURNED = re.compile(r"\b(?:has |have )?just\b(?= (?:came|come|got|returned|walked) (?:back|home|in)\b)",
+                            re.IGNORECASE)
 PAST = _compile(_PAST)
 ABOUT_THE_TOPIC = _compile(_ABOUT_THE_TOPIC)
 HYPOTHETICAL = _compile(_HYPOTHETICAL)
@@ -664,7 +676,8 @@ _ASKS = re.compile(r"\b(?:should|do|can|must|could|would|shall) (?:i|we)\b|\bwha
                    r"staff|they|you|carers|teachers|coaches|volunteers|parents)\b|"
                    r"\bwhat (?:should|can|must|does) (?:he|she|the (?:leader|coach|manager|dsl|school|teacher|worker|"
                    r"volunteer|club|nurse|officer))\b|"
-                   r"\bwho do (?:i|we)\b|\bhow (?:do|should|can|long)\b", re.IGNORECASE)
+                   r"\bwho do (?:i|we)\b|\bhow (?:do|should|can|long)\b|"
+                   r"\bwho (?:has|needs|ought|is meant) to be (?:told|informed|notified)\b", re.IGNORECASE)
 
 
 def is_question(message: str) -> bool:
@@ -754,7 +767,8 @@ _HANDLING = re.compile(
     r"tell (?:the )?(?:dsl|deputy|safeguarding lead|someone|anyone|my manager|social services|the parents)|"
     r"early help|next steps?|(?:a|the) concern|safeguarding (?:concern|issue|matter)|pastoral|cpoms|my ?concern|"
     r"anything (?:to do|else|i (?:should|need to|can) do|we (?:should|need to|can) do)|"
-    r"(?:do|should|must) (?:i|we) (?:need|have) to (?:do anything|tell|report|refer|record|log|flag|let)|"
+    r"(?:do|should|must) (?:i|we) (?:still )?(?:need|have) to (?:do (?:anything|something)|tell|report|refer|record|"
+    r"log|flag|let)|"
     r"what (?:do|should|can) (?:i|we) do with (?:it|this|that)|support (?:her|him|them)|signpost)\b",
     re.IGNORECASE)
 
@@ -806,6 +820,104 @@ def _present_strongly(message: str) -> bool:
     return bool(IMMEDIATE_STRONG.search(" ".join(reported + asked)))
 
 
+# What is asked about the procedure around a concern, not what to do about a danger: how it is classed (level,
+# threshold, category), the record or form and who receives it, the outcome or feedback, another agency's part,
+# timescales, consent. "12yo has started cutting herself, what threshold level would that be?", "FGM report
+# done - who informs the parents?", "after the medical for the toddler with the bruise will I hear the result?".
+# Asking what to do or whom to ring ("who do I call", "how long do I wait before ringing the police") is not
+# among them: it is how an emergency is asked about.
+_AGENCY = (r"(?:the )?(?:police|social care|social services|children'?s services|adult social care|the la|local "
+           r"authority|council|sw|social worker|lado|gp|health visitor|hv|school nurse|paed\w*|ofsted|cqc|camhs|mash|"
+           r"school|nursery|dsl|nrm|home office|hospital)")
+PROCEDURE_ASKED = _compile([
+    # how it is classed
+    r"\b(?:what|which|wat|whats|what'?s the) (?:\w+ )?(?:level|levels|threshold|category|categories|tier|box|boxes|"
+    r"section|heading|code)\b",
+    r"\b(?:what|which) (?:type|kind|sort|form) of (?:\w+ )?(?:abuse|harm|neglect|referral|concern|risk)\b",
+    r"\blevel (?:[1-4]|one|two|three|four)\b", r"\bthreshold\b", r"\bcontinuum\b", r"\bcategor(?:y|ies|ise|ize)\b",
+    r"\b(?:count|counts|class|classed|classified|treated|recorded|logged) as\b",
+    r"\bchild protection or (?:child in need|early help)\b", r"\bearly help\b",
+    r"\b(?:become|becomes|amount to|amounts to) (?:\w+ )?(?:abuse|neglect|safeguarding|a concern|a referral|"
+    r"significant harm)\b", r"\b(?:cp|cin) or (?:cp|cin|early help)\b",
+    # the record, the form, and who has it
+    r"\b(?:forms?|body maps?|records?|notes|files?|cpoms|myconcern|incident (?:log|form|report)|chronology|"
+    r"write[- ]?up|writing (?:it |this )?up|write (?:it |this |that )?(?:down|up)|minutes|the original|a copy|"
+    r"copies|paperwork|log)\b", r"\blog(?:ged|ging)? (?:it|this|that|them)\b",
+    r"\b(?:do|should|must|what do|what should) (?:i|we) (?:put|write|include|note) (?:down |in |on )?"
+    r"(?:the|her|his|their|what|when|it|this|that|a)\b",
+    r"\b(?:email|e-mail|upload|forward|send|share) (?:them|it|this|my|the|her|his|their)\b",
+    r"\b(?:put|write|include|say|use|record) (?:\w+ ){0,3}(?:in|on) (?:the|my|her|his|their) (?:\w+ )?(?:notes|record|"
+    r"form|report|file|log)\b",
+    r"\bexact words\b", r"\bhow long (?:do|must|should|can) (?:we|i|you|they) keep\b",
+    # the outcome and feedback
+    r"\b(?:outcome|outcomes|result|results|feedback|decision|decided|update)\b",
+    r"\bhear (?:back|anything|the result|what)\b", r"\bfind out (?:if|whether|what|how)\b",
+    r"\bwhat happens (?:after|next|to (?:the|my|our) (?:referral|report|form|case))\b",
+    r"\b(?:let (?:me|us) know|get told|be told|be informed|be notified|(?:was|were|got|be) charged)\b",
+    # another agency's part
+    r"\bwho(?:se (?:job|role|responsibility)| is responsible| arranges| chairs| leads| informs| tells| keeps| gets"
+    r"| receives| interviews| speaks to| does the| has to be told| needs to be told| (?:should|must) be told)\b",
+    r"\bwhich (?:agency|service|team|professional)\b",
+    rf"\b{_AGENCY} or {_AGENCY}\b",
+    r"\bwhat (?:\w+ ){0,2}(?:tests?|checks?|questions|details|info|information) (?:will|would|do|does) (?:the )?"
+    r"(?!i\b|we\b)\w+",
+    # timescales and consent
+    r"\btimescales?\b", r"\btime ?frames?\b",
+    r"\bhow (?:quick(?:ly)?|soon|fast|long) (?:will|would|does|do|should|must|has|have|is|are|till|until|before) "
+    r"(?!i\b|we\b|you\b)\w+",
+    r"\b(?:consent|permission)\b",
+])
+# The signals a procedure question never settles: someone missing (unless only the record is named: "the missing
+# from care form"), a weapon (unless only the incident is: "the knife incident"), suicidal intent, a body that
+# will not wake. Self-harm is read with its own marks of the present ("fresh cuts", "still bleeding", "took").
+_NEVER_PROCEDURE = {"suicidal intent", "medical emergency", "missing", "weapon"}
+_HARM_PRESENT = _compile([r"\b(?:fresh|new|deep|open|bleeding|blood|overdos\w*|took|taken|swallow\w*|downed|drank)\b",
+                          r"\b(?:is|'s|are|'re) (?:(?!been\b)\w+ )?(?:cutting|self[- ]?harming|harming|hurting|"
+                          r"burning|scratching|slashing)\b"])
+# Ongoing or coming, as `IMMEDIATE_WEAK`, without what repeats or has just passed ("keeps", "again", "yesterday").
+ONGOING = _compile([
+    r"\bthis (?:weekend|week)\b", r"\btomorrow\b", r"\bnext (?:week|month)\b", r"\bis being\b", r"\bare being\b",
+    r"(?<!can )(?<!could )(?<!would )(?<!should )(?<!might )(?<!do i )(?<!do we )\bstill\b(?! (?:living|lives|"
+    r"safe|with|settled|doing|at|in|report|refer|apply|count|make|go ahead|be (?:prosecuted|charged|reported)|"
+    r"have to|need|fill|log|record|do))",
+    r"\bsince\b", r"\ban hour\b", r"\bhours\b", r"\bminutes?\b", r"\bmins\b", _DAY,
+    r"\b(?:is|are|'s|'re|am|'m) (?:getting|being|going to be|gonna be) (?:married|engaged|sent|taken|cut|flown)\b",
+])
+# The practitioner's own step, with its time: "sent the form this morning", "rang MASH today".
+_OWN_STEP_TIMED = re.compile(r"\b(?:sent|made|done|did|filled in|completed|submitted|referred|reported|rang|phoned|"
+                             r"called|logged|emailed|recorded|wrote)\b[^,.;:?!]{0,50}?\b(?:this morning|this afternoon|"
+                             r"today|earlier|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday)\b",
+                             re.IGNORECASE)
+_ASKS_ABOUT_PROCEDURE = "a question about the procedure (classification, record, outcome, role), nothing present"
+
+
+def asks_about_procedure(message: str) -> bool:
+    """The message ends by asking how the concern is classed, recorded, decided or shared. A report told after
+    the question ("what do I put on the form? the men won't let her leave") is what the message is for."""
+    parts = clauses(message, asking_tails=True)
+    asked = [part for part in parts if is_question(part)]
+    return bool(parts) and is_question(parts[-1]) and any(PROCEDURE_ASKED.search(part) for part in asked)
+
+
+def _happening_now(message: str) -> bool:
+    """A cue, in what is reported, that the danger is now, ongoing or coming; the practitioner's own step
+    ("sent the form this morning") does not time the danger."""
+    message = _OWN_STEP_TIMED.sub(" ", message)
+    if _present_strongly(message):
+        return True
+    reported = [part for part in clauses(message, asking_tails=True) if not is_question(part)]
+    return bool(ONGOING.search(" ".join(reported)))
+
+
+def procedure_not_danger(message: str, found: list[str]) -> bool:
+    """A question about the procedure around a hard topic, with nothing that says the danger is now."""
+    if set(found) & _NEVER_PROCEDURE or not asks_about_procedure(message):
+        return False
+    if "self-harm" in found and _HARM_PRESENT.search(message):
+        return False
+    return not _happening_now(message)
+
+
 def _message_verdict(message: str) -> RuleVerdict:
     if not message:
         return RuleVerdict(False, "empty")
@@ -834,12 +946,14 @@ def _message_verdict(message: str) -> RuleVerdict:
     reported = bool(REPORTED.search(_CONDITIONAL_REPORT.sub(" ", message)))
     question = is_question(message)
     # A day named does not hold back "found safe on sunday"; telling it now does not make the event now.
-    if PAST.search(message) and not _present(_TELLING_NOW.sub(" ", message)):
+    if PAST.search(message) and not _present(_JUST_RETURNED.sub(" ", _TELLING_NOW.sub(" ", message))):
         return RuleVerdict(False, "danger signal in the past, nothing present", signal, vetoed=True)
     situation = bool(SITUATION.search(message))
     # A made-up case is general even when someone in it "says" something; a real one tonight is not.
     if SCENARIO.search(message) and not TIME_NOW.search(message):
         return RuleVerdict(False, _SCENARIO_VERDICT, signal, vetoed=True)
+    if procedure_not_danger(message, found):
+        return RuleVerdict(False, _ASKS_ABOUT_PROCEDURE, signal, vetoed=True)
     if not reported and not IMMEDIATE_STRONG.search(message) and ABOUT_THE_TOPIC.search(message):
         return RuleVerdict(False, _ABOUT_THE_TOPIC_VERDICT, signal, vetoed=True)
     if (question and not reported and not TIME_NOW.search(message) and HYPOTHETICAL.search(message)

@@ -164,7 +164,20 @@ FLOORS = {
     # 0.851 after; check6 is only measured: 0.784 blind, 0.816 after.
     "sixth tuning set, reports to pass on": (CHECK_FILE.with_name("urgent_tune6.jsonl"), 0.85),
     "sixth check, reports to pass on, never tuned on": (CHECK_FILE.with_name("urgent_check6.jsonl"), 0.81),
+    # The seventh tuning set (82: the answer sets' tune lines the detector flagged, labelled by hand, and practitioner
+    # questions about classification, records, outcomes and other agencies' roles, with urgent contrasts; written
+    # before any change, not trained on): 0.446 before the procedure-question rule, 0.935 after.
+    "seventh tuning set, procedure questions on hard topics": (CHECK_FILE.with_name("urgent_tune7.jsonl"), 0.93),
 }
+
+
+def test_the_seventh_check_keeps_every_emergency() -> None:
+    """urgent_check7.jsonl (60 in new wording, 20 urgent; written with tune7 before any change, only measured):
+    precision 0.513 before the procedure-question rule, 0.625 after."""
+    items = load_labelled(CHECK_FILE.with_name("urgent_check7.jsonl"))
+    recall, precision, missed, alarms = _figures(UrgencyDetector.load(), items)
+    assert recall == 1.0, f"missed {missed}"
+    assert precision >= 0.62, f"false alarms {alarms}"
 
 
 @pytest.mark.parametrize("name", list(FLOORS))
@@ -558,3 +571,53 @@ def test_a_concern_told_as_over_is_left_to_the_model_at_the_threshold_for_questi
     verdict = rule_verdict("Freya y8 said her dad smacked her on the leg last week, no marks, do i need to refer?")
     assert not verdict.urgent and not verdict.vetoed
     assert verdict.procedure_question and verdict.situated
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # how it is classed
+        "year 6 girl has been scratching her arms with a compass, which level of need is that?",
+        "nephew keeps borrowing his aunt's bank card, would that count as financial abuse",
+        # the record, the form and who has it
+        "finished the body map for the lad with the bruised back - does a copy go to his social worker?",
+        "i filled in the FGM form today, who keeps the original",
+        "writing up what she said about her cousin touching her, do i put down her exact words?",
+        # the outcome, another agency's part, timescales, consent
+        "referred the girl with the belt marks yesterday, will i hear the outcome?",
+        "who arranges the medical for a toddler with a bruise, the GP or the social worker?",
+        "boy in care says he's in a gang, how quickly does the social worker have to visit?",
+        "trafficked 16yo doesn't want the referral, do we need her consent?",
+        # a hypothetical, and the record of a missing episode, not a child missing now
+        "whose job is it to tell the IRO when a looked after child goes missing",
+        "can i share the missing from home report with the school nurse?",
+        # back now: the danger is over
+        "foster son has just come home after two nights missing, what do i do first",
+    ],
+)
+def test_a_question_about_the_procedure_around_a_hard_topic_is_not_an_emergency_for_the_rules(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert not verdict.urgent, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # the same questions with danger now keep the emergency route
+        "year 6 girl is scratching her arms with a compass right now in the toilets, which level of need is that?",
+        "she's just shown me fresh cuts on her thigh, what form do I use?",
+        "boy says his dad will hit him with the belt when he gets home tonight - what category is that",
+        "girl says she's being taken abroad to be cut this weekend, who informs the police?",
+        # someone missing, a weapon, an overdose or a body that will not wake: never settled by the question
+        "a child has gone missing from the soft play, who does the search",
+        "my foster son hasn't come back from the park, how long do i wait before ringing the police",
+        "lad in reception has a knife in his bag, what do I put on the incident form",
+        "she says she took a packet of paracetamol an hour ago, what do i write down",
+        "baby is floppy and won't wake, who do we notify",
+        # a report told after the question is what the message is for
+        "which level is this? a boy in year 4 has belt marks on his legs",
+    ],
+)
+def test_a_procedure_question_with_danger_now_stays_urgent(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert verdict.urgent, verdict.reason
