@@ -87,6 +87,30 @@ def numbered_heading(line: str, stands_alone: bool, next_text: str) -> tuple[str
     return f"{number}{'.' if '.' not in number else ''} {text}".strip(), 2 + number.count(".")
 
 
+_NUMBER_MARKER = re.compile(r"^\s*\d{1,3}[.)]\s+")
+
+
+_CONTINUES = re.compile(r"^(?:[a-z]|\d{1,4},?\s+[a-z])")
+
+
+def join_broken_paragraphs(blocks: list[Block]) -> list[Block]:
+    """"…compliant with Appendix 5 of Working Together to Safeguard Children" + blank line +
+    "2010 and the Fostering Services National Minimum Standards…": a converter broke one sentence
+    into two paragraphs. A paragraph that does not end like a sentence, followed by one that starts
+    in lower case (or with a number and then lower case), is one paragraph; read apart, each half
+    is quoted as a fragment."""
+    joined: list[Block] = []
+    for block in blocks:
+        previous = joined[-1] if joined else None
+        if (previous is not None and previous.kind == "text" and block.kind == "text"
+                and len(previous.text.split()) >= 6 and not previous.text.endswith((*_SENTENCE_END, ":"))
+                and _CONTINUES.match(block.text)):
+            joined[-1] = Block("text", f"{previous.text} {block.text}")
+        else:
+            joined.append(block)
+    return joined
+
+
 def run_in_heading(paragraph: str) -> tuple[str, int, str] | None:
     """"1. Introduction Working out a policy for your family…": a converter dropped the line break
     after a one-word numbered heading. The heading is a capitalised word of at least four letters
@@ -200,50 +224,166 @@ def _pdf_numbered_heading(line: str, following: str, after_item: bool) -> tuple[
     return f"{number}{'.' if '.' not in number else ''} {text}", 2 + number.count(".")
 
 
+PAGE_BREAK = "\f"  # between the pages of a PDF's text: a line may run on across it, a paragraph may not end at it
+_PAGE_NUMBER = re.compile(r"^(?:(?:version|v)\s*[\d.]+\s+)?(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$",
+                          re.IGNORECASE)
+_STRAY_BULLET = re.compile(r"^[.·]\s+(?=[A-Z])")  # ". Develop a role profile": a bullet glyph extracted as a dot
+_BARE_NUMBER = re.compile(r"^(\d{1,2})\s+(?=[A-Z])")  # "2 Running a website": an item of a list numbered 1, 2, 3…
+_TRAILING_JOINER = frozenset("a an and as at by for from in of on or the to with".split())
+_EDGE_LINES = 3
+
+
+def page_furniture(pages: list[list[str]]) -> list[set[int]]:
+    """Per page, the lines at its top or bottom that are page numbers ("Version 3.0 Page 4",
+    "Page 3 of 10", "12"). Left in, they are read into the sentence they fall in the middle of
+    ("…the reset process Version 3.0 Page 4 FREQUENTLY ASKED QUESTIONS What is a FAN?").
+    (Lines repeated at the top or bottom of several pages, running titles and straplines, were
+    left out too in a trial: the FA's guidance then lost its page-2 passage boundary and one
+    check question of the real corpus its fact, so they are kept.)"""
+    furniture: list[set[int]] = []
+    for lines in pages:
+        filled = [number for number, line in enumerate(lines) if line]
+        edge = set(filled[:_EDGE_LINES] + filled[-_EDGE_LINES:])
+        furniture.append({n for n in edge if _PAGE_NUMBER.match(lines[n])})
+    return furniture
+
+
+def _double_spaced(lines: list[str]) -> bool:
+    """A page whose every line is followed by a blank line: there, a blank line says nothing."""
+    filled = [number for number, line in enumerate(lines) if line]
+    followed = sum(1 for number in filled if number + 1 < len(lines) and not lines[number + 1])
+    return len(filled) >= 4 and followed > 0.6 * len(filled)
+
+
+@dataclass
+class _PdfLines:
+    lines: list[str]
+    page_breaks: set[int]  # blank lines that stand for a page break
+    indented: set[int]  # lines whose text starts after white space (a wrapped item's continuation)
+
+
+def _pdf_lines(text: str) -> _PdfLines:
+    """The lines of a PDF's text without page furniture. A page's leading and trailing blank
+    lines are dropped, and so are all its blank lines if it is double spaced."""
+    raw_pages = [page.replace("\r", "\n").split("\n") for page in text.split(PAGE_BREAK)]
+    pages = [[clean_line(line.replace("\t", " ")) for line in page] for page in raw_pages]
+    result = _PdfLines([], set(), set())
+    for raw, page, furniture in zip(raw_pages, pages, page_furniture(pages), strict=True):
+        kept = [(line, raw_line[:1].isspace()) for number, (line, raw_line) in enumerate(zip(page, raw, strict=True))
+                if number not in furniture]
+        while kept and not kept[0][0]:
+            kept.pop(0)
+        while kept and not kept[-1][0]:
+            kept.pop()
+        if not kept:
+            continue
+        if result.lines:
+            result.page_breaks.add(len(result.lines))
+            result.lines.append("")
+        spaced = _double_spaced([line for line, _ in kept])
+        for line, indented in kept:
+            if not line and (spaced or not result.lines[-1]):
+                continue
+            if indented:
+                result.indented.add(len(result.lines))
+            result.lines.append(line)
+    return result
+
+
+def _bare_numbered(lines: list[str]) -> set[int]:
+    """Lines that are items of a list numbered without stops ("1 Social networking…", "2 Running a
+    website…"): a line starting with 1 followed, within a few lines, by one starting with 2, and so on."""
+    items: set[int] = set()
+    index = 0
+    while index < len(lines):
+        match = _BARE_NUMBER.match(lines[index])
+        if not match or match.group(1) != "1":
+            index += 1
+            continue
+        run, expected, at = [index], 2, index + 1
+        while at < len(lines) and at - run[-1] <= 3:
+            following = _BARE_NUMBER.match(lines[at])
+            if following and following.group(1) == str(expected):
+                run.append(at)
+                expected += 1
+            at += 1
+        if len(run) >= 3:
+            items.update(run)
+        index = run[-1] + 1
+    return items
+
+
+def _all_capitals(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 4 and line.isupper() and len(line.split()) <= 10
+
+
 def blocks_from_pdf_text(text: str) -> list[Block]:
     """Paragraphs, list items and headings from PDF text, whose lines wrap mid-sentence.
 
     A line continues the paragraph or list item before it unless that one ended a sentence and
     this one starts a new one; a lead-in ending with ":" runs on into its definition ("Vulnerable
-    Adult shall be defined as: A person aged 18…"). Tabs in PDF text are justification or bullet
+    Adult shall be defined as: A person aged 18…"). A blank line inside a page ends a lead-in
+    ("…defined as follows:" is not run into the definition under it), and ends a list item
+    before a paragraph ("…email help@nspcc.org.uk" is not run into "NB – The FA's Safeguarding
+    Children Policy and…"); a blank line or page break ends anything after a full stop or before
+    a line in capitals. Tabs in PDF text are justification or bullet
     spacing, not table cells. A short line just before a list ("Do:", "Don't") heads that list,
-    so the two sides of a do/don't list are never read as one.
+    so the two sides of a do/don't list are never read as one. Page numbers are left out.
     """
-    lines = [clean_line(line.replace("\t", " ")) for line in text.replace("\r", "\n").split("\n")]
+    pdf = _pdf_lines(text)
+    lines = pdf.lines
+    bare_items = _bare_numbered(lines)
     blocks: list[Block] = []
     current: list[str] = []
     current_kind: BlockKind = "text"
+    numbered = False  # the open item has a number ("6."), not a bullet
+    bare = False  # the open item is one of a list numbered 1, 2, 3 without stops
 
     def flush() -> None:
-        nonlocal current_kind
+        nonlocal current_kind, numbered, bare
         if current:
             joined = current[0]
             for part in current[1:]:
                 joined = joined + part if joined.endswith("-") and part[:1].islower() else f"{joined} {part}"
             blocks.append(Block(current_kind, joined))
             current.clear()
-        current_kind = "text"
+        current_kind, numbered, bare = "text", False, False
 
     def next_line(index: int) -> str:
         return next((line for line in lines[index + 1 :] if line), "")
 
     for index, line in enumerate(lines):
         if not line:
-            if current and current[-1].endswith(_TERMINAL):
+            following = next_line(index)
+            in_page = index not in pdf.page_breaks
+            if current and (current[-1].endswith(_TERMINAL) or _all_capitals(following) or in_page and (
+                    current[-1].endswith(":")
+                    or current_kind == "item" and len(following.split()) >= 6 and following[0].isupper())):
                 flush()
             continue
         following = next_line(index)
         after_item = current_kind == "item" if current else bool(blocks) and blocks[-1].kind == "item"
         heading = _pdf_numbered_heading(line, following, after_item)
-        if heading is not None and (not current or current[-1].endswith((*_TERMINAL, ":"))):
+        if heading is not None and (not current or current[-1].endswith((*_TERMINAL, ":"))) \
+                and index not in bare_items:
             flush()
             blocks.append(Block("heading", heading[0], level=heading[1]))
             continue
-        if _BULLET.match(line):
+        bullet = _BULLET.match(line) or _STRAY_BULLET.match(line) or (
+            _BARE_NUMBER.match(line) if index in bare_items else None)
+        if bullet:
             flush()
             current_kind = "item"
-            current.append(_BULLET.sub("", line, count=1))
+            numbered = bool(_NUMBER_MARKER.match(line))
+            bare = index in bare_items
+            current.append(line[bullet.end():])
             continue
+        if bare and current and index not in pdf.indented and not line[0].islower():
+            flush()  # "Acknowledgements" after "7 Guidance for U18s using: … Email and Texts"
+        elif current_kind == "item" and current and line[0].isupper() and line.endswith(":") \
+                and (_BULLET.match(following) or index + 1 in bare_items):
+            flush()  # "Further FA guidance is available on the following areas:" leads the next list
         words = line.split()
         if len(words) <= 4 and _BULLET.match(following) and line[0].isupper() and not line.endswith(_TERMINAL):
             flush()
@@ -251,12 +391,16 @@ def blocks_from_pdf_text(text: str) -> list[Block]:
             continue
         if current:
             previous = current[-1]
-            ended = previous.endswith(_TERMINAL) or (previous.endswith(":") and current_kind == "item")
+            # A bulleted lead-in ("…will either:") ends before what it introduces; a numbered
+            # paragraph's sentence runs on ("…write to The FA Case Manager at: The Football Association,").
+            ended = previous.endswith(_TERMINAL) or (previous.endswith(":") and current_kind == "item"
+                                                      and not numbered)
             if not ended or line[0].islower() or not line[0].isalnum() and line[0] not in "\"'‘“(":
                 current.append(line)
                 continue
             flush()
         if (len(words) <= 10 and not line.endswith((*_TERMINAL, ":", ",")) and line[0].isupper()
+                and words[-1].casefold() not in _TRAILING_JOINER
                 and sum(w[0].isupper() for w in words if w[0].isalpha()) >= 0.6 * len(words)
                 and (not following or following[0].isupper() or _BULLET.match(following))):
             blocks.append(Block("heading", line, level=2))

@@ -9,17 +9,18 @@ it is quoted on its own.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from bot.index.tokens import split_line
 from ingest.blocks import Block
 
 SECTION_SEPARATOR = " › "
 # Bump when chunking changes, so that the next ingest re-indexes every file.
-CHUNKER_VERSION = 14  # 10: contractions, PDF paragraphs, conversion debris, numbered headings; 11: unit vectors;
+CHUNKER_VERSION = 15  # 10: contractions, PDF paragraphs, conversion debris, numbered headings; 11: unit vectors;
 # 12: unit vectors as int8; 13: folder, file name and areas indexed with each passage, "tell" a content word;
-# 14: the areas no longer
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9'\"(])")
+# 14: the areas no longer; 15: PDF page numbers, lead-ins and list ends at blank lines, bare-numbered lists,
+# "1. Name…" list items not headings, "## - Scope" headings, a section number not a sentence, a lead-in kept
+# with its paragraph
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def _words(text: str) -> int:
 
 
 def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_SPLIT.split(text) if s.strip()]
+    return split_line(text)
 
 
 def _pieces(text: str, max_words: int) -> list[str]:
@@ -106,8 +107,9 @@ def chunk_blocks(blocks: list[Block], title: str, *, target_words: int = 160, ma
             if units and size() + _words(part) > target_words:
                 carried: list[tuple[Block, str]] = []
                 last_block, last_text = units[-1]
-                # Keep a list's lead-in ("Referrers must:") with the list.
-                if block.kind == "item" and last_block.kind == "text" and last_text.rstrip().endswith(":"):
+                # Keep a lead-in with what it introduces: a list ("Referrers must:") or a paragraph
+                # ("…they will be defined as follows:" / "Vulnerable Adult shall be defined as: A person…").
+                if block.kind in ("item", "text") and last_block.kind == "text" and last_text.rstrip().endswith(":"):
                     carried.append(units.pop())
                 emit()
                 if block.kind == "row" and table_header and table_header != part:

@@ -14,10 +14,12 @@ from typing import Any
 
 from bot.errors import SgbotError
 from ingest.blocks import (
+    PAGE_BREAK,
     Block,
     blocks_from_pdf_text,
     blocks_from_plain_text,
     clean_line,
+    join_broken_paragraphs,
     numbered_heading,
     run_in_heading,
     strip_conversion_debris,
@@ -52,6 +54,8 @@ def _read_text(path: Path) -> str:
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_BULLET = re.compile(r"^\s*(?:[-*+•\uf0b7\uf0a7]|\d{1,3}[.)])\s+")
+# "## - Scope": a converter kept the list marker of a heading that was a list item in the original.
+_HEADING_MARKER = re.compile(r"^(?:[-*+•]\s+)+")
 _MD_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MD_INLINE = re.compile(r"(\*\*|__|`)")
 _MD_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")
@@ -79,19 +83,25 @@ def load_markdown(path: Path) -> LoadedDocument:
     item: list[str] = []  # a list item and its wrapped continuation lines
     in_code = False
 
-    def flush() -> None:
+    in_list = False  # the open item follows another item directly (no blank line between)
+
+    def flush(*, another_item_follows: bool = False) -> None:
+        nonlocal in_list
         if paragraph:
             blocks.append(Block("text", _md_inline(" ".join(paragraph))))
             paragraph.clear()
         if item:
             raw = _md_inline(" ".join(item))
-            heading = run_in_heading(raw)
-            if heading:  # "1. Introduction Working out a policy…": a heading that lost its line break
+            # "1. Introduction Working out a policy…" standing alone is a heading that lost its line
+            # break; "1. Norwich Rugby Football Club acknowledges…" between other items of its list is not.
+            heading = None if in_list or another_item_follows else run_in_heading(raw)
+            if heading:
                 blocks.append(Block("heading", heading[0], level=heading[1]))
                 blocks.append(Block("text", heading[2]))
             else:
                 blocks.append(Block("item", _MD_BULLET.sub("", raw, count=1)))
             item.clear()
+        in_list = False
 
     lines = body.splitlines()
     for index, line in enumerate(lines):
@@ -108,7 +118,8 @@ def load_markdown(path: Path) -> LoadedDocument:
             flush()
         elif heading := _MD_HEADING.match(stripped):
             flush()
-            blocks.append(Block("heading", _md_inline(heading.group(2)), level=len(heading.group(1))))
+            text = _md_inline(_HEADING_MARKER.sub("", heading.group(2)))
+            blocks.append(Block("heading", text, level=len(heading.group(1))))
         elif stripped.startswith("|"):
             flush()
             if not _MD_TABLE_SEPARATOR.match(stripped):
@@ -117,7 +128,9 @@ def load_markdown(path: Path) -> LoadedDocument:
             flush()
             blocks.append(Block("heading", _md_inline(numbered[0]), level=numbered[1]))
         elif _MD_BULLET.match(line):
-            flush()
+            follows_item = bool(item)
+            flush(another_item_follows=follows_item)
+            in_list = follows_item
             item.append(stripped)
         elif stripped.startswith(">"):
             (item or paragraph).append(stripped.lstrip("> "))
@@ -125,7 +138,7 @@ def load_markdown(path: Path) -> LoadedDocument:
             (item or paragraph).append(stripped)  # a wrapped line continues the item it follows
     flush()
     title = next((b.text for b in blocks if b.kind == "heading" and b.level == 1), None)
-    return LoadedDocument([b for b in blocks if b.text], front, title)
+    return LoadedDocument(join_broken_paragraphs([b for b in blocks if b.text]), front, title)
 
 
 def _stands_alone(lines: list[str], index: int) -> bool:
@@ -188,8 +201,7 @@ def load_pdf(path: Path) -> LoadedDocument:
         if coded:
             raise LoadError(f"no page has readable text: {notes[0]}")
         raise LoadError("the PDF has no text layer (a scanned image?): run it through OCR or supply the text")
-    text = "\n\n".join(readable)
-    blocks = blocks_from_pdf_text(text)
+    blocks = blocks_from_pdf_text(PAGE_BREAK.join(readable))
     title = None
     metadata = getattr(reader, "metadata", None)
     if metadata is not None and metadata.title:

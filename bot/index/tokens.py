@@ -93,6 +93,21 @@ def tokenize(text: str) -> list[str]:
 
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9'\"(])")
+_SECTION_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.$")
+
+
+def split_line(line: str) -> list[str]:
+    """The sentences of one line of text. A section number is not a sentence: "5. Using Texts and
+    Emails" is one heading, not "5." and "Using Texts and Emails"."""
+    pieces: list[str] = []
+    for piece in (s.strip() for s in _SENTENCE_SPLIT.split(line)):
+        if not piece:
+            continue
+        if pieces and _SECTION_NUMBER.match(pieces[-1]):
+            pieces[-1] = f"{pieces[-1]} {piece}"
+        else:
+            pieces.append(piece)
+    return pieces
 
 
 def sentences(text: str) -> list[str]:
@@ -105,5 +120,5 @@ def sentences(text: str) -> list[str]:
         if line.startswith("- ") or " | " in line:
             units.append(line)
         else:
-            units.extend(s.strip() for s in _SENTENCE_SPLIT.split(line) if s.strip())
+            units.extend(split_line(line))
     return units

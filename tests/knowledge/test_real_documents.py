@@ -209,3 +209,109 @@ def test_a_numbered_sub_heading_in_a_pdf_is_a_heading(tmp_path: Path) -> None:
     blocks = load(path).blocks
     assert blocks[0].kind == "heading" and blocks[0].text == "2.3 The bathroom"
     assert blocks[1].text.startswith("All children who are old enough and able to bath and wash themselves")
+
+
+# What a practitioner would be quoted: the sentences, items and rows that ingest stores for each passage.
+NORWICH = REAL_DIR / "norwich-rfc" / "nrfc-safeguarding-policy.md"
+ALLEGATIONS = FOSTERING / "managing-allegations-against-staff-and-foster-parents.md"
+
+
+def _quoted(path: Path) -> list[str]:
+    """Every quotable unit of every passage of `path`, as ingest stores them."""
+    from bot.index.units import passage_units
+    from ingest.chunking import chunk_blocks
+
+    document = load(path)
+    return [unit.text for chunk in chunk_blocks(document.blocks, document.title or path.stem)
+            for unit in passage_units(chunk.text)]
+
+
+def test_pdf_definitions_are_not_run_into_the_sentence_that_announces_them() -> None:
+    # "…they will be defined as follows:", a blank line, then "Vulnerable Adult shall be defined as:
+    # A person aged 18…": read as one 80-word sentence, it was quoted whole for "what is a vulnerable adult?".
+    quoted = _quoted(SKELTON_ADULTS)
+    assert any(u.endswith("for the purpose of this Vulnerable Adult Policy they will be defined as follows:")
+               for u in quoted)
+    assert any(u.startswith("Vulnerable Adult shall be defined as: A person aged 18 or over") for u in quoted)
+    assert not [u for u in quoted if "defined as follows" in u and "A person aged 18" in u]
+    # …and the passage that announces them also holds them: a lead-in never ends a passage.
+    from ingest.chunking import chunk_blocks
+
+    document = load(SKELTON_ADULTS)
+    announcing = next(c.text for c in chunk_blocks(document.blocks, "Skelton") if "defined as follows:" in c.text)
+    assert "Vulnerable Adult shall be defined as: A person aged 18 or over" in announcing
+
+
+def test_a_numbered_pdf_paragraph_runs_on_past_a_colon_and_a_dot_bullet_is_a_bullet() -> None:
+    # "5. … by writing to The FA Case Manager at:" / "The Football Association," / "Wembley Stadium,": the
+    # address is where to write, not a new paragraph.
+    quoted = _quoted(SKELTON_CHILDREN)
+    assert any("by writing to The FA Case Manager at: The Football Association, Wembley Stadium" in u for u in quoted)
+    items = [b.text for b in load(SKELTON_CHILDREN).blocks if b.kind == "item"]
+    assert "The child’s welfare is, and must always be, the paramount consideration." in items
+    assert "Develop a role profile" in items  # its bullet extracts as ". Develop a role profile"
+    assert not [i for i in items if i.endswith(". Develop a role profile")]
+
+
+def test_a_blank_line_in_a_pdf_ends_a_list_item_before_a_paragraph() -> None:
+    # The last bullet of a list ran on into the note under it ("…email help@nspcc.org.uk NB – The FA's…").
+    blocks = load(SKELTON_CHILDREN).blocks
+    items = [b.text for b in blocks if b.kind == "item"]
+    assert "call the NSPCC 24hour Helpline for advice on 0808 800 5000 or text 88858 or email help@nspcc.org.uk" \
+        in items
+    assert any(b.kind == "text" and b.text.startswith("NB – The FA’s Safeguarding Children Policy and Procedures "
+                                                      "are available") for b in blocks)
+
+
+def test_page_numbers_are_left_out_of_pdf_text() -> None:
+    crc = load(FA_CRC).blocks
+    text = "\n".join(b.text for b in crc)
+    assert "Version 3.0" not in text and "Page 4" not in text
+    assert "FREQUENTLY ASKED QUESTIONS" in [b.text for b in crc if b.kind == "heading"]
+    assert any(b.text == "You will receive an email from info@thefa.com which will take you through the reset "
+               "process" for b in crc)
+
+
+def test_a_pdf_list_numbered_without_stops_is_a_list_with_its_own_lead_in() -> None:
+    # "1 Social networking… 2 Running a website… 7 Guidance for U18s… Acknowledgements The FA would like…"
+    # was one 120-word sentence; its lead-in ran on from the last "Don't".
+    blocks = load(FA_TEXTS).blocks
+    items = [b.text for b in blocks if b.kind == "item"]
+    assert "Running a website - Do’s and Don’ts" in items
+    assert "Guidance for U18s using: Club WebPages, Social Networks, Email and Texts" in items
+    assert "Acknowledgements" in [b.text for b in blocks if b.kind == "heading"]
+    assert any(b.kind == "text" and b.text == "Further FA guidance is available on the following areas:"
+               for b in blocks)
+    assert any(i.endswith("abusive or sexualised in tone") for i in items)
+
+
+def test_a_section_number_is_not_quoted_as_a_sentence() -> None:
+    quoted = _quoted(FA_TEXTS)
+    assert "5." not in quoted
+    assert "5. Using Texts and Emails with U18s - Do’s and Don’ts" in quoted
+
+
+def test_markdown_list_items_that_start_with_a_name_are_not_headings() -> None:
+    # "1. Norwich Rugby Football Club acknowledges…", item after item of an ordered list, was taken for a
+    # heading "1. Norwich" that had lost its line break: every passage was filed under "1. Norwich" and
+    # quoted "Rugby Football Club acknowledges…", "RFC confirms that…".
+    blocks = load(NORWICH).blocks
+    assert not [b for b in blocks if b.kind == "heading" and b.text.startswith("1.")]
+    assert any(b.text.startswith("Norwich Rugby Football Club acknowledges its responsibility") for b in blocks)
+    assert not [u for u in _quoted(NORWICH) if u.startswith(("RFC ", "Rugby Football Club acknowledges"))]
+
+
+def test_a_markdown_heading_keeps_no_list_marker() -> None:
+    # "## - Scope": the heading was "- Scope", quoted as a list item and shown in every section path.
+    headings = [b.text for b in load(ALLEGATIONS).blocks if b.kind == "heading"]
+    assert "Scope" in headings and "Initial Action" in headings
+    assert not [h for h in headings if h.startswith("-")]
+
+
+def test_a_markdown_sentence_broken_by_a_blank_line_is_one_paragraph() -> None:
+    # "…compliant with Appendix 5 of Working Together to Safeguard Children" / blank line / "2010 and the
+    # Fostering Services National Minimum Standards…": two fragments, each quoted on its own.
+    texts = _texts(ALLEGATIONS)
+    assert any("Working Together to Safeguard Children 2010 and the Fostering Services National Minimum Standards"
+               in t for t in texts)
+    assert not [t for t in texts if t.startswith("2010 and the Fostering")]
