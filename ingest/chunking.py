@@ -16,11 +16,11 @@ from ingest.blocks import Block
 
 SECTION_SEPARATOR = " › "
 # Bump when chunking changes, so that the next ingest re-indexes every file.
-CHUNKER_VERSION = 15  # 10: contractions, PDF paragraphs, conversion debris, numbered headings; 11: unit vectors;
+CHUNKER_VERSION = 16  # 10: contractions, PDF paragraphs, conversion debris, numbered headings; 11: unit vectors;
 # 12: unit vectors as int8; 13: folder, file name and areas indexed with each passage, "tell" a content word;
 # 14: the areas no longer; 15: PDF page numbers, lead-ins and list ends at blank lines, bare-numbered lists,
 # "1. Name…" list items not headings, "## - Scope" headings, a section number not a sentence, a lead-in kept
-# with its paragraph
+# with its paragraph; 16: abbreviation plurals, "-ffed" and "-ed" of words in -e stemmed with their word
 
 
 @dataclass(frozen=True)

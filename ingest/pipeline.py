@@ -287,6 +287,13 @@ def ingest_paths(
 
     if prepared or report.removed:
         index.rebuild_keyword_index()
+        if encode is not None:  # the documents' words embedded now, not while the first question waits
+            import numpy as np
+
+            from bot.index.words import corpus_words
+
+            embed = encode
+            corpus_words(index, lambda texts: np.asarray(embed(texts), dtype=np.float32))
         from ingest.versions import record_versions
 
         record_versions(settings, [(p.record, p.chunks) for p in prepared], removed_records, report)

@@ -15,6 +15,9 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:[',.][a-z0-9]+)*")
 # "often", "instead", "still", "sort", "bit", "pretty", "couple", "ago" are the frame of a
 # question ("how often…", "a bit of…", "years ago"): counted as words, they made answerable questions look
 # as if they used words the documents never use.
+# Irregular forms are left to Snowball ("goes" stays "goe", "children" "children"): read as their word
+# ("go", "child", "write", "take"), or "go" as a stopword like "get", they lost passages and answers on
+# the development sets (issue 8, tokenizer measurements of the vocabulary branch).
 STOPWORDS = frozenset(
     """happen happens happened happening mean means meant
     a about all am an and any are as at be because been being below between both but by can could did do
@@ -32,13 +35,35 @@ STOPWORDS = frozenset(
 
 _STEMMER = snowballstemmer.stemmer("english")
 
+# An abbreviation's plural ("LSCBs", "SCRs", "PDFs"): no vowel to stem by, so Snowball keeps the "s".
+_ABBREVIATION_PLURAL = re.compile(r"[b-df-hj-np-tv-z]{2,}s")
+
 
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    """English Snowball stem ("contribute", "contribution" -> "contribut"); cached: vocabularies are small."""
+    """English Snowball stem ("contribute", "contribution" -> "contribut"); cached: vocabularies are small.
+
+    Besides Snowball: an abbreviation's plural is read as the abbreviation ("SCRs" -> "scr"), and two
+    regular endings Snowball stems apart from the word they inflect are stemmed together:
+    "staffed"/"staffing" ("staf", "staff": English never doubles an f to inflect), and an -ed/-ing form of
+    a word in -e whose suffix Snowball only sees with the e ("experienced" -> "experienc", "experience" ->
+    "experi"; "evidencing", "referenced").
+    """
     if word.isdigit():
         return word
-    return str(_STEMMER.stemWord(word))
+    if _ABBREVIATION_PLURAL.fullmatch(word):
+        return word[:-1]
+    stem = str(_STEMMER.stemWord(word))
+    ending = "ed" if word.endswith("ed") else "ing" if word.endswith("ing") else ""
+    if ending:
+        base = word[: -len(ending)]
+        if base.endswith("ff"):
+            return str(_STEMMER.stemWord(base))
+        if len(base) >= 5:
+            with_e = str(_STEMMER.stemWord(base + "e"))
+            if len(with_e) < len(stem) and stem.startswith(with_e):
+                return with_e
+    return stem
 
 
 # Contractions as people type them, with or without the apostrophe: "what's"/"whats" is "what",
@@ -81,15 +106,35 @@ def _words(raw: str) -> list[str]:
     return [raw]
 
 
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-cased, stemmed content words. Numbers keep their digits ("38,400" -> "38400")."""
-    tokens: list[str] = []
+    return [token for _, token in word_forms(text)]
+
+
+def word_forms(text: str) -> list[tuple[str, str]]:
+    """(word as written, lower-cased; its token) for each content word of `text`, in order: the
+    words behind `tokenize(text)`, for reading a token as a word again."""
+    forms: list[tuple[str, str]] = []
     for raw in _TOKEN.findall(text.lower().replace("\u2019", "'").replace("\u2018", "'")):
         for part in _words(raw):
             word = part.replace(",", "").replace(".", "").replace("'", "")
             if word and word not in STOPWORDS and part not in STOPWORDS:
-                tokens.append(_stem(word))
-    return tokens
+                forms.append((word, _stem(word)))
+    return forms
+
+
+def stemmed_words(text: str) -> list[str]:
+    """Every word of `text` in order, stemmed like `tokenize`'s, stopwords kept: for matching phrases
+    such as "on their own" or "straight away", whose words alone say little or nothing."""
+    words: list[str] = []
+    for raw in _TOKEN.findall(text.lower().replace("\u2019", "'").replace("\u2018", "'")):
+        for part in _words(raw):
+            word = part.replace(",", "").replace(".", "").replace("'", "")
+            if word:
+                words.append(_stem(word))
+    return words
 
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9'\"(])")

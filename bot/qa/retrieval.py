@@ -18,7 +18,7 @@ import numpy as np
 from bot.config import Settings
 from bot.index.store import KnowledgeIndex, StoredChunk
 from bot.index.tokens import tokenize
-from bot.qa.vocabulary import vocabulary
+from bot.qa.vocabulary import corpus_expansion, vocabulary
 
 RetrieverMode = Literal["hybrid", "dense", "bm25"]
 # Hybrid retrieval in two steps.
@@ -118,8 +118,10 @@ class Retriever:
             dense = self.index.dense.search(vector, CANDIDATES, kinds, generation=self.index.catalog.generation())
         if mode in ("hybrid", "bm25"):
             tokens = tokenize(query)
-            keyword = self.index.keyword.search(tokens, CANDIDATES, kinds, vocabulary().expansion(tokens),
-                                                EXPANSION_WEIGHT)
+            extra = vocabulary().expansion(tokens, query)
+            if mode == "hybrid":  # and the documents' words nearest in meaning to question words they lack
+                extra += [t for t in corpus_expansion(self.index, query, self.encode_query) if t not in extra]
+            keyword = self.index.keyword.search(tokens, CANDIDATES, kinds, extra, EXPANSION_WEIGHT)
 
         fused: dict[str, float] = {}
         for weight, ranking in ((DENSE_WEIGHT, dense), (KEYWORD_WEIGHT, keyword)):

@@ -4,43 +4,65 @@ People ask "who do I ring?", "do I need mum's permission?", "DSL is off"; the do
 "call", "consent", "designated safeguarding lead". `prompts/vocabulary.yaml` lists such groups;
 this module turns them into stemmed alternatives so that retrieval can search for them and the
 answer and abstention rules can count a question word as found when an alternative is found.
+A member of several words ("straight away", "on their own", "written up") is an alternative to the
+others, and found in a question it brings them in too: phrases work both ways.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
+import numpy as np
 import yaml
 
-from bot.index.tokens import tokenize
+from bot.index.store import KnowledgeIndex
+from bot.index.tokens import stemmed_words, tokenize, word_forms
+from bot.index.words import MIN_WORD_LENGTH, CorpusWords, corpus_words
 from bot.prompts import prompts_dir
 
 Alternative = tuple[str, ...]  # the stemmed tokens of one word or phrase
+Phrase = tuple[str, ...]  # every stemmed word of a phrase, stopwords kept ("on their own")
 
 
 @dataclass(frozen=True)
 class Vocabulary:
     alternatives: dict[str, tuple[Alternative, ...]] = field(default_factory=dict)
     long_forms: dict[str, str] = field(default_factory=dict)  # "dsl" -> "designated safeguarding lead"
+    # A phrase's first word -> (the phrase, the other ways of saying it), to find phrases in a question.
+    phrases: dict[str, tuple[tuple[Phrase, tuple[Alternative, ...]], ...]] = field(default_factory=dict)
 
     def of(self, token: str) -> tuple[Alternative, ...]:
         """Other ways of saying `token` (a stemmed question word)."""
         return self.alternatives.get(token, ())
 
-    def expansion(self, tokens: Iterable[str]) -> list[str]:
-        """Tokens to search for besides the question's own: every alternative's words, once."""
+    def in_phrases(self, text: str) -> list[Alternative]:
+        """Other ways of saying the phrases `text` contains ("straight away" -> "immediately")."""
+        words = stemmed_words(text)
+        found: list[Alternative] = []
+        for position, word in enumerate(words):
+            for phrase, alternatives in self.phrases.get(word, ()):
+                if tuple(words[position : position + len(phrase)]) == phrase:
+                    found.extend(a for a in alternatives if a not in found)
+        return found
+
+    def expansion(self, tokens: Iterable[str], text: str = "") -> list[str]:
+        """Tokens to search for besides the question's own, each once: the words of the alternatives to
+        the question's words and, when the question's `text` is given, to the phrases it contains."""
         own = list(tokens)
         seen = set(own)
         extra: list[str] = []
-        for token in own:
-            for alternative in self.of(token):
-                for word in alternative:
-                    if word not in seen:
-                        seen.add(word)
-                        extra.append(word)
+        alternatives = [alt for token in own for alt in self.of(token)]
+        # A phrase of the question brings in its one-word alternatives ("straight away" -> "immediately"):
+        # the words of a longer one ("adult with care and support needs") are each too common alone.
+        phrased = [alt for alt in self.in_phrases(text) if len(alt) == 1] if text else []
+        for alternative in alternatives + phrased:
+            for word in alternative:
+                if word not in seen:
+                    seen.add(word)
+                    extra.append(word)
         return extra
 
     def spelled_out(self, text: str) -> str:
@@ -60,37 +82,47 @@ class Vocabulary:
 
 
 def build_vocabulary(data: dict[str, object]) -> Vocabulary:
-    groups: list[list[Alternative]] = []
+    groups: list[list[str]] = []
     long_forms: dict[str, str] = {}
     abbreviations = data.get("abbreviations") or {}
     if not isinstance(abbreviations, dict):
         raise ValueError("vocabulary.yaml: abbreviations must be a mapping of short: long form")
     for short, long_form in abbreviations.items():
         long_forms[str(short).lower()] = str(long_form)
-        groups.append([tuple(tokenize(str(short))), tuple(tokenize(str(long_form)))])
-        # "SCRs", "DSLs": the plural of an abbreviation is not stemmed; it means the same.
+        groups.append([str(short), str(long_form)])
+        # "SCRs", "DSLs": the plural of an abbreviation means the same.
         plural = f"{short}s".lower()
         if plural not in abbreviations and not str(short).lower().endswith("s"):
             long_forms.setdefault(plural, str(long_form))
-            groups.append([tuple(tokenize(plural)), tuple(tokenize(str(long_form)))])
+            groups.append([plural, str(long_form)])
     synonyms = data.get("synonyms") or []
     if not isinstance(synonyms, list):
         raise ValueError("vocabulary.yaml: synonyms must be a list of groups such as [ring, call, phone]")
     for group in synonyms:
         if not isinstance(group, list):
             raise ValueError(f"vocabulary.yaml: synonym group {group!r} must be a list")
-        groups.append([tuple(tokenize(str(member))) for member in group])
+        groups.append([str(member) for member in group])
     alternatives: dict[str, list[Alternative]] = {}
-    for members in groups:
-        members = [m for m in members if m]
-        for member in members:
-            if len(member) != 1:
-                continue  # a phrase is an alternative to single words, never looked up itself
-            key = member[0]
-            for other in members:
-                if other != member and other not in alternatives.setdefault(key, []):
-                    alternatives[key].append(other)
-    return Vocabulary({k: tuple(v) for k, v in alternatives.items()}, long_forms)
+    phrases: dict[Phrase, list[Alternative]] = {}
+    for group in groups:
+        members = [tuple(tokenize(member)) for member in group]
+        for member, text in zip(members, group, strict=True):
+            others = [m for m in members if m and m != member]
+            words = tuple(stemmed_words(text))
+            if len(member) == 1:  # one content word ("how long" -> "long"): its alternatives, as before
+                key = member[0]
+                for other in others:
+                    if other not in alternatives.setdefault(key, []):
+                        alternatives[key].append(other)
+            if len(words) > 1:  # a phrase, looked up as a whole in the question's words
+                for other in others:
+                    if other not in phrases.setdefault(words, []):
+                        phrases[words].append(other)
+    by_first: dict[str, list[tuple[Phrase, tuple[Alternative, ...]]]] = {}
+    for words, others in phrases.items():
+        by_first.setdefault(words[0], []).append((words, tuple(others)))
+    return Vocabulary({k: tuple(v) for k, v in alternatives.items()}, long_forms,
+                      {k: tuple(v) for k, v in by_first.items()})
 
 
 @cache
@@ -148,3 +180,35 @@ def places() -> Places:
     if not isinstance(data, dict):
         raise ValueError(f"{path} must be a mapping with a list of places")
     return build_places(data)
+
+
+# Query expansion from the corpus itself: a question word the documents never use ("cops",
+# "hospitalised") is searched as the documents' words nearest to it in meaning (bot/index/words.py),
+# beside the vocabulary's alternatives.
+def neighbours(text: str, known: Callable[[str], bool], words: CorpusWords,
+               encode: Callable[[str], np.ndarray]) -> list[str]:
+    """The documents' words nearest in meaning to each word of `text` that the documents never use
+    and the vocabulary has no other word for."""
+    found: list[str] = []
+    asked: set[str] = set()
+    for word, token in word_forms(text):
+        if token in asked or known(token) or vocabulary().of(token) or token.isdigit():
+            continue
+        asked.add(token)
+        if len(word) < MIN_WORD_LENGTH or not word.isalpha():
+            continue
+        found.extend(t for t in words.near_word(word, encode) if t not in found)
+    return found
+
+
+def corpus_expansion(index: KnowledgeIndex, text: str, encode_query: Callable[[str], np.ndarray]) -> list[str]:
+    """The documents' words nearest in meaning to the words of `text` they never use (see `neighbours`)."""
+    keyword = index.keyword
+    if not any(keyword.idf(token) == 0.0 and not vocabulary().of(token) and not token.isdigit()
+               for token in tokenize(text)):
+        return []
+    # The model's batch encoder when the question encoder is one's method (it is in the service).
+    batch = getattr(getattr(encode_query, "__self__", None), "encode", None)
+    encode: Callable[[list[str]], np.ndarray] = batch if callable(batch) else (
+        lambda texts: np.vstack([encode_query(t) for t in texts]))
+    return neighbours(text, lambda token: keyword.idf(token) > 0.0, corpus_words(index, encode), encode_query)

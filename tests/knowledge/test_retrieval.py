@@ -71,7 +71,7 @@ def test_a_passage_only_keyword_search_found_is_as_close_in_meaning_as_the_last_
 def test_the_plural_of_an_abbreviation_means_what_the_abbreviation_means() -> None:
     from bot.qa.vocabulary import vocabulary
 
-    assert tuple(tokenize("serious case review")) in vocabulary().of("scrs")
+    assert tuple(tokenize("serious case review")) in vocabulary().of(*tokenize("SCRs"))
     assert "(serious case review)" in vocabulary().spelled_out("any outstanding SCRs?")
 
 
