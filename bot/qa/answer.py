@@ -494,7 +494,10 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
         return []
     scored.sort(key=lambda s: -s[0])
     top = scored[0][0]
-    best = [s for s in scored if model.close_to(s[0], top)][:limit] or scored[:1]
+    # Every line close enough to the best competes, in score order: one that repeats a quoted line is
+    # passed over below, and the next one takes its place (cutting to `limit` first let a repeat of
+    # another area's identical rule take a place and leave only one line quoted).
+    best = [s for s in scored if model.close_to(s[0], top)] or scored[:1]
     leader = best[0]
     chosen: list[tuple[int, Unit]] = [(h, u) for _, h, u in best]
     if whole_list:  # the best line that belongs to a list or a table leads, if there is one
@@ -543,6 +546,8 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
     taken_units: set[tuple[int, Unit]] = set()
     words = 0
     for picked in [(leader[1], leader[2])] + [c for c in chosen if c[1] is not leader[2]]:
+        if len(groups) >= limit:
+            break
         group = with_list(*picked)
         fresh = [g for g in group if g not in taken_units]
         if not fresh or any(_repeats(u, [q for _, q in taken_units]) for _, u in fresh):
