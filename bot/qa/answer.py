@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from bot.qa.llm import LLMAnswerWriter
 from bot.index.tokens import sentences, tokenize
 from bot.index.units import Unit, is_row, passage_units
-from bot.qa.intent import asks_for_a_deadline, fit, satisfied_words, wants
+from bot.qa.intent import asks_for_a_deadline, carries_required, fit, required_kinds, satisfied_words, wants
 from bot.qa.vocabulary import places, vocabulary
 
 
@@ -43,6 +43,9 @@ class Evidence:
     # Places the question asks about that no document mentions (prompts/places.yaml): another
     # area's numbers, services or arrangements, which these documents cannot give.
     other_places: tuple[str, ...] = ()
+    # Kinds of fact the question can only be answered with (a phone number or email, a sum of money:
+    # `bot.qa.intent.required_kinds`) that none of the passages found carries: no quoted line could state it.
+    kinds_missing: tuple[str, ...] = ()
     second_dense: float | None = None  # the next passage's cosine: a question close to one passage only
     keyword: float = 0.0  # best BM25 score as a share of what the question's words could score
     agree: bool = False  # dense and keyword search put the same passage first
@@ -53,7 +56,7 @@ class Evidence:
     retriever: str = "hybrid"  # the retrieval mode that found the passages: each has its own fitted model
 
     def sufficient(self) -> bool:
-        if self.other_places:
+        if self.other_places or self.kinds_missing:
             return False
         model = model_for(self.retriever)
         if model is not None:  # fitted on every labelled set at once (`sgbot abstention fit`)
@@ -193,8 +196,11 @@ def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, d
     unknown = len(unknown_tokens(question_tokens, idf))
     other_places = tuple(place for place in places().named(question)
                          if any(float(idf(token)) == 0.0 for token in tokenize(place)))
+    kinds_missing = tuple(kind for kind in (required_kinds(question) if question else [])
+                          if not any(carries_required(kind, h.chunk.text) for h in hits[:COVERAGE_HITS]))
     if not hits or not question_tokens:
-        return Evidence(top_dense, 0.0, unknown, other_places, question_words=len(set(question_tokens)),
+        return Evidence(top_dense, 0.0, unknown, other_places, kinds_missing,
+                        question_words=len(set(question_tokens)),
                         kind_found=0.0 if question and wants(question) else 0.5, retriever=retriever)
     weights = word_weights(question_tokens, idf, context_tokens)
     total = sum(weights.values()) or 1.0
@@ -206,8 +212,8 @@ def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, d
         found = sum(w for t, w in weights.items() if _found(t, words))
         coverage = max(coverage, found / total)
     if model_for(retriever) is None:  # the hand-set rule reads no more than this
-        return Evidence(top_dense, coverage, unknown, other_places, question_words=len(set(question_tokens)),
-                        retriever=retriever)
+        return Evidence(top_dense, coverage, unknown, other_places, kinds_missing,
+                        question_words=len(set(question_tokens)), retriever=retriever)
     dense_order = sorted((h.dense for h in hits), reverse=True)
     second_dense = (dense_order[1] if len(dense_order) > 1 else 0.0) if dense_used else None
     # BM25 as a share of what the question's own words could score in one passage (each word at most
@@ -219,8 +225,8 @@ def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, d
     agree = dense_used and by_dense.dense > 0 and by_keyword.keyword > 0 and by_dense is by_keyword
     top_unit = max(unit_similarity.values(), default=None) if unit_similarity else None
     line_coverage, kind_found = _line_evidence(weights, total, hits, question)
-    return Evidence(top_dense, coverage, unknown, other_places, second_dense=second_dense, keyword=keyword,
-                    agree=agree, question_words=len(set(question_tokens)), top_unit=top_unit,
+    return Evidence(top_dense, coverage, unknown, other_places, kinds_missing, second_dense=second_dense,
+                    keyword=keyword, agree=agree, question_words=len(set(question_tokens)), top_unit=top_unit,
                     line_coverage=line_coverage, kind_found=kind_found, retriever=retriever)
 
 

@@ -181,3 +181,43 @@ def fit(question_wants: list[Want], sentence: str, *, deadline: bool = False) ->
 
     return max((strength(want) for want in question_wants), default=0.0)
 
+
+
+# Some questions can only be answered with a fact of a kind that is unmistakable in writing: a phone
+# number, an email address or a postcode ("whats the phone number for…", "fax number for…", "…postcode"),
+# or a sum of money ("how much does… cost", "the salary band", "weekly allowance", "fees"). When none of
+# the passages found carries one, no line quoted from them can state it, however close the passages are
+# to the question's topic: these are the near misses made of the documents' own words (tests/knowledge/
+# data/*_scope2_*.jsonl). A device ("a pic on my phone", "over the phone") or a verb ("email the front
+# door") asks for nothing. Other kinds (a time, a count, a name) are not read this way: dates, numbers and
+# capitalised words are on nearly every page, so their absence says little and their presence less.
+Required = Literal["phone", "email", "postcode", "money"]
+_REQUIRES: dict[Required, re.Pattern[str]] = {
+    "phone": re.compile(r"\b(?:(?:tele)?phone|mobile|fax) (?:no|number|numbers)\b|\bfax\b", re.IGNORECASE),
+    "email": re.compile(
+        r"\be-?mail\b(?!\s+(?:the|them|it|him|her|me|us|my|our|your|a|an|to|through|in|over|or|and)\b)",
+        re.IGNORECASE),
+    "postcode": re.compile(r"\bpost ?codes?\b", re.IGNORECASE),
+    "money": re.compile(
+        r"\bhow much (?:do|does|did|is|are|will|would)\b.*\b(?:cost|costs|pay|paid|charge|charged|spend|spent)\b|"
+        r"\b(?:salary|salaries|fees?|allowances?|prices?|wages?|pay (?:band|scale|grade|rate))\b",
+        re.IGNORECASE),
+}
+_REQUIRED_CARRIED: dict[Required, re.Pattern[str]] = {
+    "phone": re.compile(r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,5}\b"),  # a UK phone number
+    "email": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+    "postcode": re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"),  # a UK postcode
+    # A sum: "£150", "150 pounds", a figure with thousands ("38,400" in a budget table), "free", "no charge".
+    "money": re.compile(
+        r"£\s?\d|\b\d[\d,.]*\s?(?:pounds|k)\b|\b\d{1,3}(?:,\d{3})+\b|\bfree\b|\bno (?:charge|cost|fee)s?\b",
+        re.IGNORECASE),
+}
+
+
+def required_kinds(question: str) -> list[Required]:
+    """The unmistakable kinds of fact (`_REQUIRES`) that the question can only be answered with."""
+    return [kind for kind, pattern in _REQUIRES.items() if pattern.search(question)]
+
+
+def carries_required(kind: Required, text: str) -> bool:
+    return bool(_REQUIRED_CARRIED[kind].search(text))

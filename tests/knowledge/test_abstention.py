@@ -104,3 +104,14 @@ def test_weights_written_for_other_measures_are_not_used(tmp_path: Path) -> None
     load_models.cache_clear()
     assert load_models(path) == {}
     assert load_models(tmp_path / "missing.json") == {}
+
+
+def test_a_question_only_a_number_an_address_or_a_sum_answers_abstains_when_no_passage_found_carries_one() -> None:
+    # "whats the salary band for a MASH social worker": passages on the MASH's social workers, close in
+    # meaning and in words, none with a sum of money. No line quoted from them could state it.
+    for mode in ("hybrid", "dense", "bm25"):
+        close = Evidence(top_dense=0.80, coverage=0.9, top_unit=0.8, question_words=4, keyword=0.3, kind_found=1.0,
+                         retriever=mode)
+        assert close.sufficient(), mode
+        assert not Evidence(top_dense=0.80, coverage=0.9, top_unit=0.8, question_words=4, keyword=0.3,
+                            kind_found=1.0, kinds_missing=("money",), retriever=mode).sufficient(), mode

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.qa.intent import asks_for_a_deadline, carries, fit, wants
+from bot.qa.intent import asks_for_a_deadline, carries, carries_required, fit, required_kinds, wants
 
 
 @pytest.mark.parametrize("question", [
@@ -62,3 +62,39 @@ def test_asked_for_a_deadline_a_line_that_only_names_a_weekday_earns_less_than_a
 
     assert fit(["time"], timescale, deadline=True) > fit(["time"], weekday, deadline=True)
     assert fit(["time"], weekday, deadline=False) == fit(["time"], timescale, deadline=False)  # "when is it open?"
+
+
+@pytest.mark.parametrize(("question", "kinds"), [
+    ("whats the phone number for the business unit", ["phone"]),
+    ("fax number for the front door", ["phone"]),
+    ("northshire lado email?", ["email"]),
+    ("whats the postcode for the port liaison office", ["postcode"]),
+    ("how much does the paediatric assessment cost the family", ["money"]),
+    ("whats the salary band for a MASH social worker", ["money"]),
+    ("what's the weekly fostering allowance", ["money"]),
+    # A device, a verb, a sum of time: nothing that only a number, an address or money could answer.
+    ("can i take a pic of the bruises on my phone when a child shows me", []),
+    ("cant get through on the phone so can i just email the front door the referral instead?", []),
+    ("who do i email to sign up to the newsletter", []),
+    ("how much time do i have to send the referral", []),
+    ("who do I ring out of hours?", []),
+])
+def test_some_questions_can_only_be_answered_with_a_number_an_address_or_a_sum(question: str,
+                                                                               kinds: list[str]) -> None:
+    assert required_kinds(question) == kinds
+
+
+@pytest.mark.parametrize(("kind", "text", "carried"), [
+    ("phone", "Call the Front Door on 01632 960000, Monday to Friday.", True),
+    ("phone", "Phone the Front Door straight away.", False),
+    ("email", "Email lado@northshire.example.org with the form.", True),
+    ("postcode", "Port Liaison Office, Harbour Road, Eastbrook EB1 2XY", True),
+    ("postcode", "The port liaison office is at the ferry terminal.", False),
+    ("money", "The allowance is £150 a week.", True),
+    ("money", "Schools | 38,400", True),  # a budget table's figures carry no pound sign
+    ("money", "There is no charge to the family.", True),
+    ("money", "Foster carers receive an allowance for each child.", False),
+])
+def test_a_line_carries_a_number_an_address_or_a_sum_only_when_it_is_written_there(kind: str, text: str,
+                                                                                   carried: bool) -> None:
+    assert carries_required(kind, text) is carried  # type: ignore[arg-type]
