@@ -203,6 +203,12 @@ _SIGNALS: dict[str, list[str]] = {
         r"\bpics\b", r"\bphotos\b", r"on camera", r"\bwilly\b", r"private parts", r"down below",
         r"(?:have|had|having) sex", r"sextort\w*", r"indecent", r"\b(?:grown|older|adult) (?:man|men|male|males)\b",
         r"\bmet (?:online|on (?:snapchat|instagram|tiktok|facebook|an app))", r"a man (?:she|he) met",
+        # someone met on a platform, met in person ("is meeting some guy from discord tonight", urgent_tune8 t8u27:
+        # no rule named it, left to the meaning detector)
+        r"\b(?:meet|meets|meeting|met|see|seeing) (?:up with )?(?:some|a|an|this|that|the) (?:\w+ )?(?:guy|man|bloke|"
+        r"lad|boy|girl|woman|person|stranger)\b(?: \w+){0,3} (?:from|off|on) (?:discord|snapchat|snap|instagram|insta|"
+        r"tiktok|facebook|roblox|fortnite|minecraft|xbox|playstation|whatsapp|telegram|an app|online|the internet|"
+        r"a game|the game)\b",
         r"clothes off", r"take (?:her|his|their) clothes",
         r"(?:tak(?:e|es|en|ing)|took|dropp\w*|brought|bringing|booked|meet\w*|met|picked up|collected) "
         r"(?:\w+ ){0,4}(?:at|to|in|into|from) (?:a|an|the) (?:\w+ )?hotels?\b",
@@ -301,7 +307,8 @@ _SIGNALS: dict[str, list[str]] = {
         r"\bnot been (?:seen|home)", r"\bnobody (?:\w+ ){0,3}knows where\b",
         r"\b(?:isn'?t|is not|wasn'?t|was not) in (?:his|her|their) (?:room|bed)\b",
         r"nobody has seen", r"hasn'?t been seen", r"(?:last )?seen getting in",
-        r"phone(?:'s| is| has been| was)? (?:been )?(?:off|switched off|dead)", r"(?:don'?t|do not) know where",
+        r"phone(?:'s| is| has been| was)? (?:been )?(?:off|switched off|dead)",
+        r"(?:don'?t|dont|do not|doesn'?t|doesnt|does not) know where",
         r"\blost (?:a|one of|our|my)\b", r"\bgone off\b", r"didn'?t arrive", r"isn'?t (?:answering|at home|in the "
         r"building)", r"not answering", r"nobody knows where", r"left (?:school|home|the house) with",
         r"\bstill not (?:back|home|in)\b", r"\bnot (?:back )?home yet\b", r"\b(?:is|'s|isn'?t) not home\b",
@@ -340,6 +347,14 @@ _SIGNALS: dict[str, list[str]] = {
         r"\bvan dropping\b", r"\bfor weed\b", r"going with",
         r"(?:let|lets) (?:her|him) (?:leave|eat|go out)",
         r"\bmak(?:es|ing|e) (?:him|her|them|me) work\b",
+        # money taken from an adult at risk ("her son has emptied her bank account", urgent_tune8 t8u10)
+        r"\b(?:empt(?:y|ies|ied|ying)|drain(?:s|ed|ing)?|clear(?:s|ed|ing)? out) (?:all )?(?:of )?(?:his|her|their) "
+        r"(?:\w+ )?(?:bank )?(?:accounts?|savings|pension)\b",
+        r"\b(?:takes?|took|taken|taking|keeps?|kept|keeping) (?:all )?(?:of )?(?:his|her|their) (?:\w+ )?(?:pension|"
+        r"savings)\b",
+        # gifts that groom: "he's sent her money and a train ticket"
+        r"\b(?:sent|sends|sending|bought|buys|buying) (?:him|her|them) (?:\w+ )?(?:money|cash|(?:a )?(?:train|bus|"
+        r"coach) tickets?|gifts|presents|a phone|phones|vapes|trainers)\b",
         r"(?:takes?|took|taken|keeps?|kept|holds?|held) (?:all )?(?:his|her|their) (?:money|benefits|"
         r"medication|meds|passport)", r"\bsleeping in the\b", r"\bburner\b", r"keeps? getting calls",
         r"sell(?:ing)? (?:weed|drugs|crack)", r"pay (?:them|him|it) back",
@@ -381,6 +396,10 @@ _SIGNALS: dict[str, list[str]] = {
         r"(?:scared|afraid|frightened|terrified|too scared)"
         r"(?: to go home| of (?:him|her|them|going))?", r"won'?t go (?:back )?home", r"refus\w* to (?:go|leave)",
         r"please (?:don'?t|do not) tell", r"\bbegging\b", r"\bpl(?:ea)?se? help\b", r"\bpls help\b",
+        # a stranger asking for help ("young girl at the service station asking for help", urgent_tune8 t8u22)
+        # …not asking for help with something ("has asked for help with food vouchers": urgent_train en116)
+        r"\b(?:asking|begged|begging|screaming|shouting|crying) (?:me |us |people |someone )?for help\b"
+        r"(?! (?:with|to|on|in|filling|from|about|at|for|over|getting|finding|applying))",
         r"voices (?:are )?telling", r"plan (?:on (?:his|her) phone )?to attack", r"out of prison", r"\bhiding\b",
         r"knows (?:her|his|their|where (?:she|he|they)) (?:address|lives)", r"coming round",
         r"(?:knows|found out|has found|worked out|tracked down|got hold of) (?:her |his |their |the )?(?:new )?"

@@ -335,6 +335,34 @@ def test_a_question_cut_into_parts_stays_general(message: str) -> None:
     assert not rule_verdict(message).urgent
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        # money taken from an adult at risk, with the taker there
+        "her grandson has drained her savings account and he's round there now shouting at her",
+        # a meeting with someone from a platform, and the gifts that groom
+        "my 13yo is meeting a lad off roblox tomorrow, he keeps buying her vapes",
+        # a stranger asking for help, lost
+        "woman at the car wash crying for help, doesnt know where she is",
+    ],
+)
+def test_the_rules_alone_name_dangers_told_without_violence_words(message: str) -> None:
+    """Left to the meaning detector alone, each was a single threshold away from a miss (urgent_tune8)."""
+    verdict = rule_verdict(message)
+    assert verdict.urgent, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "a mum has asked for help with parenting a teenager who won't do his homework",
+        "the family are asking for help getting food vouchers over christmas",
+    ],
+)
+def test_asking_for_help_with_something_is_not_a_cry_for_help(message: str) -> None:
+    assert not rule_verdict(message).urgent
+
+
 def test_a_procedure_question_without_danger_words_needs_the_model_to_be_surer(detector: UrgencyDetector) -> None:
     """Asking what to do lowers only the model's vote: the same probability that makes a report urgent
     does not make a question with no danger word and nothing present urgent."""
