@@ -45,6 +45,25 @@ EXPANSION_WEIGHT = 0.5
 # How many of the fused passages are re-ordered by their scores. 8 gained two check and two scope lines
 # but lost a tune line and one of the seeds' dev set (a passage that only keyword search ranks well is
 # leapfrogged by ones closer in meaning): kept at 5.
+# Measured again in December 2026 on the tune parts of all three corpora with the seeds' dev and extra
+# sets (recall@5 / MRR 0.910 / 0.736 as this stands; check parts 0.925 / 0.737), and none kept:
+# - the whole candidate pool ordered by the mixed score plus 0.5 times the rank fusion score (the
+#   same as re-ordering the first 8 or more): 0.918 / 0.737, check 0.938 / 0.737, one tune fact fewer,
+#   holdout MRR 0.757 -> 0.743; and Eastbrook's adult line ("and if its an adult with care needs?"
+#   after a question about a child) fell from the fourth passage to the fifth, out of the answer's reach;
+# - the passage's best sentence (cosine of its closest stored unit vector) as a third score, added or
+#   mixed into the cosine: knowledge/ check MRR 0.83 -> 0.86-0.90, but the seeds' check recall 0.88 ->
+#   0.83-0.85 and, weighed more, their dev set under 0.95;
+# - a document's best passage score, per-question z-score or max-gap normalisation of the two scores
+#   instead of the share of the best, BM25 of the question's own words beside the expanded one, the
+#   section/title words as a score, and BM25's k1 / b (0.9-2.0 / 0.4-0.9): each within a question or
+#   two of the totals above, either way.
+# What is left on the tune parts is mostly a passage one search ranks in its first three and the other
+# far down ("can i physically stop a foster kid walking out of the house": first by meaning, 53rd by
+# words; "What is the database Salford is building for?": the reverse), and nothing measured about the
+# question tells which search to trust: a dense weight rising with the best cosine took the tune parts
+# to 0.925 / 0.740 but the check parts down to 0.911 / 0.730 (seeds_check recall 0.91 -> 0.82), and a
+# keyword share rising with how far BM25's best stands above its tenth moved nothing beyond a question.
 RERANK_DEPTH = 5
 KEYWORD_SHARE = 0.3  # BM25's share of the re-ordering score (cosine has the rest)
 
