@@ -182,16 +182,17 @@ def fit(question_wants: list[Want], sentence: str, *, deadline: bool = False) ->
     return max((strength(want) for want in question_wants), default=0.0)
 
 
-
 # Some questions can only be answered with a fact of a kind that is unmistakable in writing: a phone
 # number, an email address or a postcode ("whats the phone number for…", "fax number for…", "…postcode"),
-# or a sum of money ("how much does… cost", "the salary band", "weekly allowance", "fees"). When none of
-# the passages found carries one, no line quoted from them can state it, however close the passages are
-# to the question's topic: these are the near misses made of the documents' own words (tests/knowledge/
-# data/*_scope2_*.jsonl). A device ("a pic on my phone", "over the phone") or a verb ("email the front
-# door") asks for nothing. Other kinds (a time, a count, a name) are not read this way: dates, numbers and
-# capitalised words are on nearly every page, so their absence says little and their presence less.
-Required = Literal["phone", "email", "postcode", "money"]
+# a sum of money ("how much does… cost", "the salary band", "weekly allowance", "fees") or a grade ("the
+# ofsted rating for…"). When none of the passages found carries one, no line quoted from them can state
+# it, however close the passages are to the question's topic: these are the near misses made of the
+# documents' own words (tests/knowledge/data/*_scope2_*.jsonl). A device ("a pic on my phone", "over the
+# phone") or a verb ("email the front door") asks for nothing. Other kinds (a time, a count, a name) are
+# not read this way: times, numbers and capitalised words are on nearly every page, and a count or a name
+# may be given as a list, so their absence says little (a time of day turned away an answerable tune line
+# whose passage was not among those found).
+Required = Literal["phone", "email", "postcode", "money", "rating"]
 _REQUIRES: dict[Required, re.Pattern[str]] = {
     "phone": re.compile(r"\b(?:(?:tele)?phone|mobile|fax) (?:no|number|numbers)\b|\bfax\b", re.IGNORECASE),
     "email": re.compile(
@@ -202,6 +203,13 @@ _REQUIRES: dict[Required, re.Pattern[str]] = {
         r"\bhow much (?:do|does|did|is|are|will|would)\b.*\b(?:cost|costs|pay|paid|charge|charged|spend|spent)\b|"
         r"\b(?:salary|salaries|fees?|allowances?|prices?|wages?|pay (?:band|scale|grade|rate))\b",
         re.IGNORECASE),
+    # An inspection grade or a RAG rating asked for ("what's the ofsted rating for…", "what did ofsted rate…"),
+    # not one the practitioner already has ("the front door gave my referral an amber rating, what does
+    # that mean").
+    "rating": re.compile(
+        r"\b(?:what(?:'s|s| is| was)?|whats)\b[^?.]*\b(?:rating|grade)\b|\b(?:rating|grade) (?:for|of)\b|"
+        r"\bwhat did \w+ (?:rate|grade|judge)\b|\b(?:ofsted|cqc|inspection) (?:rating|grade|judgement|result)s?\b",
+        re.IGNORECASE),
 }
 _REQUIRED_CARRIED: dict[Required, re.Pattern[str]] = {
     "phone": re.compile(r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,5}\b"),  # a UK phone number
@@ -210,6 +218,13 @@ _REQUIRED_CARRIED: dict[Required, re.Pattern[str]] = {
     # A sum: "£150", "150 pounds", a figure with thousands ("38,400" in a budget table), "free", "no charge".
     "money": re.compile(
         r"£\s?\d|\b\d[\d,.]*\s?(?:pounds|k)\b|\b\d{1,3}(?:,\d{3})+\b|\bfree\b|\bno (?:charge|cost|fee)s?\b",
+        re.IGNORECASE),
+    # An inspection grade (Outstanding, Good, Requires improvement, Inadequate: "good" only beside a word of
+    # rating, it is on every page) or a RAG colour.
+    "rating": re.compile(
+        r"\b(?:outstanding|requires improvement|inadequate|red|amber|green)\b|"
+        r"\b(?:rated|rating|judged|judgement|graded|grade)\b[^.\n]*\bgood\b|"
+        r"\bgood\b[^.\n]*\b(?:rated|rating|judged|judgement|graded|grade)\b",
         re.IGNORECASE),
 }
 

@@ -145,13 +145,13 @@ def test_follow_ups_read_with_the_question_before_them_state_the_fact(sample_set
 # questions on the same topics; target .90 abstained. Floors are the measured figures. Rules reading the
 # thing asked for and the kind of fact it needs raised abstention here to .75 / .86 / .50, but on the
 # unseen holdout sets they turned away 4 answerable questions for 1 out-of-scope one caught, so they
-# were taken out (stop 19). A question only a phone number, an email, a postcode or a sum of money answers,
-# when no passage found carries one (`Evidence.kinds_missing`), raised knowledge .25 -> .50 and real
-# .12 -> .25 here, answering as much, and changed nothing on the holdout sets.
+# were taken out (stop 19). A question only a phone number, an email, a postcode, a sum of money or a
+# grade answers, when no passage found carries one (`Evidence.kinds_missing`), raised knowledge .25 -> .62
+# and real .12 -> .50 here, answering as much, and lost no answerable line of the holdout sets.
 SCOPE2_FLOORS: dict[str, dict[str, float]] = {
-    "knowledge": {"answered": 0.75, "abstained": 0.50},
+    "knowledge": {"answered": 0.75, "abstained": 0.62},
     "seeds": {"answered": 1.0, "abstained": 0.42},
-    "real": {"answered": 1.0, "abstained": 0.25},
+    "real": {"answered": 1.0, "abstained": 0.50},
 }
 
 

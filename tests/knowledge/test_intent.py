@@ -72,6 +72,9 @@ def test_asked_for_a_deadline_a_line_that_only_names_a_weekday_earns_less_than_a
     ("how much does the paediatric assessment cost the family", ["money"]),
     ("whats the salary band for a MASH social worker", ["money"]),
     ("what's the weekly fostering allowance", ["money"]),
+    ("what's the ofsted rating for salford children's services", ["rating"]),
+    ("what did ofsted rate dudley childrens services at the last inspection", ["rating"]),
+    ("front door gave my referral an amber rating, what does that mean", []),
     # A device, a verb, a sum of time: nothing that only a number, an address or money could answer.
     ("can i take a pic of the bruises on my phone when a child shows me", []),
     ("cant get through on the phone so can i just email the front door the referral instead?", []),
@@ -79,7 +82,7 @@ def test_asked_for_a_deadline_a_line_that_only_names_a_weekday_earns_less_than_a
     ("how much time do i have to send the referral", []),
     ("who do I ring out of hours?", []),
 ])
-def test_some_questions_can_only_be_answered_with_a_number_an_address_or_a_sum(question: str,
+def test_some_questions_can_only_be_answered_with_a_number_an_address_a_sum_or_a_grade(question: str,
                                                                                kinds: list[str]) -> None:
     assert required_kinds(question) == kinds
 
@@ -94,7 +97,10 @@ def test_some_questions_can_only_be_answered_with_a_number_an_address_or_a_sum(q
     ("money", "Schools | 38,400", True),  # a budget table's figures carry no pound sign
     ("money", "There is no charge to the family.", True),
     ("money", "Foster carers receive an allowance for each child.", False),
+    ("rating", "Ofsted judged the service Requires improvement to be good.", True),
+    ("rating", "Amber: a response within one working day.", True),
+    ("rating", "Good practice is to record the child's own words.", False),
 ])
-def test_a_line_carries_a_number_an_address_or_a_sum_only_when_it_is_written_there(kind: str, text: str,
+def test_a_line_carries_a_number_an_address_a_sum_or_a_grade_only_when_it_is_written_there(kind: str, text: str,
                                                                                    carried: bool) -> None:
     assert carries_required(kind, text) is carried  # type: ignore[arg-type]
