@@ -286,9 +286,13 @@ def asks_for_a_list(question: str) -> bool:
 
 
 _LIST_WORDS = re.compile(r"\b(?:list|steps|levels|types|kinds|stages|options|criteria)\b", re.IGNORECASE)
+# "…framework - what are the strands", "whats the 3 things that have to apply": asked after a topic, or by a
+# count in figures, as much as "What are the four levels…?" (a count of days or hours asks for a time).
 _LIST_QUESTION = re.compile(
-    r"^\s*(?:what|which|who) (?:are|were)\b|\b(?:list|steps|levels|types|kinds|stages|options|criteria)\b"
-    r"|\b(?:two|three|four|five|six|seven)\b",
+    r"(?:^|[-–—:;,?!]\s*)(?:what|which|who) (?:are|were)\b"
+    r"|\b(?:list|steps|levels|types|kinds|stages|options|criteria)\b|\b(?:two|three|four|five|six|seven)\b"
+    r"|\b(?:the|these|those) [2-9] "
+    r"(?!(?:working |calendar |school )?(?:minutes?|hours?|days?|weeks?|months?|years?)\b)",
     re.IGNORECASE,
 )
 
@@ -507,8 +511,18 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
     leader = best[0]
     chosen: list[tuple[int, Unit]] = [(h, u) for _, h, u in best]
     if whole_list:  # the best line that belongs to a list or a table leads, if there is one
-        leader = next((b for b in scored if b[2].kind != "sentence" and model.close_to(b[0], top, listing=True)),
-                      leader)
+        def introduces(hit_index: int, unit: Unit) -> list[Unit]:
+            units = units_by_hit[hit_index]
+            return _introduced(units, units.index(unit)) if unit.kind == "sentence" else []
+
+        # A sentence that introduces a list ("Warning signs include:") leads with its list as a list line
+        # does: asked "what are the signs…", the items under it are the answer.
+        leader = next((b for b in scored if (b[2].kind != "sentence" or introduces(b[1], b[2]))
+                       and model.close_to(b[0], top, listing=True)), leader)
+        introduced = introduces(leader[1], leader[2])
+        if introduced:
+            return [(leader[1], _shown(leader[1], u, hits, weights, whole_list=True))
+                    for u in [leader[2], *introduced[:LIST_LIMIT]]]
         if leader[2].kind != "sentence":
             members = [u for u in units_by_hit[leader[1]] if u.group == leader[2].group]
             run = [u.position for u in members]
@@ -556,7 +570,15 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
             break
         group = with_list(*picked)
         fresh = [g for g in group if g not in taken_units]
-        if not fresh or any(_repeats(u, [q for _, q in taken_units]) for _, u in fresh):
+        quoted_units = [q for _, q in taken_units]
+        if picked in fresh and not _repeats(picked[1], quoted_units):
+            # A sentence it comes with (the one a short line finishes, the one before a one-word lead-in)
+            # that says what a quoted line says is already there above: the line is quoted without it
+            # ("Do not refer by email alone." after the contacts list's "Secure email for documents…",
+            # already quoted from the procedure).
+            fresh = [g for g in fresh if g == picked or g[1].text.rstrip().endswith(":")
+                     or not _repeats(g[1], quoted_units)]
+        if not fresh or any(_repeats(u, quoted_units) for _, u in fresh):
             continue  # it, or the line it must come with, says what a quoted line says
         lengths = [len(_shown(h, u, hits, weights, whole_list=False).split()) for h, u in fresh]
         # What must go together: a lead-in ("… the foster carer should:") with at least its first item,
@@ -566,7 +588,13 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
         if picked in fresh and not from_start:
             needed = max(needed, fresh.index(picked) + 1)
         if groups and words + sum(lengths[:needed]) > QUOTE_WORDS:
-            continue
+            # A list item or sentence that says what it says on its own is quoted without the lead-in or the
+            # sentence it came with, when only it fits ("Use a professional interpreter… Never ask the
+            # accompanying adult…" without "Call 999 if… Otherwise:").
+            at = fresh.index(picked) if picked in fresh else -1
+            if at < 0 or len(fresh) == 1 or not _stands_alone(picked[1]) or words + lengths[at] > QUOTE_WORDS:
+                continue
+            fresh, lengths, needed = [picked], [lengths[at]], 1
         if not groups:  # the leader's list is the answer: its items come before anything else
             while needed < len(fresh) and words + sum(lengths[: needed + 1]) <= QUOTE_WORDS:
                 needed += 1
@@ -594,6 +622,19 @@ def _document_name_words(title: str, path: str) -> frozenset[str]:
 def _document_words(chunk: Any) -> frozenset[str]:
     """The words of a passage's document title, file name and folder: whose document it is."""
     return _document_name_words(chunk.title, chunk.path)
+
+
+_CAPITALISED = re.compile(r"^[\W\d]*[A-Z]")
+_FULL_STOP = re.compile(r"[.!?][\"'”’)]*$")
+
+
+def _stands_alone(unit: Unit) -> bool:
+    """Does a line read as a whole sentence by itself: capitalised, ended with a full stop, not a short
+    fragment? ("Use a professional interpreter… Never ask the accompanying adult…", not "the bruise is
+    small or faint", which says nothing without "This applies even if:".)"""
+    text = unit.text.strip().replace("*", "")
+    return (unit.kind in ("sentence", "item") and len(text.split()) >= SHORT_WORDS
+            and bool(_CAPITALISED.match(text)) and bool(_FULL_STOP.search(text)))
 
 
 def _repeats(unit: Unit, quoted: list[Unit]) -> bool:
@@ -656,8 +697,21 @@ def _introduced(units: list[Unit], number: int) -> list[Unit]:
 @lru_cache(maxsize=64)
 def _polarities(text: str, heading: str) -> dict[tuple[int, int], str]:
     units = passage_units(text)
-    return {u.position: found for u, label in zip(units, _labels(units, heading), strict=True)
-            if (found := polarity_label(label))}
+    found: dict[tuple[int, int], str] = {}
+    label_before: str | None = None
+    listed = ended = False  # items came under the label; a line that is not an item came after them
+    for unit, label in zip(units, _labels(units, heading), strict=True):
+        if label != label_before:
+            label_before, listed, ended = label, False, False
+        if unit.kind == "item":
+            listed = True
+        elif listed:
+            # "Don't" / "- use text…" / "- respond to…" / "Further FA guidance is available on…:": the
+            # line after the label's list is no longer one of the don'ts, nor is the list it brings.
+            ended = True
+        if not ended and (polarity := polarity_label(label)):
+            found[unit.position] = polarity
+    return found
 
 
 def _shown(hit_index: int, unit: Unit, hits: list[Hit], weights: dict[str, float], *, whole_list: bool) -> str:

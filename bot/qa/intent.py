@@ -17,7 +17,7 @@ Want = Literal["time", "contact", "count", "rule"]
 
 _ASKS: dict[Want, re.Pattern[str]] = {
     "time": re.compile(
-        r"\b(?:when|how (?:long|soon|quickly|fast|often)|what time|which days?|deadline|timescales?|time ?frame|"
+        r"\b(?:when|how (?:long|soon|quick(?:ly)?|fast|often)|what time|which days?|deadline|timescales?|time ?frame|"
         r"by when|how many (?:days|hours|weeks|months)|opening hours|open|shut|close)\b", re.IGNORECASE),
     "contact": re.compile(
         r"\b(?:who|whom|which (?:team|number|person|service)|numbers?|phone (?:no|number)|contact (?:details|number)|"
@@ -80,7 +80,7 @@ _NOT_NAME_WORDS = frozenset(
 # The question's own words for the kind of fact it wants: a line that carries a phone number has
 # answered "phone", "number" and "contact" even when it says "T: 07815 889215".
 _ASK_WORDS: dict[Want, tuple[str, ...]] = {
-    "time": ("long", "soon", "quickly", "time", "timescale", "timescales", "deadline", "timeframe", "often",
+    "time": ("long", "soon", "quick", "quickly", "time", "timescale", "timescales", "deadline", "timeframe", "often",
              "opening", "hours", "open", "shut", "close"),
     "contact": ("phone", "number", "numbers", "contact", "email", "telephone", "tel", "ring", "call", "details",
                 "address", "who"),
@@ -127,7 +127,7 @@ _TIMESCALE = re.compile(
     re.IGNORECASE)
 CALENDAR_STRENGTH = 0.5
 _DEADLINE_QUESTION = re.compile(
-    r"\bhow (?:long|soon|quickly|fast)\b|\bdeadline|\btimescales?\b|\btime ?frame|\bby when\b|"
+    r"\bhow (?:long|soon|quick(?:ly)?|fast)\b|\bdeadline|\btimescales?\b|\btime ?frame|\bby when\b|"
     r"\b(?:be |get it |send it |go )?in by\b|\bby\W*$|\bhow (?:many|much) (?:time|days|hours|weeks)\b",
     re.IGNORECASE)
 

@@ -224,6 +224,37 @@ def test_a_line_listed_under_dont_is_quoted_as_a_dont(real_settings: Settings) -
             assert line.startswith("Do: "), line
 
 
+def test_the_line_after_a_dont_list_is_no_longer_a_dont(real_settings: Settings) -> None:
+    # The FA's "Don't" section: three don'ts, then "Further FA guidance is available on the following areas:" and
+    # the titles of other guidance, which are no advice either way.
+    if not FA_TEXTS.exists():
+        pytest.skip(f"no document at {FA_TEXTS}")
+    donts = _listed_under(FA_TEXTS, "Don't")
+
+    answer = Answerer.from_settings(real_settings).answer("can coaches text the under 18s directly")
+
+    for line in answer.quoted:
+        if line.startswith("Don't: "):
+            assert any(d[:40] in line for d in donts), f"not one of the don'ts: {line!r}"
+
+
+def test_a_list_question_whose_best_line_introduces_a_list_quotes_that_list(sample_answerer: Answerer) -> None:
+    # "Warning signs include:" and the signs under it, not the table of what happens next that names trafficking.
+    answer = sample_answerer.answer("what are the signs a child might have been trafficked")
+
+    assert answer.quoted[0] == "Warning signs include:", answer.quoted
+    assert "holds their documents" in answer.text, answer.quoted
+
+
+def test_a_whole_sentence_is_quoted_without_its_lead_in_when_only_it_fits(sample_answerer: Answerer) -> None:
+    # "Call 999 if… Otherwise:" then "- Use a professional interpreter… Never ask the accompanying adult…": the
+    # item says what it says on its own, and with the two lines before it, it would not fit the budget.
+    answer = sample_answerer.answer("can i get the dad to interpret for the child? he speaks english")
+
+    assert "Never ask the accompanying adult" in answer.text, answer.quoted
+    assert sum(len(line.split()) for line in answer.quoted) <= QUOTE_WORDS
+
+
 def test_a_label_line_or_a_bare_link_is_never_quoted_the_lines_under_it_are(seeds_settings: Settings) -> None:
     answer = Answerer.from_settings(seeds_settings).answer("whats NCB's role in the early adopters programme")
 
@@ -263,6 +294,9 @@ def test_two_lines_that_say_the_same_thing_are_not_both_quoted(sample_answerer: 
         for second in answer.quoted[i + 1 :]:
             a, b = set(tokenize(first)), set(tokenize(second))
             assert len(a & b) < 0.8 * min(len(a), len(b)), (first, second)
+    # The contacts list's "Do not refer by email alone." comes without the secure-email line it finishes, which
+    # the procedure's own line already says.
+    assert "by email alone" in answer.text, answer.quoted
 
 
 def test_a_short_sentence_finishing_a_line_is_quoted_with_the_sentence_it_finishes(
@@ -282,6 +316,9 @@ def test_a_short_sentence_finishing_a_line_is_quoted_with_the_sentence_it_finish
     ("what are their opening hours?", False),
     ("what are the numbers for the MASH and the LADO", False),
     ("what are the stages of escalation and how long does each take", True),
+    ("salford effectiveness framework - what are the strands", True),
+    ("adult at risk under s42 - whats the 3 things that have to apply", True),
+    ("whats the 3 day rule for a MARF", False),
 ])
 def test_a_question_for_a_time_or_a_number_is_not_a_list_question(question: str, is_list: bool) -> None:
     assert asks_for_a_list(question) is is_list

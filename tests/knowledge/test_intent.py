@@ -49,6 +49,7 @@ def test_an_adverb_between_do_i_and_have_to_still_asks_for_the_rule(question: st
     ("rang the duty team last night - when does the MARF need to be in by?", True),
     ("how long have i got to send the MARF in after ringing?", True),
     ("whats the deadline for an FGM mandatory report", True),
+    ("front door rated my referral red - how quick will they act on it", True),
     ("when was the salford framework launched", False),
     ("what time does the MASH shut on a friday", False),
 ])
