@@ -24,6 +24,10 @@ from tests.conftest import REAL_DIR, REPO, SEEDS_DIR
 DATA = Path(__file__).parent / "data"
 KNOWLEDGE_DIR = REPO / "knowledge"
 URGENT_HOLDOUT = REPO / "bot" / "qa" / "data" / "urgent_holdout.jsonl"
+# Written at the start of stop 21 with the blind2 answer sets, by someone who read no code and no other set:
+# 30 dangers now and 30 lookalikes on the same topics. Scored, never tuned on: recall 1.000 / precision 0.968
+# when first scored (`sgbot urgent score bot/qa/data/urgent_blind2.jsonl`).
+URGENT_BLIND2 = URGENT_HOLDOUT.with_name("urgent_blind2.jsonl")
 
 # set file -> (corpus folder, answerable lines, out-of-scope lines)
 SETS = {
@@ -34,6 +38,10 @@ SETS = {
     "blind_knowledge.jsonl": (KNOWLEDGE_DIR, 25, 5),
     "blind_seeds.jsonl": (SEEDS_DIR, 25, 5),
     "blind_real.jsonl": (REAL_DIR, 25, 5),
+    # Second blind sets, written at the start of stop 21 by someone who read no code and no other set; scored only.
+    "blind2_knowledge.jsonl": (KNOWLEDGE_DIR, 24, 6),
+    "blind2_seeds.jsonl": (SEEDS_DIR, 24, 6),
+    "blind2_real.jsonl": (REAL_DIR, 24, 6),
     # Development sets for the answer's fact (issue 8), in practitioners' words: tuned on, so held to the same rules.
     "knowledge_facts.jsonl": (KNOWLEDGE_DIR, 17, 0),
     "seeds_facts.jsonl": (SEEDS_DIR, 16, 0),
@@ -130,11 +138,23 @@ def test_urgent_holdout_is_well_formed() -> None:
     assert len(questions) == len(set(questions)), "a message repeats"
 
 
-def test_urgent_holdout_reuses_no_message_from_the_other_urgent_sets() -> None:
+def test_second_blind_urgent_set_is_well_formed() -> None:
+    items = load_eval_file(URGENT_BLIND2)
+    rows = _rows(URGENT_BLIND2)
+    assert len(items) == len(rows) == 60
+    assert len({row["id"] for row in rows}) == 60, "ids repeat"
+    assert Counter(row["type"] for row in rows) == Counter({"urgent": 30, "not_urgent": 30})
+    for row in rows:
+        assert set(row) == {"id", "type", "question"} and row["question"].strip(), row["id"]
+    assert len({_normalise(row["question"]) for row in rows}) == 60, "a message repeats"
+
+
+@pytest.mark.parametrize("held_out", [URGENT_HOLDOUT, URGENT_BLIND2], ids=lambda p: p.name)
+def test_held_out_urgent_sets_reuse_no_message_from_the_other_urgent_sets(held_out: Path) -> None:
     others = {
         _normalise(row["question"])
-        for path in sorted(URGENT_HOLDOUT.parent.glob("urgent_*.jsonl")) if path != URGENT_HOLDOUT
+        for path in sorted(held_out.parent.glob("urgent_*.jsonl")) if path != held_out
         for row in _rows(path)
     }
-    reused = [row["id"] for row in _rows(URGENT_HOLDOUT) if _normalise(row["question"]) in others]
+    reused = [row["id"] for row in _rows(held_out) if _normalise(row["question"]) in others]
     assert not reused, reused
