@@ -125,6 +125,9 @@ _SIGNALS: dict[str, list[str]] = {
         r"\bscratch\w* (?:at )?(?:his|her|their|my) (?:arms?|legs?|wrists?|skin|thighs?)\b",
         r"(?:took|taken|take|swallowed|swallow|downed) .{0,30}(?:antidepressants|painkillers|sleeping pills|ibuprofen|"
         r"co-?codamol|insulin)",
+        # an overdose by injection: the meaning detector alone caught "she's injected all her insulin on purpose"
+        r"\binject(?:ed|ing|s)? (?:(?:his|her|their|my) )?(?:all|too much|the whole|a whole|loads|lots|extra)\b.{0,25}"
+        r"\b(?:insulin|meds|medication|drugs)\b",
     ],
     "medical emergency": [
         r"\bneeds? (?:a |an |to go to (?:the )?|to be (?:in|at) )?(?:hospital|ambulance|a&e|paramedics?)\b",
