@@ -38,6 +38,9 @@ _ASKS: dict[Want, re.Pattern[str]] = {
 # the front door the referral?" wants the rule.
 _CONTACT_NOUN = re.compile(r"\b(?:phone|e-?mail|mobile)\b", re.IGNORECASE)
 
+# A UK phone number and an email address as written in the documents; read by several patterns below.
+_UK_PHONE = r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,5}\b"
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _NUMBER_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|\d+)"
 _CARRIES: dict[Want, re.Pattern[str]] = {
     "time": re.compile(
@@ -51,7 +54,7 @@ _CARRIES: dict[Want, re.Pattern[str]] = {
         r"\bby the (?:end|close)\b",
         re.IGNORECASE),
     "contact": re.compile(
-        r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,5}\b|\b999\b|\b101\b|\b0800\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
+        rf"{_UK_PHONE}|\b999\b|\b101\b|\b0800\b|{_EMAIL}|"
         r"\b(?:officer|team|lead|manager|hub|service|line|designated|front door|social worker|police|"
         r"helpline|duty|worker|person)\b", re.IGNORECASE),
     "count": re.compile(rf"\b{_NUMBER_WORDS}\b", re.IGNORECASE),
@@ -62,7 +65,7 @@ _CARRIES: dict[Want, re.Pattern[str]] = {
 # How strongly each kind of fact is preferred: a phone number in a "what's the number" question is
 # almost certainly the answer; a modal verb in a "should I" question only hints at the rule.
 STRENGTH: dict[Want, float] = {"time": 0.25, "contact": 0.3, "count": 0.2, "rule": 0.12}
-_STRONG_CONTACT = re.compile(r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,5}\b|\b999\b|\b101\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_STRONG_CONTACT = re.compile(rf"{_UK_PHONE}|\b999\b|\b101\b|{_EMAIL}")
 
 
 # A personal name ("The Registered Manager, Patricia Nettleford", "The Club Safeguarding Officer is
@@ -212,8 +215,8 @@ _REQUIRES: dict[Required, re.Pattern[str]] = {
         re.IGNORECASE),
 }
 _REQUIRED_CARRIED: dict[Required, re.Pattern[str]] = {
-    "phone": re.compile(r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,5}\b"),  # a UK phone number
-    "email": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+    "phone": re.compile(_UK_PHONE),
+    "email": re.compile(_EMAIL),
     "postcode": re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"),  # a UK postcode
     # A sum: "£150", "150 pounds", a figure with thousands ("38,400" in a budget table), "free", "no charge".
     "money": re.compile(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -55,13 +56,17 @@ def test_closer_in_meaning_and_more_of_the_questions_words_found_never_make_abst
             assert weight["top_dense"] > 0, mode
 
 
+def _close_evidence(mode: str) -> Evidence:
+    """Passages close to the question in meaning and in words: enough to answer, unless a rule says otherwise."""
+    return Evidence(top_dense=0.80, coverage=0.9, top_unit=0.8, question_words=4, keyword=0.3, kind_found=1.0,
+                    retriever=mode)
+
+
 def test_a_question_about_a_place_no_document_covers_abstains_however_close_the_passages() -> None:
     for mode in ("hybrid", "dense", "bm25"):
-        close = Evidence(top_dense=0.80, coverage=0.9, top_unit=0.8, question_words=4, keyword=0.3, kind_found=1.0,
-                         retriever=mode)
+        close = _close_evidence(mode)
         assert close.sufficient(), mode
-        assert not Evidence(top_dense=0.80, coverage=0.9, top_unit=0.8, question_words=4, keyword=0.3,
-                            kind_found=1.0, other_places=("manchester",), retriever=mode).sufficient(), mode
+        assert not replace(close, other_places=("manchester",)).sufficient(), mode
 
 
 def test_keyword_search_alone_answers_a_question_whose_words_are_mostly_found() -> None:
@@ -110,8 +115,6 @@ def test_a_question_only_a_number_an_address_or_a_sum_answers_abstains_when_no_p
     # "whats the salary band for a MASH social worker": passages on the MASH's social workers, close in
     # meaning and in words, none with a sum of money. No line quoted from them could state it.
     for mode in ("hybrid", "dense", "bm25"):
-        close = Evidence(top_dense=0.80, coverage=0.9, top_unit=0.8, question_words=4, keyword=0.3, kind_found=1.0,
-                         retriever=mode)
+        close = _close_evidence(mode)
         assert close.sufficient(), mode
-        assert not Evidence(top_dense=0.80, coverage=0.9, top_unit=0.8, question_words=4, keyword=0.3,
-                            kind_found=1.0, kinds_missing=("money",), retriever=mode).sufficient(), mode
+        assert not replace(close, kinds_missing=("money",)).sufficient(), mode

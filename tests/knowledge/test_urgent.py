@@ -342,23 +342,6 @@ def test_a_question_cut_into_parts_stays_general(message: str) -> None:
 @pytest.mark.parametrize(
     "message",
     [
-        # money taken from an adult at risk, with the taker there
-        "her grandson has drained her savings account and he's round there now shouting at her",
-        # a meeting with someone from a platform, and the gifts that groom
-        "my 13yo is meeting a lad off roblox tomorrow, he keeps buying her vapes",
-        # a stranger asking for help, lost
-        "woman at the car wash crying for help, doesnt know where she is",
-    ],
-)
-def test_the_rules_alone_name_dangers_told_without_violence_words(message: str) -> None:
-    """Left to the meaning detector alone, each was a single threshold away from a miss (urgent_tune8)."""
-    verdict = rule_verdict(message)
-    assert verdict.urgent, verdict.reason
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
         "a mum has asked for help with parenting a teenager who won't do his homework",
         "the family are asking for help getting food vouchers over christmas",
     ],
@@ -531,6 +514,12 @@ def test_the_threshold_for_questions_about_someone_catches_most_urgent_ones_betw
         "boy wrote in his english book that he's decided this week is his last",
         # the words quoted as said match as if unquoted
         "a yr 7 said his mum's boyfriend said he'll 'break his legs' if he tells",
+        # told without violence words, once left to the meaning detector alone, each a single threshold away
+        # from a miss (urgent_tune8): money taken from an adult at risk with the taker there, a meeting with
+        # someone from a platform and the gifts that groom, a stranger asking for help, lost
+        "her grandson has drained her savings account and he's round there now shouting at her",
+        "my 13yo is meeting a lad off roblox tomorrow, he keeps buying her vapes",
+        "woman at the car wash crying for help, doesnt know where she is",
     ],
 )
 def test_danger_in_everyday_words_is_urgent(message: str) -> None:
