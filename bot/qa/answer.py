@@ -588,13 +588,7 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
         if picked in fresh and not from_start:
             needed = max(needed, fresh.index(picked) + 1)
         if groups and words + sum(lengths[:needed]) > QUOTE_WORDS:
-            # A list item or sentence that says what it says on its own is quoted without the lead-in or the
-            # sentence it came with, when only it fits ("Use a professional interpreter… Never ask the
-            # accompanying adult…" without "Call 999 if… Otherwise:").
-            at = fresh.index(picked) if picked in fresh else -1
-            if at < 0 or len(fresh) == 1 or not _stands_alone(picked[1]) or words + lengths[at] > QUOTE_WORDS:
-                continue
-            fresh, lengths, needed = [picked], [lengths[at]], 1
+            continue
         if not groups:  # the leader's list is the answer: its items come before anything else
             while needed < len(fresh) and words + sum(lengths[: needed + 1]) <= QUOTE_WORDS:
                 needed += 1
@@ -622,19 +616,6 @@ def _document_name_words(title: str, path: str) -> frozenset[str]:
 def _document_words(chunk: Any) -> frozenset[str]:
     """The words of a passage's document title, file name and folder: whose document it is."""
     return _document_name_words(chunk.title, chunk.path)
-
-
-_CAPITALISED = re.compile(r"^[\W\d]*[A-Z]")
-_FULL_STOP = re.compile(r"[.!?][\"'”’)]*$")
-
-
-def _stands_alone(unit: Unit) -> bool:
-    """Does a line read as a whole sentence by itself: capitalised, ended with a full stop, not a short
-    fragment? ("Use a professional interpreter… Never ask the accompanying adult…", not "the bruise is
-    small or faint", which says nothing without "This applies even if:".)"""
-    text = unit.text.strip().replace("*", "")
-    return (unit.kind in ("sentence", "item") and len(text.split()) >= SHORT_WORDS
-            and bool(_CAPITALISED.match(text)) and bool(_FULL_STOP.search(text)))
 
 
 def _repeats(unit: Unit, quoted: list[Unit]) -> bool:
