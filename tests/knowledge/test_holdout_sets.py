@@ -28,6 +28,8 @@ URGENT_HOLDOUT = REPO / "bot" / "qa" / "data" / "urgent_holdout.jsonl"
 # 30 dangers now and 30 lookalikes on the same topics. Scored, never tuned on: recall 1.000 / precision 0.968
 # when first scored (`sgbot urgent score bot/qa/data/urgent_blind2.jsonl`).
 URGENT_BLIND2 = URGENT_HOLDOUT.with_name("urgent_blind2.jsonl")
+# The third blind urgent set, written the same way at the start of stop 22: 1.000 / 0.968 when first scored.
+URGENT_BLIND3 = URGENT_HOLDOUT.with_name("urgent_blind3.jsonl")
 
 # set file -> (corpus folder, answerable lines, out-of-scope lines)
 SETS = {
@@ -42,6 +44,10 @@ SETS = {
     "blind2_knowledge.jsonl": (KNOWLEDGE_DIR, 24, 6),
     "blind2_seeds.jsonl": (SEEDS_DIR, 24, 6),
     "blind2_real.jsonl": (REAL_DIR, 24, 6),
+    # Third blind sets, written at the start of stop 22 the same way; scored only.
+    "blind3_knowledge.jsonl": (KNOWLEDGE_DIR, 24, 6),
+    "blind3_seeds.jsonl": (SEEDS_DIR, 24, 6),
+    "blind3_real.jsonl": (REAL_DIR, 24, 6),
     # Development sets for the answer's fact (issue 8), in practitioners' words: tuned on, so held to the same rules.
     "knowledge_facts.jsonl": (KNOWLEDGE_DIR, 17, 0),
     "seeds_facts.jsonl": (SEEDS_DIR, 16, 0),
@@ -138,9 +144,10 @@ def test_urgent_holdout_is_well_formed() -> None:
     assert len(questions) == len(set(questions)), "a message repeats"
 
 
-def test_second_blind_urgent_set_is_well_formed() -> None:
-    items = load_eval_file(URGENT_BLIND2)
-    rows = _rows(URGENT_BLIND2)
+@pytest.mark.parametrize("blind", [URGENT_BLIND2, URGENT_BLIND3], ids=lambda p: p.name)
+def test_blind_urgent_sets_are_well_formed(blind: Path) -> None:
+    items = load_eval_file(blind)
+    rows = _rows(blind)
     assert len(items) == len(rows) == 60
     assert len({row["id"] for row in rows}) == 60, "ids repeat"
     assert Counter(row["type"] for row in rows) == Counter({"urgent": 30, "not_urgent": 30})
@@ -149,7 +156,7 @@ def test_second_blind_urgent_set_is_well_formed() -> None:
     assert len({_normalise(row["question"]) for row in rows}) == 60, "a message repeats"
 
 
-@pytest.mark.parametrize("held_out", [URGENT_HOLDOUT, URGENT_BLIND2], ids=lambda p: p.name)
+@pytest.mark.parametrize("held_out", [URGENT_HOLDOUT, URGENT_BLIND2, URGENT_BLIND3], ids=lambda p: p.name)
 def test_held_out_urgent_sets_reuse_no_message_from_the_other_urgent_sets(held_out: Path) -> None:
     others = {
         _normalise(row["question"])

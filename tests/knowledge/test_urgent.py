@@ -188,6 +188,8 @@ FLOORS = {
     # Written blind at the start of stop 21 (60, half urgent) by someone who read no code and no other set; never
     # tuned on: 1.000 / 0.968 as first scored, on the detector before and after that stop's urgent changes.
     "second blind set, never tuned on": (CHECK_FILE.with_name("urgent_blind2.jsonl"), 0.96),
+    # Third blind set (60, half urgent), written at the start of stop 22 the same way: 1.000 / 0.968 as first scored.
+    "third blind set, never tuned on": (CHECK_FILE.with_name("urgent_blind3.jsonl"), 0.96),
 }
 
 
