@@ -13,8 +13,12 @@ that will not wake) and nothing shows that the danger is **not present**:
 - *a question with no situation in it*: "is forced marriage a crime?";
 - *a question about the procedure around it*, asked last and with nothing present: how it
   is classed ("what threshold level would that be?"), the record or form and who has it,
-  the outcome, another agency's part, timescales, consent (`procedure_not_danger`) —
-  never for someone missing, a weapon, suicidal intent or a medical emergency.
+  the outcome, another agency's part, timescales, consent, who may know (`procedure_not_danger`) —
+  never for someone missing or suicidal intent, and for a weapon or a medical emergency only when
+  told as over ("had a seizure last week… what goes in his care plan?");
+- *a pattern or a trait asked about, not an episode*: "keeps going missing, who chairs the strategy
+  meeting?", "a girl who self-harms wants to go on the residential" (`_only_as_a_pattern`), and people
+  in general in the simple present ("students who carry knives for protection").
 
 Some signals are urgent whatever the framing unless one of the above applies
 (suicidal intent, a body not breathing).
@@ -125,6 +129,12 @@ _SIGNALS: dict[str, list[str]] = {
         r"\bscratch\w* (?:at )?(?:his|her|their|my) (?:arms?|legs?|wrists?|skin|thighs?)\b",
         r"(?:took|taken|take|swallowed|swallow|downed) .{0,30}(?:antidepressants|painkillers|sleeping pills|ibuprofen|"
         r"co-?codamol|insulin)",
+        # harm done to oneself on purpose: "has just cut his arm deliberately"
+        r"\b(?:cut|cuts|cutting|burnt|burned|burns|burning|scratch\w*|slash\w*|hurt|hurts|hurting) "
+        r"(?:his|her|their|my) (?:own )?(?:\w+ )?(?:arms?|wrists?|legs?|thighs?|stomach|skin|face|hands?) (?:\w+ )?"
+        r"(?:deliberately|on purpose|intentionally)\b",
+        r"\b(?:deliberately|on purpose|intentionally) (?:cut|cuts|cutting|burnt|burned|burns|burning|scratch\w*|"
+        r"slash\w*|hurt|hurts|hurting) (?:his|her|their|my)\b",
         # an overdose by injection: the meaning detector alone caught "she's injected all her insulin on purpose"
         r"\binject(?:ed|ing|s)? (?:(?:his|her|their|my) )?(?:all|too much|the whole|a whole|loads|lots|extra)\b.{0,25}"
         r"\b(?:insulin|meds|medication|drugs)\b",
@@ -132,6 +142,7 @@ _SIGNALS: dict[str, list[str]] = {
     "medical emergency": [
         r"\bneeds? (?:a |an |to go to (?:the )?|to be (?:in|at) )?(?:hospital|ambulance|a&e|paramedics?)\b",
         r"unconscious", r"not breathing", r"struggling to breathe",
+        r"\b(?:won'?t|will not|wont|can'?t|cannot|doesn'?t|does not|isn'?t|not) stop(?:ping)? bleeding\b",
         r"\b(?:lips|face) (?:look |looks |are |is |has |have )?(?:gone |going |turning |turned )?(?:blue|grey|gray)\b",
         r"\bslumped\b", r"can'?t (?:rouse|wake)", r"stopped breathing", r"going blue", r"\bcollapsed\b",
         r"not respond\w*", r"isn'?t respond\w*", r"unresponsive", r"\bfitting\b", r"seizure", r"passed out",
@@ -249,7 +260,7 @@ _SIGNALS: dict[str, list[str]] = {
     "child alone or neglected": [
         r"\bon (?:his|her|their) own\b", r"home alone", r"left (?:alone|by (?:him|her|them)sel)",
         rf"\bby {_SELF}\b", r"\balone\b", r"no (?:adult|parent|grown[- ]?up|one) (?:around|anywhere|with|about)",
-        r"no (?:sign of|adult|parent)", r"nobody (?:has )?(?:collected|picked)",
+        r"no (?:sign of|adult|parent)\b", r"nobody (?:has )?(?:collected|picked)",
         r"not (?:been )?(?:collected|picked up)",
         r"\b(?:mum|mom|dad|mother|father|parents?|carers?|nobody|no one|no-one)(?:'s)? (?:never|hasn'?t|has not|"
         r"didn'?t|did not|haven'?t) (?:came|come|turned up|arrived|shown up|showed up)\b"
@@ -300,7 +311,8 @@ _SIGNALS: dict[str, list[str]] = {
         r"bedroom|car|shed|garage|cellar|loft|bathroom)\b",
     ],
     "missing": [
-        r"\bmissing\b(?! (?:\w+ )?(?:education|school|lessons|out|data|information|documents?|from education|"
+        r"\bmissing\b(?! (?:(?!since\b|after\b|before\b)\w+ ){0,2}(?:of )?(?:education|school|lessons|out|data|"
+        r"information|documents?|from education|"
         r"days|sessions|appointments|classes|forms?|episodes?|persons?|person'?s|reports?|strategy|protocol|"
         r"co-?ordinator|notifications?|procedures?|incidents?|log|from (?:care|home) (?:forms?|reports?|episodes?|"
         r"protocol|procedures?|notifications?)))",  # "the missing from care form", "a missing episode": the record
@@ -449,7 +461,8 @@ _NOW = (r"(?<!in school )(?<!at school )(?<!\d )(?<!divorced )(?<!safe )(?<!fine
         r"\bnow\b(?! (?:and )?(?:back|in|with|doing|settled|safe|engaging|thriving|an adult|aged|\d+|lives|living|"
         r"works|working|married|remarried|divorced|retired|grown|helps|supports|runs|has|mentors|moved|under|"
         r"at (?:uni|university|college|work)|wants? to (?:talk|speak|discuss|tell|share|report|know|understand|"
-        r"move on)))")
+        r"move on)|(?:coming|going) back to (?:us|school|college|class|lessons|nursery|work|the (?:school|club|group|"
+        r"unit|team))|returning to (?:us|school|college|class|lessons|nursery|work)))")
 # The time is now: even a question in general ("if a child…") is about a real one when it says "tonight".
 _TIME_NOW = [
     r"\bright now\b", _NOW, r"\btonight\b", r"\btoday\b", r"\bthis (?:morning|afternoon|evening)\b",
@@ -461,12 +474,20 @@ _IMMEDIATE_STRONG = _TIME_NOW + [
     r"\bwhen (?:he|she|they) gets? (?:home|back)\b", r"\bafter this\b", r"\bgoing (?:back )?home\b",
     r"\b(?:is|'s|are|'re|am|'m) (?:scared|terrified|frightened|afraid|in pain|bleeding|crying|shaking|hurt|hiding)\b",
     r"\blater\b",
+    r"\b(?:won'?t|will not|wont|can'?t|cannot) stop (?:bleeding|fitting|shaking|vomiting|being sick)\b",
 ]
+# "Still" of a role someone keeps ("the coach who abused her still works with kids", "he still babysits his
+# grandkids": a risk to pass on to the LADO or the police) or of how a thing is classed ("is an overdose cleared
+# last month still a safeguarding referral?"): not a danger going on now.
+_STILL_NOT_DANGER = (r"(?:works?|working|coach(?:es|ing)?|teach(?:es|ing)?|babysits?|babysitting|volunteers?|"
+                     r"volunteering|employed|in post|on the staff|(?:a|an) (?:safeguarding|referral|concern|crime|"
+                     r"offence|cp|child protection|reportable|notifiable|s ?47|section 47)|classed|considered|"
+                     r"reportable|notifiable|relevant|valid|appl(?:y|ies)|required|necessary)\b")
 # Ongoing, recent or coming: enough to keep "years ago" from settling it, not enough to make training urgent.
 _IMMEDIATE_WEAK = [
     r"\bthis (?:weekend|week)\b", r"\btomorrow\b", r"\bnext (?:week|month)\b", r"\bis being\b", r"\bare being\b",
     r"(?<!can )(?<!could )(?<!would )(?<!should )(?<!might )\bstill\b(?! (?:living|lives|safe|with|settled|doing|at|in|"
-    r"report|refer|apply|count|make|go ahead|be (?:prosecuted|charged|reported)))",
+    r"report|refer|apply|count|make|go ahead|be (?:prosecuted|charged|reported)|" + _STILL_NOT_DANGER + r"))",
     r"\bsince (?:yesterday|last night|this morning|lunch|friday|saturday|sunday|monday)\b", r"\blast night\b",
     r"\byesterday\b", r"\bearlier\b", r"\ban hour\b", r"\bminutes?\b", r"\bmins\b", r"\bkeeps?\b",
     r"\bagain\b", r"\bin the summer holidays\b", r"\bhalf term\b",
@@ -489,7 +510,11 @@ _PAST = [
     r"\b(?:is|are|'s|was|were|got|now|came|come) back (?:home|at school)\b",
     r"\bdoing (?:well|ok|okay|fine|really well|great|better)\b", r"\bsettled\b",
     r"\bthriving\b", r"\b(?:was|were|been|got) (?:closed|dealt with|convicted|resolved|sacked|sent to prison|"
-    r"jailed)\b", r"\bno contact since\b", r"\bplaced with\b", r"\bcame back\b", r"\breturned home\b",
+    r"jailed|confiscated|seized|handed in)\b", r"\b(?:was|were|been|got) taken (?:off|from|away from) (?:him|her|"
+    r"them)\b",
+    r"\b(?:was|were|has been|have been|got) found (?:at|in) (?:a|an|the|his|her|their) (?:\w+'?s? )?(?:house|home|"
+    r"flat|place|friend'?s|mate'?s|boyfriend'?s|girlfriend'?s)\b",
+    r"\bno contact since\b", r"\bplaced with\b", r"\bcame back\b", r"\breturned home\b",
     r"\bfound (?:safe|well)\b", r"(?<!n't )(?<!not )(?<!never )\b(?:came|got) (?:back )?home\b",
     r"\b(?:has|have|'s|just) come (?:back )?home\b",
     r"\b(?:has been|have been|was|were|got|been|now|kid|child|boy|girl|person|son|daughter|resident|he|she|they)"
@@ -549,7 +574,8 @@ _ABOUT_THE_TOPIC = [
 _HYPOTHETICAL = [
     r"\b(?:after|before|once|until|unless) (?:a|an|any|the) (?:child|pupil|kid|student|young person|person|adult|"
     r"girl|boy|baby|family|parent)\b", r"\b(?:tells|told|shows|asks) you\b", r"\breporting a\b",
-    r"\b(?:if|when|whether) (?:a|an|the|my|our|your|any|someone|somebody|they|you|i|we|he|she|\w+ (?:child|pupil|"
+    r"\b(?:if|when|whether|in case|suppose|supposing) (?:a|an|the|my|our|your|any|someone|somebody|they|you|i|we|he|"
+    r"she|\w+ (?:child|pupil|"
     r"kid|student))\b",
     r"\b(?:a|any) (?:child|pupil|kid|student|young person|person|adult|girl|boy|baby|family) who\b",
     r"\b(?:a|an|any) (?:\w+ )?(?:child|pupil|kid|student|young person|person|adult|girl|boy|baby|family|resident|"
@@ -566,6 +592,10 @@ _HYPOTHETICAL = [
     # "is it ok for a member of staff to be on their own with a child?": a rule for everyone
     r"\bis it (?:ok|okay|alright|allowed|fine|acceptable|appropriate|safe|safer|best practice) for (?:a|an|any|staff|"
     r"members? of staff|volunteers?|teachers?|coaches|parents|adults?)\b",
+    # a practice asked about: "is asking a young person directly about suicide harmful?"
+    r"^\s*(?:is|does|should|can|would|could|will) \w+ing (?:to |with |about )?(?:a|an|any) (?:\w+ )?(?:child|pupil|"
+    r"kid|student|young person|"
+    r"person|adult|girl|boy|baby|teen|teenager|resident|client|patient)\b",
     # "is that financial abuse?": asking what a situation counts as
     r"\b(?:is|would|does|could) (?:that|this|it) (?:be |count as |class as )?(?:\w+ )?(?:abuse|neglect|exploitation|"
     r"grooming|a safeguarding (?:issue|concern|matter)|safeguarding)\b",
@@ -622,7 +652,8 @@ _REPORTED = [
     rf"\b(?:she|he|they|i|we|(?:my|our|this|the|one of (?:my|our)) (?!{_DOCUMENT})(?:\w+ )?\w+|"
     r"\d+ ?(?:yo|y/o|yr old|year old)|(?:year|yr) \d+)" + _SAID,
     # "lad says…", "pupil in year 9 told me…"
-    rf"^(?!(?:if|when|what|how|should|do|can|after|before|once|unless)\b)(?!(?:\w+ ){{0,2}}?{_DOCUMENT})"
+    rf"^(?!(?:if|when|what|how|should|do|can|after|before|once|unless|who|whose|which|where|why|is|are|does|would|"
+    rf"will|could|must)\b)(?!(?:\w+ ){{0,2}}?{_DOCUMENT})"
     r"(?:\w+ ){0,2}?\w+" + _SAID,
     r"\b(?:told|showed|texted|messaged) (?:me|us)\b", r"\band (?:says|said|told|keeps saying)\b",
 ]
@@ -669,6 +700,9 @@ HYPOTHETICAL = _compile(_HYPOTHETICAL)
 SITUATION = _compile(_SITUATION)
 REPORTED = _compile(_REPORTED)
 ORDINARY_CAUSE = _compile(_ORDINARY_CAUSE)
+# Harm done on purpose is no accident, whatever else the message says ("policy on first aid? lad has just cut his
+# arm deliberately").
+DELIBERATE = _compile([r"\b(?:deliberately|on purpose|intentionally|purposely|purposefully)\b"])
 # A case made up to ask about: "training scenario: a boy says he'll jump", "hypothetically, if she…".
 # Someone who chooses to be on their own is not left alone: "resident with capacity wants to go to the pub on his own".
 _ALONE_SIGNALS = {"child alone or neglected"}
@@ -697,6 +731,56 @@ WHEN_TOLD = _compile([r"\bwhen (?:a|an|the|my|our|this|one of (?:my|our|the)) (?
 IN_PROCESS = _compile([r"\b(?:s ?42|section 42|s ?47|section 47|enquiry|enquiries|conference|core group|cp plan|child "
                        r"protection plan|cin plan|child in need plan|strategy (?:meeting|discussion)|advocate|advocacy|"
                        r"best interests? (?:meeting|decision)|care proceedings|court hearing)\b"])
+# Going missing as a pattern, not an episode: "looked after child keeps going missing, who chairs the missing
+# strategy meeting?" asks about the repeats; a cue of now ("…and she's gone again tonight") or another sign of
+# someone missing ("…hasn't come back since friday") still makes it an emergency.
+HABITUAL_MISSING = _compile([
+    r"\bkeeps? (?:on )?(?:going|running|being reported) (?:missing|off|away)\b",
+    r"\b(?:often|regularly|frequently|repeatedly|always|persistently|habitually) (?:goes|go|going|gone|went|been|"
+    r"runs?|running|ran) (?:missing|off|away)\b",
+    r"\b(?:goes|go|going|gone|went|been|runs?|running|ran) (?:missing|off|away) (?:a lot|lots|regularly|often|"
+    r"frequently|all the time|repeatedly|again and again|every (?:weekend|week|night|few days)|most (?:weekends|"
+    r"nights|weeks)|(?:\d+|two|three|four|five|six|several|many|a few|lots of|loads of) times)\b",
+    r"\brepeat(?:ed(?:ly)?)? missing\b", r"\b(?:frequent|regular|repeat(?:ed)?|multiple|several) missing\b",
+])
+# Self-harm as what someone is known for, not what is happening: "year 10 girl who self-harms wants to go on the
+# residential", "a history of self-harm", "if her son self-harms at school".
+SELF_HARM_AS_A_TRAIT = _compile([
+    r"\b(?:who|that) (?:self[- ]?harms|(?:has|have) (?:self[- ]?harmed|cut (?:him|her|them)sel(?:f|ves)) "
+    r"(?:before|in the past|previously))\b",
+    r"\b(?:history|hx|past) of self[- ]?harm(?:ing)?\b", r"\bself[- ]?harm(?:ing)? scars\b",
+    # known and managed: "her self-harm is being managed by CAMHS"
+    r"\bself[- ]?harm(?:ing)? (?:is|has been|was) (?:being |already )?(?:managed|known|supported|treated|dealt with|"
+    r"monitored)\b",
+    # now and then: "says she sometimes scratches her arms when she's stressed"
+    r"\b(?:sometimes|occasionally|now and (?:then|again)|every so often|on and off|used to) (?:\w+ )?"
+    r"(?:self[- ]?harms?|scratch\w* (?:at )?(?:his|her|their) (?:arms?|legs?|wrists?|skin|thighs?)|"
+    r"cuts? (?:him|her|them)sel(?:f|ves)|"
+    r"hurts? (?:him|her|them)sel(?:f|ves))\b",
+    r"\b(?:if|whether|in case) (?:(?:he|she|they|(?:his|her|their|a|the) \w+) )(?:ever )?self[- ]?harms\b",
+])
+# A weapon carried as a habit, said of the person: "a lad who carries a knife because he's scared of a gang".
+WEAPON_AS_A_TRAIT = _compile([r"\b(?:who|that) (?:carries|carry|has carried|used to carry|has been known to carry) "
+                              r"(?:a |an )?(?:knife|knives|weapons?|blades?)\b"])
+# What a danger word is when it only names a pattern or a trait (see `_only_as_a_pattern`).
+_AS_A_PATTERN = {"missing": HABITUAL_MISSING, "self-harm": SELF_HARM_AS_A_TRAIT, "weapon": WEAPON_AS_A_TRAIT}
+# A clause about people in general, plural and in the simple present ("students who carry weapons for protection",
+# "lads in our youth club talk about carrying knives"): a topic, not someone in danger now. A clause that says
+# what is going on ("kids in the park are fighting") or has been ("…who have been cutting") is not general.
+GENERIC_PLURAL = re.compile(r"^(?:(?:some|many|most|lots of|a lot of|loads of|all|other|older|younger|our|your) )?"
+                            r"(?:\w+ )?(?:children|kids|pupils|students|young people|teens|teenagers|lads|boys|"
+                            r"girls|adults|families|parents|residents|clients|service users|people) (?:who|that|with|"
+                            r"in|at|from|on|\w+s)\b", re.IGNORECASE)
+_NOT_SIMPLE_PRESENT = re.compile(r"\b(?:are|is|were|was|have|has|had|'re|'s|'ve|said|told|tell|says|say)\b",
+                                 re.IGNORECASE)
+
+
+def is_generic_plural(clause: str) -> bool:
+    """People in general, in the simple present, with nothing now: see `GENERIC_PLURAL`."""
+    return (bool(GENERIC_PLURAL.match(clause)) and not _NOT_SIMPLE_PRESENT.search(clause)
+            and not IMMEDIATE_STRONG.search(clause))
+
+
 SCENARIO = _compile([r"\bscenarios?\b", r"\bhypothetical(?:ly)?\b", r"\brole[- ]?play\b", r"\bcase stud(?:y|ies)\b",
                      r"\bfor (?:a|an|the|my|our) (?:quiz|exam|essay|assignment)\b", r"\bimagine (?:a|that|if)\b"])
 
@@ -801,7 +885,8 @@ def rule_verdict(text: str) -> RuleVerdict:
     else:
         return verdict
     for clause in parts:
-        if clause == message or _CONDITION.match(clause) or _GENERAL_CONDITION.search(clause) or is_question(clause):
+        if (clause == message or _CONDITION.match(clause) or _GENERAL_CONDITION.search(clause) or is_question(clause)
+                or is_generic_plural(clause)):
             continue
         found = _message_verdict(clause)
         # A bare statement with a danger word ("the exploitation conference is on 3 March") is not enough
@@ -893,6 +978,12 @@ PROCEDURE_ASKED = _compile([
     r"section|heading|code)\b",
     r"\b(?:what|which) (?:type|kind|sort|form) of (?:\w+ )?(?:abuse|harm|neglect|referral|concern|risk)\b",
     r"\blevel (?:[1-4]|one|two|three|four)\b", r"\bthreshold\b", r"\bcontinuum\b", r"\bcategor(?:y|ies|ise|ize)\b",
+    r"\b(?:is|would|could|does) (?:that|this|it) (?:be |count as |class as )?(?:a |an )?(?:\w+ ){0,2}(?:abuse|neglect|"
+    r"exploitation|grooming|risk|concern)\b",
+    # one thing or another: "is that self-harm or anxiety for the referral?", "…a criminal exploitation referral or a
+    # youth justice one?"
+    r"\b(?:is|would|could|does|should) (?:that|this|it) (?:be |count as |class as |go (?:down )?as )?(?:a |an )?"
+    r"[\w'-]+(?: [\w'-]+){0,3} or (?:a |an |the )?[\w'-]+",
     r"\b(?:count|counts|class|classed|classified|treated|recorded|logged) as\b",
     r"\bchild protection or (?:child in need|early help)\b", r"\bearly help\b",
     r"\b(?:become|becomes|amount to|amounts to) (?:\w+ )?(?:abuse|neglect|safeguarding|a concern|a referral|"
@@ -900,7 +991,21 @@ PROCEDURE_ASKED = _compile([
     # the record, the form, and who has it
     r"\b(?:forms?|body maps?|records?|notes|files?|cpoms|myconcern|incident (?:log|form|report)|chronology|"
     r"write[- ]?up|writing (?:it |this )?up|write (?:it |this |that )?(?:down|up)|minutes|the original|a copy|"
-    r"copies|paperwork|log)\b", r"\blog(?:ged|ging)? (?:it|this|that|them)\b",
+    r"copies|paperwork|log|(?:care|safety|support|health ?care|risk management|reintegration|return) plans?|risk "
+    r"assessments?)\b", r"\blog(?:ged|ging)? (?:it|this|that|them)\b",
+    r"\bwhat (?:should|do|does|must|needs to|would) (?:go|be|we put|i put) (?:in|on) (?:the|his|her|their|a|our)\b",
+    # where a record is kept: "where should i store the photos?", "do I scan it onto the system?"
+    r"\bwhere (?:should|do|can|must|shall) (?:i|we) (?:store|keep|save|file|put|upload) (?:it|them|this|that|the|my|"
+    r"her|his|their)\b",
+    r"\b(?:scan|store|save|file|upload|attach) (?:it|them|this|that|the \w+)(?: \w+){0,2} (?:on|onto|in|into|to) "
+    r"(?:the |our |my )?(?:system|file|record|cpoms|computer|drive|folder|cabinet|server)\b",
+    r"\bpaper (?:copy|one|version)\b",
+    # who may know: "who else needs to know?", "can I tell colleagues…, or is it need to know only?"
+    r"\bwho (?:else )?(?:(?:in|at) (?:\w+ ){1,2})?(?:needs|has|ought|should|must|is allowed|can) (?:to )?know\b",
+    r"\bneed to know\b",
+    r"\b(?:can|could|should|may|do) (?:i|we) (?:tell|share (?:it |this |that )?with|inform) (?:colleagues|"
+    r"(?:the |other )?staff|the (?:class|team|staff|governors)|other (?:parents|pupils|teachers|staff)|"
+    r"(?:his|her|their) teachers)\b",
     r"\b(?:do|should|must|what do|what should) (?:i|we) (?:put|write|include|note) (?:down |in |on )?"
     r"(?:the|her|his|their|what|when|it|this|that|a)\b",
     r"\b(?:email|e-mail|upload|forward|send|share) (?:them|it|this|my|the|her|his|their)\b",
@@ -908,7 +1013,9 @@ PROCEDURE_ASKED = _compile([
     r"form|report|file|log)\b",
     r"\bexact words\b", r"\bhow long (?:do|must|should|can) (?:we|i|you|they) keep\b",
     # the outcome and feedback
-    r"\b(?:outcome|outcomes|result|results|feedback|decision|decided|update)\b",
+    r"\b(?:outcome|outcomes|result|results|feedback|decision|decided|updates?)\b",
+    # disagreeing with the outcome: "MASH said NFA, can I challenge that?", "can I ask them to reopen it?"
+    r"\b(?:challenge|challenging|escalat\w*|appeal|re-?open|disagree with|reconsider)\b",
     r"\bhear (?:back|anything|the result|what)\b", r"\bfind out (?:if|whether|what|how)\b",
     r"\bwhat happens (?:after|next|to (?:the|my|our) (?:referral|report|form|case))\b",
     r"\b(?:let (?:me|us) know|get told|be told|be informed|be notified|(?:was|were|got|be) charged)\b",
@@ -929,7 +1036,20 @@ PROCEDURE_ASKED = _compile([
 # from care form"), a weapon (unless only the incident is: "the knife incident"), suicidal intent, a body that
 # will not wake. Self-harm is read with its own marks of the present ("fresh cuts", "still bleeding", "took").
 _NEVER_PROCEDURE = {"suicidal intent", "medical emergency", "missing", "weapon"}
-_HARM_PRESENT = _compile([r"\b(?:fresh|new|deep|open|bleeding|blood|overdos\w*|took|taken|swallow\w*|downed|drank)\b",
+_PROCEDURE_WHEN_OVER = {"medical emergency", "weapon"}
+# …unless something still goes on: "had a seizure last week and is fitting again", "is drowsy", "keeps".
+_STILL_GOING = _compile([r"\b(?:still|again|keeps?|anymore|any more)\b",
+                         r"\b(?:is|'s|are|'re|am|isn'?t|aren'?t) (?:still |now |really |very |so )?(?:\w+ing|drowsy|"
+                         r"unconscious|unresponsive|floppy|limp|blue|grey|sleepy|confused|missing|gone|out)\b"])
+# "New", "open" and "taken" mark the harm only when they are said of it: not "a new social worker", "open to CAMHS",
+# "taken into care".
+_HARM_PRESENT = _compile([r"\b(?:fresh|new|deep|open|gaping|raw|weeping|infected) (?:\w+ )?(?:cuts?|wounds?|"
+                          r"scratch(?:es)?|burns?|marks?|injur(?:y|ies)|gashes|gash|slashes)\b",
+                          r"\b(?:bleeding|blood|bled)\b", r"\boverdos(?:ed|ing|es)\b",
+                          r"\b(?:done|did|had|has|having|do|does|took|taken|take) (?:an |a )?overdose\b",
+                          r"\b(?:took|taken|take|swallow\w*|downed|drank|drunk)\b.{0,40}\b(?:pills|tablets|paracetamol|meds|"
+                          r"medication|bleach|batteries|antidepressants|painkillers|sleeping|ibuprofen|insulin|something|"
+                          r"stuff|drugs|a load|a lot|loads|handful)\b",
                           r"\b(?:is|'s|are|'re) (?:(?!been\b)\w+ )?(?:cutting|self[- ]?harming|harming|hurting|"
                           r"burning|scratching|slashing)\b"])
 # Ongoing or coming, as `IMMEDIATE_WEAK`, without what repeats or has just passed ("keeps", "again", "yesterday").
@@ -937,7 +1057,7 @@ ONGOING = _compile([
     r"\bthis (?:weekend|week)\b", r"\btomorrow\b", r"\bnext (?:week|month)\b", r"\bis being\b", r"\bare being\b",
     r"(?<!can )(?<!could )(?<!would )(?<!should )(?<!might )(?<!do i )(?<!do we )\bstill\b(?! (?:living|lives|"
     r"safe|with|settled|doing|at|in|report|refer|apply|count|make|go ahead|be (?:prosecuted|charged|reported)|"
-    r"have to|need|fill|log|record|do))",
+    r"have to|need|fill|log|record|do|" + _STILL_NOT_DANGER + r"))",
     r"\bsince\b", r"\ban hour\b", r"\bhours\b", r"\bminutes?\b", r"\bmins\b", _DAY,
     r"\b(?:is|are|'s|'re|am|'m) (?:getting|being|going to be|gonna be) (?:married|engaged|sent|taken|cut|flown)\b",
 ])
@@ -967,9 +1087,28 @@ def _happening_now(message: str) -> bool:
     return bool(ONGOING.search(" ".join(reported)))
 
 
+# "…keeps going missing again at night", "still": the pattern goes on as it is told.
+_AGAIN_NOW = re.compile(r"\b(?:again|still|at the moment|these days|at night|every night)\b", re.IGNORECASE)
+
+
+def _only_as_a_pattern(message: str, signal: str) -> bool:
+    """A question in which every sign of `signal` names a pattern (going missing again and again) or a trait
+    (someone who self-harms), with no cue that it is happening now: a report of the same pattern ("she keeps going
+    missing again at night") is told because it goes on."""
+    pattern = _AS_A_PATTERN.get(signal)
+    return (pattern is not None and is_question(message) and bool(pattern.search(message))
+            and not _present_strongly(message) and not _AGAIN_NOW.search(message)
+            and not SIGNALS[signal].search(pattern.sub(" ", message)))
+
+
 def procedure_not_danger(message: str, found: list[str]) -> bool:
-    """A question about the procedure around a hard topic, with nothing that says the danger is now."""
-    if set(found) & _NEVER_PROCEDURE or not asks_about_procedure(message):
+    """A question about the procedure around a hard topic, with nothing that says the danger is now. A medical
+    emergency or a weapon told as over ("had a seizure at school last week… what should be in his care plan?")
+    is asked about like any other; suicidal intent and someone missing never are."""
+    never = set(found) & _NEVER_PROCEDURE
+    if never and not (never <= _PROCEDURE_WHEN_OVER and OVER.search(message) and not _STILL_GOING.search(message)):
+        return False
+    if not asks_about_procedure(message):
         return False
     if "self-harm" in found and _HARM_PRESENT.search(message):
         return False
@@ -980,6 +1119,7 @@ def _message_verdict(message: str) -> RuleVerdict:
     if not message:
         return RuleVerdict(False, "empty")
     found = signals_in(message)
+    found = [name for name in found if not _only_as_a_pattern(message, name)]
     if not found:
         # Words of a past, settled event still count against the meaning detector's reading of the topic.
         present = _present(message)
@@ -1017,7 +1157,7 @@ def _message_verdict(message: str) -> RuleVerdict:
     if (question and not reported and not TIME_NOW.search(message) and HYPOTHETICAL.search(message)
             and not (WHEN_TOLD.search(message) and _present(message))):
         return RuleVerdict(False, _GENERAL_QUESTION, signal, vetoed=True)
-    if signal not in _STRONG and ORDINARY_CAUSE.search(message):
+    if signal not in _STRONG and ORDINARY_CAUSE.search(message) and not DELIBERATE.search(message):
         return RuleVerdict(False, "an ordinary, explained cause (an accident, sport)", signal, vetoed=True)
     if signal in _STRONG and (situation or immediate or not question):
         return RuleVerdict(True, f"{signal} now", signal)

@@ -190,6 +190,11 @@ FLOORS = {
     "second blind set, never tuned on": (CHECK_FILE.with_name("urgent_blind2.jsonl"), 0.96),
     # Third blind set (60, half urgent), written at the start of stop 22 the same way: 1.000 / 0.968 as first scored.
     "third blind set, never tuned on": (CHECK_FILE.with_name("urgent_blind3.jsonl"), 0.96),
+    # The ninth tuning set (202, 50 urgent; not trained on): procedure, training, record, outcome, role and
+    # hypothetical questions on the hard topics in new wording, each batch scored before the rules were widened
+    # after it (precision 0.833, 0.696, 0.588 on the three batches as first scored), with emergencies asked the same
+    # way; 0.833 after.
+    "ninth tuning set, procedure questions in new wording": (CHECK_FILE.with_name("urgent_tune9.jsonl"), 0.83),
 }
 
 
@@ -660,3 +665,78 @@ def test_a_question_about_the_procedure_around_a_hard_topic_is_not_an_emergency_
 def test_a_procedure_question_with_danger_now_stays_urgent(message: str) -> None:
     verdict = rule_verdict(message)
     assert verdict.urgent, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # a pattern of going missing, a trait of self-harm, a weapon carried as a habit, asked about: not an episode now
+        "our looked after lad keeps running away, who decides whether we hold a strategy meeting?",
+        "boy in year 8 who self-harms has asked to go on the ski trip, does he need a risk assessment?",
+        "girl with a history of self-harm is moving to us from another school, who passes on her file?",
+        "she says she sometimes scratches her arms when she's anxious, where can I signpost her?",
+        # people in general, in the simple present
+        "teenagers who carry knives for protection - how should we talk about it in assembly?",
+        "is talking to a young person about suicide likely to put the idea in their head?",
+        # "still" of a role kept, or of how a thing is classed
+        "an adult told me her old swimming coach abused her as a child and he still coaches kids, who do I tell?",
+        "is a paracetamol overdose that was treated in hospital last month still a safeguarding referral?",
+        # how it is classed, who may know, where the record goes, the outcome disputed
+        "lad picks his skin till it bleeds when he's stressed, is that self-harm or a habit for the form?",
+        "her self-harm is being managed by CAMHS, who else in school needs to know?",
+        "i took photos of the bruises on his arm for the social worker, where should i store them?",
+        "I referred the boy who said his dad kicks him, MASH said NFA, can I challenge that?",
+        # a body or a weapon told as over
+        "pupil had a seizure in PE last week and has epilepsy, what goes in his health care plan?",
+        "lad brought a knife in last week and it was confiscated, do we tell the police afterwards?",
+        # not the danger words they look like
+        "a dad with no parental responsibility wants to collect his son, can we let him?",
+        "year 9 has been missing lots of school for hospital appointments, who do i tell about attendance?",
+    ],
+)
+def test_a_pattern_a_trait_or_a_question_about_the_record_is_not_an_emergency_for_the_rules(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert not verdict.urgent, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # the same with danger now keep the emergency route
+        "our looked after lad keeps running away and he's out with older men right now, who do I ring?",
+        "boy in year 8 who self-harms is cutting himself in the toilets, does he need a risk assessment?",
+        "teenagers who carry knives are waiting outside the gates for my pupil, what do I do?",
+        "kid with a history of self-harm has fresh cuts today, is that level 3 or 4?",
+        "pupil had a seizure in PE last week and is fitting again, what goes in his health care plan?",
+        "lad had a knife confiscated this morning, says he has another and will use it tonight, where do I record it",
+        "she was reported missing twice last year and now she hasn't come home from school and her phone is off",
+        "she has been missing since school, her mum is frantic",
+        # a report of the pattern is told because it goes on
+        "my foster daughter keeps going missing at night with older lads",
+        # harm done on purpose is no accident, whatever the question is about
+        "what's our policy on first aid? lad has just cut his arm deliberately in the art room",
+        "his arm won't stop bleeding, where is the first aid kit kept?",
+    ],
+)
+def test_a_pattern_or_a_record_question_with_danger_now_stays_urgent(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert verdict.urgent, verdict.reason
+
+
+def test_the_tuned_answer_sets_are_trained_on_as_not_urgent_except_those_labelled_by_hand() -> None:
+    """bot/qa/data/urgent_answers_tune.jsonl is every question of the tuned answer sets (answerable or out of scope)
+    not labelled by hand in urgent_tune7.jsonl; the checked and unseen answer sets never go into training."""
+    data = REPO / "tests" / "knowledge" / "data"
+    tuned = ("tune", "tune2", "facts", "facts2_tune", "extra", "scope", "scope2_tune")
+    by_hand = {item.id for item in load_labelled(CHECK_FILE.with_name("urgent_tune7.jsonl"))}
+    expected = {
+        f"{path.stem}:{item['id']}": item["question"]
+        for corpus in ("knowledge", "real", "seeds") for part in tuned
+        if (path := data / f"{corpus}_{part}.jsonl").exists()
+        for item in map(json.loads, filter(str.strip, path.read_text(encoding="utf-8").splitlines()))
+        if item["type"] in ("answerable", "out_of_scope") and f"{path.stem}:{item['id']}" not in by_hand
+    }
+    written = load_labelled(CHECK_FILE.with_name("urgent_answers_tune.jsonl"))
+    assert {item.id: item.text for item in written} == expected
+    assert not any(item.urgent for item in written)
+    assert CHECK_FILE.with_name("urgent_answers_tune.jsonl") in TRAIN_FILES
