@@ -144,7 +144,8 @@ class Answerer:
         chat = small_talk(text)
         if chat is not None and not urgent:
             return Answer(question, False, False, say(chat))
-        hits = self.retriever.search(query, k=5, area=area, kinds=kinds, mode=mode, query_vector=vector)
+        hits = self.retriever.search(query, k=5, area=area, kinds=kinds, mode=mode, query_vector=vector,
+                                     follow_up=bool(context))
         if hits and asks_for_a_list(text):
             hits = self._join_split_lists(hits)
         bonus = None

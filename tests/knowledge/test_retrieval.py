@@ -8,14 +8,24 @@ import pytest
 
 from bot.index.store import StoredChunk
 from bot.index.tokens import tokenize
-from bot.qa.retrieval import KEYWORD_SHARE, OWN, Hit, mixed_score, reorder
+from bot.qa.retrieval import (
+    KEYWORD_SHARE,
+    OWN,
+    SENTENCE_SHARE,
+    WORDS_WEIGHT,
+    Hit,
+    mixed_score,
+    pairs_found,
+    reorder,
+    words_found,
+)
 from bot.qa.service import Answerer
 from tests.conftest import make_settings
 
 
-def _hit(name: str, dense: float, keyword: float) -> Hit:
+def _hit(name: str, dense: float, keyword: float, text: str | None = None) -> Hit:
     chunk = StoredChunk(id=name, path=f"{name}.md", ordinal=0, source=f"{name}.md", title=name, section=name,
-                        text=name, areas=(), kind="procedure", topic=None, effective=None, review_by=None,
+                        text=text or name, areas=(), kind="procedure", topic=None, effective=None, review_by=None,
                         source_url=None)
     return Hit(chunk, 0.0, dense, keyword, OWN)
 
@@ -66,6 +76,43 @@ def test_a_passage_only_keyword_search_found_is_as_close_in_meaning_as_the_last_
     assert ordered[0].chunk.id == "keyword-only"  # 0.7 * 0.35 + 0.3 > 0.7 * 0.40 + 0.3 / 16
     ordered = reorder([weak, keyword_only], dense_floor=0.0, best_keyword=80.0, weighted=False)
     assert ordered[0].chunk.id == "weak"  # no closeness credited beyond what the dense search saw
+
+
+def test_a_passage_with_one_line_close_to_the_question_gains_on_one_only_close_as_a_whole() -> None:
+    assert mixed_score(0.5, 0.0, 8.0, best_line=0.8) - mixed_score(0.5, 0.0, 8.0, best_line=0.5) == pytest.approx(
+        (1 - KEYWORD_SHARE) * SENTENCE_SHARE * 0.3)
+    # Without line vectors (none stored) the passage's own cosine is all there is.
+    assert mixed_score(0.5, 0.0, 8.0) == pytest.approx((1 - KEYWORD_SHARE) * 0.5)
+
+
+def test_the_questions_rarer_words_count_for_more_of_the_share_found() -> None:
+    weights = {"fgm": 3.0, "report": 1.0}  # IDF of the question's words
+    assert words_found(weights, set(tokenize("Reporting FGM to the police"))) == 1.0
+    assert words_found(weights, set(tokenize("FGM is a crime"))) == pytest.approx(0.75)
+    assert words_found(weights, set(tokenize("Make a report"))) == pytest.approx(0.25)
+    assert words_found({"unknown": 0.0}, set(tokenize("anything unknown"))) == 0.0  # no word the index knows
+
+
+def test_the_questions_words_side_by_side_count_only_when_the_passage_has_them_side_by_side() -> None:
+    question = tokenize("out of hours social work team number")
+    assert pairs_found(question, tokenize("The out of hours social work team number is 01632 960000")) == 1.0
+    assert pairs_found(question, tokenize("Social care hours: the team works out of the office")) < 0.5
+    assert pairs_found(tokenize("LADO"), tokenize("LADO")) == 0.0  # one word makes no pair
+
+
+def test_the_fused_few_with_all_the_questions_words_and_phrases_lead_those_equally_close_without() -> None:
+    question = tokenize("mandatory reporting duty for FGM")
+    idf = {token: 1.0 for token in question}.get
+    partial = _hit("partial", dense=0.60, keyword=8.0, text="FGM is abuse. Report any concern to the police.")
+    whole = _hit("whole", dense=0.60, keyword=8.0, text="The mandatory reporting duty for FGM applies to teachers.")
+    ordered = reorder([partial, whole], dense_floor=0.2, best_keyword=8.0, weighted=False, question=question,
+                      idf=lambda t: idf(t, 0.0))
+    assert [h.chunk.id for h in ordered] == ["whole", "partial"]
+    # A passage far closer in meaning still leads one that only has the words.
+    closer = _hit("closer", dense=0.60 + 4 * WORDS_WEIGHT, keyword=8.0, text=partial.chunk.text)
+    ordered = reorder([whole, closer], dense_floor=0.2, best_keyword=8.0, weighted=False, question=question,
+                      idf=lambda t: idf(t, 0.0))
+    assert ordered[0].chunk.id == "closer"
 
 
 def test_the_plural_of_an_abbreviation_means_what_the_abbreviation_means() -> None:
