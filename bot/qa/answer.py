@@ -197,7 +197,7 @@ def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, d
     other_places = tuple(place for place in places().named(question)
                          if any(float(idf(token)) == 0.0 for token in tokenize(place)))
     kinds_missing = tuple(kind for kind in (required_kinds(question) if question else [])
-                          if not any(carries_required(kind, h.chunk.text) for h in hits[:COVERAGE_HITS]))
+                          if not any(carries_required(kind, h.chunk.text, question) for h in hits[:COVERAGE_HITS]))
     if not hits or not question_tokens:
         return Evidence(top_dense, 0.0, unknown, other_places, kinds_missing,
                         question_words=len(set(question_tokens)),

@@ -187,15 +187,23 @@ def fit(question_wants: list[Want], sentence: str, *, deadline: bool = False) ->
 
 # Some questions can only be answered with a fact of a kind that is unmistakable in writing: a phone
 # number, an email address or a postcode ("whats the phone number for…", "fax number for…", "…postcode"),
-# a sum of money ("how much does… cost", "the salary band", "weekly allowance", "fees") or a grade ("the
-# ofsted rating for…"). When none of the passages found carries one, no line quoted from them can state
-# it, however close the passages are to the question's topic: these are the near misses made of the
-# documents' own words (tests/knowledge/data/*_scope2_*.jsonl). A device ("a pic on my phone", "over the
-# phone") or a verb ("email the front door") asks for nothing. Other kinds (a time, a count, a name) are
-# not read this way: times, numbers and capitalised words are on nearly every page, and a count or a name
-# may be given as a list, so their absence says little (a time of day turned away an answerable tune line
-# whose passage was not among those found).
-Required = Literal["phone", "email", "postcode", "money", "rating"]
+# a sum of money ("how much does… cost", "the salary band", "weekly allowance", "fees", "what do they pay")
+# or a grade ("the ofsted rating for…"). When none of the passages found carries one, no line quoted from
+# them can state it, however close the passages are to the question's topic: these are the near misses
+# made of the documents' own words (tests/knowledge/data/*_scope2_*.jsonl). A device ("a pic on my
+# phone", "over the phone") or a verb ("email the front door") asks for nothing.
+# Times, numbers and capitalised words are on nearly every page, so a count, a date, a time of day, a
+# name or an address is required only where the question's words leave no other answer, and is carried
+# only where it is written as that fact: "what time does… open" wants a clock time; "how many referrals…"
+# a number written before the things counted ("1,200 referrals", "three safeguarding partners"); "when's
+# the next meeting" a date on a line about the thing asked after (a year elsewhere on the page dates
+# something else); "whats the name of the team manager" a personal name; "where is the business unit
+# office" a street address or a postcode. A deadline ("when does it have to be in by"), a date in the past
+# ("when was it launched"), opening hours and "who is the chair / scrutineer / officer" are not read this
+# way: the documents answer them in words ("the next working day", "in the autumn", "the Independent
+# Chair"), or the passage that does was not among those found.
+Required = Literal[
+    "phone", "email", "postcode", "money", "rating", "clock", "count", "date", "name", "address"]
 _REQUIRES: dict[Required, re.Pattern[str]] = {
     "phone": re.compile(r"\b(?:(?:tele)?phone|mobile|fax) (?:no|number|numbers)\b|\bfax\b", re.IGNORECASE),
     "email": re.compile(
@@ -204,7 +212,8 @@ _REQUIRES: dict[Required, re.Pattern[str]] = {
     "postcode": re.compile(r"\bpost ?codes?\b", re.IGNORECASE),
     "money": re.compile(
         r"\bhow much (?:do|does|did|is|are|will|would)\b.*\b(?:cost|costs|pay|paid|charge|charged|spend|spent)\b|"
-        r"\b(?:salary|salaries|fees?|allowances?|prices?|wages?|pay (?:band|scale|grade|rate))\b",
+        r"\b(?:salary|salaries|fees?|allowances?|prices?|wages?|pay (?:band|scale|grade|rate))\b|"
+        r"\bwhat (?:do|does|did|will|would) \w+(?: \w+)? pay\b(?! attention)|\bhow much (?:funding|money)\b",
         re.IGNORECASE),
     # An inspection grade or a RAG rating asked for ("what's the ofsted rating for…", "what did ofsted rate…"),
     # not one the practitioner already has ("the front door gave my referral an amber rating, what does
@@ -212,6 +221,26 @@ _REQUIRES: dict[Required, re.Pattern[str]] = {
     "rating": re.compile(
         r"\b(?:what(?:'s|s| is| was)?|whats)\b[^?.]*\b(?:rating|grade)\b|\b(?:rating|grade) (?:for|of)\b|"
         r"\bwhat did \w+ (?:rate|grade|judge)\b|\b(?:ofsted|cqc|inspection) (?:rating|grade|judgement|result)s?\b",
+        re.IGNORECASE),
+    # A time of day: "what time does the MASH open", "what times are the sessions" (not "what time frame").
+    "clock": re.compile(r"\bwhat times?\b(?!\s*(?:frame|scale))|\bsession times\b", re.IGNORECASE),
+    "count": re.compile(r"\bhow many\b", re.IGNORECASE),
+    # A calendar date: the next one ("when's the next DSPPB meeting"), the last one ("when was it last
+    # reviewed"), or one asked for by name ("what date", "what year").
+    "date": re.compile(
+        r"\bwhen(?:'s|s| is| are| was| were| will)?(?: the| their| our| your)? next\b|\b(?:what|which) (?:date|year)\b|"
+        r"\bwhen (?:was|were|did)\b[^?.]*\blast\b",
+        re.IGNORECASE),
+    # A person's name, asked for as a name: "whats the name of the team manager", "who is…, whats their name".
+    "name": re.compile(
+        r"\b(?:their|his|her) name\b|"
+        r"\bname of (?:the|our|their|your|a)\b[^?.]*\b(?:manager|officer|lead|chair|person|worker|head|director|"
+        r"scrutineer|co-?ordinator|nurse|doctor|teacher|adviser|advisor|lado|dsl)s?\b",
+        re.IGNORECASE),
+    # Where an office or a building is: a street address or a postcode ("where is the business unit office").
+    "address": re.compile(
+        r"\bwhere(?:'s|s| is| are)\b[^?.]*\b(?:office|offices|building|headquarters|hq|premises)\b|"
+        r"\b(?:office|postal|street|home) address\b",
         re.IGNORECASE),
 }
 _REQUIRED_CARRIED: dict[Required, re.Pattern[str]] = {
@@ -229,7 +258,26 @@ _REQUIRED_CARRIED: dict[Required, re.Pattern[str]] = {
         r"\b(?:rated|rating|judged|judgement|graded|grade)\b[^.\n]*\bgood\b|"
         r"\bgood\b[^.\n]*\b(?:rated|rating|judged|judgement|graded|grade)\b",
         re.IGNORECASE),
+    "clock": re.compile(
+        r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}[:.]\d{2}\b|\b(?:noon|midday|midnight)\b",
+        re.IGNORECASE),
+    # A month by its capitalised name ("may" is a verb), a year, a date in figures.
+    "date": re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+                       r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b|\b(?:19|20)\d{2}\b|"
+                       r"\b\d{1,2}/\d{1,2}/\d{2,4}\b"),
+    "address": re.compile(
+        r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|\bP\.?O\.? Box\b|"
+        r"\b\d+[a-z]?,? (?:[A-Z][a-z]+ )+(?:Road|Street|Lane|Avenue|Way|Place|Square|Drive|Close|Court|Row|Hill|"
+        r"Gardens|Terrace|Crescent|Parade)\b"),
 }
+# A number, in figures or words, that may count something.
+_COUNT = re.compile(rf"{_NUMBER_WORDS}|eleven|thirty|forty|fifty|hundreds?|thousands?|\d[\d,]*", re.IGNORECASE)
+_COUNTED_WITHIN = 3  # words between a number and the things it counts ("three local safeguarding partners")
+# A personal name as `_NAME` reads one, also where a line begins with it (a contacts list's "Toby Batch",
+# "Lin Blakelock (link)") or a sentence goes on after it ("… is Mike Dennis and he can be contacted on…").
+_PERSON_NAME = r"(?:(?:Mrs?|Ms|Miss|Dr)\.?\s+)?([A-Z][a-z]+(?:-[A-Z][a-z]+)? [A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
+_PERSON = re.compile(rf"^\s*{_PERSON_NAME}(?=\s*(?:[(,]|$))|"
+                     rf"(?:\bis|\bby|,|:|\||-)\s*{_PERSON_NAME}(?=\s*(?:[,.;:(|]|$|\s(?:and|who|is|on|at|via)\b))")
 
 
 def required_kinds(question: str) -> list[Required]:
@@ -237,5 +285,75 @@ def required_kinds(question: str) -> list[Required]:
     return [kind for kind, pattern in _REQUIRES.items() if pattern.search(question)]
 
 
-def carries_required(kind: Required, text: str) -> bool:
+def carries_required(kind: Required, text: str, question: str = "") -> bool:
+    """Does the passage `text` carry the kind of fact `question` can only be answered with? A count, a name,
+    a date and a sum are read line by line (a sentence, a list item, a table row), with the question's words."""
+    if kind == "count":
+        return _counts(question, text)
+    if kind == "name":
+        return any(_names_someone(line) for line in _lines(text))
+    if kind in ("date", "money"):
+        return _on_a_line_asked_about(kind, question, text)
     return bool(_REQUIRED_CARRIED[kind].search(text))
+
+
+def _lines(text: str) -> list[str]:
+    from bot.index.units import passage_units
+
+    return [unit.text for unit in passage_units(text)]
+
+
+def _names_someone(line: str) -> bool:
+    """A personal name on the line ("… is Toby Batch,", a contacts list's "Toby Batch"), not a place
+    ("…, North Tyneside, Sunderland")."""
+    from bot.qa.vocabulary import places
+
+    for match in _PERSON.finditer(line):
+        name = match.group(1) or match.group(2)
+        words = re.split(r"[ -]", name.casefold())
+        if not any(word in _NOT_NAME_WORDS for word in words) and not places().named(name):
+            return True
+    return False
+
+
+def _counts(question: str, text: str) -> bool:
+    """A number written just before the things "how many…" counts: "how many referrals" is answered by
+    "1,240 referrals", "how many days" by "15 working days", not by a phone number on the same page."""
+    from bot.index.tokens import tokenize
+    from bot.qa.vocabulary import places
+
+    asked = re.search(r"\bhow many\s+(.*)", question, re.IGNORECASE)
+    # The words naming what is counted: "how many foster carers does…" counts foster carers.
+    counted: set[str] = set()
+    for word in re.findall(r"[\w'-]+", asked.group(1) if asked else ""):
+        token = tokenize(word)
+        if not token and counted:
+            break
+        counted.update(token)
+        if len(counted) >= 2:
+            break
+    counted -= set(tokenize(" ".join(places().named(question))))
+    if not counted:
+        return True  # nothing named to count: any answer may do
+    for line in _lines(text):
+        words = re.findall(r"[\w,]+", line)
+        for at, word in enumerate(words):
+            phone = word.startswith("0") or any(0 <= i < len(words) and words[i][0].isdigit() for i in (at - 1, at + 1))
+            if not _COUNT.fullmatch(word) or phone:  # a phone number ("01632 960120") counts nothing
+                continue
+            if counted & set(tokenize(" ".join(words[at + 1 : at + 1 + _COUNTED_WITHIN]))):
+                return True
+    return False
+
+
+def _on_a_line_asked_about(kind: Required, question: str, text: str) -> bool:
+    """A date or a sum on a line that shares a word with the question, places aside: "when's the next DSPPB
+    meeting" is answered by a line dating a DSPPB meeting, not by "Working Together 2018" on the same page;
+    "the salary for the business manager job" not by a budget table's "Dudley CCG | 107,100"."""
+    from bot.index.tokens import tokenize
+    from bot.qa.vocabulary import places
+
+    asked = set(tokenize(question)) - set(tokenize(" ".join(places().named(question))))
+    if not asked:  # no question to read: the fact anywhere in the passage
+        return bool(_REQUIRED_CARRIED[kind].search(text))
+    return any(_REQUIRED_CARRIED[kind].search(line) and asked & set(tokenize(line)) for line in _lines(text))

@@ -147,10 +147,12 @@ def test_follow_ups_read_with_the_question_before_them_state_the_fact(sample_set
 # unseen holdout sets they turned away 4 answerable questions for 1 out-of-scope one caught, so they
 # were taken out (stop 19). A question only a phone number, an email, a postcode, a sum of money or a
 # grade answers, when no passage found carries one (`Evidence.kinds_missing`), raised knowledge .25 -> .62
-# and real .12 -> .50 here, answering as much, and lost no answerable line of the holdout sets.
+# and real .12 -> .50 here, answering as much, and lost no answerable line of the holdout sets. A time of
+# day, a count, a coming date, a person's name and an office's address read the same way (a count, a date
+# and a name only on a line that gives it) raised seeds .43 -> .57, answering as much on every part.
 SCOPE2_FLOORS: dict[str, dict[str, float]] = {
     "knowledge": {"answered": 0.75, "abstained": 0.62},
-    "seeds": {"answered": 1.0, "abstained": 0.42},
+    "seeds": {"answered": 1.0, "abstained": 0.57},
     "real": {"answered": 1.0, "abstained": 0.50},
 }
 
