@@ -93,7 +93,13 @@ class StoredChunk:
     # The words ingest indexed for this passage (its section path and text, tokenized), as read
     # from the catalog. Not an init field: a passage rebuilt with other text (`dataclasses.replace`,
     # e.g. a list joined with the passage after it) has none, and its words are read again.
-    indexed_tokens: tuple[str, ...] = field(default=(), init=False, compare=False, repr=False)
+    # Kept as stored (one string) and split when asked for: of the few dozen passages a question's
+    # candidates are, only the first few are read by their words.
+    _indexed: str = field(default="", init=False, compare=False, repr=False)
+
+    @property
+    def indexed_tokens(self) -> tuple[str, ...]:
+        return tuple(self._indexed.split())
 
 
 @dataclass(frozen=True)
@@ -237,7 +243,7 @@ class Catalog:
             ):
                 chunk = StoredChunk(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(json.loads(r[7])),
                                     r[8], r[9], r[10], r[11], r[12])
-                object.__setattr__(chunk, "indexed_tokens", tuple(r[13].split()))
+                object.__setattr__(chunk, "_indexed", r[13])
                 found[r[0]] = chunk
         return found
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from functools import lru_cache
+import sys
+from collections.abc import Sequence
+from functools import cache, lru_cache
+from pathlib import Path
 
 import snowballstemmer
 
@@ -39,9 +43,46 @@ _STEMMER = snowballstemmer.stemmer("english")
 _ABBREVIATION_PLURAL = re.compile(r"[b-df-hj-np-tv-z]{2,}s")
 
 
-@lru_cache(maxsize=200_000)
+# Each word's stem, once stemmed (Snowball in Python takes ~40 µs a word: the few hundred new words of the
+# passages a question finds took ~10 ms of its answer) or once learnt from the index's words, which its
+# ingest stemmed (`remember_stems`). Vocabularies are small; past this size it starts again.
+STEM_CACHE = 200_000
+_STEMS: dict[str, str] = {}
+
+
 def _stem(word: str) -> str:
-    """English Snowball stem ("contribute", "contribution" -> "contribut"); cached: vocabularies are small.
+    stem = _STEMS.get(word)
+    if stem is None:
+        stem = _stem_now(word)
+        if len(_STEMS) >= STEM_CACHE:
+            _STEMS.clear()
+        _STEMS[word] = stem
+    return stem
+
+
+@cache
+def stemmer_fingerprint() -> str:
+    """What made the stems: this module and Snowball's English stemmer, as code. Stems kept with an index are
+    used only by the same code, so that a word is never read with a stem today's stemmer would not give it."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    snowball = sys.modules[type(_STEMMER).__module__].__file__
+    digest.update(Path(snowball).read_bytes() if snowball else b"")
+    return digest.hexdigest()[:16]
+
+
+def remember_stems(words: Sequence[str], stems: Sequence[str], fingerprint: str) -> bool:
+    """Learn the stems of `words` (as `stemmer_fingerprint()` `fingerprint` stemmed them), unless they were
+    stemmed by other code; whether they were learnt."""
+    if fingerprint != stemmer_fingerprint() or len(words) != len(stems):
+        return False
+    if len(_STEMS) + len(words) > STEM_CACHE:
+        _STEMS.clear()
+    _STEMS.update(zip(words[:STEM_CACHE], stems[:STEM_CACHE], strict=True))
+    return True
+
+
+def _stem_now(word: str) -> str:
+    """English Snowball stem ("contribute", "contribution" -> "contribut").
 
     Besides Snowball: an abbreviation's plural is read as the abbreviation ("SCRs" -> "scr"), and two
     regular endings Snowball stems apart from the word they inflect are stemmed together:
@@ -110,7 +151,22 @@ def _words(raw: str) -> list[str]:
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased, stemmed content words. Numbers keep their digits ("38,400" -> "38400")."""
+    if len(text) <= LINE_CHARS:
+        return list(_line_tokens(text))
     return [token for _, token in word_forms(text)]
+
+
+# A line is read several times while one question is answered (for abstention, for choosing what to
+# quote, as the line before another, as a list's lead-in), and the lines of the passages a question
+# finds are read again by the next question that finds them: a line's tokens are kept once read.
+# Lines only (a passage's words are stored in the catalog): a few MB at most.
+LINE_CHARS = 600
+LINE_CACHE = 8192
+
+
+@lru_cache(maxsize=LINE_CACHE)
+def _line_tokens(text: str) -> tuple[str, ...]:
+    return tuple(token for _, token in word_forms(text))
 
 
 def word_forms(text: str) -> list[tuple[str, str]]:

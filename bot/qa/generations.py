@@ -13,6 +13,10 @@ quotes comes from one generation: no mixed answers, no errors, no pause while
 an ingest runs or a replica switches. The ingest job starts from the newest
 published generation too, so a fresh pod ingests incrementally.
 
+Each generation carries the documents' words with their embeddings (`bot/index/words.py`), made at
+ingest: a replica reads them as it opens the generation and never embeds them itself (a generation
+published before they travelled with it has them embedded once, as the replica opens it).
+
 Only knowledge documents are in these rows (the same text as the index):
 never referral content.
 """
@@ -38,6 +42,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from bot.config import Settings
 from bot.db.base import Base, UTCDateTime, utcnow
 from bot.errors import ConfigurationError
+from bot.index.words import WORDS, words_path
 
 if TYPE_CHECKING:
     from bot.db import Database
@@ -89,8 +94,9 @@ def check_store(settings: Settings) -> None:
 # ------------------------------------------------------------------ packing
 
 
-def _pack(index_dir: Path) -> bytes:
-    """The catalog (a consistent copy, even while WAL is in use) and the BM25 files, as tar.gz."""
+def _pack(index_dir: Path, generation: int) -> bytes:
+    """The catalog (a consistent copy, even while WAL is in use), the BM25 files and the documents' words
+    of the catalog's `generation`, as tar.gz."""
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory() as scratch:
         copy = Path(scratch) / CATALOG
@@ -106,6 +112,9 @@ def _pack(index_dir: Path) -> bytes:
             bm25 = index_dir / "bm25"
             if bm25.is_dir():
                 archive.add(bm25, arcname="bm25")
+            words = words_path(index_dir, generation)
+            if words.exists():
+                archive.add(words, arcname=str(words.relative_to(index_dir)))
     return buffer.getvalue()
 
 
@@ -145,6 +154,7 @@ def restore_newest(settings: Settings, database: Database) -> Published | None:
     for name in (CATALOG, f"{CATALOG}-wal", f"{CATALOG}-shm"):
         (settings.index_dir / name).unlink(missing_ok=True)
     shutil.rmtree(settings.index_dir / "bm25", ignore_errors=True)
+    shutil.rmtree(settings.index_dir / WORDS, ignore_errors=True)
     _unpack(data, settings.index_dir)
     (settings.index_dir / MARKER).write_text(str(latest.id))
     log.info("index.restored", extra={"index_generation": latest.id})
@@ -154,10 +164,12 @@ def restore_newest(settings: Settings, database: Database) -> Published | None:
 def publish(settings: Settings, database: Database) -> Published:
     """After an ingest: the local catalog and BM25 index become the newest generation for every replica."""
     from bot.index.store import KnowledgeIndex
+    from bot.qa.vocabulary import documents_words
 
     index = KnowledgeIndex(settings)
-    index.keyword  # noqa: B018 - brings the saved BM25 index up to the catalog's generation
-    data = _pack(settings.index_dir)
+    keyword = index.keyword  # brings the saved BM25 index up to the catalog's generation
+    documents_words(index)  # kept by the ingest that made this generation; embedded now if an older one did not
+    data = _pack(settings.index_dir, keyword.generation)
     row = IndexGeneration(catalog_generation=index.catalog.generation(), chunk_count=index.catalog.count(),
                           sha256=hashlib.sha256(data).hexdigest(), archive=data, created_at=utcnow())
     with database.transaction() as session:
@@ -212,11 +224,13 @@ class GenerationFollower:
 
     def _open(self, directory: Path) -> Answerer:
         from bot.qa.service import Answerer
+        from bot.qa.vocabulary import documents_words
 
         settings = self.settings.model_copy(update={"data_dir": directory})
         answerer = Answerer.from_settings(settings)
         answerer.index.keyword  # noqa: B018 - load BM25 now, not on the first question
         answerer.index.dense.count()  # and reach the Chroma server once
+        documents_words(answerer.index, answerer.retriever.encode_query)  # and read the documents' words
         return answerer
 
     def _prune(self, keep: set[int]) -> None:

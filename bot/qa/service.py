@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.index.store import KnowledgeIndex, StoredChunk
 from bot.index.tokens import tokenize
 from bot.index.units import Unit, passage_units, units_digest
+from bot.index.words import remember_stems_of
 from bot.procedures.recent import mark_recent_updates
 from bot.prompts import say
 from bot.qa.answer import (
@@ -54,6 +55,7 @@ class Answerer:
         self.writer = LLMAnswerWriter.from_settings(settings)
         self._areas: tuple[int, tuple[str, ...]] | None = None
         self._contact: tuple[int, tuple[str, str] | None] | None = None
+        self._stems_learnt: int | None = None  # the index generation whose words' stems were learnt
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Answerer:
@@ -125,6 +127,7 @@ class Answerer:
             lead = emergency_route() + "\n\n" if urgent else ""
             return Answer(question, False, urgent,
                           lead + say("question_too_long", length=len(text), limit=MAX_QUESTION_CHARS))
+        self._learn_stems()
         if context and not reads_as_follow_up(text):
             context = None  # a new question in the same chat: earlier ones would only mislead retrieval
         if not context:
@@ -164,6 +167,15 @@ class Answerer:
             text = f"{answer.text}\n{say('abstain_documents_contact', details=details, title=title)}"
             answer = dataclasses.replace(answer, text=text)
         return dataclasses.replace(answer, citations=mark_recent_updates(answer.citations, self.settings))
+
+    def _learn_stems(self) -> None:
+        """The stems of the index's words, as its ingest kept them with its words (`bot.index.words`):
+        read once per index generation, so that no word of a passage found is stemmed while a question
+        waits (the same stems: they are learnt only from the stemmer in use)."""
+        generation = self.index.keyword.generation
+        if self._stems_learnt != generation:
+            remember_stems_of(self.index.directory, generation)
+            self._stems_learnt = generation
 
     def _unit_similarity(self, hits: list[Hit], vector: np.ndarray) -> dict[tuple[int, tuple[int, int]], float]:
         """Closeness in meaning of each quotable unit of the first passages to the question, from

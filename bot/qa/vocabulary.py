@@ -207,8 +207,23 @@ def corpus_expansion(index: KnowledgeIndex, text: str, encode_query: Callable[[s
     if not any(keyword.idf(token) == 0.0 and not vocabulary().of(token) and not token.isdigit()
                for token in tokenize(text)):
         return []
-    # The model's batch encoder when the question encoder is one's method (it is in the service).
-    batch = getattr(getattr(encode_query, "__self__", None), "encode", None)
-    encode: Callable[[list[str]], np.ndarray] = batch if callable(batch) else (
-        lambda texts: np.vstack([encode_query(t) for t in texts]))
-    return neighbours(text, lambda token: keyword.idf(token) > 0.0, corpus_words(index, encode), encode_query)
+    return neighbours(text, lambda token: keyword.idf(token) > 0.0, documents_words(index, encode_query),
+                      encode_query)
+
+
+def documents_words(index: KnowledgeIndex, encode_query: Callable[[str], np.ndarray] | None = None) -> CorpusWords:
+    """The index's words with their embeddings (`bot.index.words.corpus_words`): read from beside the index,
+    where its ingest kept them, or embedded with `encode_query`'s model (the shared one if not given) when
+    an index made before they were kept lacks them."""
+    def encode(texts: list[str]) -> np.ndarray:
+        if encode_query is None:
+            from bot.index.embeddings import shared_embedder
+
+            return np.asarray(shared_embedder().encode(texts), dtype=np.float32)
+        # The model's batch encoder when the question encoder is one's method (it is in the service).
+        batch = getattr(getattr(encode_query, "__self__", None), "encode", None)
+        if callable(batch):
+            return np.asarray(batch(texts), dtype=np.float32)
+        return np.vstack([encode_query(t) for t in texts])
+
+    return corpus_words(index, encode)

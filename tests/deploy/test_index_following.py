@@ -64,3 +64,36 @@ def test_concurrent_follows_share_one_follower_and_load_the_generation_once(
     loaded = assistant.loaded_answerer
     assert loaded is not None and loaded.index.catalog.count() == published.chunk_count
     forget_databases()
+
+
+def test_a_replica_answers_its_first_question_with_the_documents_words_its_ingest_published(
+    tmp_path: Path, sample_settings: Settings, chroma_server: ChromaServer,
+) -> None:
+    from bot.index.words import words_path
+    from bot.qa.generations import GenerationFollower
+    from bot.qa.vocabulary import corpus_expansion
+
+    database_url = f"sqlite:///{tmp_path / 'shared' / 'sgbot.sqlite3'}"
+    shared = {"database_url": database_url, "index_store": "database", "chroma_host": "127.0.0.1",
+              "chroma_port": chroma_server.port, "collection": f"words-{tmp_path.name}"[:60]}
+    job = make_settings(tmp_path / "job", **shared)
+    shutil.copytree(sample_settings.data_dir, job.data_dir)
+    published = publish(job, get_database(job))
+    kept_at_ingest = words_path(job.index_dir, published.catalog_generation)
+    forget_databases()
+
+    replica = make_settings(tmp_path / "replica", **shared)
+    answerer = GenerationFollower(replica, get_database(replica)).refresh()
+    assert answerer is not None
+    in_replica = words_path(answerer.index.directory, published.catalog_generation)
+    # The words came with the generation as its ingest embedded them: a file the replica wrote would be newer.
+    assert in_replica.read_bytes() == kept_at_ingest.read_bytes()
+    assert int(in_replica.stat().st_mtime) == int(kept_at_ingest.stat().st_mtime)
+    written = in_replica.stat().st_mtime_ns
+
+    # Its first question has a word the documents never use ("cops"), searched as their nearest words.
+    answerer.answer("can I tell the cops?")
+    assert "polic" in corpus_expansion(answerer.index, "can I tell the cops?", answerer.retriever.encode_query)
+    assert in_replica.stat().st_mtime_ns == written
+    assert list(in_replica.parent.iterdir()) == [in_replica]
+    forget_databases()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.index.tokens import stemmed_words, tokenize
+from bot.index.tokens import remember_stems, stemmed_words, stemmer_fingerprint, tokenize
 from bot.qa.vocabulary import build_vocabulary, vocabulary
 
 
@@ -16,6 +16,13 @@ def test_regular_endings_snowball_stems_apart_from_their_word_are_stemmed_togeth
     assert tokenize("staffed staffing") == tokenize("staff staff")
     assert tokenize("experienced experiencing") == tokenize("experience experience")
     assert tokenize("evidencing referenced") == tokenize("evidence reference")
+
+
+def test_stems_kept_with_an_index_are_learnt_only_from_the_stemmer_in_use() -> None:
+    assert not remember_stems(["qqzzyx"], ["qqz"], "another stemmer")
+    assert tokenize("qqzzyx") == ["qqzzyx"]
+    assert remember_stems(["qqzzyw"], ["qqz"], stemmer_fingerprint())
+    assert tokenize("Qqzzyw") == ["qqz"]
 
 
 def test_words_that_only_look_like_an_inflection_keep_their_stem() -> None:
@@ -96,6 +103,10 @@ def test_the_documents_words_are_embedded_at_ingest_and_kept_beside_the_index(
     assert kept.exists()
     loaded = CorpusWords.load(kept)
     assert loaded is not None and "polic" in loaded.tokens
+    # With every word the documents use as written and its stem, for answering without stemming them again.
+    assert loaded.stemmer == stemmer_fingerprint()
+    assert "police" in loaded.forms and len(loaded.forms) == len(loaded.stems) > len(loaded.tokens)
+    assert all(tokenize(form) == [stem] for form, stem in zip(loaded.forms, loaded.stems, strict=True))
     assert "polic" in corpus_expansion(index, "can I tell the cops?", sample_answerer.retriever.encode_query)
 
 
