@@ -717,7 +717,12 @@ OWN_CHOICE = _compile([r"\b(?:has|have|with|got) (?:full |the )?(?:mental )?capa
                        r"consent)|ok'?d|okayed|happy with it|fine with it)\b",
                        r"\b(?:wants?|chooses?|prefers?|likes?|insists? on|decided|asked) to (?:go|live|walk|travel|be|"
                        r"stay|get|shop|sit)\b.{0,40}\b(?:on (?:his|her|their) own|alone|by (?:him|her|them)sel(?:f|ve"
-                       r"s))\b"])
+                       r"s))\b",
+                       # asking leave to do something alone: "a 16 year old asked if she can register with a GP on
+                       # her own"
+                       r"\b(?:asked|asks|asking|wants to know|wondering|wondered) (?:me |us )?(?:if|whether) (?:she|he|"
+                       r"they) (?:can|could|may|is allowed to|are allowed to)\b.{0,40}\b(?:on (?:his|her|their) own|"
+                       r"alone|by (?:him|her|them)sel(?:f|ves))\b"])
 # "what's the referral route when a pupil says the man they're living with … keeps their passport?": "when" (not
 # "if") someone tells of a danger that goes on is a report asked about, not a question in general.
 WHEN_TOLD = _compile([r"\bwhen (?:a|an|the|my|our|this|one of (?:my|our|the)) (?:\w+ )?(?:child|pupil|kid|student|you"
@@ -876,7 +881,7 @@ def rule_verdict(text: str) -> RuleVerdict:
     if verdict.urgent:
         return verdict
     if verdict.reason in _QUESTION_FRAMES:
-        parts = clauses(message)
+        parts = clauses(message, asking_tails=True)
     elif verdict.reason == _ABOUT_THE_TOPIC_VERDICT:
         parts = clauses(message, asking_tails=True)
         # Only when every word of the topic is in a part that asks: "what's the procedure?", not "the policy".

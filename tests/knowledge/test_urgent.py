@@ -81,6 +81,10 @@ EVAL_SETS = sorted(
         "can i give her the refuge number?",
         # an attack planned in an extremist's cause, in no word of violence
         "the lad I mentor is deep into extremist forums and has ordered fertiliser, he says it's happening friday",
+        # a report with its question after a comma: the question does not make the report general
+        "overdosed last night and is drowsy, is that a safeguarding concern?",
+        "kids in the park are fighting with knives, who do I call?",
+        "lads outside the school gates are waving a machete around, who do i ring",
     ],
 )
 def test_danger_now_is_urgent(message: str) -> None:
@@ -107,6 +111,10 @@ def test_danger_now_is_urgent(message: str) -> None:
         "I want to refer the death of a toddler in March for a rapid review",
         "what are the signs of county lines exploitation?",
         "this paperwork is killing me",
+        # a question after a comma, with no danger now in the report before it
+        "a 16 year old asked if she can register with a GP on her own, can she?",
+        "took an overdose two years ago and is doing well now, do we still need a plan?",
+        "young people who self-harm, which service do we refer to?",
         # a place or a word that is only a setting, not a danger
         "we're staying at a hotel for the year 6 residential, what ratios do we need?",
         "our christmas do is at the hotel, do the apprentices under 18 need a chaperone?",
