@@ -17,7 +17,9 @@ from pathlib import Path
 from bot.assistant import Assistant
 from bot.config import Settings
 from bot.db import forget_databases, get_database
-from bot.qa.generations import publish
+from bot.index.words import words_path
+from bot.qa.generations import GenerationFollower, publish
+from bot.qa.vocabulary import corpus_expansion
 from bot.serving.health import Readiness
 from tests.conftest import make_settings
 from tests.deploy.processes import ChromaServer
@@ -25,18 +27,24 @@ from tests.deploy.processes import ChromaServer
 THREADS = 6
 
 
+def _job_and_replica(tmp_path: Path, sample_settings: Settings, chroma_server: ChromaServer,
+                     name: str) -> tuple[Settings, Settings]:
+    """An ingest job holding an ingested index, and a replica, sharing one database and one Chroma server."""
+    database_url = f"sqlite:///{tmp_path / 'shared' / 'sgbot.sqlite3'}"
+    shared = {"database_url": database_url, "index_store": "database", "chroma_host": "127.0.0.1",
+              "chroma_port": chroma_server.port, "collection": f"{name}-{tmp_path.name}"[:60]}
+    job = make_settings(tmp_path / "job", **shared)
+    shutil.copytree(sample_settings.data_dir, job.data_dir)  # an ingested index, published as an ingest would
+    return job, make_settings(tmp_path / "replica", **shared)
+
+
 def test_concurrent_follows_share_one_follower_and_load_the_generation_once(
     tmp_path: Path, sample_settings: Settings, chroma_server: ChromaServer,
 ) -> None:
-    database_url = f"sqlite:///{tmp_path / 'shared' / 'sgbot.sqlite3'}"
-    shared = {"database_url": database_url, "index_store": "database", "chroma_host": "127.0.0.1",
-              "chroma_port": chroma_server.port, "collection": f"following-{tmp_path.name}"[:60]}
-    job = make_settings(tmp_path / "job", **shared)
-    shutil.copytree(sample_settings.data_dir, job.data_dir)  # an ingested index, published as an ingest would
+    job, replica = _job_and_replica(tmp_path, sample_settings, chroma_server, "following")
     published = publish(job, get_database(job))
     forget_databases()  # the replica opens the database itself, as a separate process would
 
-    replica = make_settings(tmp_path / "replica", **shared)
     assistant = Assistant(replica)
     readiness = Readiness(replica, assistant)
     start = threading.Barrier(THREADS)
@@ -69,20 +77,11 @@ def test_concurrent_follows_share_one_follower_and_load_the_generation_once(
 def test_a_replica_answers_its_first_question_with_the_documents_words_its_ingest_published(
     tmp_path: Path, sample_settings: Settings, chroma_server: ChromaServer,
 ) -> None:
-    from bot.index.words import words_path
-    from bot.qa.generations import GenerationFollower
-    from bot.qa.vocabulary import corpus_expansion
-
-    database_url = f"sqlite:///{tmp_path / 'shared' / 'sgbot.sqlite3'}"
-    shared = {"database_url": database_url, "index_store": "database", "chroma_host": "127.0.0.1",
-              "chroma_port": chroma_server.port, "collection": f"words-{tmp_path.name}"[:60]}
-    job = make_settings(tmp_path / "job", **shared)
-    shutil.copytree(sample_settings.data_dir, job.data_dir)
+    job, replica = _job_and_replica(tmp_path, sample_settings, chroma_server, "words")
     published = publish(job, get_database(job))
     kept_at_ingest = words_path(job.index_dir, published.catalog_generation)
     forget_databases()
 
-    replica = make_settings(tmp_path / "replica", **shared)
     answerer = GenerationFollower(replica, get_database(replica)).refresh()
     assert answerer is not None
     in_replica = words_path(answerer.index.directory, published.catalog_generation)
