@@ -626,7 +626,8 @@ _ORDINARY_CAUSE = [
     r"\b(?:playing|during|at|in) (?:hockey|football|rugby|netball|pe|sport|sports|gymnastics|swimming|"
     r"the match)\b", r"\bparents? informed\b",
     r"\b(?:mum|dad|parents?|carers?) (?:informed|(?:was|were|has been|have been) (?:told|informed|called))\b",
-    r"\bscuffle\b", r"\bboth fine\b", r"\bhow (?:do|should|can|would) (?:i|we|you) treat\b",
+    r"\bscuffle\b", r"\bboth fine\b", r"(?<!not )(?<!n't )(?<!no )\b(?:as a joke|jokingly|as banter)\b",
+    r"\bhow (?:do|should|can|would) (?:i|we|you) treat\b",
     r"\b(?:bump|bumped|banged|knocked) (?:it|his|her|their|into)\b", r"\bsaw (?:him|her|them) (?:fall|bump|trip)\b",
 ]
 
@@ -769,7 +770,11 @@ HABITUAL_MISSING = _compile([
 SELF_HARM_AS_A_TRAIT = _compile([
     r"\b(?:who|that) (?:self[- ]?harms|(?:has|have) (?:self[- ]?harmed|cut (?:him|her|them)sel(?:f|ves)) "
     r"(?:before|in the past|previously))\b",
-    r"\b(?:history|hx|past) of (?:self[- ]?harm(?:ing)?|overdoses|cutting)\b", r"\bself[- ]?harm(?:ing)? scars\b",
+    r"\b(?:history|hx|past) of (?:self[- ]?harm(?:ing)?|overdoses|cutting)\b",
+    # told in the simple present, a habit ("her friend self harms"), or easing ("whose self-harm is getting better")
+    r"\b(?<!who )(?<!that )self[- ]?harms\b(?! (?:now|right now|tonight|today|again))",
+    r"\bself[- ]?harm(?:ing)? (?:is|has been) (?:getting better|improving|reducing|easing|less)\b",
+    r"\bself[- ]?harm(?:ing)? scars\b",
     # known and managed: "her self-harm is being managed by CAMHS"
     r"\bself[- ]?harm(?:ing)? (?:is|has been|was) (?:being |already )?(?:managed|known|supported|treated|dealt with|"
     r"monitored)\b",
@@ -972,6 +977,7 @@ _HANDLING = re.compile(
     r"pass(?:ed|ing)? (?:it |this |that )?on|report (?:it|this|that)\b|report(?:ed)? to|"
     r"who (?:do|should|would|can) (?:i|we) (?:tell|speak|talk|report|go|inform|contact|pass|give)|"
     r"tell (?:the )?(?:dsl|deputy|safeguarding lead|someone|anyone|my manager|social services|the parents)|"
+    r"raise (?:it|this|that|a concern|my concern)|"
     r"early help|next steps?|(?:a|the) concern|safeguarding (?:concern|issue|matter)|pastoral|cpoms|my ?concern|"
     r"anything (?:to do|else|i (?:should|need to|can) do|we (?:should|need to|can) do)|"
     r"(?:do|should|must) (?:i|we) (?:still )?(?:need|have) to (?:do (?:anything|something)|tell|report|refer|record|"
@@ -1041,6 +1047,7 @@ PROCEDURE_ASKED = _compile([
     r"\b(?:what|which|wat|whats|what'?s the) (?:\w+ )?(?:level|levels|threshold|category|categories|tier|box|boxes|"
     r"section|heading|code)\b",
     r"\b(?:what|which) (?:type|kind|sort|form) of (?:\w+ )?(?:abuse|harm|neglect|referral|concern|risk)\b",
+    r"\b(?:is|would|could|does) (?:that|this|it) (?:be |count as |class as )?(?:\w+ )?self[- ]?harm\b",
     r"\blevel (?:[1-4]|one|two|three|four)\b", r"\bthreshold\b", r"\bcontinuum\b", r"\bcategor(?:y|ies|ise|ize)\b",
     r"\b(?:is|would|could|does) (?:that|this|it) (?:be |count as |class as )?(?:a |an )?(?:\w+ ){0,2}(?:abuse|neglect|"
     r"exploitation|grooming|risk|concern)\b",
