@@ -459,10 +459,8 @@ _NOW = (r"(?<!in school )(?<!at school )(?<!\d )(?<!divorced )(?<!safe )(?<!fine
         r"(?<!settled )(?<!happy )(?<!older )(?<!retired )(?<!adult )(?<!better )(?<!up )(?<!married )"
         r"(?<!remarried )(?<!back )"
         r"\bnow\b(?! (?:and )?(?:back|in|with|doing|settled|safe|engaging|thriving|an adult|aged|\d+|lives|living|"
-        r"well|fine|ok|okay|stable|recovered|recovering|discharged|better|out of hospital|"
         r"works|working|married|remarried|divorced|retired|grown|helps|supports|runs|has|mentors|moved|under|"
-        r"at (?:uni|university|college|work|(?:a |an |the )?(?:pru|new school|another school|different school|"
-        r"alternative provision))|wants? to (?:talk|speak|discuss|tell|share|report|know|understand|"
+        r"at (?:uni|university|college|work)|wants? to (?:talk|speak|discuss|tell|share|report|know|understand|"
         r"move on)|(?:coming|going) back to (?:us|school|college|class|lessons|nursery|work|the (?:school|club|group|"
         r"unit|team))|returning to (?:us|school|college|class|lessons|nursery|work)))")
 # The time is now: even a question in general ("if a child…") is about a real one when it says "tonight".
@@ -476,9 +474,6 @@ _IMMEDIATE_STRONG = _TIME_NOW + [
     r"\bwhen (?:he|she|they) gets? (?:home|back)\b", r"\bafter this\b", r"\bgoing (?:back )?home\b",
     r"\b(?:is|'s|are|'re|am|'m) (?:scared|terrified|frightened|afraid|in pain|bleeding|crying|shaking|hurt|hiding)\b",
     r"\blater\b",
-    # the chance to act is going: "mum says she's about to leave", "they're about to take her"
-    r"\b(?:is|'s|are|'re) (?:just )?about to (?:leave|go|take|run|jump|walk|drive|be (?:taken|collected|picked up|"
-    r"sent|flown))\b",
     r"\b(?:won'?t|will not|wont|can'?t|cannot) stop (?:bleeding|fitting|shaking|vomiting|being sick)\b",
 ]
 # "Still" of a role someone keeps ("the coach who abused her still works with kids", "he still babysits his
@@ -540,10 +535,7 @@ _PAST = [
     r"\b(?:was|were|got|been) (?:excluded|expelled|arrested|charged|protected)\b", r"\bretired\b", r"\bdivorced\b",
     r"\b(?:been|is|are|was|were|got|now|stay(?:s|ed)?|kept) out of it\b", r"\bfled\b",
     r"\b(?:is|are|'s|now|living|lives|staying|stays|moved|went|gone|got a place) (?:in|at|to|into) "
-    r"(?:a |the )?(?:refuge|temporary accommodation|emergency accommodation|a safe house)\b",
-    # "mum has told us she's left her violent partner" (urgent_tune10)
-    r"\b(?:has|have|'s|'ve) (?:now )?left (?:her|his|their) (?:violent |abusive |controlling )?(?:partner|husband|"
-    r"wife|boyfriend|girlfriend|ex)\b",
+    r"(?:a |the )?refuge\b",
     r"\bno (?:current|immediate|ongoing|present) (?:risk|concerns?|danger)\b", r"\bnot (?:currently )?at risk\b",
     r"\bin (?:january|february|march|april|may|june|july|august|september|october|"
     r"november|december)\b",
@@ -575,14 +567,6 @@ _ABOUT_THE_TOPIC = [
     r"\bquiz\w*", r"\bstands? for\b", r"\bacronym\b",
     # "what are the indicators a girl may be at risk", "is it mandatory to report FGM in a girl under 18"
     r"\bindicators?\b", r"\bmandatory\b", r"\b(?:statutory|legal) (?:duty|duties)\b",
-    # a document or system the practitioner writes or sets up: "we're writing our suicide postvention plan",
-    # "setting up a new safeguarding records system", "a reflective piece on a case" (urgent_tune10)
-    # (the practitioner's own: a pupil's essay may carry a disclosure)
-    r"\b(?:i'?m|i am|we'?re|we are|i|we|i'?ve been|we'?ve been) (?:currently |just )?(?:writing|drafting|updating|"
-    r"rewriting|setting up|putting together|designing|building) (?:a |an |our |my |the |a new |our new )?"
-    r"(?:\w+ ){0,3}(?:plan|policy|essay|piece|system|pack|guide|database)\b",
-    r"\b(?:records?|recording|case ?notes|case management|filing|logging) (?:system|software|database)\b",
-    r"\breflective (?:piece|account|essay|log|practice|writing)\b", r"\bpostvention\b",
 ]
 
 # A question asked in general: "what do I do if a child…", "when a pupil…", "a child who self-harms".
@@ -626,8 +610,7 @@ _ORDINARY_CAUSE = [
     r"\b(?:playing|during|at|in) (?:hockey|football|rugby|netball|pe|sport|sports|gymnastics|swimming|"
     r"the match)\b", r"\bparents? informed\b",
     r"\b(?:mum|dad|parents?|carers?) (?:informed|(?:was|were|has been|have been) (?:told|informed|called))\b",
-    r"\bscuffle\b", r"\bboth fine\b", r"(?<!not )(?<!n't )(?<!no )\b(?:as a joke|jokingly|as banter)\b",
-    r"\bhow (?:do|should|can|would) (?:i|we|you) treat\b",
+    r"\bscuffle\b", r"\bboth fine\b", r"\bhow (?:do|should|can|would) (?:i|we|you) treat\b",
     r"\b(?:bump|bumped|banged|knocked) (?:it|his|her|their|into)\b", r"\bsaw (?:him|her|them) (?:fall|bump|trip)\b",
 ]
 
@@ -770,11 +753,7 @@ HABITUAL_MISSING = _compile([
 SELF_HARM_AS_A_TRAIT = _compile([
     r"\b(?:who|that) (?:self[- ]?harms|(?:has|have) (?:self[- ]?harmed|cut (?:him|her|them)sel(?:f|ves)) "
     r"(?:before|in the past|previously))\b",
-    r"\b(?:history|hx|past) of (?:self[- ]?harm(?:ing)?|overdoses|cutting)\b",
-    # told in the simple present, a habit ("her friend self harms"), or easing ("whose self-harm is getting better")
-    r"\b(?<!who )(?<!that )self[- ]?harms\b(?! (?:now|right now|tonight|today|again))",
-    r"\bself[- ]?harm(?:ing)? (?:is|has been) (?:getting better|improving|reducing|easing|less)\b",
-    r"\bself[- ]?harm(?:ing)? scars\b",
+    r"\b(?:history|hx|past) of self[- ]?harm(?:ing)?\b", r"\bself[- ]?harm(?:ing)? scars\b",
     # known and managed: "her self-harm is being managed by CAMHS"
     r"\bself[- ]?harm(?:ing)? (?:is|has been|was) (?:being |already )?(?:managed|known|supported|treated|dealt with|"
     r"monitored)\b",
@@ -786,35 +765,10 @@ SELF_HARM_AS_A_TRAIT = _compile([
     r"\b(?:if|whether|in case) (?:(?:he|she|they|(?:his|her|their|a|the) \w+) )(?:ever )?self[- ]?harms\b",
 ])
 # A weapon carried as a habit, said of the person: "a lad who carries a knife because he's scared of a gang".
-# …or carried "for protection", a habit told of him: "one of our lads carries a knife for protection" (urgent_tune10).
-WEAPON_AS_A_TRAIT = _compile([
-    r"\b(?:who|that) (?:carries|carry|has carried|used to carry|has been known to carry) "
-    r"(?:a |an )?(?:knife|knives|weapons?|blades?)\b",
-    r"\b(?:carries|carry|carrying) (?:a |an )?(?:knife|knives|weapons?|blades?) (?:for (?:his |her |their )?"
-    r"(?:own )?(?:protection|safety)|to (?:feel|keep (?:him|her|them)sel(?:f|ves)) safe)\b"])
+WEAPON_AS_A_TRAIT = _compile([r"\b(?:who|that) (?:carries|carry|has carried|used to carry|has been known to carry) "
+                              r"(?:a |an )?(?:knife|knives|weapons?|blades?)\b"])
 # What a danger word is when it only names a pattern or a trait (see `_only_as_a_pattern`).
 _AS_A_PATTERN = {"missing": HABITUAL_MISSING, "self-harm": SELF_HARM_AS_A_TRAIT, "weapon": WEAPON_AS_A_TRAIT}
-# A danger word inside the name of a formal measure already in place: "a girl on an FGM protection order", "a CP
-# plan for sexual abuse", "a non-molestation order", "an exploitation NRM referral pending" (urgent_tune10). The
-# measure is what is asked about; a cue of now beside it ("…and she is being flown out tonight") still counts.
-PROCESS_NAME = _compile([
-    r"\b(?:non[- ]?molestation|(?:fgm|forced marriage|domestic (?:abuse|violence)|stalking|sexual (?:harm|risk) "
-    r"prevention) protection|restraining|protection) orders?\b",
-    r"\b(?:cp|child protection|cin|child in need) plan (?:for|under|in the category of) (?:\w+ ){0,2}(?:abuse|neglect|"
-    r"harm|exploitation)\b",
-    r"\b(?:[\w-]+ ){0,2}(?:nrm|national referral mechanism)(?: referral| decision)?\b",
-    r"\b(?:sexual abuse|child sexual abuse|csa|fgm) (?:medical|examination|assessment) (?:will|is|was|has been)\b",
-])
-# Thoughts of suicide or self-harm already known and in someone's care, with no plan: "feels suicidal sometimes but
-# has no plans and is seeing a counsellor", "has thoughts of suicide, she is engaged with the GP" (urgent_tune10).
-KNOWN_AND_SUPPORTED = _compile([
-    r"\b(?:under|open to|known to|engaged with|engaging with|seeing|sees|working with|supported by|in touch with|"
-    r"referred to|on the waiting list for) (?:the |a |her |his |their )?(?:school |local |new |community )?"
-    r"(?:camhs|crisis team|counsell\w+|gp|therapist|"
-    r"psychiatrist|psychologist|mental health (?:team|services|nurse)|talking therapies|therapy)\b",
-    r"\bno (?:plans?|intent|intention|means)\b",
-])
-_THOUGHTS = {"self-harm", "suicidal intent"}
 # A clause about people in general, plural and in the simple present ("students who carry weapons for protection",
 # "lads in our youth club talk about carrying knives"): a topic, not someone in danger now. A clause that says
 # what is going on ("kids in the park are fighting") or has been ("…who have been cutting") is not general.
@@ -873,19 +827,11 @@ _ASKS = re.compile(r"\b(?:should|do|can|must|could|would|shall) (?:i|we)\b|\bwha
                    r"\bwho (?:has|needs|ought|is meant) to be (?:told|informed|notified)\b", re.IGNORECASE)
 
 
-# A question asked in the third person, the way a role introduces itself: "tenancy officer asking how to record a
-# concern about…", "need to know what categories we should use" (urgent_tune10).
-_ASKED_INDIRECTLY = re.compile(r"^(?:[\w'/&]+ ){0,4}?(?:asking|wondering|querying|(?:want|need)(?:s|ing)? to know) "
-                               r"(?:how|what|whether|if|who|when|where|which)\b|"
-                               r"\b(?:need|want)s? to know (?:what|how|whether|which)\b", re.IGNORECASE)
-
-
 def is_question(message: str) -> bool:
     # "preschool - who rings the police when…": chat puts the subject first, then the question.
     asked = re.split(r"\s+[-–:]\s+", message)[-1]
     return (message.rstrip().endswith("?") or bool(_QUESTION_START.match(message))
-            or bool(_QUESTION_START.match(asked)) or bool(_ASKS.search(message))
-            or bool(_ASKED_INDIRECTLY.search(message)))
+            or bool(_QUESTION_START.match(asked)) or bool(_ASKS.search(message)))
 
 
 def signals_in(message: str) -> list[str]:
@@ -931,17 +877,9 @@ def rule_verdict(text: str) -> RuleVerdict:
     not make a report a question about the topic. Frames that cover the whole message (training, policy,
     the past) are not re-read: "training scenario: a boy is on the roof" stays about the topic."""
     message = unquoted(normalise(text))
-    named = signals_in(message)
-    if (named and set(named) <= _THOUGHTS and is_question(message) and KNOWN_AND_SUPPORTED.search(message)
-            and not _present_strongly(message) and not _HARM_PRESENT.search(message)):
-        return RuleVerdict(False, "thoughts known and in someone's care, no plan, nothing present", named[0],
-                           vetoed=True)
     verdict = _message_verdict(message)
     if verdict.urgent:
         return verdict
-    # A danger word that names only a pattern, a trait or a measure in place in the whole question does so in
-    # each of its parts: "one of my year 11s self-harms and is under CAMHS. how can I support her…?"
-    patterned = {name for name in named if _only_as_a_pattern(message, name)}
     if verdict.reason in _QUESTION_FRAMES:
         parts = clauses(message, asking_tails=True)
     elif verdict.reason == _ABOUT_THE_TOPIC_VERDICT:
@@ -954,8 +892,6 @@ def rule_verdict(text: str) -> RuleVerdict:
     for clause in parts:
         if (clause == message or _CONDITION.match(clause) or _GENERAL_CONDITION.search(clause) or is_question(clause)
                 or is_generic_plural(clause)):
-            continue
-        if patterned and set(signals_in(clause)) <= patterned:
             continue
         found = _message_verdict(clause)
         # A bare statement with a danger word ("the exploitation conference is on 3 March") is not enough
@@ -977,7 +913,6 @@ _HANDLING = re.compile(
     r"pass(?:ed|ing)? (?:it |this |that )?on|report (?:it|this|that)\b|report(?:ed)? to|"
     r"who (?:do|should|would|can) (?:i|we) (?:tell|speak|talk|report|go|inform|contact|pass|give)|"
     r"tell (?:the )?(?:dsl|deputy|safeguarding lead|someone|anyone|my manager|social services|the parents)|"
-    r"raise (?:it|this|that|a concern|my concern)|"
     r"early help|next steps?|(?:a|the) concern|safeguarding (?:concern|issue|matter)|pastoral|cpoms|my ?concern|"
     r"anything (?:to do|else|i (?:should|need to|can) do|we (?:should|need to|can) do)|"
     r"(?:do|should|must) (?:i|we) (?:still )?(?:need|have) to (?:do (?:anything|something)|tell|report|refer|record|"
@@ -1047,7 +982,6 @@ PROCEDURE_ASKED = _compile([
     r"\b(?:what|which|wat|whats|what'?s the) (?:\w+ )?(?:level|levels|threshold|category|categories|tier|box|boxes|"
     r"section|heading|code)\b",
     r"\b(?:what|which) (?:type|kind|sort|form) of (?:\w+ )?(?:abuse|harm|neglect|referral|concern|risk)\b",
-    r"\b(?:is|would|could|does) (?:that|this|it) (?:be |count as |class as )?(?:\w+ )?self[- ]?harm\b",
     r"\blevel (?:[1-4]|one|two|three|four)\b", r"\bthreshold\b", r"\bcontinuum\b", r"\bcategor(?:y|ies|ise|ize)\b",
     r"\b(?:is|would|could|does) (?:that|this|it) (?:be |count as |class as )?(?:a |an )?(?:\w+ ){0,2}(?:abuse|neglect|"
     r"exploitation|grooming|risk|concern)\b",
@@ -1060,8 +994,7 @@ PROCEDURE_ASKED = _compile([
     r"\b(?:become|becomes|amount to|amounts to) (?:\w+ )?(?:abuse|neglect|safeguarding|a concern|a referral|"
     r"significant harm)\b", r"\b(?:cp|cin) or (?:cp|cin|early help)\b",
     # the record, the form, and who has it
-    r"\b(?:forms?|body maps?|records?|notes|files?|diary|diaries|cpoms|myconcern|incident (?:log|form|report)|"
-    r"chronology|"
+    r"\b(?:forms?|body maps?|records?|notes|files?|cpoms|myconcern|incident (?:log|form|report)|chronology|"
     r"write[- ]?up|writing (?:it |this )?up|write (?:it |this |that )?(?:down|up)|minutes|the original|a copy|"
     r"copies|paperwork|log|(?:care|safety|support|health ?care|risk management|reintegration|return) plans?|risk "
     r"assessments?)\b", r"\blog(?:ged|ging)? (?:it|this|that|them)\b",
@@ -1084,7 +1017,6 @@ PROCEDURE_ASKED = _compile([
     r"\b(?:put|write|include|say|use|record) (?:\w+ ){0,3}(?:in|on) (?:the|my|her|his|their) (?:\w+ )?(?:notes|record|"
     r"form|report|file|log)\b",
     r"\bexact words\b", r"\bhow long (?:do|must|should|can) (?:we|i|you|they) keep\b",
-    r"\bwhat (?:\w+ ){0,3}(?:should|do|must|can) (?:i|we) (?:write|record|note|put|include|log)\b",
     # the outcome and feedback
     r"\b(?:outcome|outcomes|result|results|feedback|decision|decided|updates?)\b",
     # disagreeing with the outcome: "MASH said NFA, can I challenge that?", "can I ask them to reopen it?"
@@ -1169,13 +1101,9 @@ def _only_as_a_pattern(message: str, signal: str) -> bool:
     (someone who self-harms), with no cue that it is happening now: a report of the same pattern ("she keeps going
     missing again at night") is told because it goes on."""
     pattern = _AS_A_PATTERN.get(signal)
-    if not is_question(message) or _present_strongly(message) or _AGAIN_NOW.search(message):
-        return False
-    named = PROCESS_NAME.search(message) or (pattern is not None and pattern.search(message))
-    rest = PROCESS_NAME.sub(" ", message)
-    if pattern is not None:
-        rest = pattern.sub(" ", rest)
-    return bool(named) and not SIGNALS[signal].search(rest)
+    return (pattern is not None and is_question(message) and bool(pattern.search(message))
+            and not _present_strongly(message) and not _AGAIN_NOW.search(message)
+            and not SIGNALS[signal].search(pattern.sub(" ", message)))
 
 
 def procedure_not_danger(message: str, found: list[str]) -> bool:

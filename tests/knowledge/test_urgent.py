@@ -203,12 +203,6 @@ FLOORS = {
     # after it (precision 0.833, 0.696, 0.588 on the three batches as first scored), with emergencies asked the same
     # way; 0.833 after.
     "ninth tuning set, procedure questions in new wording": (CHECK_FILE.with_name("urgent_tune9.jsonl"), 0.83),
-    # The tenth tuning set (230, 65 urgent; not trained on: training on it lowered check6): procedure, training and
-    # record questions on the hard topics in practitioners' voices (teachers, nurses, coaches, foster carers,
-    # housing officers, police, GPs), with urgent twins. Scored blind in three batches before the rules were widened
-    # after each: batch one recall 0.975 / precision 0.867, two batches 0.982 / 0.667, three 1.000 / 0.747 (after
-    # the changes for the first two); 1.000 / 0.783 after.
-    "tenth tuning set, practitioners' voices": (CHECK_FILE.with_name("urgent_tune10.jsonl"), 0.78),
 }
 
 
@@ -733,61 +727,6 @@ def test_a_pattern_a_trait_or_a_question_about_the_record_is_not_an_emergency_fo
     ],
 )
 def test_a_pattern_or_a_record_question_with_danger_now_stays_urgent(message: str) -> None:
-    verdict = rule_verdict(message)
-    assert verdict.urgent, verdict.reason
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
-        # a document or a records system the practitioner writes or sets up is the topic (urgent_tune10)
-        "we're drafting our self-harm policy for the sixth form, what should the section on parents say?",
-        "we are setting up a new case management system and need to know how to tag FGM and forced marriage",
-        "tenancy officer asking how to log a concern about an adult being cuckooed, for our records system",
-        # a state after the event: "now well", "now discharged"
-        "what goes in a safety plan for a teenager after a suicide attempt in the spring, now discharged?",
-        # thoughts known and in someone's care, with no plan
-        "student says she feels suicidal some days but has no plans and is under CAMHS, what should I do with this?",
-        # a danger word inside the name of a measure already in place
-        "we have a girl on an FGM protection order, how often is it reviewed?",
-        "pupil on a CP plan for sexual abuse is joining us next term, what should we ask the old school for?",
-        # a pattern or a trait in the whole question, in each of its parts too
-        "one of my year 10s self-harms and sees the school counsellor. how do I support her in lessons?",
-        "patient with a history of overdoses, what should the care plan say about her medication?",
-        "lad in my youth club carries a knife for protection, he says. who do I talk to about it?",
-        # a recovered state or a place after the event
-        "a knife was found in his bag last term and he is now at a PRU, what support can his mum ask for?",
-        "mum has told us she's left her violent partner and they're in temporary accommodation, how can we help?",
-        # self-harm told as a habit or easing, or asked about as a classification
-        "my son's girlfriend self harms and he's worried about her, how can he support her?",
-        "a boy whose self-harm is improving, when can he come off the vulnerable pupils list?",
-        "year 4 girl has started pulling her hair out in class, is that self-harm?",
-        # a threat said as a joke; a concern with no harm done, asked how to raise
-        "pupil says 'I'll batter you' to his mates as a joke, do I need to log it?",
-    ],
-)
-def test_procedure_questions_in_new_voices_are_not_an_emergency_for_the_rules(message: str) -> None:
-    verdict = rule_verdict(message)
-    assert not verdict.urgent, verdict.reason
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
-        # the same with danger now keep the emergency route
-        "we're drafting our self-harm policy but a pupil is cutting herself in the toilets right now, who do I call?",
-        "student is under CAMHS but has just told me she's going to take her life tonight, what should I do?",
-        "she's on an FGM protection order and her dad is taking her to the airport right now",
-        "one of my year 10s who self-harms has fresh cuts that are still bleeding, how do I support her?",
-        "lad carries a knife for protection and is outside the gates with it now threatening a boy",
-        "mum says she's left her violent partner but he's outside the school right now shouting that he'll kill her",
-        # the chance to act is going
-        "toddler has burns on both hands in a glove pattern and mum says she's about to leave, do I need consent?",
-        "my son's girlfriend self harms and has just cut her arm deep at our house, it won't stop bleeding",
-        "pupil said 'I'll stab you' to a boy and he wasn't joking, he has a knife in his bag now",
-    ],
-)
-def test_procedure_questions_in_new_voices_with_danger_now_stay_urgent(message: str) -> None:
     verdict = rule_verdict(message)
     assert verdict.urgent, verdict.reason
 
