@@ -13,6 +13,10 @@ import re
 from functools import lru_cache
 from typing import Literal
 
+from bot.index.tokens import tokenize
+from bot.index.units import passage_units
+from bot.qa.vocabulary import places
+
 Want = Literal["time", "contact", "count", "rule"]
 
 _ASKS: dict[Want, re.Pattern[str]] = {
@@ -106,8 +110,6 @@ def has_name(sentence: str) -> bool:
 
 @lru_cache(maxsize=8)
 def _ask_tokens(want: Want) -> frozenset[str]:
-    from bot.index.tokens import tokenize
-
     return frozenset(tokenize(" ".join(_ASK_WORDS[want])))
 
 
@@ -298,16 +300,12 @@ def carries_required(kind: Required, text: str, question: str = "") -> bool:
 
 
 def _lines(text: str) -> list[str]:
-    from bot.index.units import passage_units
-
     return [unit.text for unit in passage_units(text)]
 
 
 def _names_someone(line: str) -> bool:
     """A personal name on the line ("… is Toby Batch,", a contacts list's "Toby Batch"), not a place
     ("…, North Tyneside, Sunderland")."""
-    from bot.qa.vocabulary import places
-
     for match in _PERSON.finditer(line):
         name = match.group(1) or match.group(2)
         words = re.split(r"[ -]", name.casefold())
@@ -319,9 +317,6 @@ def _names_someone(line: str) -> bool:
 def _counts(question: str, text: str) -> bool:
     """A number written just before the things "how many…" counts: "how many referrals" is answered by
     "1,240 referrals", "how many days" by "15 working days", not by a phone number on the same page."""
-    from bot.index.tokens import tokenize
-    from bot.qa.vocabulary import places
-
     asked = re.search(r"\bhow many\s+(.*)", question, re.IGNORECASE)
     # The words naming what is counted: "how many foster carers does…" counts foster carers.
     counted: set[str] = set()
@@ -350,9 +345,6 @@ def _on_a_line_asked_about(kind: Required, question: str, text: str) -> bool:
     """A date or a sum on a line that shares a word with the question, places aside: "when's the next DSPPB
     meeting" is answered by a line dating a DSPPB meeting, not by "Working Together 2018" on the same page;
     "the salary for the business manager job" not by a budget table's "Dudley CCG | 107,100"."""
-    from bot.index.tokens import tokenize
-    from bot.qa.vocabulary import places
-
     asked = set(tokenize(question)) - set(tokenize(" ".join(places().named(question))))
     if not asked:  # no question to read: the fact anywhere in the passage
         return bool(_REQUIRED_CARRIED[kind].search(text))

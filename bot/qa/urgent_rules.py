@@ -880,14 +880,13 @@ def rule_verdict(text: str) -> RuleVerdict:
     verdict = _message_verdict(message)
     if verdict.urgent:
         return verdict
-    if verdict.reason in _QUESTION_FRAMES:
-        parts = clauses(message, asking_tails=True)
-    elif verdict.reason == _ABOUT_THE_TOPIC_VERDICT:
-        parts = clauses(message, asking_tails=True)
-        # Only when every word of the topic is in a part that asks: "what's the procedure?", not "the policy".
-        if any(ABOUT_THE_TOPIC.search(part) for part in parts if not is_question(part)):
-            return verdict
-    else:
+    if verdict.reason not in (*_QUESTION_FRAMES, _ABOUT_THE_TOPIC_VERDICT):
+        return verdict
+    parts = clauses(message, asking_tails=True)
+    # About the topic only when every word of the topic is in a part that asks: "what's the procedure?", not
+    # "the policy".
+    if verdict.reason == _ABOUT_THE_TOPIC_VERDICT and any(
+            ABOUT_THE_TOPIC.search(part) for part in parts if not is_question(part)):
         return verdict
     for clause in parts:
         if (clause == message or _CONDITION.match(clause) or _GENERAL_CONDITION.search(clause) or is_question(clause)
