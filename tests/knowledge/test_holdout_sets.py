@@ -30,6 +30,8 @@ URGENT_HOLDOUT = REPO / "bot" / "qa" / "data" / "urgent_holdout.jsonl"
 URGENT_BLIND2 = URGENT_HOLDOUT.with_name("urgent_blind2.jsonl")
 # The third blind urgent set, written the same way at the start of stop 22: 1.000 / 0.968 when first scored.
 URGENT_BLIND3 = URGENT_HOLDOUT.with_name("urgent_blind3.jsonl")
+# The fourth blind urgent set, written the same way at the start of stop 23; not yet scored.
+URGENT_BLIND4 = URGENT_HOLDOUT.with_name("urgent_blind4.jsonl")
 
 # set file -> (corpus folder, answerable lines, out-of-scope lines)
 SETS = {
@@ -48,6 +50,10 @@ SETS = {
     "blind3_knowledge.jsonl": (KNOWLEDGE_DIR, 24, 6),
     "blind3_seeds.jsonl": (SEEDS_DIR, 24, 6),
     "blind3_real.jsonl": (REAL_DIR, 24, 6),
+    # Fourth blind sets, written at the start of stop 23 the same way (no code, no other set read); scored only.
+    "blind4_knowledge.jsonl": (KNOWLEDGE_DIR, 24, 6),
+    "blind4_seeds.jsonl": (SEEDS_DIR, 24, 6),
+    "blind4_real.jsonl": (REAL_DIR, 24, 6),
     # Development sets for the answer's fact (issue 8), in practitioners' words: tuned on, so held to the same rules.
     "knowledge_facts.jsonl": (KNOWLEDGE_DIR, 17, 0),
     "seeds_facts.jsonl": (SEEDS_DIR, 16, 0),
@@ -144,7 +150,7 @@ def test_urgent_holdout_is_well_formed() -> None:
     assert len(questions) == len(set(questions)), "a message repeats"
 
 
-@pytest.mark.parametrize("blind", [URGENT_BLIND2, URGENT_BLIND3], ids=lambda p: p.name)
+@pytest.mark.parametrize("blind", [URGENT_BLIND2, URGENT_BLIND3, URGENT_BLIND4], ids=lambda p: p.name)
 def test_blind_urgent_sets_are_well_formed(blind: Path) -> None:
     items = load_eval_file(blind)
     rows = _rows(blind)
@@ -156,7 +162,9 @@ def test_blind_urgent_sets_are_well_formed(blind: Path) -> None:
     assert len({_normalise(row["question"]) for row in rows}) == 60, "a message repeats"
 
 
-@pytest.mark.parametrize("held_out", [URGENT_HOLDOUT, URGENT_BLIND2, URGENT_BLIND3], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "held_out", [URGENT_HOLDOUT, URGENT_BLIND2, URGENT_BLIND3, URGENT_BLIND4], ids=lambda p: p.name
+)
 def test_held_out_urgent_sets_reuse_no_message_from_the_other_urgent_sets(held_out: Path) -> None:
     others = {
         _normalise(row["question"])
