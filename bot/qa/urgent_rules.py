@@ -76,7 +76,7 @@ _SIGNALS: dict[str, list[str]] = {
         r"how many (?:paracetamol|pills|tablets)",
         r"(?:pills|tablets|meds|medication|paracetamol) (?:are |is |'re )?(?:all )?"
         r"(?:lined up|ready|counted out|laid out|out on the)",
-        r"stockpil\w*", r"saving up (?:his|her|their|my) (?:meds|pills|"
+        r"stockpil\w*", r"sav(?:ing|ed|es|e) (?:up )?(?:all )?(?:his|her|their|my) (?:meds|pills|"
         r"tablets|medication)", r"take (?:them )?all at once", r"goodbye,",
         r"tired of (?:living|life|being alive)", r"sleep (?:forever|and never wake)", r"never wake up",
         r"what happens when (?:you|we) die", r"had enough of (?:everything|life|it all)",
@@ -842,6 +842,11 @@ def signals_in(message: str) -> list[str]:
 # ("who do I contact - elderly lady says her son hit her"). Commas are not boundaries: "if a child turns up
 # with bruises and says they fell, what do I do?" is one question.
 _CLAUSE_BOUNDARY = re.compile(r"(?<=[?.!;])\s+|\s+[-\u2013]\s+|:\s+")
+# A report after a comma that follows the question: "is this first aid or safeguarding, boy just swallowed a bottle
+# of paracetamol". Read only when the message starts by asking, so a condition ("if a child says they fell, what do
+# I do?") is never cut from its "if".
+_ASKING_HEAD = re.compile(r"^((?:is|are|does|do|should|can|could|who|what|whats|what's|how|which|where|am|must|would)"
+                          r"\b[^,]*?),\s+(?=\S)", re.IGNORECASE)
 # The asking tail after a comma: "…nobody knows where she is, what's the procedure?".
 _ASKING_TAIL = re.compile(r",\s+(?=(?:what|whats|what's|who|how|should|do|does|can|could|is|am|are|must|would|any|"
                           r"where|which)\b)", re.IGNORECASE)
@@ -868,6 +873,17 @@ def clauses(message: str, *, asking_tails: bool = False) -> list[str]:
     return [part for part in (p.strip() for p in parts) if part]
 
 
+_ANY_CONDITION = re.compile(r"\b(?:if|when|whenever|whether|in case|suppose|supposing|unless)\b", re.IGNORECASE)
+
+
+def _split_asking_head(part: str) -> list[str]:
+    """A part that starts by asking, then tells after a comma, is two: the question and the report."""
+    head = _ASKING_HEAD.match(part)
+    if head is None or _ANY_CONDITION.search(head.group(1)):
+        return [part]
+    return [head.group(1), part[head.end():]]
+
+
 def rule_verdict(text: str) -> RuleVerdict:
     """Danger now, read clause by clause when only the way a question is asked argues against it.
 
@@ -882,7 +898,7 @@ def rule_verdict(text: str) -> RuleVerdict:
         return verdict
     if verdict.reason not in (*_QUESTION_FRAMES, _ABOUT_THE_TOPIC_VERDICT):
         return verdict
-    parts = clauses(message, asking_tails=True)
+    parts = [piece for part in clauses(message, asking_tails=True) for piece in _split_asking_head(part)]
     # About the topic only when every word of the topic is in a part that asks: "what's the procedure?", not
     # "the policy".
     if verdict.reason == _ABOUT_THE_TOPIC_VERDICT and any(
@@ -945,6 +961,31 @@ _ASKING_NOW = re.compile(r"(?<!right )\bnow\b", re.IGNORECASE)
 _CONDITIONAL_REPORT = re.compile(r"\b(?:if|in case|suppose|supposing) (?:a|an|any|one of (?:my|our|the)|someone|"
                                  r"somebody|my|our|the|your)\b(?: [\w']+){0,3}? (?:tells|says|discloses|reports|"
                                  r"mentions|shows)\b", re.IGNORECASE)
+
+
+# The parts of a report: sentences, commas, and "and"/"but" between two statements.
+_REPORT_PART = re.compile(r"(?<=[?.!;,])\s+|\s+(?:and|but|though|although)\s+|\s+[-\u2013]\s+|:\s+", re.IGNORECASE)
+_BARE_NOW = re.compile(r"\bnow\b", re.IGNORECASE)
+# Someone back within reach, or in touch again: "he's back living with them now", "her ex is out of prison now",
+# "he is round at the house now". Such a part keeps its "now": the danger may be here again.
+_BACK_IN_REACH = re.compile(r"\b(?:back|returned|released|out of (?:prison|jail)|out now|round|around|over|there|"
+                            r"here|visiting|visits|staying|stays|living|lives|moved in|moving in|in touch|"
+                            r"contact(?:ed|ing)?|messag\w*|texting|texted|turned up|turning up|came|come|coming|"
+                            r"access|sees|seeing|with (?:her|him|them|the))\b", re.IGNORECASE)
+
+
+def _state_now_removed(message: str) -> str:
+    """The message without a "now" that tells how things stand after a past event rather than a danger: in a part
+    with no danger signal ("he disclosed years ago that his uncle touched him, the uncle is in prison now", "she was
+    cuckooed last year, has a support worker now"). Used only where a past marker was found, and never when the
+    danger is suicidal intent, self-harm, a medical emergency, a weapon or someone missing; a "now" in the part that
+    names the danger, in a part that tells someone is back within reach ("abused by her stepdad last year, he's
+    back living with them now") and every other cue of the present still count."""
+    if not _BARE_NOW.search(message):
+        return message
+    parts = _REPORT_PART.split(message)
+    kept = [part if signals_in(part) or _BACK_IN_REACH.search(part) else _BARE_NOW.sub(" ", part) for part in parts]
+    return " ".join(kept)
 
 
 def _present(message: str) -> bool:
@@ -1147,8 +1188,14 @@ def _message_verdict(message: str) -> RuleVerdict:
     immediate = _present(message)
     reported = bool(REPORTED.search(_TOPIC_SAID.sub(" ", _CONDITIONAL_REPORT.sub(" ", message))))
     question = is_question(message)
-    # A day named does not hold back "found safe on sunday"; telling it now does not make the event now.
-    if PAST.search(message) and not _present(_JUST_RETURNED.sub(" ", _TELLING_NOW.sub(" ", message))):
+    # A day named does not hold back "found safe on sunday"; telling it now does not make the event now, nor does a
+    # "now" that tells how things stand since ("the uncle is in prison now").
+    # Never for suicidal intent, self-harm, a medical emergency, a weapon or someone missing: "she tried to kill
+    # herself last year and says she feels the same way now" keeps its "now".
+    told_now = _JUST_RETURNED.sub(" ", _TELLING_NOW.sub(" ", message))
+    if not set(found) & _PRESENT_BY_NATURE:
+        told_now = _state_now_removed(told_now)
+    if PAST.search(message) and not _present(told_now):
         return RuleVerdict(False, "danger signal in the past, nothing present", signal, vetoed=True)
     situation = bool(SITUATION.search(message))
     # A made-up case is general even when someone in it "says" something; a real one tonight is not.

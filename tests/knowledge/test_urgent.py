@@ -160,27 +160,30 @@ def detector() -> UrgencyDetector:
 # practitioners' voice (procedure, training and historic questions on the hard topics, and emergencies asked
 # as questions), written with 110 more that went into training, and never trained on.
 FLOORS = {
-    "train": (TRAIN_FILE, 0.90),  # 0.909 in-sample
+    "train": (TRAIN_FILE, 0.93),  # 0.940 in-sample (C=2, urgent_tune11 in training)
     "held-out check": (CHECK_FILE, 0.95),
     "held-out, never tuned on": (CHECK_FILE.with_name("urgent_heldout.jsonl"), 0.95),
     # Procedure questions with no danger word have a threshold of their own (UrgencyModel.procedure_threshold):
     # 0.611 before it, 0.917 with it (the one false alarm left is a rule: "our missing foster child").
     # The third check: 0.809 as first scored, 0.93 after the clause-level rules.
     "practitioner questions": (CHECK_FILE.with_name("urgent_practitioner.jsonl"), 0.91),
-    "third check, practitioners' voice": (CHECK_FILE.with_name("urgent_check3.jsonl"), 0.93),
+    # 0.952 once a "now" that tells how things stand after a past event no longer counts as danger now.
+    "third check, practitioners' voice": (CHECK_FILE.with_name("urgent_check3.jsonl"), 0.95),
     # Two tuning sets in chat voice, trained on (in-sample): tune4 (120: reports, hard-topic procedure questions,
     # past and quoted documents; scored blind first at recall 0.900 / precision 0.885) and tune5 (80: danger asked
     # as a procedure question with few danger words, and situated questions that are not urgent; blind 0.600 / 0.750).
     "fourth tuning set, chat voice": (CHECK_FILE.with_name("urgent_tune4.jsonl"), 0.98),
-    "fifth tuning set, danger asked as a question": (CHECK_FILE.with_name("urgent_tune5.jsonl"), 0.83),
+    "fifth tuning set, danger asked as a question": (CHECK_FILE.with_name("urgent_tune5.jsonl"), 0.85),
     # The fourth check (120 in chat voice, written with tune4 before any change, never tuned on): recall 0.983 /
     # precision 0.937 as first scored, 1.000 / 0.923 at the end.
-    "fourth check, chat voice, never tuned on": (CHECK_FILE.with_name("urgent_check4.jsonl"), 0.92),
+    # 0.968 with the "now" of a settled state read as past.
+    "fourth check, chat voice, never tuned on": (CHECK_FILE.with_name("urgent_check4.jsonl"), 0.96),
     # The sixth pair (100 each in chat voice, 40 urgent: ordinary reports about a named child, worries to refer,
     # past and historic episodes beside danger now; written before any change). tune6 is trained on: 0.741 blind,
     # 0.851 after; check6 is only measured: 0.784 blind, 0.816 after.
-    "sixth tuning set, reports to pass on": (CHECK_FILE.with_name("urgent_tune6.jsonl"), 0.85),
-    "sixth check, reports to pass on, never tuned on": (CHECK_FILE.with_name("urgent_check6.jsonl"), 0.81),
+    "sixth tuning set, reports to pass on": (CHECK_FILE.with_name("urgent_tune6.jsonl"), 0.86),
+    # 0.851 with C=2 and urgent_tune11 in training (two fewer alarms from the meaning detector).
+    "sixth check, reports to pass on, never tuned on": (CHECK_FILE.with_name("urgent_check6.jsonl"), 0.85),
     # The seventh tuning set (82: the answer sets' tune lines the detector flagged, labelled by hand, and practitioner
     # questions about classification, records, outcomes and other agencies' roles, with urgent contrasts; written
     # before any change, not trained on): 0.446 before the procedure-question rule, 0.935 after.
@@ -205,7 +208,12 @@ FLOORS = {
     # hypothetical questions on the hard topics in new wording, each batch scored before the rules were widened
     # after it (precision 0.833, 0.696, 0.588 on the three batches as first scored), with emergencies asked the same
     # way; 0.833 after.
-    "ninth tuning set, procedure questions in new wording": (CHECK_FILE.with_name("urgent_tune9.jsonl"), 0.83),
+    "ninth tuning set, procedure questions in new wording": (CHECK_FILE.with_name("urgent_tune9.jsonl"), 0.86),
+    # The eleventh tuning set (100 in chat voice, 40 urgent, trained on): procedure, training, past, general and
+    # everyday-report lookalikes on the hard topics, with emergencies asked the same way. As first scored, on main
+    # 2fdafd1: recall 0.950 / precision 0.826 (two misses: a question with the report after a comma, "saved up her
+    # tablets"); 1.000 / 0.833 after the rules read both.
+    "eleventh tuning set, lookalikes in chat voice": (CHECK_FILE.with_name("urgent_tune11.jsonl"), 0.83),
 }
 
 
@@ -751,3 +759,46 @@ def test_the_tuned_answer_sets_are_trained_on_as_not_urgent_except_those_labelle
     assert {item.id: item.text for item in written} == expected
     assert not any(item.urgent for item in written)
     assert CHECK_FILE.with_name("urgent_answers_tune.jsonl") in TRAIN_FILES
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # the question first, the report after a comma
+        "is this a safeguarding thing or first aid, boy just swallowed a bottle of paracetamol at break",
+        "who do i ring, lad in my group sent a message saying goodbye everyone and now his phone is off",
+        # medication saved up, in any tense
+        "do i need to fill in a form first? a year 11 just told me she's saved up her tablets and plans to take them "
+        "tonight",
+    ],
+)
+def test_a_report_after_the_question_and_medication_saved_up_are_urgent(message: str) -> None:
+    assert rule_verdict(message).urgent
+
+
+def test_a_condition_asked_before_a_comma_stays_general() -> None:
+    assert not rule_verdict("what do i do if a child says they fell, and has bruises?").urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "he disclosed years ago that his uncle touched him, the uncle is in prison now, just updating the file",
+        "he was exploited by a gang when he was younger but he's been out of it for years and works as a mentor now",
+    ],
+)
+def test_now_telling_how_things_stand_after_a_past_event_is_not_danger_now(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert not verdict.urgent and verdict.vetoed
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "she self harmed years ago and is cutting now",
+        "she was abused as a child and he is outside her house now",
+        "he went missing last year and he's missing again now",
+    ],
+)
+def test_now_beside_the_danger_after_a_past_event_stays_urgent(message: str) -> None:
+    assert rule_verdict(message).urgent
