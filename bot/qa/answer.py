@@ -223,7 +223,8 @@ def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, d
     by_dense = max(hits, key=lambda h: h.dense)
     by_keyword = max(hits, key=lambda h: h.keyword)
     agree = dense_used and by_dense.dense > 0 and by_keyword.keyword > 0 and by_dense is by_keyword
-    top_unit = max(unit_similarity.values(), default=None) if unit_similarity else None
+    top_unit = max((score for (hit_index, _), score in (unit_similarity or {}).items() if hit_index < EVIDENCE_HITS),
+                   default=None)
     line_coverage, kind_found = _line_evidence(weights, total, hits, question)
     return Evidence(top_dense, coverage, unknown, other_places, kinds_missing, second_dense=second_dense,
                     keyword=keyword, agree=agree, question_words=len(set(question_tokens)), top_unit=top_unit,
@@ -239,7 +240,7 @@ def _line_evidence(weights: dict[str, float], total: float, hits: list[Hit], que
     (1 or 0; 0.5 when it asks for no particular kind)."""
     asked = wants(question) if question else []
     scored: list[tuple[float, str]] = []
-    for hit in hits[:SELECTION_HITS]:
+    for hit in hits[:EVIDENCE_HITS]:
         for unit in passage_units(hit.chunk.text):
             words = set(tokenize(unit.text)) | satisfied_words(asked, unit.text)
             scored.append((sum(w for t, w in weights.items() if _found(t, words)) / total, unit.text))
@@ -327,7 +328,14 @@ def render_row(unit: Unit, header: list[str], weights: dict[str, float], *, whol
     return f"{label} — {'; '.join(parts)}"
 
 
-SELECTION_HITS = 4  # passages whose sentences compete to be quoted
+# Passages whose sentences compete to be quoted: all five retrieved. The fifth passage found is often the
+# one that states the fact (recall is counted over five), and its lines compete at a small cost for their
+# rank, so a line of it leads only when it matches the question clearly better.
+SELECTION_HITS = 5
+# Passages whose lines say whether the documents answer at all (bot/qa/abstention.py reads their best
+# line): the first four, as the abstention models were calibrated on; reading a fifth for quoting does not
+# change when the assistant abstains.
+EVIDENCE_HITS = 4
 QUOTE_WORDS = 60  # an answer quotes about this many words at most, unless a list was asked for
 # How much each thing known about a line counts towards quoting it (its words, its heading's words,
 # the question's words side by side, the kind of fact asked for, closeness in meaning of the line

@@ -330,3 +330,16 @@ def test_a_list_found_by_its_label_is_quoted_from_its_first_item(seeds_settings:
 
     assert answer.quoted[0].startswith("Learning facilitator"), answer.quoted
     assert "Work with EA partnerships to develop a community of practice;" in answer.quoted[1], answer.quoted
+
+
+def test_a_line_of_the_fifth_passage_found_can_be_quoted(seeds_settings: Settings) -> None:
+    # 003 (Dudley): "…the DSPPB's annual report, to be published in September of each year." sits in the fifth
+    # passage retrieved for this question; the four before it talk about publishing reviews and reports.
+    answerer = Answerer.from_settings(seeds_settings)
+    question = "when does dudley publish its annual safeguarding report"
+    hits = answerer.retriever.search(question, k=5)
+    assert any("September of each year" in hit.chunk.text for hit in hits)
+
+    answer = answerer.answer(question)
+
+    assert any("September of each year" in line for line in answer.quoted), answer.quoted
