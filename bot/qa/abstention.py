@@ -176,16 +176,17 @@ def write(models: dict[str, AbstentionModel], meta: dict[str, Any], path: Path =
 
 def labelled_evidence(answerer: Any, items: list[dict[str, Any]], mode: str) -> tuple[list[list[float]], list[int]]:
     """The measures of every answerable (1) and out-of-scope (0) line, as the answer measures them in
-    `mode`. Lines asking about a place the documents do not cover, or only answered by a kind of fact no
-    passage found carries, are left out: those rules decide them (`Evidence.other_places`,
-    `Evidence.kinds_missing`) whatever the model says."""
+    `mode`. Lines asking about a place the documents do not cover, only answered by a kind of fact no
+    passage found carries, or about a thing the documents never name, are left out: those rules decide
+    them (`Evidence.other_places`, `Evidence.kinds_missing`, `Evidence.unknown_asked`) whatever the model
+    says."""
     x: list[list[float]] = []
     y: list[int] = []
     for item in items:
         if item["type"] not in ("answerable", "out_of_scope"):
             continue
         evidence = answerer.answer(item["question"], mode=mode).evidence
-        if evidence is None or evidence.other_places or evidence.kinds_missing:
+        if evidence is None or evidence.other_places or evidence.kinds_missing or evidence.unknown_asked:
             continue
         x.append(features(evidence))
         y.append(1 if item["type"] == "answerable" else 0)

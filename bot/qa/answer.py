@@ -29,7 +29,15 @@ if TYPE_CHECKING:
     from bot.qa.llm import LLMAnswerWriter
 from bot.index.tokens import sentences, tokenize
 from bot.index.units import Unit, is_row, passage_units
-from bot.qa.intent import asks_for_a_deadline, carries_required, fit, required_kinds, satisfied_words, wants
+from bot.qa.intent import (
+    asked_about,
+    asks_for_a_deadline,
+    carries_required,
+    fit,
+    required_kinds,
+    satisfied_words,
+    wants,
+)
 from bot.qa.vocabulary import places, vocabulary
 
 
@@ -46,6 +54,9 @@ class Evidence:
     # Kinds of fact the question can only be answered with (a phone number or email, a sum of money:
     # `bot.qa.intent.required_kinds`) that none of the passages found carries: no quoted line could state it.
     kinds_missing: tuple[str, ...] = ()
+    # What the question names as the thing it asks about ("which hotel…", "is there parking…",
+    # `bot.qa.intent.asked_about`) when the documents never use the word: they cannot say which one.
+    unknown_asked: tuple[str, ...] = ()
     second_dense: float | None = None  # the next passage's cosine: a question close to one passage only
     keyword: float = 0.0  # best BM25 score as a share of what the question's words could score
     agree: bool = False  # dense and keyword search put the same passage first
@@ -56,7 +67,7 @@ class Evidence:
     retriever: str = "hybrid"  # the retrieval mode that found the passages: each has its own fitted model
 
     def sufficient(self) -> bool:
-        if self.other_places or self.kinds_missing:
+        if self.other_places or self.kinds_missing or self.unknown_asked:
             return False
         model = model_for(self.retriever)
         if model is not None:  # fitted on every labelled set at once (`sgbot abstention fit`)
@@ -198,8 +209,10 @@ def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, d
                          if any(float(idf(token)) == 0.0 for token in tokenize(place)))
     kinds_missing = tuple(kind for kind in (required_kinds(question) if question else [])
                           if not any(carries_required(kind, h.chunk.text, question) for h in hits[:COVERAGE_HITS]))
+    unknown_asked = tuple(word for word, token in (asked_about(question) if question else [])
+                          if _known_weight(token, idf) == 0.0 and not _slip_of(word, idf))
     if not hits or not question_tokens:
-        return Evidence(top_dense, 0.0, unknown, other_places, kinds_missing,
+        return Evidence(top_dense, 0.0, unknown, other_places, kinds_missing, unknown_asked,
                         question_words=len(set(question_tokens)),
                         kind_found=0.0 if question and wants(question) else 0.5, retriever=retriever)
     weights = word_weights(question_tokens, idf, context_tokens)
@@ -212,7 +225,7 @@ def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, d
         found = sum(w for t, w in weights.items() if _found(t, words))
         coverage = max(coverage, found / total)
     if model_for(retriever) is None:  # the hand-set rule reads no more than this
-        return Evidence(top_dense, coverage, unknown, other_places, kinds_missing,
+        return Evidence(top_dense, coverage, unknown, other_places, kinds_missing, unknown_asked,
                         question_words=len(set(question_tokens)), retriever=retriever)
     dense_order = sorted((h.dense for h in hits), reverse=True)
     second_dense = (dense_order[1] if len(dense_order) > 1 else 0.0) if dense_used else None
@@ -226,9 +239,28 @@ def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, d
     top_unit = max((score for (hit_index, _), score in (unit_similarity or {}).items() if hit_index < EVIDENCE_HITS),
                    default=None)
     line_coverage, kind_found = _line_evidence(weights, total, hits, question)
-    return Evidence(top_dense, coverage, unknown, other_places, kinds_missing, second_dense=second_dense,
+    return Evidence(top_dense, coverage, unknown, other_places, kinds_missing, unknown_asked, second_dense=second_dense,
                     keyword=keyword, agree=agree, question_words=len(set(question_tokens)), top_unit=top_unit,
                     line_coverage=line_coverage, kind_found=kind_found, retriever=retriever)
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+SLIP_MIN_LENGTH = 4  # a shorter word is within one keystroke of too many others to read it as a slip
+SLIP_SUBSTITUTION_LENGTH = 8  # and one letter typed for another only in a word this long
+
+
+def _slip_of(word: str, idf: Any) -> bool:
+    """Could `word` (as typed, lower-cased) be a slip of the keyboard for a word the documents use: a letter
+    missed, doubled, swapped with the next, or (in a long word) typed for another ("refferal", "numbr",
+    "safegaurding")? Such a word says nothing about what the documents lack. A letter typed for another in a
+    short word makes another word too often ("park" / "part") to read it as a slip."""
+    variants = {word[:i] + word[i + 1:] for i in range(len(word))}
+    variants |= {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
+    variants |= {word[:i] + c + word[i:] for i in range(len(word) + 1) for c in _LETTERS}
+    if len(word) >= SLIP_SUBSTITUTION_LENGTH:
+        variants |= {word[:i] + c + word[i + 1:] for i in range(1, len(word)) for c in _LETTERS}
+    return any(_known_weight(token, idf) > 0 for variant in variants if len(variant) >= SLIP_MIN_LENGTH
+               for token in tokenize(variant))
 
 
 LINE_CANDIDATES = 3  # lines, best by the question's words, that may carry the kind of fact asked for

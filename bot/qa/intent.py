@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from typing import Literal
 
-from bot.index.tokens import tokenize
+from bot.index.tokens import tokenize, word_forms
 from bot.index.units import passage_units
 from bot.qa.vocabulary import places
 
@@ -188,7 +188,8 @@ def fit(question_wants: list[Want], sentence: str, *, deadline: bool = False) ->
 
 
 # Some questions can only be answered with a fact of a kind that is unmistakable in writing: a phone
-# number, an email address or a postcode ("whats the phone number for…", "fax number for…", "…postcode"),
+# number, an email address or a postcode ("whats the phone number for…", "…postcode"), a fax number (a
+# number the line says is a fax: "fax number for the front door" is not answered by the front door's phone),
 # a sum of money ("how much does… cost", "the salary band", "weekly allowance", "fees", "what do they pay")
 # or a grade ("the ofsted rating for…"). When none of the passages found carries one, no line quoted from
 # them can state it, however close the passages are to the question's topic: these are the near misses
@@ -205,9 +206,13 @@ def fit(question_wants: list[Want], sentence: str, *, deadline: bool = False) ->
 # way: the documents answer them in words ("the next working day", "in the autumn", "the Independent
 # Chair"), or the passage that does was not among those found.
 Required = Literal[
-    "phone", "email", "postcode", "money", "rating", "clock", "count", "date", "name", "address"]
+    "phone", "fax", "email", "postcode", "money", "rating", "clock", "count", "date", "name", "address"]
 _REQUIRES: dict[Required, re.Pattern[str]] = {
     "phone": re.compile(r"\b(?:(?:tele)?phone|mobile|fax) (?:no|number|numbers)\b|\bfax\b", re.IGNORECASE),
+    # A fax number is a number given as a fax: "fax number for the front door" is not answered by its phone
+    # ("can I fax the referral?" asks for the rule, not for a number).
+    "fax": re.compile(r"\bfax (?:no|number|numbers)\b|\b(?:what(?:'s|s| is)?|whats) (?:the|their|a|an) fax\b",
+                      re.IGNORECASE),
     "email": re.compile(
         r"\be-?mail\b(?!\s+(?:the|them|it|him|her|me|us|my|our|your|a|an|to|through|in|over|or|and)\b)",
         re.IGNORECASE),
@@ -247,6 +252,8 @@ _REQUIRES: dict[Required, re.Pattern[str]] = {
 }
 _REQUIRED_CARRIED: dict[Required, re.Pattern[str]] = {
     "phone": re.compile(_UK_PHONE),
+    # A number on a line that says it is a fax ("Fax: 01632 960999", "01632 960999 (fax)").
+    "fax": re.compile(rf"\bfax\b[^\n]*?{_UK_PHONE}|{_UK_PHONE}[^\n]*?\bfax\b", re.IGNORECASE),
     "email": re.compile(_EMAIL),
     "postcode": re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"),  # a UK postcode
     # A sum: "£150", "150 pounds", a figure with thousands ("38,400" in a budget table), "free", "no charge".
@@ -349,3 +356,48 @@ def _on_a_line_asked_about(kind: Required, question: str, text: str) -> bool:
     if not asked:  # no question to read: the fact anywhere in the passage
         return bool(_REQUIRED_CARRIED[kind].search(text))
     return any(_REQUIRED_CARRIED[kind].search(line) and asked & set(tokenize(line)) for line in _lines(text))
+
+
+# What a question names as the thing it asks about: the noun after "which" ("which hotel is used for…"),
+# after "what's the" / "who is the" ("whats the concussion protocol…", "who is the head coach…") and after
+# "is there" ("is there parking at…"), or the thing to be done after "can I" / "should we" ("can i park at
+# the family hub"). When the documents never use that word in any form, nor any word the vocabulary gives
+# for it, nor a word it could be a slip of the keyboard for (`bot.qa.answer`), they cannot say which one,
+# what it is, who, or whether it may be done: the passages found share the question's topic, not its
+# subject, and the answer abstains however close they are in meaning (the near misses of
+# tests/knowledge/data/*_scope*: parking, a hotel, a head coach, concussion). Only the word right after
+# such a frame is read: what follows "what do I…" / "who do I…" ("jot down", "chase") and situational
+# detail ("…in the hotel?") are how practitioners put things, and the documents answer them in their own
+# words.
+_ASKED_THING = re.compile(
+    r"\bwhich\s+|"
+    r"\b(?:what|who)(?:'s|s|\s+is|\s+are|\s+was|\s+were)\s+(?:the|a|an|their|our|your|his|her|its)\s+|"
+    r"\b(?:is|are)\s+there\s+(?:(?:a|an|any|some)\s+)?|"
+    r"\b(?:can|could|may|should)\s+(?:i|we)\s+",
+    re.IGNORECASE)
+# Words naming the kind of answer asked for, not the thing: "what's the email for the NCB team" asks about the
+# team (whether a passage carries the fact is `required_kinds`' question); "which law…" is answered by an
+# Act's name ("the Care Act 2014") and "which council / team / service…" by an organisation's name, which
+# documents give without the word the question uses.
+_FACT_KIND_WORDS = frozenset(
+    "email e-mail mail phone telephone mobile number numbers contact contacts address name names postcode website "
+    "web site link url fax date time day law laws act acts legislation council councils authority authorities "
+    "team teams service services agency agencies organisation organisations organization organizations "
+    "department departments body bodies".split())
+
+
+def asked_about(question: str) -> list[tuple[str, str]]:
+    """(word as written, its token) for each thing `question` names as what it asks about (`_ASKED_THING`)."""
+    text = question.replace("\u2019", "'")
+    found: list[tuple[str, str]] = []
+    for match in _ASKED_THING.finditer(text):
+        first = re.match(r"[\w-]+", text[match.end():])  # "which council's…" names a council
+        if first is None:
+            continue
+        if first.group(0).isupper() and len(first.group(0)) > 1:
+            continue  # an acronym ("what's the CSO's number") may be what the documents spell out
+        forms = word_forms(first.group(0))
+        # "which of…", "is there anything…": a small word names nothing.
+        if len(forms) == 1 and forms[0][0] not in _FACT_KIND_WORDS and forms[0][0].isalpha():
+            found.append(forms[0])
+    return found

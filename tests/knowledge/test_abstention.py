@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
+from bot.index.tokens import tokenize
 from bot.qa.abstention import (
     ANSWERED_FLOOR,
     FEATURE_NAMES,
@@ -19,7 +21,7 @@ from bot.qa.abstention import (
     model_for,
     write,
 )
-from bot.qa.answer import Evidence
+from bot.qa.answer import Evidence, measure_evidence
 
 
 def test_each_single_retriever_has_a_model_fitted_for_the_measures_the_evidence_gives() -> None:
@@ -109,6 +111,35 @@ def test_weights_written_for_other_measures_are_not_used(tmp_path: Path) -> None
     load_models.cache_clear()
     assert load_models(path) == {}
     assert load_models(tmp_path / "missing.json") == {}
+
+
+def test_a_question_about_a_thing_the_documents_never_name_abstains_however_close_the_passages() -> None:
+    # "which hotel is used for asylum accommodation in eastbrook": passages on Eastbrook's asylum
+    # accommodation, close in meaning and in words, and no document names a hotel.
+    for mode in ("hybrid", "dense", "bm25"):
+        close = _close_evidence(mode)
+        assert close.sufficient(), mode
+        assert not replace(close, unknown_asked=("hotel",)).sufficient(), mode
+
+
+def _idf(known: set[str]) -> Callable[[str], float]:
+    return lambda token: 2.0 if token in known else 0.0
+
+
+def test_the_thing_asked_about_counts_as_unknown_only_when_no_form_alternative_or_slip_of_it_is_known() -> None:
+    known = set(tokenize("asylum accommodation eastbrook referral form number child parking"))
+    idf = _idf(known)
+
+    def unknown(question: str) -> tuple[str, ...]:
+        return measure_evidence(tokenize(question), [], idf, question=question).unknown_asked
+
+    assert unknown("which hotel is used for asylum accommodation in eastbrook") == ("hotel",)
+    assert unknown("is there parking at the office") == ()  # the documents use the word
+    assert unknown("which refferal form do i use") == ()  # a slip of the keyboard for "referral"
+    assert unknown("whats the numbr for the front door") == ()  # a letter missed
+    assert unknown("which kid is it about") == ()  # the vocabulary's word for "child"
+    assert unknown("which council do i ring") == ()  # an organisation is named by its own name
+    assert not measure_evidence(tokenize("which hotel is it"), [], idf, question="which hotel is it").sufficient()
 
 
 def test_a_question_only_a_number_an_address_or_a_sum_answers_abstains_when_no_passage_found_carries_one() -> None:

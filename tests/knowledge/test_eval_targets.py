@@ -149,11 +149,14 @@ def test_follow_ups_read_with_the_question_before_them_state_the_fact(sample_set
 # grade answers, when no passage found carries one (`Evidence.kinds_missing`), raised knowledge .25 -> .62
 # and real .12 -> .50 here, answering as much, and lost no answerable line of the holdout sets. A time of
 # day, a count, a coming date, a person's name and an office's address read the same way (a count, a date
-# and a name only on a line that gives it) raised seeds .43 -> .57, answering as much on every part.
+# and a name only on a line that gives it) raised seeds .43 -> .57, answering as much on every part. A thing
+# the question names as what it asks about ("which hotel…", "is there parking…", "who is the head coach…")
+# that the documents never name in any form (`Evidence.unknown_asked`), and a fax number asked for that no
+# line gives as a fax, raised knowledge .62 -> .75 and real .50 -> .62, answering as much on every part.
 SCOPE2_FLOORS: dict[str, dict[str, float]] = {
-    "knowledge": {"answered": 0.75, "abstained": 0.62},
+    "knowledge": {"answered": 0.75, "abstained": 0.75},
     "seeds": {"answered": 1.0, "abstained": 0.57},
-    "real": {"answered": 1.0, "abstained": 0.50},
+    "real": {"answered": 1.0, "abstained": 0.62},
 }
 
 
