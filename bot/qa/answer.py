@@ -592,7 +592,7 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
         introduced = _introduced(units, number)
         # "Include:" says nothing without the sentence before it ("Make a written record … Include:").
         opener = lead_in or (unit if introduced else None)
-        if opener is not None and len(opener.text.split()) <= 3:
+        if opener is not None and len(opener.text.split()) <= 3 and opener.text.rstrip().endswith(":"):
             at = units.index(opener)
             if at > 0 and units[at - 1].kind == "sentence" and not units[at - 1].text.rstrip().endswith(":"):
                 before.insert(0, (hit_index, units[at - 1]))
@@ -616,14 +616,15 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
             # that says what a quoted line says is already there above: the line is quoted without it
             # ("Do not refer by email alone." after the contacts list's "Secure email for documents…",
             # already quoted from the procedure).
-            fresh = [g for g in fresh if g == picked or g[1].text.rstrip().endswith(":")
+            fresh = [g for g in fresh if g == picked or _opens_list(units_by_hit[g[0]], units_by_hit[g[0]].index(g[1]))
                      or not _repeats(g[1], quoted_units)]
         if not fresh or any(_repeats(u, quoted_units) for _, u in fresh):
             continue  # it, or the line it must come with, says what a quoted line says
         lengths = [len(_shown(h, u, hits, weights, whole_list=False).split()) for h, u in fresh]
         # What must go together: a lead-in ("… the foster carer should:") with at least its first item,
         # the sentence a short one finishes with it.
-        needed = next((i + 1 for i, (_, u) in enumerate(fresh) if not u.text.rstrip().endswith(":")), len(fresh))
+        needed = next((i + 1 for i, (h, u) in enumerate(fresh)
+                       if not _opens_list(units_by_hit[h], units_by_hit[h].index(u))), len(fresh))
         from_start = picked[1] is leader[2] and (picked[0], picked[1].position) in by_label
         if picked in fresh and not from_start:
             needed = max(needed, fresh.index(picked) + 1)
@@ -692,20 +693,48 @@ def _continued(units: list[Unit], number: int, text: str) -> Unit | None:
     return before if before.kind == "sentence" and before.position[0] == unit.position[0] - 1 else None
 
 
+# A sentence that announces the list after it without a colon: "The duty officer should be contacted in
+# the following instances.", "… are aware of the following.", "Signs include", "… such as", "… for
+# example", "… afforded to;". Its list says what it only points at, so it is read and quoted with its
+# items as a sentence ending in ":" is.
+_ANNOUNCES = re.compile(
+    r"(?:\bthe following(?:\s+[\w'’-]+){0,3}|\bas follows|\binclud(?:e|es|ing)|\bsuch as|\bfor example|"
+    r"\be\.\s?g|\bconsists? of|\bto)\s*[.;,:]?$", re.IGNORECASE)
+
+
+def _opens_list(units: list[Unit], number: int) -> bool:
+    """Does `units[number]` introduce the list items right after it: it ends in ":", or it is a
+    sentence (not a label) whose end announces a list ("… in the following instances.")?"""
+    text = units[number].text.rstrip()
+    if text.endswith(":"):
+        return True
+    if not (units[number].kind == "sentence" and number + 1 < len(units) and units[number + 1].kind == "item"
+            and not is_label(units[number])):
+        return False
+    plain = text.replace("*", "").strip()
+    # A short line standing straight above a list heads it ("Deputy DSL: HCPC-registered Clinical
+    # Supervisor." over "- Acts as DSL if Adriana is unavailable."): the items say what it names. A short
+    # piece starting in lower case is the end of a sentence broken across lines, not a heading.
+    heads = len(plain.split()) <= SHORT_WORDS and (plain[:1].isupper() or plain[:1].isdigit())
+    return heads or bool(_ANNOUNCES.search(plain))
+
+
 def _lead_in(units: list[Unit], number: int) -> Unit | None:
-    """The sentence ending in ":" that introduces the list item `units[number]`, if any."""
+    """The sentence that introduces the list item `units[number]` (ending in ":" or announcing a list),
+    if any."""
     if units[number].kind != "item":
         return None
     while number > 0 and units[number - 1].kind == "item" and not units[number - 1].text.rstrip().endswith(":"):
         number -= 1
-    if number > 0 and units[number - 1].text.rstrip().endswith(":"):
+    if number > 0 and _opens_list(units, number - 1):
         return units[number - 1]
     return None
 
 
 def _introduced(units: list[Unit], number: int) -> list[Unit]:
-    """The list items that a unit ending in ":" introduces (none for any other unit)."""
-    if not units[number].text.rstrip().endswith(":"):
+    """The list items that a unit ending in ":" (or a sentence announcing a list) introduces (none for
+    any other unit)."""
+    if not _opens_list(units, number):
         return []
     following: list[Unit] = []
     for unit in units[number + 1 :]:

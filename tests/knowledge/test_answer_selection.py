@@ -13,7 +13,7 @@ import pytest
 from bot.config import Settings
 from bot.index.store import KnowledgeIndex
 from bot.index.units import passage_units, units_digest
-from bot.qa.answer import QUOTE_WORDS, asks_for_a_list
+from bot.qa.answer import QUOTE_WORDS, _introduced, _lead_in, asks_for_a_list
 from bot.qa.service import Answerer
 from tests.conftest import KNOWLEDGE_DIR, REAL_DIR
 
@@ -343,3 +343,41 @@ def test_a_line_of_the_fifth_passage_found_can_be_quoted(seeds_settings: Setting
     answer = answerer.answer(question)
 
     assert any("September of each year" in line for line in answer.quoted), answer.quoted
+
+
+@pytest.mark.parametrize(("text", "introduces"), [
+    # Announced without a colon: the list is what the sentence points at.
+    ("The out of hours 'duty officer' should be contacted in the following instances.\n- Death of a child placed\n"
+     "- Serious accident or illness", True),
+    ("It should be confirmed that the foster carers are aware of the following.\n- The contents of this procedure\n"
+     "- Information regarding consulting a solicitor", True),
+    # A short line straight above a list heads it.
+    ("Deputy DSL: HCPC-registered Clinical Supervisor.\n- Acts as DSL if Adriana is unavailable.", True),
+    # A sentence that merely stands before a list, and the lower-case end of a sentence broken across lines.
+    ("If the child is in immediate danger, call 999 first.\n- Northshire MASH: 01632 960120", False),
+    ("participation further.\n- developing stronger links with the partnerships", False),
+])
+def test_a_sentence_that_announces_or_heads_a_list_without_a_colon_introduces_it(text: str, introduces: bool) -> None:
+    units = passage_units(text)
+
+    assert bool(_introduced(units, 0)) is introduces
+    assert (_lead_in(units, 1) is units[0]) is introduces
+
+
+def test_a_list_announced_without_a_colon_is_quoted_with_its_items(real_settings: Settings) -> None:
+    # Wholistic Fostering: "The out of hours 'duty officer' should be contacted in the following instances."
+    answer = Answerer.from_settings(real_settings).answer(
+        "wholistic fostering out of hours duty officer - when do I contact them")
+
+    at = next(i for i, line in enumerate(answer.quoted) if line.endswith("in the following instances."))
+    assert answer.quoted[at + 1] == "Death of a child/young person placed", answer.quoted
+
+
+def test_a_line_under_a_short_heading_line_is_quoted_with_it(real_settings: Settings) -> None:
+    # Together Assessments: "Deputy DSL: HCPC-registered Clinical Supervisor." over "- Acts as DSL if Adriana is
+    # unavailable."
+    answer = Answerer.from_settings(real_settings).answer("together assessments - what does the deputy DSL do")
+
+    at = answer.quoted.index("Deputy DSL: HCPC-registered Clinical Supervisor.")
+    assert answer.quoted[at + 1] == "Acts as DSL if Adriana is unavailable.", answer.quoted
+
