@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import PurePath
+from string import ascii_lowercase
 from typing import TYPE_CHECKING, Any
 
 from bot.messages import Citation, Reply
@@ -244,7 +245,6 @@ def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, d
                     line_coverage=line_coverage, kind_found=kind_found, retriever=retriever)
 
 
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 SLIP_MIN_LENGTH = 4  # a shorter word is within one keystroke of too many others to read it as a slip
 SLIP_SUBSTITUTION_LENGTH = 8  # and one letter typed for another only in a word this long
 
@@ -256,9 +256,9 @@ def _slip_of(word: str, idf: Any) -> bool:
     short word makes another word too often ("park" / "part") to read it as a slip."""
     variants = {word[:i] + word[i + 1:] for i in range(len(word))}
     variants |= {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
-    variants |= {word[:i] + c + word[i:] for i in range(len(word) + 1) for c in _LETTERS}
+    variants |= {word[:i] + c + word[i:] for i in range(len(word) + 1) for c in ascii_lowercase}
     if len(word) >= SLIP_SUBSTITUTION_LENGTH:
-        variants |= {word[:i] + c + word[i + 1:] for i in range(1, len(word)) for c in _LETTERS}
+        variants |= {word[:i] + c + word[i + 1:] for i in range(1, len(word)) for c in ascii_lowercase}
     return any(_known_weight(token, idf) > 0 for variant in variants if len(variant) >= SLIP_MIN_LENGTH
                for token in tokenize(variant))
 
@@ -598,6 +598,11 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
                 before.insert(0, (hit_index, units[at - 1]))
         return before + [(hit_index, unit)] + [(hit_index, u) for u in introduced]
 
+    def opens_list(hit_index: int, unit: Unit) -> bool:
+        """Does `unit` of the passage `hit_index` introduce the list after it (`_opens_list`)?"""
+        units = units_by_hit[hit_index]
+        return _opens_list(units, units.index(unit))
+
     # The fact first (with the list it introduces); then the other chosen units in reading
     # order. The word budget goes to the best units first: a long line that scores lower never
     # crowds out a short one that scores higher, and a list's further items come last.
@@ -616,15 +621,13 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
             # that says what a quoted line says is already there above: the line is quoted without it
             # ("Do not refer by email alone." after the contacts list's "Secure email for documents…",
             # already quoted from the procedure).
-            fresh = [g for g in fresh if g == picked or _opens_list(units_by_hit[g[0]], units_by_hit[g[0]].index(g[1]))
-                     or not _repeats(g[1], quoted_units)]
+            fresh = [g for g in fresh if g == picked or opens_list(*g) or not _repeats(g[1], quoted_units)]
         if not fresh or any(_repeats(u, quoted_units) for _, u in fresh):
             continue  # it, or the line it must come with, says what a quoted line says
         lengths = [len(_shown(h, u, hits, weights, whole_list=False).split()) for h, u in fresh]
         # What must go together: a lead-in ("… the foster carer should:") with at least its first item,
         # the sentence a short one finishes with it.
-        needed = next((i + 1 for i, (h, u) in enumerate(fresh)
-                       if not _opens_list(units_by_hit[h], units_by_hit[h].index(u))), len(fresh))
+        needed = next((i + 1 for i, g in enumerate(fresh) if not opens_list(*g)), len(fresh))
         from_start = picked[1] is leader[2] and (picked[0], picked[1].position) in by_label
         if picked in fresh and not from_start:
             needed = max(needed, fresh.index(picked) + 1)
