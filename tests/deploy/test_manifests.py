@@ -15,6 +15,8 @@ import pytest
 import yaml
 
 from bot.config import Settings
+from tests.deploy.processes import ServeProcess, base_environment
+from tests.teams.harness import message_activity
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 KUBERNETES_VERSION = "1.31"
@@ -142,3 +144,53 @@ def test_replica_memory_is_sized_from_the_measured_serving_footprint(rendered: l
     measured = measured_serve_rss_mib()
     assert 1.15 * measured <= request <= 1.5 * measured
     assert 1.5 * request <= limit <= 3 * measured
+
+
+# Questions a replica answers before its memory is read: enough to load the index, the model and every answer path.
+WARM_UP_QUESTIONS = [
+    "How should I respond when a child makes a disclosure?",
+    "Who do I call out of hours?",
+    "What are the levels of need?",
+    "When should I refer to children's social care?",
+    "What is a rapid review?",
+]
+
+
+def _base_deployment_memory() -> tuple[float, float]:
+    """The replica's memory request and limit as deploy/k8s/base/deployment.yaml writes them (read without
+    kubectl, so this check runs wherever the suite does)."""
+    documents = yaml.safe_load_all((DEPLOY / "k8s" / "base" / "deployment.yaml").read_text())
+    deployment = next(d for d in documents if d and d["kind"] == "Deployment")
+    resources = deployment["spec"]["template"]["spec"]["containers"][0]["resources"]
+    return _mebibytes(resources["requests"]["memory"]), _mebibytes(resources["limits"]["memory"])
+
+
+@pytest.mark.slow
+def test_a_served_replica_after_answering_questions_fits_inside_its_memory_request(
+    sample_settings: Settings, tmp_path: Path
+) -> None:
+    """Measured, not only documented: `sgbot serve` over the sample index, after answering questions, holds no
+    more memory than the scheduler reserves for a replica, and stays well under the limit it would be killed at."""
+    import httpx
+    import psutil
+
+    data = tmp_path / "data"
+    shutil.copytree(sample_settings.data_dir, data)
+    server = ServeProcess(tmp_path / "serve", base_environment(SGBOT_DATA_DIR=str(data), TEAMS_ANONYMOUS="true"),
+                          "--log-level", "warning")
+    try:
+        server.wait_ready(timeout=300)
+        for n in range(2 * len(WARM_UP_QUESTIONS)):
+            activity = message_activity(WARM_UP_QUESTIONS[n % len(WARM_UP_QUESTIONS)],
+                                        service_url="http://127.0.0.1:9/", conversation_id=f"a:memory-{n}",
+                                        user_id=f"29:memory-{n}", aad_object_id=f"aad-memory-{n}",
+                                        delivery_mode="expectReplies")
+            response = httpx.post(server.url + "/api/messages", json=activity, timeout=120)
+            assert response.status_code == 200 and any(
+                reply.get("type") == "message" for reply in response.json().get("activities", [])), response.text
+        rss = psutil.Process(server.process.pid).memory_info().rss / 2**20
+    finally:
+        server.terminate()
+    request, limit = _base_deployment_memory()
+    assert rss <= request, f"a warm replica holds {rss:.0f} MiB, more than its {request:.0f} Mi request"
+    assert rss <= limit / 1.5, f"a warm replica holds {rss:.0f} MiB, too close to its {limit:.0f} Mi limit"
