@@ -32,6 +32,8 @@ URGENT_BLIND2 = URGENT_HOLDOUT.with_name("urgent_blind2.jsonl")
 URGENT_BLIND3 = URGENT_HOLDOUT.with_name("urgent_blind3.jsonl")
 # The fourth blind urgent set, written the same way at the start of stop 23; not yet scored.
 URGENT_BLIND4 = URGENT_HOLDOUT.with_name("urgent_blind4.jsonl")
+# The fifth blind urgent set, written the same way at the start of stop 24; not yet scored.
+URGENT_BLIND5 = URGENT_HOLDOUT.with_name("urgent_blind5.jsonl")
 
 # set file -> (corpus folder, answerable lines, out-of-scope lines)
 SETS = {
@@ -54,6 +56,10 @@ SETS = {
     "blind4_knowledge.jsonl": (KNOWLEDGE_DIR, 24, 6),
     "blind4_seeds.jsonl": (SEEDS_DIR, 24, 6),
     "blind4_real.jsonl": (REAL_DIR, 24, 6),
+    # Fifth blind sets, written at the start of stop 24 the same way (no code, no other set read); scored only.
+    "blind5_knowledge.jsonl": (KNOWLEDGE_DIR, 24, 6),
+    "blind5_seeds.jsonl": (SEEDS_DIR, 24, 6),
+    "blind5_real.jsonl": (REAL_DIR, 24, 6),
     # Development sets for the answer's fact (issue 8), in practitioners' words: tuned on, so held to the same rules.
     "knowledge_facts.jsonl": (KNOWLEDGE_DIR, 17, 0),
     "seeds_facts.jsonl": (SEEDS_DIR, 16, 0),
@@ -150,7 +156,9 @@ def test_urgent_holdout_is_well_formed() -> None:
     assert len(questions) == len(set(questions)), "a message repeats"
 
 
-@pytest.mark.parametrize("blind", [URGENT_BLIND2, URGENT_BLIND3, URGENT_BLIND4], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "blind", [URGENT_BLIND2, URGENT_BLIND3, URGENT_BLIND4, URGENT_BLIND5], ids=lambda p: p.name
+)
 def test_blind_urgent_sets_are_well_formed(blind: Path) -> None:
     items = load_eval_file(blind)
     rows = _rows(blind)
@@ -163,7 +171,7 @@ def test_blind_urgent_sets_are_well_formed(blind: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "held_out", [URGENT_HOLDOUT, URGENT_BLIND2, URGENT_BLIND3, URGENT_BLIND4], ids=lambda p: p.name
+    "held_out", [URGENT_HOLDOUT, URGENT_BLIND2, URGENT_BLIND3, URGENT_BLIND4, URGENT_BLIND5], ids=lambda p: p.name
 )
 def test_held_out_urgent_sets_reuse_no_message_from_the_other_urgent_sets(held_out: Path) -> None:
     others = {
