@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from bot.messages import Citation, Reply
 from bot.procedures.recent import updated_on_note
 from bot.prompts import load_text, say
-from bot.qa.abstention import model_for
+from bot.qa.abstention import MODEL_MODES, model_for
 from bot.qa.retrieval import NATIONAL, OTHER, OWN, REGIONAL, Hit
 from bot.qa.selection_model import Candidate, SelectionModel, selection_model
 
@@ -225,7 +225,9 @@ def measure_evidence(question_tokens: list[str], hits: list[Hit], idf: Any, *, d
         words = set(hit.chunk.indexed_tokens or tokenize(f"{hit.chunk.section}\n{hit.chunk.text}"))
         found = sum(w for t, w in weights.items() if _found(t, words))
         coverage = max(coverage, found / total)
-    if model_for(retriever) is None:  # the hand-set rule reads no more than this
+    # The hand-set rule reads no more than this. A mode a model decides for is measured in full even before its
+    # weights are written: `sgbot abstention fit` reads these measures to write them.
+    if retriever not in MODEL_MODES:
         return Evidence(top_dense, coverage, unknown, other_places, kinds_missing, unknown_asked,
                         question_words=len(set(question_tokens)), retriever=retriever)
     dense_order = sorted((h.dense for h in hits), reverse=True)

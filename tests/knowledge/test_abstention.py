@@ -8,8 +8,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from bot.index.store import StoredChunk
 from bot.index.tokens import tokenize
+from bot.qa import abstention
 from bot.qa.abstention import (
     ANSWERED_FLOOR,
     FEATURE_NAMES,
@@ -22,6 +25,7 @@ from bot.qa.abstention import (
     write,
 )
 from bot.qa.answer import Evidence, measure_evidence
+from bot.qa.retrieval import OWN, Hit
 
 
 def test_each_single_retriever_has_a_model_fitted_for_the_measures_the_evidence_gives() -> None:
@@ -38,6 +42,24 @@ def test_hybrid_retrieval_abstains_by_the_hand_set_rule() -> None:
     # "How do I book a meeting room?": far in meaning, few words found.
     far = Evidence(top_dense=0.39, coverage=0.20, unknown_words=2, retriever="hybrid")
     assert far.sufficient() == far.rule() is False
+
+
+def test_a_mode_a_model_decides_for_is_measured_in_full_before_its_weights_are_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `sgbot abstention fit` reads these measures to write the weights; with no weights there yet (or weights
+    # written for other measures) it must still read the best line and the kind of fact it carries.
+    monkeypatch.setattr(abstention, "WEIGHTS_FILE", tmp_path / "not_yet_fitted.json")
+    assert model_for("dense") is None
+    text = "Call the duty team on 01632 960000. They answer from 9am to 5pm."
+    chunk = StoredChunk(id="duty", path="duty.md", ordinal=0, source="duty.md", title="Duty team", section="Duty team",
+                        text=text, areas=(), kind="procedure", topic=None, effective=None, review_by=None,
+                        source_url=None)
+    question = "what is the number for the duty team"
+    evidence = measure_evidence(tokenize(question), [Hit(chunk, 0.0, 0.7, 3.0, OWN)], lambda token: 1.0,
+                                question=question, unit_similarity={(0, (0, 0)): 0.8}, retriever="dense")
+    assert evidence.top_unit == 0.8
+    assert evidence.kind_found == 1.0  # the line carries the phone number asked for
+    assert evidence.line_coverage > 0 and evidence.keyword > 0
 
 
 def test_the_model_was_fitted_on_tune_parts_only_never_on_check_or_holdout_sets() -> None:
