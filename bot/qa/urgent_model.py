@@ -57,7 +57,8 @@ TRAIN_FILE = DATA_DIR / "urgent_train.jsonl"
 # which the model had read as danger now on 10 of the unseen answer sets' questions.
 # Then urgent_tune11.jsonl (100 in chat voice, 40 urgent): procedure, training, past, general and everyday-report
 # lookalikes on knives, overdose, suicide, missing, abuse, FGM, exploitation and adults at risk, with emergencies
-# asked the same way. urgent_tune7/8/9 are tuned on but not trained on: they are where `C` is validated.
+# asked the same way. urgent_tune7/8/9 are tuned on but not trained on: they are where `C` is validated; so is
+# urgent_tune12 (questions about what follows for someone named by a harm done), which the rules were fixed against.
 TRAIN_FILES = (TRAIN_FILE, DATA_DIR / "urgent_tune4.jsonl", DATA_DIR / "urgent_tune5.jsonl",
                DATA_DIR / "urgent_tune6.jsonl", DATA_DIR / "urgent_answers_tune.jsonl",
                DATA_DIR / "urgent_tune11.jsonl")

@@ -15,7 +15,10 @@ that will not wake) and nothing shows that the danger is **not present**:
   is classed ("what threshold level would that be?"), the record or form and who has it,
   the outcome, another agency's part, timescales, consent, who may know (`procedure_not_danger`) —
   never for someone missing or suicidal intent, and for a weapon or a medical emergency only when
-  told as over ("had a seizure last week… what goes in his care plan?");
+  told as over ("had a seizure last week… what goes in his care plan?"); also what follows for someone named by a
+  harm told as done, with nobody reported saying anything and nothing in the present tense ("what happens to the
+  dad who hit his kid, does he get arrested?", "does the LADO deal with a dinner lady who grabbed a pupil",
+  `AFTERMATH_ASKED`);
 - *a pattern or a trait asked about, not an episode*: "keeps going missing, who chairs the strategy
   meeting?", "a girl who self-harms wants to go on the residential" (`_only_as_a_pattern`), and people
   in general in the simple present ("students who carry knives for protection").
@@ -457,7 +460,7 @@ _STRONG = {"suicidal intent", "self-harm", "medical emergency", "weapon"}
 # counselling" (urgent_tune8 t8n05, t8n29: both read as danger now).
 _NOW = (r"(?<!in school )(?<!at school )(?<!\d )(?<!divorced )(?<!safe )(?<!fine )(?<!well )(?<!ok )(?<!okay )"
         r"(?<!settled )(?<!happy )(?<!older )(?<!retired )(?<!adult )(?<!better )(?<!up )(?<!married )"
-        r"(?<!remarried )(?<!back )"
+        r"(?<!remarried )(?<!back )(?<!pregnant )(?<!have it )(?<!has it )(?<!got it )"
         r"\bnow\b(?! (?:and )?(?:back|in|with|doing|settled|safe|engaging|thriving|an adult|aged|\d+|lives|living|"
         r"works|working|married|remarried|divorced|retired|grown|helps|supports|runs|has|mentors|moved|under|"
         r"at (?:uni|university|college|work)|wants? to (?:talk|speak|discuss|tell|share|report|know|understand|"
@@ -539,6 +542,16 @@ _PAST = [
     r"\bno (?:current|immediate|ongoing|present) (?:risk|concerns?|danger)\b", r"\bnot (?:currently )?at risk\b",
     r"\bin (?:january|february|march|april|may|june|july|august|september|october|"
     r"november|december)\b",
+    # dealt with since: taken into care, out of hospital, seen by a doctor, the weapon with the police, a protection
+    # order made, the missing child back ("the baby with the fractured arm was taken into care", "the knife has
+    # been handed to the police", "the foster child who went missing is back")
+    r"\b(?:was|were|been|got|is|are|being) (?:taken|received|placed|accommodated) into (?:care|foster care)\b",
+    r"\b(?:is|are|'s|was|were|been|now|got) (?:\w+ )?(?:out of|discharged from|home from) hospital\b",
+    r"\balready (?:been )?(?:seen|checked|examined|assessed) by\b",
+    r"\b(?:been|was|were|got) (?:handed|given|passed) (?:over )?to (?:the )?police\b",
+    r"\b(?:fgm|forced marriage) protection orders?\b",
+    r"\b(?:went|gone|was|were|been) missing\b.{0,40}\b(?:is|are|'s|has|have) (?:now )?(?:back|home|returned|been "
+    r"found)\b",
 ]
 
 _ABOUT_THE_TOPIC = [
@@ -616,7 +629,7 @@ _ORDINARY_CAUSE = [
 
 _QUESTION_START = re.compile(r"^\s*(?:(?:at|in|from|by|for|to|up to|until) (?=what|which|how|who))?"
                              r"(?:what|how|who|whats|what's|wat|when|where|which|why|should|can|could|do|does|is|"
-                             r"are|must|would|any|anyone|has anyone|whose)\b", re.IGNORECASE)
+                             r"are|must|would|will|were|any|anyone|has anyone|whose)\b", re.IGNORECASE)
 
 # A particular person in a particular place: the message is a situation, not a question in general.
 _SITUATION = [
@@ -731,6 +744,9 @@ WHEN_TOLD = _compile([r"\bwhen (?:a|an|the|my|our|this|one of (?:my|our|the)) (?
                       r"young woman|"
                       r"care leaver|adult|woman|man|mum|dad|parent)s? (?:says|tells|told|discloses|disclosed|reports|"
                       r"reported|mentions|mentioned|shows|showed)\b"])
+# "…when the mum who's picking up is slurring": a particular person, picked out by what they are doing now, is no
+# case in general.
+WHEN_SOMEONE_IS_DOING = _compile([r"\bwhen (?:the|this|that|my|our) (?:\w+ ){1,2}who(?:'s| is| are|'re) \w+ing\b"])
 # Someone already in a formal process ("can't really follow the s42 enquiry", "at conference"): a question about
 # it is about procedure, not an emergency told without its words.
 IN_PROCESS = _compile([r"\b(?:s ?42|section 42|s ?47|section 47|enquiry|enquiries|conference|core group|cp plan|child "
@@ -831,7 +847,8 @@ def is_question(message: str) -> bool:
     # "preschool - who rings the police when…": chat puts the subject first, then the question.
     asked = re.split(r"\s+[-–:]\s+", message)[-1]
     return (message.rstrip().endswith("?") or bool(_QUESTION_START.match(message))
-            or bool(_QUESTION_START.match(asked)) or bool(_ASKS.search(message)))
+            or bool(_QUESTION_START.match(asked)) or bool(_ASKS.search(message))
+            or bool(_ASKS_OF_AN_AGENCY.search(message)))
 
 
 def signals_in(message: str) -> list[str]:
@@ -942,6 +959,11 @@ OVER = re.compile(r"\blast (?:week|weekend|(?:mon|tues|wednes|thurs|fri|satur|su
                   r"\b(?:at|over) the weekend\b|\ba (?:long )?(?:time|while) ago\b|\bago\b|\bbefore (?:christmas|"
                   r"easter|half term|the holidays|the summer)\b|\bover the (?:summer|holidays|half term)\b|"
                   r"\bwhen (?:we|they|she|he) lived\b", re.IGNORECASE)
+# Someone named by what was done to them, as a finished event: "the brother of the boy who was stabbed", "the
+# lad who overdosed at the weekend" (with OVER). Read as over only in a procedure question, and never when
+# something still goes on (`_STILL_GOING`).
+DONE_TO = re.compile(r"\b(?:who|that|whose \w+) (?:was|were|had been|got) (?:\w+ )?(?:\w+ed|\w+en|hit|cut|shot|hurt|"
+                     r"burnt)\b(?! (?:and|but) (?:is|are|'s)\b)", re.IGNORECASE)
 # Said to have done no harm, or no danger now: "no marks", "nobody got hurt", "she's not in danger she says".
 NO_HARM = re.compile(r"\bno (?:marks?|injur(?:y|ies)|bruis\w*|visible \w+)\b|"
                      r"\b(?:nobody|no one|no-one) (?:got |was )?hurt\b|"
@@ -1017,6 +1039,12 @@ def _present_strongly(message: str) -> bool:
 _AGENCY = (r"(?:the )?(?:police|social care|social services|children'?s services|adult social care|the la|local "
            r"authority|council|sw|social worker|lado|gp|health visitor|hv|school nurse|paed\w*|ofsted|cqc|camhs|mash|"
            r"school|nursery|dsl|nrm|home office|hospital)")
+# What another agency will do, or who keeps the record, asked without a question mark: "will MASH let me know what
+# happens", "once the FGM report's been made does the GP get a copy", "once the order is made who keeps a copy".
+_ASKS_OF_AN_AGENCY = re.compile(rf"(?:^|\b(?:once|when|after|if|so|and|but)\b.{{0,80}}?)(?:\b(?:will|does|do|did|would|"
+                                rf"should|can|could|must|is|are) {_AGENCY} (?!(?:is|are|was|were)\b)\w+|\bwho (?:keeps|"
+                                r"gets|holds|has|sends|receives) (?:a|the) (?:copy|copies|form|record|file|report|"
+                                r"notes|original)\b)", re.IGNORECASE)
 PROCEDURE_ASKED = _compile([
     # how it is classed
     r"\b(?:what|which|wat|whats|what'?s the) (?:\w+ )?(?:level|levels|threshold|category|categories|tier|box|boxes|"
@@ -1050,12 +1078,15 @@ PROCEDURE_ASKED = _compile([
     r"\bneed to know\b",
     r"\b(?:can|could|should|may|do) (?:i|we) (?:tell|share (?:it |this |that )?with|inform) (?:colleagues|"
     r"(?:the |other )?staff|the (?:class|team|staff|governors)|other (?:parents|pupils|teachers|staff)|"
-    r"(?:his|her|their) teachers)\b",
+    r"(?:his|her|their) (?:\w+ )?(?:teachers?|tutor|head of year|key ?worker))\b",
     r"\b(?:do|should|must|what do|what should) (?:i|we) (?:put|write|include|note) (?:down |in |on )?"
     r"(?:the|her|his|their|what|when|it|this|that|a)\b",
     r"\b(?:email|e-mail|upload|forward|send|share) (?:them|it|this|my|the|her|his|their)\b",
     r"\b(?:put|write|include|say|use|record) (?:\w+ ){0,3}(?:in|on) (?:the|my|her|his|their) (?:\w+ )?(?:notes|record|"
     r"form|report|file|log)\b",
+    r"\b(?:go|goes|belong|belongs) (?:in|on|into) (?:it|the (?:\w+ )?(?:log|form|record|notes|file|report|"
+    r"chronology|referral))\b",
+    r"\bhow much (?:can|should|do|may) (?:i|we) (?:share|tell|say)\b",
     r"\bexact words\b", r"\bhow long (?:do|must|should|can) (?:we|i|you|they) keep\b",
     # the outcome and feedback
     r"\b(?:outcome|outcomes|result|results|feedback|decision|decided|updates?)\b",
@@ -1076,6 +1107,41 @@ PROCEDURE_ASKED = _compile([
     r"\bhow (?:quick(?:ly)?|soon|fast|long) (?:will|would|does|do|should|must|has|have|is|are|till|until|before) "
     r"(?!i\b|we\b|you\b)\w+",
     r"\b(?:consent|permission)\b",
+])
+# What follows for the people in it and which agency takes it on, asked about someone described by a harm done
+# ("what happens to the dad who hit his kid, does he get arrested?", "is the teacher who grabbed a child allowed to
+# keep teaching?", "does the LADO deal with a dinner lady who grabbed a pupil"). Read as a procedure question only
+# when nobody is reported saying anything: "boy says his stepdad punched him, will the police charge him?" is a
+# disclosure, and stays one.
+DISCLOSED = re.compile(r"\b(?:says|said|told|tells|telling|saying|disclos\w*|alleg\w*|claims|claimed)\b", re.IGNORECASE)
+# …and only of a harm told as done, not as going on: "a teacher who is hitting pupils", "a coach who sends nudes",
+# "the baby with the bleeding head", "the stepdad who strangled her mum, he's in the house with the kids".
+PRESENT_TENSE = re.compile(r"\b(?:he|she|they|it|i|we)(?:'s|'re|'m| is| are| am)\b|"
+                           r"(?<=\w )(?:who|that)(?:'s|'re| is| are)\b|(?<=\w )who (?!was\b|has\b|does\b)\w+s\b|"
+                           r"\b(?:bleeding|being)\b", re.IGNORECASE)
+AFTERMATH_ASKED = _compile([
+    r"\bwhat (?:happens|will happen|would happen) to (?:the|a|an|this|that|his|her|their|my|our)\b",
+    r"\b(?:get|gets|getting|be|being|been|go|goes) (?:\w+ )?(?:arrested|charged|prosecuted|sacked|fired|suspended|"
+    r"struck off|barred|dismissed|disciplined|cleared|convicted|sentenced|cautioned|investigated|banned|"
+    r"interviewed|rehoused|moved)\b",
+    r"\bbarred list\b", r"\b(?:sex )?offenders'? register\b", r"\blose (?:his|her|their) (?:job|registration|place)\b",
+    r"\ballowed to (?:keep|still|come|collect|pick|see|visit|have contact|work|teach|coach|volunteer|know|read|"
+    r"attend|return)\b", r"\b(?:supervised|unsupervised) contact\b",
+    r"\b(?:witness|statement|court|counselling|therapy|corporate parent|placement|reference|barring)\b",
+    r"\b(?:what|any) support (?:is there|is available|for|does|do|can|should|will)\b",
+    r"\bwho (?:decides|pays|funds)\b",
+    r"\bfind out who\b", r"\bnotif(?:y|ied|ication)\b", r"\bcopy (?:in|to)\b",
+    r"\bban (?:the|a|an|him|her|them)\b",
+    r"\b(?:charge|prosecute|arrest|caution|sack|suspend|discipline|bar|sue) (?:him|her|them|the|a|an|his|their)\b",
+    r"\b(?:have|has|need|needs) to be (?:reported|referred|notified|logged|recorded) to\b",
+    # another agency's part, asked of the agency: "does the LADO deal with…", "do the police need my statement"
+    rf"\b{_AGENCY} (?:deal|deals|handle|handles|look into|looks into|investigate|investigates|get involved|"
+    r"gets involved|take (?:it|this|that) on|takes (?:it|this|that) on|cover|covers)\b",
+    rf"\b(?:a|an) {_AGENCY} (?:matter|issue|thing|case|job)\b",
+    # a second agency told besides the first: "social care have it, do I tell the school nurse too?" (not whom to
+    # ring: that is how an emergency is asked)
+    rf"\b(?:tell|inform|notify|copy in|let) {_AGENCY} (?:know )?(?:too|as well|also)\b",
+    rf"\b{_AGENCY} (?:need|needs) (?:telling|to know|to be told) (?:too|as well|also)\b",
 ])
 # The signals a procedure question never settles: someone missing (unless only the record is named: "the missing
 # from care form"), a weapon (unless only the incident is: "the knife incident"), suicidal intent, a body that
@@ -1117,9 +1183,14 @@ _ASKS_ABOUT_PROCEDURE = "a question about the procedure (classification, record,
 def asks_about_procedure(message: str) -> bool:
     """The message ends by asking how the concern is classed, recorded, decided or shared. A report told after
     the question ("what do I put on the form? the men won't let her leave") is what the message is for."""
-    parts = clauses(message, asking_tails=True)
+    parts = [piece for part in clauses(message, asking_tails=True) for piece in _split_asking_head(part)]
     asked = [part for part in parts if is_question(part)]
-    return bool(parts) and is_question(parts[-1]) and any(PROCEDURE_ASKED.search(part) for part in asked)
+    if not parts or not is_question(parts[-1]):
+        return False
+    if any(PROCEDURE_ASKED.search(part) for part in asked):
+        return True
+    return (not DISCLOSED.search(message) and not PRESENT_TENSE.search(message)
+            and any(AFTERMATH_ASKED.search(part) for part in asked))
 
 
 def _happening_now(message: str) -> bool:
@@ -1129,7 +1200,9 @@ def _happening_now(message: str) -> bool:
     if _present_strongly(message):
         return True
     reported = [part for part in clauses(message, asking_tails=True) if not is_question(part)]
-    return bool(ONGOING.search(" ".join(reported)))
+    # A message that is all question carries its own time: "does the forced marriage unit deal with a girl whose
+    # parents have booked her a ticket for next week?"
+    return bool(ONGOING.search(" ".join(reported) if reported else message))
 
 
 # "…keeps going missing again at night", "still": the pattern goes on as it is told.
@@ -1151,11 +1224,12 @@ def procedure_not_danger(message: str, found: list[str]) -> bool:
     emergency or a weapon told as over ("had a seizure at school last week… what should be in his care plan?")
     is asked about like any other; suicidal intent and someone missing never are."""
     never = set(found) & _NEVER_PROCEDURE
-    if never and not (never <= _PROCEDURE_WHEN_OVER and OVER.search(message) and not _STILL_GOING.search(message)):
+    over = bool(OVER.search(message) or DONE_TO.search(message)) and not _STILL_GOING.search(message)
+    if never and not (never <= _PROCEDURE_WHEN_OVER and over):
         return False
     if not asks_about_procedure(message):
         return False
-    if "self-harm" in found and _HARM_PRESENT.search(message):
+    if "self-harm" in found and _HARM_PRESENT.search(message) and not over:
         return False
     return not _happening_now(message)
 
@@ -1206,7 +1280,7 @@ def _message_verdict(message: str) -> RuleVerdict:
     if not reported and not IMMEDIATE_STRONG.search(_TOPIC_TIMED.sub(" ", message)) and ABOUT_THE_TOPIC.search(message):
         return RuleVerdict(False, _ABOUT_THE_TOPIC_VERDICT, signal, vetoed=True)
     if (question and not reported and not TIME_NOW.search(message) and HYPOTHETICAL.search(message)
-            and not (WHEN_TOLD.search(message) and _present(message))):
+            and not (WHEN_TOLD.search(message) and _present(message)) and not WHEN_SOMEONE_IS_DOING.search(message)):
         return RuleVerdict(False, _GENERAL_QUESTION, signal, vetoed=True)
     if signal not in _STRONG and ORDINARY_CAUSE.search(message) and not DELIBERATE.search(message):
         return RuleVerdict(False, "an ordinary, explained cause (an accident, sport)", signal, vetoed=True)

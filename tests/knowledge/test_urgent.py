@@ -85,6 +85,11 @@ EVAL_SETS = sorted(
         "overdosed last night and is drowsy, is that a safeguarding concern?",
         "kids in the park are fighting with knives, who do I call?",
         "lads outside the school gates are waving a machete around, who do i ring",
+        # what follows asked about someone harmed: a disclosure, or danger now, keeps its emergency
+        "boy says his stepdad punched him, will the police charge him?",
+        "what happens to the dad who hit his kid? he's at reception now saying he's taking him home",
+        "will the police arrest the stepdad who strangled her mum, he's in the house with the kids",
+        "who decides what happens to the baby with the bleeding head",
     ],
 )
 def test_danger_now_is_urgent(message: str) -> None:
@@ -127,6 +132,11 @@ def test_danger_now_is_urgent(message: str) -> None:
         "in supervision this morning we talked about self-harm, any reading you'd suggest?",
         "our team quiz asked what FGM stands for",
         "he overdosed in the summer but he's at school now and doing fine, how do we support him?",
+        # what follows for someone named by a harm done, with nothing present: the outcome, another agency's part
+        "what happens to the dad who hit his kid, does he get arrested?",
+        "does the LADO deal with a dinner lady who grabbed a pupil by the arm",
+        "will the dad who shook the baby be allowed supervised contact",
+        "social care took the case on for the girl whose dad hit her, do i tell the school nurse too",
     ],
 )
 def test_questions_about_procedure_and_the_past_are_not_urgent(message: str) -> None:
@@ -176,7 +186,7 @@ FLOORS = {
     "fifth tuning set, danger asked as a question": (CHECK_FILE.with_name("urgent_tune5.jsonl"), 0.85),
     # The fourth check (120 in chat voice, written with tune4 before any change, never tuned on): recall 0.983 /
     # precision 0.937 as first scored, 1.000 / 0.923 at the end.
-    # 0.968 with the "now" of a settled state read as past.
+    # 0.968 with the "now" of a settled state read as past; 0.968 with the aftermath questions of urgent_tune12.
     "fourth check, chat voice, never tuned on": (CHECK_FILE.with_name("urgent_check4.jsonl"), 0.96),
     # The sixth pair (100 each in chat voice, 40 urgent: ordinary reports about a named child, worries to refer,
     # past and historic episodes beside danger now; written before any change). tune6 is trained on: 0.741 blind,
@@ -215,18 +225,28 @@ FLOORS = {
     # The eleventh tuning set (100 in chat voice, 40 urgent, trained on): procedure, training, past, general and
     # everyday-report lookalikes on the hard topics, with emergencies asked the same way. As first scored, on main
     # 2fdafd1: recall 0.950 / precision 0.826 (two misses: a question with the report after a comma, "saved up her
-    # tablets"); 1.000 / 0.833 after the rules read both.
-    "eleventh tuning set, lookalikes in chat voice": (CHECK_FILE.with_name("urgent_tune11.jsonl"), 0.83),
+    # tablets"); 1.000 / 0.833 after the rules read both; 0.851 with the aftermath questions of urgent_tune12 ("what
+    # support does the school offer the girl?" after an enquiry closed).
+    "eleventh tuning set, lookalikes in chat voice": (CHECK_FILE.with_name("urgent_tune11.jsonl"), 0.85),
+    # The twelfth tuning set (144 in chat voice, 74 urgent; not trained on): questions that name someone by a harm
+    # done, with no time cue, about what follows ("what happens to the dad who hit his kid, does he get arrested?",
+    # "does the LADO deal with a dinner lady who grabbed a pupil"), the harm already passed on, and the same asked
+    # with danger now or as a disclosure ("boy says his stepdad punched him, will the police charge him?"). As first
+    # scored on main 98339c9 (127 lines): recall 0.967 / precision 0.641; all 144: 0.973 / 0.679 on main, 1.000 /
+    # 0.937 after. Unchanged by it: train 0.940, practitioner 0.917, check 0.985, check3 0.952, check4 0.968, check6
+    # 0.851, check8 1.000, holdout 0.943, heldout 1.000, blind2 0.968, blind3 0.968, blind4 0.857.
+    "twelfth tuning set, aftermath questions about someone harmed": (CHECK_FILE.with_name("urgent_tune12.jsonl"), 0.93),
 }
 
 
 def test_the_seventh_check_keeps_every_emergency() -> None:
     """urgent_check7.jsonl (60 in new wording, 20 urgent; written with tune7 before any change, only measured):
-    precision 0.513 before the procedure-question rule, 0.625 after."""
+    precision 0.513 before the procedure-question rule, 0.625 after, 0.741 with the aftermath questions of
+    urgent_tune12 (a question about what follows for someone named by a harm done, nothing present)."""
     items = load_labelled(CHECK_FILE.with_name("urgent_check7.jsonl"))
     recall, precision, missed, alarms = _figures(UrgencyDetector.load(), items)
     assert recall == 1.0, f"missed {missed}"
-    assert precision >= 0.62, f"false alarms {alarms}"
+    assert precision >= 0.74, f"false alarms {alarms}"
 
 
 @pytest.mark.parametrize("name", list(FLOORS))
