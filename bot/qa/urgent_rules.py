@@ -359,7 +359,10 @@ _SIGNALS: dict[str, list[str]] = {
         r"deliver(?:ing)? (?:a |the )?(?:package|parcel|drugs)", r"\bowes?\b", r"\bdebt\b", r"pay (?:it |that )?off",
         r"(?:hold|holding|carry|carrying|stash\w*) (?:the )?drugs", r"\bcrack\b", r"\bwraps\b", r"cuckoo\w*",
         r"taken over (?:his|her|their) (?:flat|house|home)", r"traffick\w*", r"modern slavery", r"\bgang\b",
-        r"exploit\w*", r"two phones", r"(?:men|man|males) in (?:different )?cars",
+        r"exploit\w*", r"two phones",
+        # sold or pimped for sex ("a girl who's being sold for sex", urgent_tune12 probe: no rule named it)
+        r"\b(?:sold|sell(?:s|ing)?|pimp(?:s|ed|ing)?(?: (?:her|him|them))?(?: out)?)\b.{0,20}\bfor sex\b",
+        r"\bpimp(?:s|ed|ing)? (?:her|him|them) out\b", r"(?:men|man|males) in (?:different )?cars",
         r"\bwith (?:two|three|several|some|older|\d+) (?:older )?(?:men|males|lads)\b",
         r"getting in(?:to)? (?:a |the |one |their |his |different )?(?:[\w']+ ){0,3}(?:car|van)s?\b",
         r"\bvan dropping\b", r"\bfor weed\b", r"going with",
