@@ -69,9 +69,10 @@ from bot.db.infrastructure import (
     inbound_event_progress,
     purge_inbound_events,
     put_channel_state,
-    record_inbound_parts,
+    record_inbound_part,
     release_inbound_event,
     renew_inbound_event,
+    take_inbound_part,
     unanswered_inbound_events,
 )
 from bot.db.schema import ensure_schema
@@ -99,9 +100,10 @@ __all__ = [
     "open_database",
     "purge_inbound_events",
     "put_channel_state",
-    "record_inbound_parts",
+    "record_inbound_part",
     "release_inbound_event",
     "renew_inbound_event",
+    "take_inbound_part",
     "unanswered_inbound_events",
     "utcnow",
 ]

@@ -165,28 +165,60 @@ def _open_and_expired(now: datetime) -> tuple[Any, ...]:
     )
 
 
-def _held_by(platform: str, event_id: str, holder: str) -> tuple[Any, ...]:
-    """An open event whose claim is still `holder`'s: only the holder renews or releases it."""
+def _held_by(platform: str, event_id: str, holder: str, attempt: int | None = None) -> tuple[Any, ...]:
+    """An open event whose claim is still `holder`'s (its `attempt`th, if given): only the holder
+    renews or releases it, or posts a part of its answer."""
     return (
         InboundEvent.platform == platform,
         InboundEvent.event_id == event_id,
         InboundEvent.claimed_by == holder,
         InboundEvent.handled_at.is_(None),
         InboundEvent.dead_at.is_(None),
+        *(() if attempt is None else (InboundEvent.attempts == attempt,)),
     )
 
 
 def renew_inbound_event(
-    target: SessionTarget, platform: str, event_id: str, holder: str, lease_seconds: float
+    target: SessionTarget, platform: str, event_id: str, holder: str, lease_seconds: float,
+    attempt: int | None = None,
 ) -> bool:
-    """Extend `holder`'s lease (a heartbeat while it works); False if the claim is no longer its own."""
+    """Extend `holder`'s lease (a heartbeat while it works); False if the claim is no longer its own.
+
+    With `attempt`, only that claim of `holder`'s (its `attempt`th) is its own: a later claim the same
+    process made after this one's lease ran out belongs to the worker that made it."""
     with _sessions(target)() as session, session.begin():
         renewed = session.execute(
             update(InboundEvent)
-            .where(*_held_by(platform, event_id, holder))
+            .where(*_held_by(platform, event_id, holder, attempt))
             .values(claimed_until=utcnow() + timedelta(seconds=lease_seconds))
         )
         return bool(renewed.rowcount)  # type: ignore[attr-defined]
+
+
+def take_inbound_part(
+    target: SessionTarget, platform: str, event_id: str, holder: str, attempt: int, lease_seconds: float
+) -> dict[str, Any] | None:
+    """Before an answer posts a part: the parts already posted by any try (part -> the platform's ids),
+    with the lease renewed, if the claim is still `holder`'s `attempt`th; None if it is not (its lease
+    ran out and another worker took the event over, or the event was handled or set aside meanwhile),
+    and then the caller posts nothing more.
+
+    One transaction, the conditional renewal first: a takeover cannot slip between the check and the
+    read, and the part is then posted and recorded under a fresh lease. So a worker that stalled past
+    its lease never posts again what its successor posted, nor asks the assistant a second time.
+    """
+    with _sessions(target)() as session, session.begin():
+        kept = session.execute(
+            update(InboundEvent)
+            .where(*_held_by(platform, event_id, holder, attempt))
+            .values(claimed_until=utcnow() + timedelta(seconds=lease_seconds))
+        ).rowcount  # type: ignore[attr-defined]
+        if not kept:
+            return None
+        posted = session.scalar(
+            select(InboundEvent.posted).where(InboundEvent.platform == platform, InboundEvent.event_id == event_id)
+        )
+    return dict(posted) if isinstance(posted, dict) else {}
 
 
 def complete_inbound_event(target: SessionTarget, platform: str, event_id: str) -> None:
@@ -202,7 +234,8 @@ def complete_inbound_event(target: SessionTarget, platform: str, event_id: str) 
 
 
 def release_inbound_event(
-    target: SessionTarget, platform: str, event_id: str, holder: str, retry_at: datetime
+    target: SessionTarget, platform: str, event_id: str, holder: str, retry_at: datetime,
+    attempt: int | None = None,
 ) -> bool:
     """`holder`'s answer failed: the event stays unhandled, free for any sweeper from `retry_at` (a backoff).
 
@@ -211,7 +244,7 @@ def release_inbound_event(
     with _sessions(target)() as session, session.begin():
         released = session.execute(
             update(InboundEvent)
-            .where(*_held_by(platform, event_id, holder))
+            .where(*_held_by(platform, event_id, holder, attempt))
             .values(claimed_until=retry_at, claimed_by=None)
         )
         return bool(released.rowcount)  # type: ignore[attr-defined]
@@ -230,18 +263,36 @@ def inbound_event_progress(target: SessionTarget, platform: str, event_id: str) 
     return int(attempts or 0), dict(posted) if isinstance(posted, dict) else {}
 
 
-def record_inbound_parts(target: SessionTarget, platform: str, event_id: str, posted: dict[str, Any]) -> None:
-    """Remember what the event's answer has posted so far (part -> the platform's ids for it).
+def record_inbound_part(target: SessionTarget, platform: str, event_id: str, part: str, result: Any) -> None:
+    """Remember that the event's answer has posted `part` (and the platform's ids for it), whoever posted it.
 
-    Only the claim's holder answers, one part after another, and it holds every part so far: one
-    UPDATE with the whole map (no read first, which SQLite could not turn into a write under load).
+    Added to what is recorded already, in a unit of work (SQLite takes the write lock at BEGIN, PostgreSQL
+    locks the row): a worker that lost its claim while posting still records what it posted, without
+    dropping what its successor recorded meanwhile. An event already handled keeps nothing.
     """
-    with _sessions(target)() as session, session.begin():
+    with _write_transaction(target) as session:
+        posted = session.scalar(
+            select(InboundEvent.posted)
+            .where(InboundEvent.platform == platform, InboundEvent.event_id == event_id)
+            .with_for_update()
+        )
         session.execute(
             update(InboundEvent)
-            .where(InboundEvent.platform == platform, InboundEvent.event_id == event_id)
-            .values(posted=dict(posted))
+            .where(InboundEvent.platform == platform, InboundEvent.event_id == event_id,
+                   InboundEvent.handled_at.is_(None))
+            .values(posted={**(posted if isinstance(posted, dict) else {}), part: result})
         )
+
+
+@contextmanager
+def _write_transaction(target: SessionTarget) -> Iterator[Session]:
+    """A transaction that reads and then writes (a `Database`'s takes SQLite's write lock up front)."""
+    if isinstance(target, Database):
+        with target.transaction() as session:
+            yield session
+        return
+    with _sessions(target)() as session, session.begin():
+        yield session
 
 
 def claim_stale_inbound_events(

@@ -25,8 +25,13 @@ backoff (`SGBOT_INBOX_RETRY_SECONDS`, doubling per claim) and a sweeper tries it
 again, until it is set aside as above. Each post an answer makes is a `part` of
 its event, numbered in order (or named, like the one apology a person gets) and
 recorded once posted: a retry skips what was already posted and goes on from
-there. The one window left is between the platform's answer and that record: a
-replica killed exactly then repeats that one part.
+there. Before each part the holder checks, in the database and renewing its
+lease in the same transaction, that the claim is still its own: a holder that
+stalled past its lease (a starved or paused process) while another worker took
+the event over posts nothing more, so a part is never posted by two tries at
+once and the assistant is never asked twice (`LeaseLost`). The one window left
+is between the platform's answer and that record: a replica killed exactly
+then, or stalled there for a whole lease, repeats that one part.
 
 Logs name event ids only; the stored text never leaves the database.
 """
@@ -55,9 +60,10 @@ from bot.db import (
     claim_stale_inbound_events,
     complete_inbound_event,
     inbound_event_progress,
-    record_inbound_parts,
+    record_inbound_part,
     release_inbound_event,
     renew_inbound_event,
+    take_inbound_part,
     utcnow,
 )
 from bot.errors import SgbotError
@@ -88,6 +94,7 @@ class Answering:
     attempt: int  # claims so far, this one included
     posted: dict[str, Any] = field(default_factory=dict)
     next_part: int = 0
+    lost: bool = False  # the claim turned out to be another worker's: this try posts nothing more
 
 
 # Set while an event is being answered (`Inbox.answering`); asyncio tasks and threads started inside inherit it.
@@ -101,6 +108,11 @@ def answering_now() -> Answering | None:
 
 class InboxError(SgbotError):
     """An answer the inbox should try again (a channel's way of saying "this failed" without raising its SDK's own)."""
+
+
+class LeaseLost(SgbotError):
+    """The event being answered is no longer this worker's (its lease ran out and another worker took it
+    over, or it was answered meanwhile): post nothing more, and leave it to its holder."""
 
 
 class Counter(Protocol):
@@ -174,16 +186,22 @@ class Inbox:
 
         If the body raises, the event stays unhandled: the claim is released with a backoff
         and a sweeper (this replica's or another's) tries it again; the exception goes on.
-        Posts made through `part` inside the body are recorded against the event.
+        Posts made through `part` inside the body are recorded against the event. If the claim
+        turns out to be another worker's (`LeaseLost`), the body stops there and the event is left to
+        that worker: nothing is released, nothing is marked, nothing is raised.
         """
         database = await self._database()
         attempt, posted = await asyncio.to_thread(inbound_event_progress, database, self.platform, event_id)
         current = Answering(self.platform, event_id, max(attempt, 1), posted)
         token = _ANSWERING.set(current)
         try:
-            async with self.holding(event_id):
+            async with self.holding(event_id, current.attempt):
                 yield current
         except Exception as exc:  # (cancelled at shutdown: the lease runs out by itself)
+            if current.lost:  # LeaseLost, or what a channel's SDK made of it
+                log.warning("inbox.left_to_new_holder", extra={"platform": self.platform, "event_id": event_id,
+                                                               "attempt": current.attempt})
+                return
             await self._release(event_id, current.attempt, exc)
             raise
         finally:
@@ -202,7 +220,7 @@ class Inbox:
         try:
             database = await self._database()
             await asyncio.to_thread(release_inbound_event, database, self.platform, event_id, self.holder,
-                                    utcnow() + timedelta(seconds=wait))
+                                    utcnow() + timedelta(seconds=wait), attempt)
         except Exception as exc:  # the lease runs out by itself: a sweeper retries then instead
             log.warning("inbox.release_failed", extra={"event_id": event_id, "error": type(exc).__name__})
 
@@ -213,6 +231,11 @@ class Inbox:
         in that order, like an apology): a retry that posts the same answer again gets, for
         each part already posted, what the platform returned for it then (JSON), and posts only
         the rest. Outside an event's answer (or for another platform's) it simply posts.
+
+        Each part is posted only while the claim is still this try's (checked in the database, the
+        lease renewed, together with reading what any try has posted): raises `LeaseLost` if not.
+        A database that cannot be asked does not hold a part back (its record then fails, and the
+        event is tried again, as before).
         """
         current = _ANSWERING.get()
         if current is None or current.platform != self.platform:
@@ -220,6 +243,23 @@ class Inbox:
         if name is None:
             current.next_part += 1
             name = str(current.next_part)
+        database = await self._database()
+        try:
+            posted = None if current.lost else await asyncio.to_thread(
+                take_inbound_part, database, self.platform, current.event_id, self.holder, current.attempt,
+                self.lease,
+            )
+        except Exception as exc:  # the database cannot say: post as before (an emergency route is never held back)
+            log.warning("inbox.part_unchecked", extra={"platform": self.platform, "event_id": current.event_id,
+                                                       "part": name, "error": type(exc).__name__})
+            posted = {}
+        if posted is None:
+            current.lost = True
+            self._count("inbox_lease_lost")
+            log.warning("inbox.lease_lost", extra={"platform": self.platform, "event_id": current.event_id,
+                                                   "part": name})
+            raise LeaseLost(f"event {current.event_id} is no longer this worker's to answer")
+        current.posted.update(posted)
         if name in current.posted:
             self._count("inbox_part_skipped")
             log.info("inbox.part_skipped", extra={"platform": self.platform, "event_id": current.event_id,
@@ -228,8 +268,7 @@ class Inbox:
             return done
         result = await post()
         current.posted[name] = result
-        database = await self._database()
-        await asyncio.to_thread(record_inbound_parts, database, self.platform, current.event_id, current.posted)
+        await asyncio.to_thread(record_inbound_part, database, self.platform, current.event_id, name, result)
         return result
 
     async def outcome(self, make: Callable[[], Outcome]) -> tuple[list[Reply], bool]:
@@ -264,8 +303,9 @@ class Inbox:
         await asyncio.to_thread(complete_inbound_event, database, self.platform, event_id)
 
     @contextlib.asynccontextmanager
-    async def holding(self, event_id: str) -> AsyncIterator[None]:
-        """Renew this process's lease on the event every third of the lease while the body runs."""
+    async def holding(self, event_id: str, attempt: int | None = None) -> AsyncIterator[None]:
+        """Renew this process's lease on the event (its `attempt`th claim, if given) every third of the
+        lease while the body runs."""
         database = await self._database()
         every = max(self.lease / 3, 0.05)
 
@@ -274,7 +314,7 @@ class Inbox:
                 await asyncio.sleep(every)
                 try:
                     kept = await asyncio.to_thread(
-                        renew_inbound_event, database, self.platform, event_id, self.holder, self.lease
+                        renew_inbound_event, database, self.platform, event_id, self.holder, self.lease, attempt
                     )
                 except Exception as exc:  # the database is down: the next beat tries again
                     log.warning("inbox.renew_failed", extra={"event_id": event_id, "error": type(exc).__name__})

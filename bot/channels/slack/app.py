@@ -37,7 +37,7 @@ from bot.channels.slack.mrkdwn import escape, to_mrkdwn, truncate
 from bot.channels.slack.text import slack_text
 from bot.channels.slack.users import UserDirectory
 from bot.config import Settings
-from bot.inbox import answering_now
+from bot.inbox import LeaseLost, answering_now
 from bot.messages import Feedback, HandoffRequest, Message, Outcome, Reply
 from bot.metrics import Metrics
 from bot.safety.logs import keep_content_out_of_library_logs, library_logger
@@ -303,6 +303,8 @@ class SlackChannel:
 
         try:
             replies, _ = await self.inbox.outcome(lambda: self.assistant.handle(message))
+        except LeaseLost:  # another worker answers this message now: nothing failed, nothing to say
+            raise
         except Exception:
             self.metrics.count("failures", "assistant")
             log.exception(

@@ -56,7 +56,7 @@ from bot.channels.teams.render import (
 from bot.channels.teams.text import say
 from bot.channels.teams.triage import TRIAGE_KEY, triage_actions, triage_command
 from bot.config import Settings
-from bot.inbox import InboxError, answering_now
+from bot.inbox import InboxError, LeaseLost, answering_now
 from bot.messages import HandoffRequest, Message, Outcome
 from bot.metrics import Metrics
 from bot.outbox.worker import DeliveryWorker
@@ -211,6 +211,9 @@ class TeamsBot:
         """The turn's answer; if it fails, one apology per activity (not per try) and the failure raised."""
         try:
             await self._on_claimed_message(context, event_id)
+        except LeaseLost:  # another worker answers this activity now: no apology (and none from the SDK)
+            context.turn_state[FAILED] = True
+            raise
         except Exception:
             context.turn_state[FAILED] = True
             await self._apologise(context)
@@ -313,6 +316,8 @@ class TeamsBot:
 
         try:
             replies, notify = await self.inbox.outcome(lambda: self.assistant.handle(message))
+        except LeaseLost:
+            raise
         except Exception:
             log.exception("teams.assistant_failed", extra={"event_id": event_id})
             self.metrics.count("errors", "assistant")
