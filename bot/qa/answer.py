@@ -371,13 +371,6 @@ SELECTION_HITS = 5
 # change when the assistant abstains.
 EVIDENCE_HITS = 4
 QUOTE_WORDS = 60  # an answer quotes about this many words at most, unless a list was asked for
-# A line scoring at least this share of the best line's score is all but as likely to be the one that states
-# the fact (the scores cannot tell them apart): when it does not fit in the words the lines above it left, it
-# is quoted all the same, in place of the weakest line quoted, and the answer may run this many words beyond
-# QUOTE_WORDS. (Quoting it where it came, within a larger budget for every line, let it crowd out the lines
-# after it; a budget of 75 or 90 words for every answer made answers longer for every question.)
-CLOSE_SCORE = 0.9
-CLOSE_EXTRA_WORDS = 40
 # How much each thing known about a line counts towards quoting it (its words, its heading's words,
 # the question's words side by side, the kind of fact asked for, closeness in meaning of the line
 # and of its passage, the passage's rank, length…) is data, bot/qa/data/selection_weights.json:
@@ -455,11 +448,10 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
     number"; a unit carrying that kind of fact also satisfies the question's words for it, such
     as "phone" or "deadline"), and by closeness in meaning when sentence vectors are available.
     The best unit leads; up to `limit` units follow in reading order, within `QUOTE_WORDS` words
-    (a unit scoring nearly as well as the best is quoted beyond them, up to `CLOSE_EXTRA_WORDS` more,
-    rather than lost to a weaker one) unless the question asks for a list, in which case the best
-    unit's list or table comes whole (up to `LIST_LIMIT` lines). A unit is never cut: a sentence is
-    quoted whole or not at all, and a sentence that ends in a colon ("The SAB must arrange a SAR
-    when:") brings the list it introduces, or is not quoted.
+    unless the question asks for a list, in which case the best unit's list or table comes whole
+    (up to `LIST_LIMIT` lines). A unit is never cut: a sentence is quoted whole or not at all, and
+    a sentence that ends in a colon ("The SAB must arrange a SAR when:") brings the list it
+    introduces, or is not quoted.
     """
     weights = word_weights(question_tokens, idf, context_tokens, SELECTION_CONTEXT_WEIGHT)
     total = sum(weights.values()) or 1.0
@@ -618,13 +610,8 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
     # crowds out a short one that scores higher, and a list's further items come last.
     groups: list[list[tuple[int, Unit]]] = []
     extras: list[list[tuple[tuple[int, Unit], int]]] = []  # a group's further units, with their lengths
-    group_words: list[int] = []
     taken_units: set[tuple[int, Unit]] = set()
     words = 0
-    score_of = {(h, u): s for s, h, u in scored}
-    # The first line passed over for want of words that scores nearly as well as the best: the scorer cannot
-    # tell it from the best, and it is quoted below, beyond the budget, rather than lost to a weaker line.
-    close_skipped: tuple[list[tuple[int, Unit]], int] | None = None
     for picked in [(leader[1], leader[2])] + [c for c in chosen if c[1] is not leader[2]]:
         if len(groups) >= limit:
             break
@@ -647,31 +634,14 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
         if picked in fresh and not from_start:
             needed = max(needed, fresh.index(picked) + 1)
         if groups and words + sum(lengths[:needed]) > QUOTE_WORDS:
-            if close_skipped is None and top > 0 and score_of[picked] >= CLOSE_SCORE * top:
-                close_skipped = (fresh[:needed], sum(lengths[:needed]))
             continue
         if not groups:  # the leader's list is the answer: its items come before anything else
             while needed < len(fresh) and words + sum(lengths[: needed + 1]) <= QUOTE_WORDS:
                 needed += 1
         words += sum(lengths[:needed])
         groups.append(fresh[:needed])
-        group_words.append(sum(lengths[:needed]))
         extras.append(list(zip(fresh[needed:], lengths[needed:], strict=True)))
         taken_units.update(fresh[:needed])
-    if close_skipped is not None and not any(g in taken_units for g in close_skipped[0]):
-        close_group, close_words = close_skipped
-        if len(groups) >= limit and len(groups) > 1 \
-                and words - group_words[-1] + close_words <= QUOTE_WORDS + CLOSE_EXTRA_WORDS:
-            # It takes the place of the weakest line quoted (the last taken: lines are taken best first).
-            taken_units.difference_update(groups.pop())
-            extras.pop()
-            words -= group_words.pop()
-        if len(groups) < limit and words + close_words <= QUOTE_WORDS + CLOSE_EXTRA_WORDS:
-            words += close_words
-            groups.append(close_group)
-            group_words.append(close_words)
-            extras.append([])
-            taken_units.update(close_group)
     for group, more in zip(groups, extras, strict=True):
         for member, length in more:
             if words + length > QUOTE_WORDS or member in taken_units:
