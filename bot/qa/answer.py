@@ -410,6 +410,39 @@ def is_label(unit: Unit) -> bool:
             and (unit.kind == "sentence" or unit.text.strip().startswith("**") or text.isupper()))
 
 
+# Lines that carry no fact for a practitioner, only say which document or part of it this is: a
+# version, date or review line ("Version 1.0 – August 2025 Review date: August 2026"), a contents
+# entry ("3. Referrals ........ 7"), a section heading ("Section 7: How can … be effective?").
+_CONTROL = re.compile(
+    r"\b(?:version|issue|v)\s*(?:no\.?\s*)?\d+(?:\.\d+)*\b|\breview(?:ed)?\s+(?:date|by|due)\b|\bnext review\b|"
+    r"\blast (?:reviewed|updated|revised)\b|\bdate of (?:issue|review|approval|publication)\b|\bpage \d+ of \d+\b|"
+    r"\bdocument (?:owner|control|reference|status)\b", re.IGNORECASE)
+CONTROL_WORDS = 30
+_CONTENTS = re.compile(r"(?:\.\s?){4,}|…{2,}|_{4,}")
+_SECTION_HEADING = re.compile(r"^(?:section|part|chapter|appendix|annex|schedule)\s+[\dA-Z]{1,3}\b", re.IGNORECASE)
+
+
+def names_only(unit: Unit, names: frozenset[str]) -> bool:
+    """Does the line only name its document or its place in it, stating nothing a practitioner
+    could act on? The document's title repeated (all its words in `names`, the words of the
+    document's title and file name), a version, date or review line, a contents entry, a section
+    heading. A short line repeating its section's heading is left alone: under "DBS checks",
+    "Enhanced DBS check" may be the answer."""
+    text = _plain(unit.text)
+    words = text.split()
+    if not words or unit.kind not in ("sentence", "item"):
+        return False
+    if _CONTENTS.search(text):
+        return True
+    ends_sentence = unit.text.strip().replace("*", "").endswith(".")
+    if _CONTROL.search(text) and len(words) <= CONTROL_WORDS and not ends_sentence:
+        return True
+    if _SECTION_HEADING.match(text) and len(words) <= LABEL_WORDS and not ends_sentence:
+        return True
+    tokens = set(tokenize(text))
+    return len(tokens) > 1 and tokens <= names and len(words) <= LABEL_WORDS and not _CARRIES_FACT.search(text)
+
+
 def _label_at(units: list[Unit], number: int) -> bool:
     """Is `units[number]` a label line, heading something after it in the passage?"""
     return number + 1 < len(units) and is_label(units[number])
@@ -528,6 +561,12 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
                 # outline…"): a line goes on with what the line before it says.
                 "before": sum(w for t, w in weights.items()
                               if not _found(t, unit_tokens) and _found(t, before_tokens)) / total,
+                # The document's title repeated, its version or review date, a contents entry, a section
+                # heading names where the facts are and states none of them: it gives way to the lines
+                # that do, unless it matches the question beyond the document's name ("when is the
+                # policy reviewed?" is answered by its review date).
+                "names_only": float(names_only(unit, document) and not any(
+                    _found(t, unit_tokens) and not _found(t, set(document)) for t in weights)),
             }
             candidates.append(Candidate(hit_index, unit, values))
             if unit.kind == "item" and not any(_found(t, unit_tokens) for t in weights):

@@ -57,6 +57,7 @@ FEATURES: tuple[str, ...] = (
     "lead_in",  # a line ending in ":" that brings its list
     "fact",  # a number, an address or "Label: value"
     "before",  # share found, not in the line, but in the line before it
+    "names_only",  # the line only names its document or its part: a title, version, contents entry or heading
 )
 
 
@@ -278,7 +279,7 @@ PRIOR_SCALES = (1.0, 2.0, 4.0, 6.0, 8.0, 12.0, 16.0)
 # kind of fact 1, meaning 0.35, passage 0.5, 0.03 a rank, 0.004 a word beyond 30): what learning
 # starts from and is drawn back to, so that a few questions cannot pull a weight far on their own.
 PRIOR = {"words": 1.0, "around": 0.5, "phrase": 0.5, "fit": 1.0, "meaning": 0.35, "passage": 0.5, "rank": -0.03,
-         "length": -0.04}
+         "length": -0.04, "names_only": -0.5}
 
 
 def _group(example: Example) -> str:

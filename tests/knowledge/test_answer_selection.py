@@ -11,9 +11,11 @@ import numpy as np
 import pytest
 
 from bot.config import Settings
-from bot.index.store import KnowledgeIndex
+from bot.index.store import KnowledgeIndex, StoredChunk
+from bot.index.tokens import tokenize
 from bot.index.units import passage_units, units_digest
-from bot.qa.answer import QUOTE_WORDS, _introduced, _lead_in, asks_for_a_list
+from bot.qa.answer import QUOTE_WORDS, _introduced, _lead_in, asks_for_a_list, select_sentences
+from bot.qa.retrieval import OWN, Hit
 from bot.qa.service import Answerer
 from tests.conftest import KNOWLEDGE_DIR, REAL_DIR
 
@@ -381,3 +383,42 @@ def test_a_line_under_a_short_heading_line_is_quoted_with_it(real_settings: Sett
     at = answer.quoted.index("Deputy DSL: HCPC-registered Clinical Supervisor.")
     assert answer.quoted[at + 1] == "Acts as DSL if Adriana is unavailable.", answer.quoted
 
+
+
+def _passage(title: str, section: str, text: str) -> Hit:
+    chunk = StoredChunk(id=title, path=f"policies/{title}.md", ordinal=0, source=f"{title}.md", title=title,
+                        section=section, text=text, areas=(), kind="policy", topic=None, effective=None,
+                        review_by=None, source_url=None)
+    return Hit(chunk, 0.0, 0.5, 1.0, OWN)
+
+
+@pytest.mark.parametrize("furniture", [
+    "Riverside Youth Club Safeguarding Policy Version 2.1 – March 2025 Review date: March 2026",
+    "Riverside Youth Club Safeguarding Policy",
+    "Section 4: Riverside Youth Club safeguarding policy",
+    "4. Riverside Youth Club safeguarding policy .......... 12",
+])
+def test_a_line_that_only_names_the_document_or_its_part_is_not_quoted_ahead_of_a_fact(furniture: str) -> None:
+    """The document's title repeated, its version and review date, a section heading or a contents
+    entry shares the question's words (they name the document the question is about) but tells a
+    practitioner nothing: the line under it that states a fact comes first."""
+    question = "does the riverside youth club policy cover volunteers"
+    hits = [_passage("Riverside Youth Club Safeguarding Policy", "Scope",
+                     f"{furniture}\nThis applies to all staff and volunteers, paid or unpaid.")]
+
+    quoted = select_sentences(tokenize(question), hits, lambda token: 1.0, 3, question=question)
+
+    assert quoted[0][1] == "This applies to all staff and volunteers, paid or unpaid."
+
+
+def test_asked_about_the_documents_review_date_the_review_line_is_quoted() -> None:
+    """A version or review line gives way only when it matches the question through the document's
+    name alone: asked when the policy is reviewed, it is the answer."""
+    review = "Riverside Youth Club Safeguarding Policy Version 2.1 – March 2025 Review date: March 2026"
+    question = "when is the riverside youth club policy due for review"
+    hits = [_passage("Riverside Youth Club Safeguarding Policy", "Scope",
+                     f"{review}\nThis applies to all staff and volunteers, paid or unpaid.")]
+
+    quoted = select_sentences(tokenize(question), hits, lambda token: 1.0, 3, question=question)
+
+    assert quoted[0][1] == review
