@@ -83,6 +83,20 @@ def _housekeeping(settings: Settings, slack_mode: SlackMode, assistant: Assistan
 PROVIDERS: list[ComponentProvider] = [_slack, _teams, _dashboard, _housekeeping]
 
 
+def configure_every_model() -> None:
+    """Define every mapped class and configure the mappers, here, before any thread touches the database.
+
+    SQLAlchemy configures all mappers at the first query. A replica's index-loading thread once ran that
+    query while a request was still importing `bot.discussion.models` (`Discussion` defined,
+    `DiscussionContribution` not yet): the configuration failed for good and the replica never became
+    ready (a clean-clone run on a loaded machine). Done once, up front, there is nothing left to race."""
+    from sqlalchemy.orm import configure_mappers
+
+    import bot.tables  # noqa: F401  (every model, so that the registry is whole)
+
+    configure_mappers()
+
+
 def create_app(
     settings: Settings,
     *,
@@ -91,6 +105,7 @@ def create_app(
     assistant: Assistant | None = None,
 ) -> FastAPI:
     """The ASGI app; `components` replaces the configured providers (tests pass their own)."""
+    configure_every_model()
     if components is None:
         if assistant is None:
             from bot.assistant import Assistant
