@@ -506,6 +506,7 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
         # Words naming the document ("together assessments", "norwich rfc", "dudley") found the
         # document; every line of it is read under its name, as under its heading.
         document = _document_words(hit.chunk)
+        document_set = set(document)  # read per line and per question word below
         for number, unit in enumerate(units):
             if unit.position[0] <= 1 and heading.strip().endswith(unit.text.strip()) and len(units) > 1:
                 continue  # the heading line ("5. Using texts…", split after its number) is shown in the citation
@@ -566,7 +567,7 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
                 # that do, unless it matches the question beyond the document's name ("when is the
                 # policy reviewed?" is answered by its review date).
                 "names_only": float(names_only(unit, document) and not any(
-                    _found(t, unit_tokens) and not _found(t, set(document)) for t in weights)),
+                    _found(t, unit_tokens) and not _found(t, document_set) for t in weights)),
             }
             candidates.append(Candidate(hit_index, unit, values))
             if unit.kind == "item" and not any(_found(t, unit_tokens) for t in weights):
