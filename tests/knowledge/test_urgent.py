@@ -220,6 +220,9 @@ FLOORS = {
     # Fifth blind set (60, half urgent), written at the start of stop 24 the same way: 1.000 / 0.882 as first
     # scored on 98339c9, below the 0.90; the floor holds what was measured, never tuned on.
     "fifth blind set, never tuned on": (CHECK_FILE.with_name("urgent_blind5.jsonl"), 0.88),
+    # Sixth blind set (60, half urgent), written at the start of stop 25 the same way: 1.000 / 0.882 as first
+    # scored on dc63ce1, below the 0.90; the floor holds what was measured, never tuned on.
+    "sixth blind set, never tuned on": (CHECK_FILE.with_name("urgent_blind6.jsonl"), 0.88),
     # The ninth tuning set (202, 50 urgent; not trained on): procedure, training, record, outcome, role and
     # hypothetical questions on the hard topics in new wording, each batch scored before the rules were widened
     # after it (precision 0.833, 0.696, 0.588 on the three batches as first scored), with emergencies asked the same
