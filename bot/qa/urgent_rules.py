@@ -20,8 +20,12 @@ that will not wake) and nothing shows that the danger is **not present**:
   dad who hit his kid, does he get arrested?", "does the LADO deal with a dinner lady who grabbed a pupil",
   `AFTERMATH_ASKED`);
 - *a pattern or a trait asked about, not an episode*: "keeps going missing, who chairs the strategy
-  meeting?", "a girl who self-harms wants to go on the residential" (`_only_as_a_pattern`), and people
-  in general in the simple present ("students who carry knives for protection").
+  meeting?", "a girl who self-harms wants to go on the residential" (`_only_as_a_pattern`), marks that have
+  healed ("her old self-harm scars show in PE"), and people in general in the simple present ("students who
+  carry knives for protection");
+- *someone named by a past episode*, with nothing of now in the rest ("mum who slapped her son last year is
+  volunteering at the fair", `_NAMED_BY_A_PAST_EPISODE`); *a danger told as over*: someone missing back, a weapon
+  taken away (`_resolved`), an incident named by its day, help had since ("…but is seeing CAMHS now").
 
 Some signals are urgent whatever the framing unless one of the above applies
 (suicidal intent, a body not breathing).
@@ -86,7 +90,7 @@ _SIGNALS: dict[str, list[str]] = {
         r"\blast (?:post|message|text|msg)\b",
         r"won'?t be (?:here|around)\b", r"\bwhat'?s the point\b", r"\bwhats the point\b",
         r"nobody (?:would|will) (?:even )?(?:notice|care|miss)", r"\bligature\b",
-        r"tied (?:something|a \w+) (?:round|around) (?:his|her|their) neck",
+        r"tied (?:something|a \w+|(?:his|her|their) \w+) (?:round|around) (?:his|her|their) neck",
         # saying goodbye by deed: letters to the family, belongings given away
         r"(?:written|wrote|writing|left) (?:\w+ )?(?:letters?|notes?|cards?) (?:to|for) (?:his|her|their|my) (?:family|"
         r"mum|mom|dad|parents|friends|kids|children|sister|brother)",
@@ -474,6 +478,9 @@ _TIME_NOW = [
     r"\bright now\b", _NOW, r"\btonight\b", r"\btoday\b", r"\bthis (?:morning|afternoon|evening)\b",
     r"\bat the moment\b", r"\bcurrently\b", r"\bhas just\b", r"\bhave just\b",
     r"\bjust (?:told|said|found|disclosed|showed|rang|phoned|called|run|ran|arrived|turned up|come|came|walked)\b",
+    # "she's just rung me slurring", "he's just sent a photo": 's and 've as "has" and "have"
+    r"\b(?:she|he|they|i|we|who|it)(?:'s|'ve) just (?:\w+ed|rung|sent|come|gone|got|taken|run|done|been|left|told|said|"
+    r"shown|found|written|thrown|cut|hit|swallowed|drunk|drank)\b",
 ]
 _IMMEDIATE_STRONG = _TIME_NOW + [
     r"\bis (?:outside|waiting|here|with)\b", r"\bwaiting (?:for|outside|in)\b", r"\bafter school\b",
@@ -486,7 +493,14 @@ _IMMEDIATE_STRONG = _TIME_NOW + [
 # grandkids": a risk to pass on to the LADO or the police) or of how a thing is classed ("is an overdose cleared
 # last month still a safeguarding referral?"): not a danger going on now.
 _STILL_NOT_DANGER = (r"(?:works?|working|coach(?:es|ing)?|teach(?:es|ing)?|babysits?|babysitting|volunteers?|"
-                     r"volunteering|employed|in post|on the staff|(?:a|an) (?:safeguarding|referral|concern|crime|"
+                     r"volunteering|employed|in post|on the staff|"
+                     # what a past harm leaves: "still gets anxious when men shout", "still has nightmares about it"
+                     r"(?:gets?|getting|feels?|feeling|has|have|having|suffers? (?:from|with)|struggles? with) "
+                     r"(?:\w+ )?"
+                     r"(?:anxious|anxiety|upset|nervous|low|sad|flashbacks|nightmares|panic attacks|bad dreams|"
+                     r"triggered)|thinks? about (?:it|him|her|them|what happened)|talks? about (?:it|what happened)|"
+                     r"(?:has|have|got|bears?) (?:the |some |(?:his|her|"
+                     r"their) )?(?:old |faded )?scars|(?:a|an) (?:safeguarding|referral|concern|crime|"
                      r"offence|cp|child protection|reportable|notifiable|s ?47|section 47)|classed|considered|"
                      r"reportable|notifiable|relevant|valid|appl(?:y|ies)|required|necessary)\b")
 # Ongoing, recent or coming: enough to keep "years ago" from settling it, not enough to make training urgent.
@@ -504,7 +518,9 @@ _DAY = r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
 
 _PAST = [
     r"\b(?:\d+|a few|several|many|some|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty) "
-    r"(?:years?|yrs?) ago\b", r"\b(?:years|yrs) ago\b", r"\bdecades?\b", r"\bin (?:the )?(?:19|20)\d\d\b",
+    r"(?:years?|yrs?) ago\b", r"\b(?:years|yrs) ago\b", r"\bdecades?\b",
+    r"\b(?:\d+|a few|a couple of|several|many|some|two|three|four|five|six|seven|eight|nine|ten|twenty) (?:years?|yrs?)"
+    r" back\b", r"\b(?:years|yrs) back\b", r"\bin (?:the )?(?:19|20)\d\d\b",
     r"\bin the (?:\d0|19\d0)'?s\b",
     r"\b(?:from|back in|during) (?:the )?(?:19|20)\d\d\b",
     r"\b(?:was|were) (?:\w+ ){0,5}in (?:her|his|their|my) (?:teens|twenties|thirties|forties|20s|30s|40s)\b",
@@ -590,7 +606,8 @@ _ABOUT_THE_TOPIC = [
 _HYPOTHETICAL = [
     r"\b(?:after|before|once|until|unless) (?:a|an|any|the) (?:child|pupil|kid|student|young person|person|adult|"
     r"girl|boy|baby|family|parent)\b", r"\b(?:tells|told|shows|asks) you\b", r"\breporting a\b",
-    r"\b(?:if|when|whether|in case|suppose|supposing) (?:a|an|the|my|our|your|any|someone|somebody|they|you|i|we|he|"
+    r"\b(?:if|when|whether|in case|suppose|supposing) (?:one of (?:my|our|your|the) |a|an|the|my|our|your|any|someone|"
+    r"somebody|they|you|i|we|he|"
     r"she|\w+ (?:child|pupil|"
     r"kid|student))\b",
     r"\b(?:a|any) (?:child|pupil|kid|student|young person|person|adult|girl|boy|baby|family) who\b",
@@ -772,7 +789,11 @@ HABITUAL_MISSING = _compile([
 SELF_HARM_AS_A_TRAIT = _compile([
     r"\b(?:who|that) (?:self[- ]?harms|(?:has|have) (?:self[- ]?harmed|cut (?:him|her|them)sel(?:f|ves)) "
     r"(?:before|in the past|previously))\b",
-    r"\b(?:history|hx|past) of self[- ]?harm(?:ing)?\b", r"\bself[- ]?harm(?:ing)? scars\b",
+    r"\b(?:history|hx|past) of (?:self[- ]?harm(?:ing)?|cutting|overdos(?:es|ing)|overdose|burning (?:him|her|them)"
+    r"sel(?:f|ves))\b", r"\bself[- ]?harm(?:ing)? scars\b",
+    # a spell without it: "hasn't self-harmed for over a year"
+    r"\b(?:hasn'?t|hasnt|has not|haven'?t|have not|not) (?:self[- ]?harmed|cut (?:him|her|them)sel(?:f|ves)|cut) "
+    r"(?:for|in|since)\b",
     # known and managed: "her self-harm is being managed by CAMHS"
     r"\bself[- ]?harm(?:ing)? (?:is|has been|was) (?:being |already )?(?:managed|known|supported|treated|dealt with|"
     r"monitored)\b",
@@ -787,7 +808,26 @@ SELF_HARM_AS_A_TRAIT = _compile([
 WEAPON_AS_A_TRAIT = _compile([r"\b(?:who|that) (?:carries|carry|has carried|used to carry|has been known to carry) "
                               r"(?:a |an )?(?:knife|knives|weapons?|blades?)\b"])
 # What a danger word is when it only names a pattern or a trait (see `_only_as_a_pattern`).
-_AS_A_PATTERN = {"missing": HABITUAL_MISSING, "self-harm": SELF_HARM_AS_A_TRAIT, "weapon": WEAPON_AS_A_TRAIT}
+# Marks of self-harm that has healed: "scars from old self-harm", "her old self-harm marks show in PE", "faded cutting
+# scars". Said of a trait whether asked about or told.
+SELF_HARM_HEALED = _compile([
+    r"\b(?:old|previous|past|historic(?:al)?|former|faded|healed) (?:self[- ]?harm(?:ing)?|cutting)"
+    r"(?: (?:scars|marks))?\b",
+    r"\b(?:scars|marks) (?:from|of) (?:(?:old|previous|past|historic|former) )?(?:self[- ]?harm(?:ing)?|cutting)\b",
+])
+# Someone missing named only as the subject of a record: "the notification about the missing child", "the report on
+# the missing teenager from last month".
+MISSING_RECORDED = _compile([
+    r"\b(?:notifications?|reports?|forms?|referrals?|logs?|records?|paperwork|notes|files?|chronology|write[- ]?up|"
+    r"emails?) (?:about|on|of|for|regarding|re) (?:the|a|an|our|my|this|that|his|her|their) (?:\w+ )?missing (?:\w+ )?"
+    r"(?:child|children|kid|teen|teenager|girl|boy|lad|young person|person|resident|pupil|student|episode)\b",
+])
+# "Cutting" in "a history of cutting" is self-harm as a trait, not FGM.
+_AS_A_PATTERN = {"missing": _compile([HABITUAL_MISSING.pattern, MISSING_RECORDED.pattern]),
+                 "self-harm": _compile([SELF_HARM_AS_A_TRAIT.pattern, SELF_HARM_HEALED.pattern]),
+                 "weapon": WEAPON_AS_A_TRAIT,
+                 "FGM or forced marriage": _compile([SELF_HARM_AS_A_TRAIT.pattern, SELF_HARM_HEALED.pattern])}
+_TOLD_AS_A_TRAIT = {"self-harm": SELF_HARM_HEALED, "FGM or forced marriage": SELF_HARM_HEALED}
 # A clause about people in general, plural and in the simple present ("students who carry weapons for protection",
 # "lads in our youth club talk about carrying knives"): a topic, not someone in danger now. A clause that says
 # what is going on ("kids in the park are fighting") or has been ("…who have been cutting") is not general.
@@ -846,12 +886,19 @@ _ASKS = re.compile(r"\b(?:should|do|can|must|could|would|shall) (?:i|we)\b|\bwha
                    r"\bwho (?:has|needs|ought|is meant) to be (?:told|informed|notified)\b", re.IGNORECASE)
 
 
+# A condition, then what is asked, in chat without a comma or a question mark: "if a young person self harms on the
+# residential who rings the parents".
+_CONDITION_THEN_ASKED = re.compile(r"^\s*(?:if|when|whenever|in case)\b[^?]*\b(?:who|what|whats|what's|how|which|"
+                                   r"where) (?:do|does|should|can|must|would|will|is|are|rings?|calls?|contacts?|"
+                                   r"tells?|informs?|phones?|deals?|needs?|has|have)\b", re.IGNORECASE)
+
+
 def is_question(message: str) -> bool:
     # "preschool - who rings the police when…": chat puts the subject first, then the question.
     asked = re.split(r"\s+[-–:]\s+", message)[-1]
     return (message.rstrip().endswith("?") or bool(_QUESTION_START.match(message))
             or bool(_QUESTION_START.match(asked)) or bool(_ASKS.search(message))
-            or bool(_ASKS_OF_AN_AGENCY.search(message)))
+            or bool(_ASKS_OF_AN_AGENCY.search(message)) or bool(_CONDITION_THEN_ASKED.match(message)))
 
 
 def signals_in(message: str) -> list[str]:
@@ -956,12 +1003,19 @@ _HANDLING = re.compile(
     re.IGNORECASE)
 
 
+# An incident named by its day, as the record names it: "writing up the self-harm incident from monday", "the incident
+# form for the overdose on friday", "last thursday's assault". The day is when it happened, not when it goes on.
+_INCIDENT_DATED = re.compile(
+    r"\b(?:incident|episode|overdose|assault|attack|fight|disclosure)s? (?:from|on) (?:the weekend|(?:last )?"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
+    r"|\b(?:last )?(?:mon|tues|wednes|thurs|fri|satur|sun)day'?s (?:\w+ )?(?:incident|episode|overdose|assault|attack|"
+    r"fight|disclosure)\b", re.IGNORECASE)
 # When a reported event happened, read as over: "last week", "at the weekend", "a long time ago".
 OVER = re.compile(r"\blast (?:week|weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day|time|summer|christmas|"
                   r"holidays?)\b|"
                   r"\b(?:at|over) the weekend\b|\ba (?:long )?(?:time|while) ago\b|\bago\b|\bbefore (?:christmas|"
                   r"easter|half term|the holidays|the summer)\b|\bover the (?:summer|holidays|half term)\b|"
-                  r"\bwhen (?:we|they|she|he) lived\b", re.IGNORECASE)
+                  r"\bwhen (?:we|they|she|he) lived\b|" + _INCIDENT_DATED.pattern, re.IGNORECASE)
 # Someone named by what was done to them, as a finished event: "the brother of the boy who was stabbed", "the
 # lad who overdosed at the weekend" (with OVER). Read as over only in a procedure question, and never when
 # something still goes on (`_STILL_GOING`).
@@ -984,7 +1038,7 @@ def asks_how_to_handle(message: str) -> bool:
 _ASKING_NOW = re.compile(r"(?<!right )\bnow\b", re.IGNORECASE)
 # A report made up as a condition: "if a 16yo tells me they're having sex with their 17yo bf, is that a referral?"
 _CONDITIONAL_REPORT = re.compile(r"\b(?:if|in case|suppose|supposing) (?:a|an|any|one of (?:my|our|the)|someone|"
-                                 r"somebody|my|our|the|your)\b(?: [\w']+){0,3}? (?:tells|says|discloses|reports|"
+                                 r"somebody|my|our|the|your)\b(?: [\w']+){0,5}? (?:tells|says|discloses|reports|"
                                  r"mentions|shows)\b", re.IGNORECASE)
 
 
@@ -1082,7 +1136,7 @@ PROCEDURE_ASKED = _compile([
     r"\b(?:can|could|should|may|do) (?:i|we) (?:tell|share (?:it |this |that )?with|inform) (?:colleagues|"
     r"(?:the |other )?staff|the (?:class|team|staff|governors)|other (?:parents|pupils|teachers|staff)|"
     r"(?:his|her|their) (?:\w+ )?(?:teachers?|tutor|head of year|key ?worker))\b",
-    r"\b(?:do|should|must|what do|what should) (?:i|we) (?:put|write|include|note) (?:down |in |on )?"
+    r"\b(?:do|should|must|what do|what should) (?:i|we) (?:put|write|include|note|list|name|mention) (?:down |in |on )?"
     r"(?:the|her|his|their|what|when|it|this|that|a)\b",
     r"\b(?:email|e-mail|upload|forward|send|share) (?:them|it|this|my|the|her|his|their)\b",
     r"\b(?:put|write|include|say|use|record) (?:\w+ ){0,3}(?:in|on) (?:the|my|her|his|their) (?:\w+ )?(?:notes|record|"
@@ -1199,7 +1253,7 @@ def asks_about_procedure(message: str) -> bool:
 def _happening_now(message: str) -> bool:
     """A cue, in what is reported, that the danger is now, ongoing or coming; the practitioner's own step
     ("sent the form this morning") does not time the danger."""
-    message = _OWN_STEP_TIMED.sub(" ", message)
+    message = _INCIDENT_DATED.sub(" ", _OWN_STEP_TIMED.sub(" ", message))
     if _present_strongly(message):
         return True
     reported = [part for part in clauses(message, asking_tails=True) if not is_question(part)]
@@ -1210,6 +1264,10 @@ def _happening_now(message: str) -> bool:
 
 # "…keeps going missing again at night", "still": the pattern goes on as it is told.
 _AGAIN_NOW = re.compile(r"\b(?:again|still|at the moment|these days|at night|every night)\b", re.IGNORECASE)
+# A fear that it comes back is not a sign that it has: "used to cut herself and he's worried she'll start again".
+_RELAPSE_FEARED = re.compile(r"\b(?:worried|worries|worrying|scared|afraid|frightened|anxious|concerned|fears?) "
+                             r"(?:that )?(?:she|he|they|it)(?:'ll|'d| will| would| might| may| could)? (?:start|begin|"
+                             r"relapse|go back to it|come back)(?: again)?\b", re.IGNORECASE)
 
 
 def _only_as_a_pattern(message: str, signal: str) -> bool:
@@ -1217,8 +1275,12 @@ def _only_as_a_pattern(message: str, signal: str) -> bool:
     (someone who self-harms), with no cue that it is happening now: a report of the same pattern ("she keeps going
     missing again at night") is told because it goes on."""
     pattern = _AS_A_PATTERN.get(signal)
-    return (pattern is not None and is_question(message) and bool(pattern.search(message))
-            and not _present_strongly(message) and not _AGAIN_NOW.search(message)
+    asks = is_question(message) or is_question(clauses(message, asking_tails=True)[-1])  # "…, does the RA need…"
+    if not asks and signal in _TOLD_AS_A_TRAIT:
+        pattern = _TOLD_AS_A_TRAIT[signal]
+        asks = True
+    return (pattern is not None and asks and bool(pattern.search(message))
+            and not _present_strongly(message) and not _AGAIN_NOW.search(_RELAPSE_FEARED.sub(" ", message))
             and not SIGNALS[signal].search(pattern.sub(" ", message)))
 
 
@@ -1237,15 +1299,109 @@ def procedure_not_danger(message: str, found: list[str]) -> bool:
     return not _happening_now(message)
 
 
-def _message_verdict(message: str) -> RuleVerdict:
+# When a past episode was: the time words of `PAST` and `OVER` that close a clause naming someone by it.
+_EPISODE_TIME = (r"(?:last (?:year|month|term|week|summer|spring|autumn|winter|christmas|easter)|(?:\d+|a few|a couple "
+                 r"of|two|three|four|five|several|many) (?:years?|months?|weeks?) ago|years ago|in the "
+                 r"(?:summer|spring|autumn|winter)(?! holidays)|(?:back )?in (?:january|february|march|april|may|june|"
+                 r"july|august|september|october|november|december)|when (?:she|he|they) (?:was|were) (?:little|young|"
+                 r"younger|small|a baby|a "
+                 r"toddler|\d+))")
+# Someone named by a past episode: "the pupil who self-harmed last year", "mum who slapped her son at the gate last
+# year", "the boy who used to self-harm". The clause says who is meant, not what goes on now; what the rest of the
+# message says is what to weigh ("…is in the toilets now with blood on her sleeves", "…is volunteering at the fair").
+_NAMED_BY_A_PAST_EPISODE = re.compile(
+    r"\b(?:who|that|whose \w+)\b(?:(?! (?:and|but|is|'s|are|has|have|now|just|says|said)\b)[^,.;:?!]){0,80}?\b"
+    + _EPISODE_TIME + r"\b"
+    r"|\b(?:who|that) used to (?:self[- ]?harm|cut|burn|hurt|scratch|overdose)\w*(?: (?:him|her|them)sel(?:f|ves))?\b",
+    re.IGNORECASE)
+_NAMED_BY_A_PAST_EPISODE_VERDICT = "someone named by a past episode, nothing said of now"
+# Someone missing told as back: "she's home now", "turned up at her nan's", "was back by 10pm", "returned this
+# morning"; with the time of the return, which does not time a danger.
+_BACK_FROM_MISSING = re.compile(
+    r"(?:(?<!n't )(?<!nt )(?<!not )(?<!never )(?:\b(?:she|he|they|who)(?:'s|'re)|\b(?:is|are|was|were|got|came|come|"
+    r"been)) (?:now |safely |safe )?"
+    r"(?:home|back)\b(?! alone)(?: (?:home|safe(?:ly)?|by \d+\w*))?"
+    r"|(?<!n't )(?<!nt )(?<!not )(?<!never )\breturned\b(?: home| to (?:placement|the home|the unit|school))?"
+    r"|\bturned up (?:at|safe|safely|later|the next|on)\b|(?<!n't )(?<!not )\b(?:was|were|been|got) found\b"
+    r"|\bfound (?:safe|well|at|in)\b)"
+    r"(?: (?:now|this morning|this afternoon|this evening|today|last night|earlier|yesterday|at \d+\w*))*",
+    re.IGNORECASE)
+_MISSING_WORD = re.compile(r"\bmissing\b|\b(?:ran|run|running) (?:off|away)\b|\babscond\w*", re.IGNORECASE)
+# A weapon taken away: "staff took the knife off him at break", "the machete was taken off him by police yesterday",
+# "police have it now"; with the time it was taken.
+_WEAPONS = r"(?:knife|knives|blade|blades|weapon|weapons|gun|bat|machete|razor|hammer)"
+_WEAPON_REMOVED = re.compile(
+    r"(?:\b(?:took|taken|confiscated|removed|seized|got) (?:the|a|an|his|her|their|that|this) (?:\w+ )?" + _WEAPONS
+    + r" (?:off|from|away from) (?:him|her|them|the \w+(?: \w+){0,3}?|\w+)\b"
+    r"|\b" + _WEAPONS + r" (?:was|were|has been|have been|got|'s been) (?:\w+ )?(?:taken|confiscated|removed|seized|"
+    r"handed (?:in|over|to)|given to|passed to)\b"
+    r"|\bconfiscated (?:the|a|an|his|her|their) (?:\w+ )?" + _WEAPONS + r"\b"
+    r"|\b(?:police|security|staff|we|i|the school)(?: have| has|'ve|'s)(?: got)? (?:it|them|the " + _WEAPONS + r")\b)"
+    r"(?: (?:at|in|on|outside|by) (?:the |his |her |their )?\w+)?"  # "…off him at the gate this morning"
+    r"(?: (?:now|this morning|this afternoon|today|last night|earlier|yesterday|at (?:break|lunch|\d+\w*)))*",
+    re.IGNORECASE)
+_RESOLVED_VERDICT = "someone missing back, or a weapon taken away, nothing going on"
+
+
+def _resolved(message: str, found: list[str]) -> bool:
+    """The one danger named is told as over: someone missing is back ("missing episode last night, found at his
+    mate's, do I do a notification?"), a weapon was taken away ("police took the machete off him yesterday, who tells
+    the YOT?"); nothing goes on or is now once that and its time are set aside ("…is still not back", "…came back
+    but has run off again tonight", "…but he's just pulled out another")."""
+    kinds = set(found)
+    # A blade is a word of self-harm too: taken away, it is a weapon no longer at hand.
+    marker = (_BACK_FROM_MISSING if kinds == {"missing"} else _WEAPON_REMOVED if kinds <= {"weapon", "self-harm"}
+              else None)
+    if marker is None or not marker.search(message):
+        return False
+    rest = marker.sub(" ", message)
+    if marker is _WEAPON_REMOVED and set(signals_in(rest)) & kinds:  # another weapon, or harm besides
+        return False
+    # "Still" counts in what is told, not in what is asked: "…is home safe now, does school still need to log it?"
+    reported = " ".join(part for part in clauses(rest, asking_tails=True) if not is_question(part))
+    # What someone is told saying beside it is a report to weigh, not a record: "…is home now but says he'll come
+    # for her" (not "who tells the YOT?").
+    if DISCLOSED.search(reported):
+        return False
+    return not _present_strongly(rest) and not _STILL_GOING.search(reported or rest)
+
+
+# Help someone has now, after an episode: "is getting support from CAMHS now", "is seeing a counsellor now".
+_SUPPORTED_NOW = re.compile(
+    r"(\b(?:getting|gets|receiving|has|have|having|had|with|seeing|sees|under|engaging with|open to|known to|working "
+    r"with) (?:\w+ ){0,2}?(?:support|help|counselling|therapy|treatment|counsellor|therapist|camhs|key ?worker|support "
+    r"worker|mentor)\b(?: (?:from|with|at|by) (?:the )?(?:\w+ ){0,2}?\w+)?) now\b", re.IGNORECASE)
+# How long a past episode lasted, not when: "was missing for 2 hours", "lost a child for 10 minutes".
+_PAST_DURATION = re.compile(
+    r"\b(?:(?:was|were|'d been|had been) (?:\w+ )?(?:missing|gone|lost|out|away)|lost (?:a|an|the|our|my|one) (?:\w+ )?"
+    r"(?:child|pupil|kid|boy|girl|resident|student|young person)s?) for (?:\d+|a few|ten|fifteen|twenty|thirty|"
+    r"forty|an?|half an) (?:minutes?|mins?|hours?|hrs?)\b", re.IGNORECASE)
+
+
+def _message_verdict(message: str, *, named_read: bool = False) -> RuleVerdict:
     if not message:
         return RuleVerdict(False, "empty")
     found = signals_in(message)
     found = [name for name in found if not _only_as_a_pattern(message, name)]
+    # Only a clause that names a harm ("who died last year" names none: "disclosed abuse by her grandad who died
+    # last year" keeps its past).
+    if found and not named_read and any(signals_in(m.group(0)) for m in _NAMED_BY_A_PAST_EPISODE.finditer(message)):
+        rest = " ".join(_NAMED_BY_A_PAST_EPISODE.sub(lambda m: " " if signals_in(m.group(0)) else m.group(0),
+                                                     message).split())
+        if signals_in(rest):
+            return _message_verdict(rest, named_read=True)
+        # Nothing in the rest is danger, strongly now or back within reach: the harm words only say who is meant
+        # ("grandma who grabbed him back in october is doing the school run again").
+        # Someone told saying something in the rest is weighed as the whole message is ("…told me he messaged her").
+        told = " ".join(part for part in clauses(rest, asking_tails=True) if not is_question(part))
+        if (not _present_strongly(_state_now_removed(rest)) and not _BACK_IN_REACH.search(rest)
+                and not DISCLOSED.search(told)):
+            return RuleVerdict(False, _NAMED_BY_A_PAST_EPISODE_VERDICT, found[0], vetoed=True)
     if not found:
         # Words of a past, settled event still count against the meaning detector's reading of the topic.
-        present = _present(message)
-        past = not present and bool(PAST.search(message))
+        back = bool(_MISSING_WORD.search(message) and _BACK_FROM_MISSING.search(message))
+        present = _present(_BACK_FROM_MISSING.sub(" ", message) if back else message)
+        past = not present and bool(PAST.search(message) or back)
         # No danger word, only a weak cue of the present ("this week", "keeps", "yesterday"), and it asks how
         # to pass a concern on: "Poppy has been late every day this week and looks tired, do I log it?" is a
         # question about someone, read at that threshold, not at the one for reports of danger.
@@ -1270,10 +1426,20 @@ def _message_verdict(message: str) -> RuleVerdict:
     # Never for suicidal intent, self-harm, a medical emergency, a weapon or someone missing: "she tried to kill
     # herself last year and says she feels the same way now" keeps its "now".
     told_now = _JUST_RETURNED.sub(" ", _TELLING_NOW.sub(" ", message))
+    # Nor does the "now" of help that follows ("self-harmed in the spring but is getting support from CAMHS now"), nor
+    # how long a past episode lasted ("we lost a pupil for 15 minutes on the museum trip in may").
+    told_now = _PAST_DURATION.sub(" ", _SUPPORTED_NOW.sub(r"\1", told_now))
     if not set(found) & _PRESENT_BY_NATURE:
         told_now = _state_now_removed(told_now)
-    if PAST.search(message) and not _present(told_now):
+    # An episode told as over ("before half term") with help now is past, and its own time words are no cue of now.
+    helped_since = bool(OVER.search(message) and _SUPPORTED_NOW.search(message))
+    if helped_since:
+        told_now = OVER.sub(" ", told_now)
+    told_past = bool(PAST.search(message)) or helped_since
+    if told_past and not _present(told_now):
         return RuleVerdict(False, "danger signal in the past, nothing present", signal, vetoed=True)
+    if _resolved(message, found):
+        return RuleVerdict(False, _RESOLVED_VERDICT, signal, vetoed=True)
     situation = bool(SITUATION.search(message))
     # A made-up case is general even when someone in it "says" something; a real one tonight is not.
     if SCENARIO.search(message) and not TIME_NOW.search(message):

@@ -195,8 +195,9 @@ FLOORS = {
     # past and historic episodes beside danger now; written before any change). tune6 is trained on: 0.741 blind,
     # 0.851 after; check6 is only measured: 0.784 blind, 0.816 after.
     "sixth tuning set, reports to pass on": (CHECK_FILE.with_name("urgent_tune6.jsonl"), 0.86),
-    # 0.851 with C=2 and urgent_tune11 in training (two fewer alarms from the meaning detector).
-    "sixth check, reports to pass on, never tuned on": (CHECK_FILE.with_name("urgent_check6.jsonl"), 0.85),
+    # 0.851 with C=2 and urgent_tune11 in training (two fewer alarms from the meaning detector); 0.889 with the past
+    # episodes, traits and records of urgent_tune13.
+    "sixth check, reports to pass on, never tuned on": (CHECK_FILE.with_name("urgent_check6.jsonl"), 0.88),
     # The seventh tuning set (82: the answer sets' tune lines the detector flagged, labelled by hand, and practitioner
     # questions about classification, records, outcomes and other agencies' roles, with urgent contrasts; written
     # before any change, not trained on): 0.446 before the procedure-question rule, 0.935 after.
@@ -221,7 +222,8 @@ FLOORS = {
     # scored on 98339c9, below the issue's 0.90; the floor holds what was measured, never tuned on.
     "fifth blind set, never tuned on": (CHECK_FILE.with_name("urgent_blind5.jsonl"), 0.88),
     # Sixth blind set (60, half urgent), written at the start of stop 25 the same way: 1.000 / 0.882 as first
-    # scored on dc63ce1, below the issue's 0.90; the floor holds what was measured, never tuned on.
+    # scored on dc63ce1, below the issue's 0.90; the floor holds what was measured, never tuned on. 0.909 with the
+    # past episodes, traits and records of urgent_tune13.
     "sixth blind set, never tuned on": (CHECK_FILE.with_name("urgent_blind6.jsonl"), 0.88),
     # The ninth tuning set (202, 50 urgent; not trained on): procedure, training, record, outcome, role and
     # hypothetical questions on the hard topics in new wording, each batch scored before the rules were widened
@@ -242,17 +244,26 @@ FLOORS = {
     # 0.937 after. Unchanged by it: train 0.940, practitioner 0.917, check 0.985, check3 0.952, check4 0.968, check6
     # 0.851, check8 1.000, holdout 0.943, heldout 1.000, blind2 0.968, blind3 0.968, blind4 0.857.
     "twelfth tuning set, aftermath questions about someone harmed": (CHECK_FILE.with_name("urgent_tune12.jsonl"), 0.93),
+    # The thirteenth tuning set (164 in chat voice, 80 urgent; not trained on), written in three batches, each scored
+    # on main before the rules read its kind: self-harm told as past, a trait or healed ("used to self harm", "a
+    # history of cutting", "faded scars"); a missing episode inside a notification or record question, or told as
+    # back; a past harm naming someone in an everyday report ("mum who slapped her son last year… christmas fair");
+    # training, news and hypothetical framings; a weapon taken away, an incident named by its day, help had since;
+    # each beside the same topics with danger now. As first scored on main dc63ce1: 0.958 / 0.780 (first 100),
+    # 0.971 / 0.717 (140), 0.975 / 0.696 (all 164); 1.000 / 0.964 after.
+    "thirteenth tuning set, past episodes, traits and records": (CHECK_FILE.with_name("urgent_tune13.jsonl"), 0.95),
 }
 
 
 def test_the_seventh_check_keeps_every_emergency() -> None:
     """urgent_check7.jsonl (60 in new wording, 20 urgent; written with tune7 before any change, only measured):
     precision 0.513 before the procedure-question rule, 0.625 after, 0.741 with the aftermath questions of
-    urgent_tune12 (a question about what follows for someone named by a harm done, nothing present)."""
+    urgent_tune12 (a question about what follows for someone named by a harm done, nothing present), 0.870 with the
+    past episodes, traits and records of urgent_tune13."""
     items = load_labelled(CHECK_FILE.with_name("urgent_check7.jsonl"))
     recall, precision, missed, alarms = _figures(UrgencyDetector.load(), items)
     assert recall == 1.0, f"missed {missed}"
-    assert precision >= 0.74, f"false alarms {alarms}"
+    assert precision >= 0.86, f"false alarms {alarms}"
 
 
 @pytest.mark.parametrize("name", list(FLOORS))
@@ -831,3 +842,50 @@ def test_now_telling_how_things_stand_after_a_past_event_is_not_danger_now(messa
 )
 def test_now_beside_the_danger_after_a_past_event_stays_urgent(message: str) -> None:
     assert rule_verdict(message).urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # someone named by a past harm, and nothing of now in the rest
+        "the boy who was hit by his stepdad in march has been picked for the football team, can his stepdad watch?",
+        # self-harm as a trait: a history of it, marks that have healed (asked or told), help it gets now
+        "care leaver with a history of overdoses is applying for a flat, what can we put in the reference?",
+        "new pupil has faded self-harm scars on her arms, do i mention it to the PE teacher?",
+        "her old self-harm scars show in swimming lessons",
+        "she self-harmed before half term but is getting help from the school counsellor now, do I tell her tutor?",
+        # a danger told as over: someone missing back, a weapon taken away, an incident named by its day
+        "missing episode on saturday, she turned up at her cousin's, do I still need to tell the social worker?",
+        "security took the blade off him at the gate this morning, does it go on his file?",
+        "writing up the overdose incident from thursday, should i list what she took?",
+        # how long a past episode lasted, what a past harm leaves
+        "we lost a child for 20 minutes on the beach trip in july, should it have been reported?",
+        "my colleague was assaulted by her ex years ago and still gets flashbacks, who can she talk to?",
+        # a condition, then what is asked, without a comma or a question mark
+        "if one of our residents self-harms overnight who tells the family",
+    ],
+)
+def test_a_past_episode_a_healed_mark_or_a_danger_over_is_no_emergency_for_the_rules(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert not verdict.urgent, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # the same with danger now keep the emergency route (urgent_tune13 holds more of both)
+        "the boy who was hit by his stepdad in march says his stepdad is waiting outside for him now",
+        "care leaver with a history of overdoses has just texted saying she's taken all her pills",
+        "her old self-harm scars are open and bleeding, she's just cut over them",
+        "she self-harmed before half term and is getting help now but today she says she's going to kill herself",
+        "missing episode on saturday, she turned up at her cousin's but she's gone again tonight and her phone is off",
+        "security took one blade off him at the gate but he's just pulled another out in the corridor",
+        "writing up the overdose incident from thursday and she's just been found slumped in the toilets",
+        "we've lost a child on the beach trip, she's been gone 20 minutes and nobody can find her",
+        "if she goes home tonight he'll kill her who do i ring",
+        "the pupil who self-harmed last year is in the toilets now with blood on her sleeves",
+    ],
+)
+def test_a_past_episode_beside_danger_now_stays_urgent(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert verdict.urgent, verdict.reason
