@@ -24,7 +24,9 @@ that will not wake) and nothing shows that the danger is **not present**:
   healed ("her old self-harm scars show in PE"), and people in general in the simple present ("students who
   carry knives for protection");
 - *someone named by a past episode*, with nothing of now in the rest ("mum who slapped her son last year is
-  volunteering at the fair", `_NAMED_BY_A_PAST_EPISODE`); *a danger told as over*: someone missing back, a weapon
+  volunteering at the fair", `_NAMED_BY_A_PAST_EPISODE`), or by a past harm with no time word when the rest is an
+  everyday step ("dad who was violent to his ex wants to join the PTA", `_NAMED_BY_A_PAST_HARM`); someone who did
+  harm within reach again is not past (`ABUSER_WITHIN_REACH`); *a danger told as over*: someone missing back, a weapon
   taken away (`_resolved`), an incident named by its day, help had since ("…but is seeing CAMHS now").
 
 Some signals are urgent whatever the framing unless one of the above applies
@@ -53,6 +55,22 @@ _VICTIM = (r"(?:him|her|them|me|you|us|(?:his|her|their|my|your|the|our) (?:\w+ 
            r"father|sister|brother|baby|babies|kids?|child|children|son|daughter|wife|husband|partner|family|"
            r"girlfriend|boyfriend|nan|gran|grandma|grandad|friend|pet|dog))\b")
 _SELF = r"(?:him|her|them|my|your|our)sel(?:f|ves)"
+
+# Someone who did harm, or an offender convicted or banned, within reach again: "the man who abused her last year is
+# back in the area", "sex offender who was banned from contact is living with the family again", "the uncle she
+# disclosed about has moved back in" (urgent_tune14); the one harmed ("who was being exploited is now living with his
+# nan") is not meant. A danger, and a cue of now that a past time word in the clause
+# naming them does not cancel; someone wanting to join or help at something is not within reach (see
+# `_NAMED_BY_A_PAST_HARM`).
+ABUSER_WITHIN_REACH = (
+    r"\b(?:sex offender|paedophile|pedophile|abuser|perpetrator|(?:who|that) (?:(?!(?:was|were|been|being|got|is|"
+    r"are)\b)[\w']+ ){0,2}?(?:abused|raped|"
+    r"groomed|molested|touched|assaulted|attacked|beat|strangled|hurt|stabbed|exploited|trafficked)\b|"
+    r"(?:she|he|they|i) disclosed (?:about|against)|(?:who|that) (?:was|were|got) (?:sacked|dismissed|convicted|"
+    r"jailed|banned|barred|arrested|charged) (?:for|from)\b)[^.?!;]{0,60}?\b(?:is|'s|are|'re|has|have)(?: now| just)? "
+    r"(?:back (?:in|at|on|living|home|with|round|around|near)|moved (?:back )?in|turned up|been seen|outside|living "
+    r"(?:with|in|at|next door)|staying (?:with|at|in)|hanging (?:round|around|about)|coming (?:round|over|to (?:pick|"
+    r"collect|get|see|take)))\b")
 
 # Signals grouped by what they mean; the group name is the reason a decision gives.
 _SIGNALS: dict[str, list[str]] = {
@@ -154,7 +172,9 @@ _SIGNALS: dict[str, list[str]] = {
         r"\bslumped\b", r"can'?t (?:rouse|wake)", r"stopped breathing", r"going blue", r"\bcollapsed\b",
         r"not respond\w*", r"isn'?t respond\w*", r"unresponsive", r"\bfitting\b", r"seizure", r"passed out",
         r"\bfloppy\b", r"head injur\w*", r"hit (?:his|her|their) head", r"won'?t wake", r"can'?t wake",
-        r"\bbeing sick\b", r"\bon the floor\b", r"lying still", r"barely (?:awake|conscious|breathing)",
+        r"\bbeing sick\b", r"\bon the floor\b",
+        r"\b(?:lying|lay|fallen|fell|collapsed|stuck|found) on (?:the|her|his|their|my) (?:\w+ )?floor\b",
+        r"lying still", r"barely (?:awake|conscious|breathing)",
         r"breathing (?:is )?(?:really |very )?(?:weird|funny|strange|shallow|fast|noisy|rattly|raspy|laboured|labored"
         r")", r"really sleepy", r"\bhigh on\b",
         r"\bdrowsy\b", r"\b(?:this|so|very|too) sleepy\b",
@@ -204,6 +224,11 @@ _SIGNALS: dict[str, list[str]] = {
         r"\b(?:held|holding|holds|pushed|pushing|pushes) (?:him|her|them|the baby|the child|(?:his|her|their) head) "
         r"under\b",
         r"can'?t breathe", r"squeez\w* (?:his|her|their) (?:neck|throat)", r"\bwelts\b",
+        # danger-now phrasings the meaning detector alone caught (urgent_tune14): "has his hands around her throat",
+        # "shaking his baby really hard", "are coming for him tonight"
+        r"\bhands? (?:round|around|on) (?:his|her|their|my|your|the \w+'s) (?:neck|throat)\b",
+        r"\bshak(?:ing|es|e) (?:the|his|her|their|a|my) (?:\w+ )?(?:baby|newborn|infant|toddler)\b",
+        r"\bcoming for (?:him|her|them|me|us)\b",
         r"bite marks?", r"\blump\b", r"\b(?:threw|throws|throwing) (?:a|the) \w+ at", r"in the cupboard",
         r"\bhand ?prints?\b", r"\b(?:grip|slap|loop|strap|belt|cable|lead|wire) marks?\b",
         r"\bto finish (?:it\b(?! all)|the job|(?:him|her|them|me) off)", r"\bfinish (?:him|her|them|me) off\b",
@@ -432,11 +457,23 @@ _SIGNALS: dict[str, list[str]] = {
         r"\b(?:don'?t|do not|doesn'?t|does not|never|not) feels? safe\b", r"\bcome and get me\b",
         # taken, kept or held against their will
         r"\bdragg?(?:ed|ing)? (?:\w+ ){0,2}(?:into|in) (?:a|the|his|their) (?:car|van)\b",
+        # "a man is making her get in his car", "has just snatched our son from nursery" (urgent_tune14)
+        r"\b(?:making|forcing|made|forced|trying to get|pulling|pushing|pushed) (?:him|her|them|me) (?:to )?get "
+        r"in(?:to)? (?:a|the|his|her|their) (?:car|van|taxi)\b",
+        r"\bsnatch(?:ed|ing)? (?:our|my|his|her|their|the) (?:\w+ )?(?:son|daughter|child|kids|children|baby|boy|"
+        r"girl)\b",
         r"(?:'s|is|are|'re|was|were) (?:taking|going to take|gonna take|coming to take|trying to take) "
         r"(?:the|my|her|his|their) (?:kids|children|baby|son|daughter|little ones)\b",
         r"\bkeep(?:s|ing)? (?:him|her|them|me) (?:at home|in the house|inside|locked)",
         r"\bwon'?t let (?:him|her|them|me) (?:out|leave|go)\b",
         r"locked (?:her|him|them|me) (?:in|out)", r"taken (?:her|his|their|my) phone",
+        # shut in, by themselves or by someone: "has locked herself in the bathroom", "barricaded himself in his
+        # room", "locked me and the kids in the flat", "she's locked in her room" (urgent_tune14)
+        rf"\b(?:locked|barricaded|shut) {_SELF} in(?:side)?\b",
+        r"\blocked (?:me|us|her|him|them) and (?:the|my|our|her|his|their) (?:kids|children|baby|little ones)\b",
+        r"\b(?:she|he|they|i|we)(?:'s|'re|'m| is| are| am) (?:been )?locked in\b",
+        # someone who did harm within reach again (see `ABUSER_WITHIN_REACH`)
+        ABUSER_WITHIN_REACH,
         r"\b(?:doesn'?t|does not|don'?t|do not|didn'?t|did not|doesnt|dont) want to go (?:back )?home\b",
         r"\b(?:even though|despite|breach\w*|break\w*|ignor\w*) (?:[\w']+ ){0,4}(?:court|contact|non[- ]molestation|"
         r"protection|restraining|no[- ]contact) order\b",
@@ -450,7 +487,7 @@ _SIGNALS: dict[str, list[str]] = {
         r"\bnot (?:allowed|supposed|meant|permitted) to (?:have contact|see (?:her|him|them|the kids)|be near|"
         r"come near|"
         r"contact|collect|pick (?:her|him|them) up|take (?:her|him|them))\b",
-        r"\b(?:climb\w*|standing|stood|sitting|sat|hanging|leaning) (?:on|over|off|out of|up|onto) (?:\w+ ){0,3}(?:ra"
+        r"\b(?:climb\w*|standing|stood|sitting|sat|hanging|leaning) (?:on|over|off|out of|up|onto) (?:\w+ ){0,5}(?:ra"
         r"ilings?|"
         r"windowsills?|window sills?|window ledge|balcony|ledge|roof)\b",
         r"\b(?:handful|pocket(?:ful)?|bagful|packet|pack|box|strip)s?(?: full)? of (?:\w+'?s? )?(?:sleeping )?(?:tabl"
@@ -509,6 +546,7 @@ _IMMEDIATE_WEAK = [
     r"(?<!can )(?<!could )(?<!would )(?<!should )(?<!might )\bstill\b(?! (?:living|lives|safe|with|settled|doing|at|in|"
     r"report|refer|apply|count|make|go ahead|be (?:prosecuted|charged|reported)|" + _STILL_NOT_DANGER + r"))",
     r"\bsince (?:yesterday|last night|this morning|lunch|friday|saturday|sunday|monday)\b", r"\blast night\b",
+    ABUSER_WITHIN_REACH,
     r"\byesterday\b", r"\bearlier\b", r"\ban hour\b", r"\bminutes?\b", r"\bmins\b", r"\bkeeps?\b",
     r"\bagain\b", r"\bin the summer holidays\b", r"\bhalf term\b",
     r"\b(?:is|are|'s|'re|am|'m) (?:getting|being|going to be|gonna be) (?:married|engaged|sent|taken|cut|flown)\b",
@@ -748,6 +786,9 @@ OWN_CHOICE = _compile([r"\b(?:has|have|with|got) (?:full |the )?(?:mental )?capa
                        r"\b(?:mum|mom|dad|parents?|carers?|family)(?:'s| has| have| is| are)? (?:agreed|given (?:perm"
                        r"ission|"
                        r"consent)|ok'?d|okayed|happy with it|fine with it)\b",
+                       # locking her own door by choice: "a resident likes to lock her room door at night"
+                       r"\b(?:wants?|chooses?|prefers?|likes?|insists? on|asked) to lock (?:her|his|their) (?:\w+ )?"
+                       r"doors?\b",
                        r"\b(?:wants?|chooses?|prefers?|likes?|insists? on|decided|asked) to (?:go|live|walk|travel|be|"
                        r"stay|get|shop|sit)\b.{0,40}\b(?:on (?:his|her|their) own|alone|by (?:him|her|them)sel(?:f|ve"
                        r"s))\b",
@@ -791,6 +832,8 @@ SELF_HARM_AS_A_TRAIT = _compile([
     r"(?:before|in the past|previously))\b",
     r"\b(?:history|hx|past) of (?:self[- ]?harm(?:ing)?|cutting|overdos(?:es|ing)|overdose|burning (?:him|her|them)"
     r"sel(?:f|ves))\b", r"\bself[- ]?harm(?:ing)? scars\b",
+    # the history as a record to pass on: "sharing a pupil's self harm history with their new school"
+    r"\bself[- ]?harm(?:ing)? (?:history|hx|background)\b",
     # a spell without it: "hasn't self-harmed for over a year"
     r"\b(?:hasn'?t|hasnt|has not|haven'?t|have not|not) (?:self[- ]?harmed|cut (?:him|her|them)sel(?:f|ves)|cut) "
     r"(?:for|in|since)\b",
@@ -846,7 +889,12 @@ def is_generic_plural(clause: str) -> bool:
 
 
 SCENARIO = _compile([r"\bscenarios?\b", r"\bhypothetical(?:ly)?\b", r"\brole[- ]?play\b", r"\bcase stud(?:y|ies)\b",
-                     r"\bfor (?:a|an|the|my|our) (?:quiz|exam|essay|assignment)\b", r"\bimagine (?:a|that|if)\b"])
+                     r"\bfor (?:a|an|the|my|our) (?:quiz|exam|essay|assignment)\b", r"\bimagine (?:a|that|if)\b",
+                     # a question set to learners: "true or false: you should promise a child…", "test question: a
+                     # resident with dementia has unexplained bruising…", "multiple choice - …" (urgent_tune14)
+                     r"\btrue or false\b", r"\bmultiple[- ]choice\b",
+                     r"\b(?:quiz|exam|test|assessment|course|training|revision) questions?\b",
+                     r"\bquiz (?:for|on|about)\b"])
 
 
 @dataclass(frozen=True)
@@ -1115,6 +1163,9 @@ PROCEDURE_ASKED = _compile([
     r"\b(?:is|would|could|does|should) (?:that|this|it) (?:be |count as |class as |go (?:down )?as )?(?:a |an )?"
     r"[\w'-]+(?: [\w'-]+){0,3} or (?:a |an |the )?[\w'-]+",
     r"\b(?:count|counts|class|classed|classified|treated|recorded|logged) as\b",
+    # how a kind of sign is classed in general: "is a bruise on a non mobile baby always a referral?" (urgent_tune14)
+    r"\b(?:is|are) (?:a|an|any) (?:[\w'-]+ ){1,8}?(?:always|automatically|definitely|necessarily) (?:a |an )?"
+    r"(?:referral|safeguarding|concern|child protection|cp|reportable|notifiable)\b",
     r"\bchild protection or (?:child in need|early help)\b", r"\bearly help\b",
     r"\b(?:become|becomes|amount to|amounts to) (?:\w+ )?(?:abuse|neglect|safeguarding|a concern|a referral|"
     r"significant harm)\b", r"\b(?:cp|cin) or (?:cp|cin|early help)\b",
@@ -1315,6 +1366,18 @@ _NAMED_BY_A_PAST_EPISODE = re.compile(
     r"|\b(?:who|that) used to (?:self[- ]?harm|cut|burn|hurt|scratch|overdose)\w*(?: (?:him|her|them)sel(?:f|ves))?\b",
     re.IGNORECASE)
 _NAMED_BY_A_PAST_EPISODE_VERDICT = "someone named by a past episode, nothing said of now"
+# The same without a time word, when what follows is an everyday step the person takes: "dad who was violent to his
+# ex wants to join the PTA", "a boy who stabbed someone has been offered a place at our school", "parent who
+# neglected her first baby is pregnant again" (urgent_tune14). The harm is in the simple past, so it names who is
+# meant; the step (wanting, asking, applying, joining, moving) is what the message is about. The rest is weighed as
+# for `_NAMED_BY_A_PAST_EPISODE`: someone within reach, a cue of now or someone telling of it keeps it a report.
+_EVERYDAY_STEP = (r"(?:wants? to|would like to|(?:has|have) (?:asked|applied|volunteered|offered|been offered|been "
+                  r"given|been accepted|registered|enrolled|signed up|joined)|(?:is|are|'s) (?:asking|applying|"
+                  r"joining|moving|starting|pregnant|volunteering|due to start))")
+_NAMED_BY_A_PAST_HARM = re.compile(
+    r"\b(?:who|that) (?:(?:was|were|had been|got) |(?:\w+ly )?(?:\w+ed|hit|beat|hurt|cut|shook|threw|burnt|fought)\b)"
+    r"(?:(?! (?:and|but|is|'s|are|has|have|now|just|still|keeps?|says|said)\b)[^,.;:?!]){0,80}?"
+    r"(?= " + _EVERYDAY_STEP + r"\b)", re.IGNORECASE)
 # Someone missing told as back: "she's home now", "turned up at her nan's", "was back by 10pm", "returned this
 # morning"; with the time of the return, which does not time a danger.
 _BACK_FROM_MISSING = re.compile(
@@ -1385,9 +1448,10 @@ def _message_verdict(message: str, *, named_read: bool = False) -> RuleVerdict:
     found = [name for name in found if not _only_as_a_pattern(message, name)]
     # Only a clause that names a harm ("who died last year" names none: "disclosed abuse by her grandad who died
     # last year" keeps its past).
-    if found and not named_read and any(signals_in(m.group(0)) for m in _NAMED_BY_A_PAST_EPISODE.finditer(message)):
-        rest = " ".join(_NAMED_BY_A_PAST_EPISODE.sub(lambda m: " " if signals_in(m.group(0)) else m.group(0),
-                                                     message).split())
+    named = next((pattern for pattern in (_NAMED_BY_A_PAST_EPISODE, _NAMED_BY_A_PAST_HARM)
+                  if any(signals_in(m.group(0)) for m in pattern.finditer(message))), None) if found else None
+    if named is not None and not named_read:
+        rest = " ".join(named.sub(lambda m: " " if signals_in(m.group(0)) else m.group(0), message).split())
         if signals_in(rest):
             return _message_verdict(rest, named_read=True)
         # Nothing in the rest is danger, strongly now or back within reach: the harm words only say who is meant

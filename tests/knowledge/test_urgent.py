@@ -252,6 +252,15 @@ FLOORS = {
     # each beside the same topics with danger now. As first scored on main dc63ce1: 0.958 / 0.780 (first 100),
     # 0.971 / 0.717 (140), 0.975 / 0.696 (all 164); 1.000 / 0.964 after.
     "thirteenth tuning set, past episodes, traits and records": (CHECK_FILE.with_name("urgent_tune13.jsonl"), 0.95),
+    # The fourteenth tuning set (213 in chat voice, 103 urgent; not trained on), written in three batches, each scored
+    # on main before any rule for its kind: someone shut in, an abuser within reach again, texts relayed, parents,
+    # neighbours, carers of adults at risk, coaches, faith groups, health visitors, housing; beside them a past harm
+    # naming someone who takes an everyday step with no time word ("dad who was violent to his ex wants to join the
+    # PTA"), quiz and exam questions, forms, consent, information sharing and timescales in the same voices. As first
+    # scored on main bae3829: 0.983 / 0.864 (first 118), 0.989 / 0.861 (178), 0.990 / 0.857 (all 213); 1.000 / 0.972
+    # after.
+    "fourteenth tuning set, new voices, shut in, abuser within reach": (CHECK_FILE.with_name("urgent_tune14.jsonl"),
+                                                                        0.95),
 }
 
 
@@ -887,5 +896,45 @@ def test_a_past_episode_a_healed_mark_or_a_danger_over_is_no_emergency_for_the_r
     ],
 )
 def test_a_past_episode_beside_danger_now_stays_urgent(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert verdict.urgent, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # someone named by a past harm, no time word, taking an everyday step (urgent_tune14 holds more)
+        "grandad who punched his son has asked to help at the summer fete, is a dbs enough?",
+        "a girl who was groomed online has applied for a paper round, can we give a reference?",
+        # questions set to learners
+        "true or false: a child who discloses abuse should be asked to write it down",
+        "multiple choice question - a toddler has a burn on his palm, what is your first step?",
+        # a record, a preference, a kind of sign asked about in general
+        "do we pass her self harm history on to the sixth form college?",
+        "an older gentleman prefers to lock his bedroom door, do we need a dols?",
+        "is a bruise on a baby's ear always a referral?",
+    ],
+)
+def test_an_everyday_step_a_quiz_or_a_record_is_no_emergency_for_the_rules(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert not verdict.urgent, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # danger now that only the meaning detector caught before urgent_tune14
+        "my nephew has locked himself in the bathroom and says he's got a blade",
+        "her ex who beat her last year is back in the area and was seen on her road this morning",
+        "the sex offender the family were told to keep away from is staying with them again",
+        "he has his hands round her neck, i can hear her choking",
+        "there's a man forcing her to get into his van outside the shop",
+        "my elderly mum is lying on her bathroom floor and can't get up",
+        "he's sitting on the hospital car park roof with his legs over the edge",
+        # an everyday step with danger now beside it
+        "dad who was violent to his ex wants to take the kids tonight and she says he's drunk",
+    ],
+)
+def test_shut_in_an_abuser_within_reach_and_harm_now_are_urgent_for_the_rules(message: str) -> None:
     verdict = rule_verdict(message)
     assert verdict.urgent, verdict.reason
