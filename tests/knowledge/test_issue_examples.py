@@ -68,6 +68,9 @@ def test_danger_now_gets_the_emergency_route_first(sample_settings: Settings, me
     ("MASH have said no further action and I disagree", ["Ask the MASH for the reason in writing"]),
     ("who do I ring out of hours?", ["emergency duty team"]),
     ("who do I call out of hours?", ["emergency duty team"]),
+    # Bare, with nothing but "ring" to go on: keyword search has no "ring" and meaning alone is weak (a fitted hybrid
+    # abstention model turned it away in stop 25); the referral lines answer it.
+    ("who do I ring?", ["01632 960120", "01632 960300"]),
     ("do I need mum and dad's permission before I refer?",
      ["You do not need consent to refer", "You can refer without consent"]),
 ])
