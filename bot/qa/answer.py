@@ -528,6 +528,11 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
             if continued is not None:  # quoted together, read together
                 unit_tokens |= set(tokenize(continued.text))
             around |= document
+            # The words of whose document it is (its folder: the club, the provider, the area) found the
+            # document, not the line: every line of it is read under them, and a line that repeats them
+            # ("This policy applies to: … contracted by Together Assessments") says no more than the
+            # line beside it that does not ("Consent will be sought unless…").
+            unit_tokens -= _owner_words(hit.chunk.path)
             # The question's words in the question's order ("child death review partners") say more
             # than the same words scattered through a line.
             sequence = tokenize(text)
@@ -697,6 +702,12 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
 def _document_name_words(title: str, path: str) -> frozenset[str]:
     where = PurePath(path)
     return frozenset(tokenize(f"{title}\n{where.parent.name}\n{where.stem}"))
+
+
+@lru_cache(maxsize=256)
+def _owner_words(path: str) -> frozenset[str]:
+    """The words of the folder a document sits in: whose document it is."""
+    return frozenset(tokenize(PurePath(path).parent.name))
 
 
 def _document_words(chunk: Any) -> frozenset[str]:

@@ -59,6 +59,18 @@ def test_asked_who_the_answer_quotes_the_line_that_names_the_person(real_setting
     assert "Eve Ratcliff" in answer.quoted[0], answer.quoted
 
 
+def test_a_line_naming_whose_document_it_is_gives_way_to_the_line_that_answers(real_settings: Settings) -> None:
+    # "Together Assessments" names the provider whose policy it is: it found the document, and the
+    # line that repeats it ("… contracted by Together Assessments", under "This policy applies to:")
+    # must not crowd out the rule asked about.
+    answer = Answerer.from_settings(real_settings).answer(
+        "together assessments - will they share my info without asking me?")
+
+    assert answer.answered
+    assert any("Consent will be sought unless" in line for line in answer.quoted), answer.quoted
+    assert not any("This policy applies to" in line for line in answer.quoted), answer.quoted
+
+
 def test_asked_how_long_the_answer_quotes_the_deadline(sample_answerer: Answerer) -> None:
     answer = sample_answerer.answer("how long have i got to send the MARF in after ringing?", area="Northshire")
 
