@@ -72,6 +72,22 @@ ABUSER_WITHIN_REACH = (
     r"(?:with|in|at|next door)|staying (?:with|at|in)|hanging (?:round|around|about)|coming (?:round|over|to (?:pick|"
     r"collect|get|see|take)))\b")
 
+# A child kept from the other parent ("won't bring him back", "refused to return my son", "hasn't returned the kids",
+# "collected her without permission", "who has no contact rights")…
+_CHILD = (r"(?:him|her|them|(?:my|our|his|her|their|the) (?:\w+ )?(?:son|daughter|child|kids|children|baby|boy|girl|"
+          r"little ones))")
+_NOT_RETURNED = (rf"\b(?:won'?t|wont|will not|refus\w* to|not going to|isn'?t going to|hasn'?t|has not|haven'?t|"
+                 rf"didn'?t|did not|never) (?:bring(?:ing)?|brought|return(?:ed|ing)?|giv(?:e|en|ing)) {_CHILD} back\b"
+                 rf"|\b(?:refus\w* to return|hasn'?t returned|has not returned|haven'?t returned|not returned|"
+                 rf"won'?t return|isn'?t returning|not returning) {_CHILD}"
+                 r"|\bwithout (?:permission|consent|(?:my|mum'?s|dad'?s|the other parent'?s) (?:permission|consent))"
+                 r"|\b(?:has|with) no (?:contact|parental) (?:rights|responsibility)\b"
+                 r"|\b(?:has|have|'s|'ve) taken (?:my|our) (?:\w+ )?(?:son|daughter|child|kids|children|baby|boy|"
+                 r"girl)\b")
+# …taken away, abroad or out of reach ("driving to the airport", "getting a flight to turkey", "leaving the country").
+_AWAY = (r"\b(?:airport|flight|fly(?:ing)? (?:out|to|abroad|back)|plane|ferry|border|abroad|overseas|out of the "
+         r"country|leaving the country|leave the country)\b|\b(?:they'?ll|will) be in \w+ by\b")
+
 # Signals grouped by what they mean; the group name is the reason a decision gives.
 _SIGNALS: dict[str, list[str]] = {
     "suicidal intent": [
@@ -92,6 +108,14 @@ _SIGNALS: dict[str, list[str]] = {
         r"\bthanks? (?:you )?for everything\b(?=.{0,40}\b(?:sorry|goodbye|bye|love you)\b)",
         r"(?:posted|said|sent|wrote|texted|messaged) (?:a )?goodbye", r"\bleft a note\b",
         r"\bnoose\b", r"\brope\b", rf"hang(?:ing|ed)? {_SELF}",
+        # a method named with intent: "going to walk in front of a train", "she'd drink it" of bleach, "going to
+        # drive his car into the river" (urgent_tune15)
+        r"\b(?:walk|step|run|throw (?:him|her|them|my)sel(?:f|ves)|lie down|lay down) in front of (?:a |the )?(?:\w+ )?"
+        r"(?:train|car|bus|lorry|truck|traffic)\b",
+        r"\bbleach\b.{0,60}\b(?:drink|drinking|swallow|swallowing)\b|\b(?:drink|drank|drunk|drinking|swallow\w*) "
+        r"(?:some |the )?bleach\b",
+        r"\b(?:going to|gonna|'ll|will|wants? to|threaten\w* to) (?:drive|crash|steer) (?:his|her|their|my|the) "
+        r"(?:\w+ )?(?:car|van) (?:into|off)\b",
         r"jump(?:ing|ed)? (?:off|from|in front of)",
         r"\b(?:on|at) the (?:\w+ ){0,2}(?:edge|ledge|roof|railway|tracks|bridge|cliff)\b",
         r"\bhose ?pipe\b", r"\bexhaust (?:pipe|fumes)\b", r"\bcar fumes\b",
@@ -380,6 +404,18 @@ _SIGNALS: dict[str, list[str]] = {
         r"\b(?:get|getting|got|be|being) engaged\b", r"\bif (?:she|he|they) (?:says?|refuses?) no\b",
         r"\b(?:have|having|get|getting|got) (?:her|them|(?:her|my|their|his) (?:\w+ )?(?:daughters?|girls?|little ones|"
         r"baby))\b.{0,12}\bcut\b",
+        # a marriage told as a sale, a promise or a gift: "being sold to her cousin in pakistan", "her dad has
+        # promised her to a man twice her age", "have given her away to a man", "taken money for his sister" (tune15)
+        r"\b(?:sold|selling|sell|promised|promising|given|giving|gave|handed|offered|betrothed) (?:her|him|them|me) "
+        r"(?:away )?to (?:a|an|his|her|their|my|the|some) (?:\w+ ){0,3}(?:man|men|woman|cousin|uncle|husband|wife|"
+        r"family|friend|stranger)\b",
+        r"\b(?:being|is|are|was|were|'s|'re|been|be|getting) (?:sold|promised|given away|handed over|married off|wed) "
+        r"(?:off )?to\b",
+        r"\b(?:being|to be|getting|be) (?:married off|wed)\b", r"\bdowry\b", r"\bbride ?price\b",
+        r"\b(?:was|were|been|being|is|'s) (?:sold|promised|given|handed over) to (?:a|an|his|her|their|my|the|some) "
+        r"(?:\w+ ){0,3}(?:man|men|cousin|uncle|husband|stranger)\b",
+        r"\b(?:taken|took|accepted|paid) (?:money|cash|a payment) for (?:her|him|his|her|their|my) (?:\w+ )?"
+        r"(?:daughter|sister|girl|niece|son)\b",
         r"\b(?:will be|to be|being|get|getting|gets|got) done\b.{0,40}\b(?:somalia|sudan|egypt|ethiopia|eritrea|gambia|"
         r"guinea|sierra leone|mali|kenya|nigeria|abroad|back home|like (?:her|their) sisters?)\b",
     ],
@@ -487,6 +523,14 @@ _SIGNALS: dict[str, list[str]] = {
         r"\bnot (?:allowed|supposed|meant|permitted) to (?:have contact|see (?:her|him|them|the kids)|be near|"
         r"come near|"
         r"contact|collect|pick (?:her|him|them) up|take (?:her|him|them))\b",
+        # a child kept from the other parent and taken away, abroad or out of reach: "won't bring him back after
+        # contact and is driving to the airport", "refused to return my son … booked them on a ferry", "taken by
+        # her father who has no contact rights … heading for the border with her" (urgent_tune15)
+        rf"(?:{_NOT_RETURNED}).{{0,120}}(?:{_AWAY})|(?:{_AWAY}).{{0,120}}(?:{_NOT_RETURNED})",
+        r"\b(?:trying to|tried to|going to|gonna) (?:get|put|take) (?:him|her|them|the (?:kids|children|baby)) "
+        r"(?:on|onto) (?:a|the) (?:train|plane|flight|ferry|boat|coach)\b",
+        r"\bheading (?:for|to|towards) (?:the )?(?:border|airport|port|ferry)\b.{0,20}\bwith (?:him|her|them|the (?:"
+        r"kids|children|baby))\b",
         r"\b(?:climb\w*|standing|stood|sitting|sat|hanging|leaning) (?:on|over|off|out of|up|onto) (?:\w+ ){0,5}(?:ra"
         r"ilings?|"
         r"windowsills?|window sills?|window ledge|balcony|ledge|roof)\b",
@@ -519,7 +563,18 @@ _TIME_NOW = [
     r"\b(?:she|he|they|i|we|who|it)(?:'s|'ve) just (?:\w+ed|rung|sent|come|gone|got|taken|run|done|been|left|told|said|"
     r"shown|found|written|thrown|cut|hit|swallowed|drunk|drank)\b",
 ]
+_WEAPON_WORDS = r"(?:knife|knives|blade|blades|weapon|weapons|gun|bat|baseball bat|machete|razor|hammer)"
 _IMMEDIATE_STRONG = _TIME_NOW + [
+    # a weapon at hand, whatever time the rest is told in: "came home covered in blood and he's got a machete in his
+    # bag", "he's carrying a screwdriver" (urgent_tune15)
+    r"\b(?:he|she|they|i|we)(?:'s| has|'ve| have) (?:still )?got (?:a|an|the|his|her|their) (?:\w+ )?"
+    + _WEAPON_WORDS + r"\b(?! (?:incident|crime))",
+    r"\b(?:he|she|they)(?: has| have) (?:a|an|the) (?:\w+ )?" + _WEAPON_WORDS
+    + r" (?:in|on|under|with) (?:him|her|them|his|her|their)\b",
+    r"\b(?:is|'s|are|'re) carrying (?:a|an|the|his|her|their) (?:\w+ )?(?:" + _WEAPON_WORDS[3:-1]
+    + r"|screwdriver)\b",
+    # someone on the way to take them: "given to a man last month and he's coming to take her" (urgent_tune15)
+    r"\b(?:is|'s|are|'re) coming (?:to (?:take|get|fetch|grab) |for )(?:her|him|them|me|us)\b",
     r"\bis (?:outside|waiting|here|with)\b", r"\bwaiting (?:for|outside|in)\b", r"\bafter school\b",
     r"\bwhen (?:he|she|they) gets? (?:home|back)\b", r"\bafter this\b", r"\bgoing (?:back )?home\b",
     r"\b(?:is|'s|are|'re|am|'m) (?:scared|terrified|frightened|afraid|in pain|bleeding|crying|shaking|hurt|hiding)\b",
@@ -779,7 +834,14 @@ DELIBERATE = _compile([r"\b(?:deliberately|on purpose|intentionally|purposely|pu
 _ALONE_SIGNALS = {"child alone or neglected"}
 # Someone who wants to marry is not being forced to: "client with learning disability wants to get married next year".
 WANTS_TO_MARRY = _compile([r"\b(?:wants?|wanting|plans?|planning|hopes?|hoping|would like) to (?:get married|marry|be"
-                           r" married)\b"])
+                           r" married)\b",
+                           # a marriage told as chosen or welcomed, or someone else's wedding to attend: "chose him
+                           # herself", "both families happy", "to her boyfriend", "her cousin's wedding, she's really
+                           # excited" (urgent_tune15)
+                           rf"\bchose (?:him|her|them) {_SELF}\b", r"\b(?:both|the) families (?:are )?(?:happy|pleased|"
+                           r"delighted|thrilled)\b", r"\b(?:married|engaged) to (?:her|his|their) (?:long[- ]term )?"
+                           r"(?:boyfriend|girlfriend|partner|fianc\w*)\b",
+                           r"\b(?:she|he|they)(?:'s| is|'re| are) (?:really |so |very )?(?:excited|looking forward)\b"])
 _MARRIAGE_SIGNALS = {"FGM or forced marriage"}
 OWN_CHOICE = _compile([r"\b(?:has|have|with|got) (?:full |the )?(?:mental )?capacity\b",
                        r"\b(?:can|could|may) (?:she|he|they) (?:refuse|decline|say no|choose|decide)\b",

@@ -261,6 +261,15 @@ FLOORS = {
     # after.
     "fourteenth tuning set, new voices, shut in, abuser within reach": (CHECK_FILE.with_name("urgent_tune14.jsonl"),
                                                                         0.95),
+    # The fifteenth tuning set (120 in chat voice, 60 urgent; not trained on), written in two batches, each scored on
+    # main before any rule for its kind: emergencies the meaning detector alone caught or missed (a violent return
+    # told in the past with a weapon still at hand, a forced marriage told as a sale, promise or gift, a child not
+    # returned and heading abroad, a method named with intent), beside training questions, holidays with consent, a
+    # weapon found last term and historic disclosures. As first scored on main fe2cb3a: 0.950 / 0.884 (first 80;
+    # rules alone 0.650 / 0.867), 0.933 / 0.812 (all 120; rules alone 0.583 / 0.778); 1.000 / 0.857 after (rules
+    # alone 1.000 / 0.896).
+    "fifteenth tuning set, emergencies only the meaning detector caught": (CHECK_FILE.with_name("urgent_tune15.jsonl"),
+                                                                           0.85),
 }
 
 
@@ -938,3 +947,33 @@ def test_an_everyday_step_a_quiz_or_a_record_is_no_emergency_for_the_rules(messa
 def test_shut_in_an_abuser_within_reach_and_harm_now_are_urgent_for_the_rules(message: str) -> None:
     verdict = rule_verdict(message)
     assert verdict.urgent, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # danger now that only the meaning detector caught before urgent_tune15 (it holds more)
+        "my brother came home covered in blood and he's got a machete in his bag",
+        "she told me she's being sold to her cousin in pakistan next month",
+        "dad says he won't bring him back after contact and is driving to the airport now",
+        "he said he's going to walk in front of a train on the way home and he's heading to the station",
+        "my daughter has a bottle of bleach in her room and told me she'd drink it if i go to sleep",
+    ],
+)
+def test_a_weapon_at_hand_a_sold_marriage_a_child_taken_abroad_a_method_are_urgent_for_rules(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert verdict.urgent, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "year 11 girl is going to pakistan for her cousin's wedding over summer, she's really excited, anything to do?",
+        "dad is driving to the airport to pick up grandma, so he'll be late collecting, is that ok?",
+        "family is going to turkey for two weeks in half term with both parents' consent, do we need a letter?",
+        "a mum wants to talk to us about her daughter's engagement next year, she's 19 and chose him herself",
+    ],
+)
+def test_a_wedding_welcomed_or_a_trip_abroad_is_no_emergency_for_the_rules(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert not verdict.urgent, verdict.reason
