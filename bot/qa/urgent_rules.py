@@ -1061,7 +1061,107 @@ def _split_asking_head(part: str) -> list[str]:
     return [head.group(1), part[head.end():]]
 
 
+# Danger words in their everyday use (urgent_tune16), each kind read only with the setting that makes it ordinary
+# and never beside a cue that the thing is turned on someone: "the DT hammer induction" is a lesson, "he's
+# swinging the DT hammer at another kid" is not; "paracetamol for her headache" is a dose, "took 20 paracetamol
+# for her headache" is not; "i'll kill myself if i fail maths lol" is a joke, "…and he's written a note" is not.
+_TOOL = (r"(?:(?:claw|lump|club|sledge) )?hammers?|mallets?|(?:(?:rounders|cricket|baseball|softball) )?bats?|"
+         r"(?:(?:kitchen|cook'?s|bread|chef'?s|craft|stanley|utility|vegetable|pen) ?)?kni(?:fe|ves)|scalpels?|"
+         r"penknives")
+_TOOL_SETTING = re.compile(r"\b(?:dt|d&t|design (?:and|&) tech\w*|workshops?|technician|food tech\w*|cookery|"
+                           r"catering|art (?:room|department|dept|lessons?|class|coursework|teacher)|pe|sports? "
+                           r"(?:cupboard|hall|kit|field|store)|cricket|rounders|softball|practice|kit|ppe|camp|"
+                           r"scouts?|cubs|guides|work experience|induction|knife safety|sign[- ]out|counted|count|"
+                           r"stored?|storage|rack)\b", re.IGNORECASE)
+_TURNED_ON_SOMEONE = re.compile(r"\b(?:swing\w*|swung|wav\w*|hit|hits|hitting|held|hold\w*|rais\w*|point\w*|"
+                                r"threat\w*|chas\w*|attack\w*|cut\w*|slash\w*|stab\w*|smash\w*|batter\w*|"
+                                r"beat\w*|kill\w*|hurt\w*|throat|blood\w*|bleed\w*|barricad\w*|waiting|"
+                                r"us(?:e|ing) it on|use it|going to|gonna|(?:has|got) (?:it|one) (?:in|on|with)|"
+                                r"in (?:his|her|their) (?:bag|pocket|blazer|coat|room)|die|suicid\w*)\b",
+                                re.IGNORECASE)
+# A passport on a trip the school or club runs, not on a family holiday or a visit abroad, and never beside a child
+# taken away or a marriage: there a passport kept is a cue of danger.
+_PASSPORT = r"passports?"
+_TRIP = re.compile(r"\b(?:(?:school|class|year \d+|club|team|ski|field|geography|history|language|paris|france|"
+                   r"french|german|spanish|museum|the) trip|"
+                   r"exchange|residential|hostel|tour|expedition)\b", re.IGNORECASE)
+_TAKEN_AWAY = re.compile(r"\b(?:marr\w*|wedding|engaged|airport|ferry|border|flight|flying|plane|permission|never see|"
+                         r"taken|took|without|terrified|scared|frightened|forced|made to|kept|won'?t (?:give|let)|"
+                         r"cut\w*|"
+                         r"ceremony|fgm|circumcis\w*|mutilat\w*|abroad|overseas|back home|relatives|famil\w*|"
+                         r"aunt\w*|uncle|grand\w*|cousin\w*|hidden|hid|locked|visit\w*|holidays?|somewhere|"
+                         r"(?:has|have|'s|got|took|taken|holding|keeping|keeps) (?:got )?(?:her|his|their|my) "
+                         r"passports?)\b",
+                         re.IGNORECASE)
+# …and what is done with it as a document: lost, found, handed in, kept safe, renewed.
+_PASSPORT_HANDLED = re.compile(r"\bpassports?\b(?: [\w']+){0,4}? (?:is |are |was |were |has |have |been |gone |went )*"
+                               r"(?:missing|lost|found|handed in|in the safe|expired|out of date|renewed)\b|"
+                               r"\bhand(?:ed|ing)? (?:[\w']+ ){0,2}passports? in\b|"
+                               r"\b(?:lost|found|hand(?:ed)? in|collect\w*|keep|store|renew\w*|check\w*|"
+                               r"cop(?:y|ies) of) (?:[\w']+ ){0,2}passports?\b", re.IGNORECASE)
+# The thing missing is the object ("the craft knife has gone missing", "we lost a student's passport"), read after
+# it is renamed (`everyday_use`): a person missing beside it ("…and she's missing too") is still missing.
+_OBJECT_MISSING = re.compile(r"(?:(?<=object)|(?<=document))"
+                             r"((?: (?!and\b|but\b|so\b|then\b|she\b|he\b|they\b|who\b|i\b|we\b)[\w']+){0,6}?) "
+                             r"(?:(?:is|are|was|were|has|have|had|'s|went|"
+                             r"gone)(?: been| gone| go)? )?missing\b|"
+                             r"\b(?:lost|mislaid)(?= (?:[\w']+ ){0,2}(?:object|document)\b)", re.IGNORECASE)
+# Medicine taken for what it treats, in a dose.
+_MEDICINE = r"(?:paracetamol|ibuprofen|calpol|nurofen|tablets|pills|inhaler|medicine|meds|painkillers)"
+_TREATS = re.compile(r"\b(?:for (?:(?:her|his|their|my|a|the|its) )?(?:bad |awful )?(?:headache|toothache|period "
+                     r"pains?|cramps|temperature|fever|cold|flu|migraine|hay ?fever|sore throat|earache|back ?ache|"
+                     r"pain)|as (?:the )?(?:nurse|doctor|gp|pharmacist|label|leaflet) (?:said|says|told|advised)|"
+                     r"as (?:prescribed|directed))\b", re.IGNORECASE)
+_TOO_MUCH = re.compile(r"\b(?:[5-9]|[1-9]\d+)\s+(?:of (?:her|his|their|the) )?(?:\w+ )?" + _MEDICINE + r"|"
+                       r"\b(?:whole|all (?:her|his|their|the|of)|packets?|box(?:es)?|bottles?|handful|overdose|too "
+                       r"many|loads|lots|a lot|sick|vomit\w*|sleepy|drowsy|wake|grey|gray|blue|unconscious|"
+                       r"unresponsive|die|dead|vodka|alcohol|bleach|on purpose)\b", re.IGNORECASE)
+# Hyperbole said and taken as a joke.
+_JOKING = re.compile(r"\b(?:lol|lmao|haha\w*|joking|joked|jokes?|laughing|laughed|smiling|messing (?:about|around)|"
+                     r"banter|kidding)\b", re.IGNORECASE)
+_NOT_A_JOKE = re.compile(r"\b(?:not|isn'?t|wasn'?t|n'?t) (?:\w+ )?(?:joking|laughing|a joke|kidding|smiling)|"
+                         r"\b(?:thought|think|thinks) (?:he|she|they) (?:was|were|is|are) joking\b|"
+                         r"\b(?:serious|note|pills|tablets|rope|roof|ledge|plan|tonight|right now|can'?t find|gone out|"
+                         r"phone (?:is )?off|missing|given (?:\w+ )?(?:things|stuff|belongings) away|"
+                         r"how (?:she|he|they)"
+                         r"(?:'ll| will| would| is going to))\b", re.IGNORECASE)
+
+
+def everyday_use(message: str) -> str | None:
+    """The message with its danger words in an everyday use taken out, or None when none is (or a cue says the
+    thing is turned on someone)."""
+    kept = message
+    if (_TOOL_SETTING.search(message) and not _TURNED_ON_SOMEONE.search(message)
+            and re.search(rf"\b(?:{_TOOL})\b", message, re.IGNORECASE)):
+        kept = re.sub(rf"\b(?:{_TOOL})\b", "object", kept, flags=re.IGNORECASE)
+    if (_PASSPORT_HANDLED.search(message) and _TRIP.search(message) and not _TAKEN_AWAY.search(message)):
+        kept = re.sub(rf"\b{_PASSPORT}\b", "document", kept, flags=re.IGNORECASE)
+    if kept != message:
+        kept = _OBJECT_MISSING.sub(lambda m: f"{m.group(1) or ''} not here", kept)
+    if _TREATS.search(message) and not _TOO_MUCH.search(message):
+        kept = re.sub(rf"\b{_MEDICINE}\b", "remedy", kept, flags=re.IGNORECASE)
+    if _JOKING.search(message) and not _NOT_A_JOKE.search(message):
+        kept = re.sub(r"\b(?:kill|end|die|jump off)\b", "joke", kept, flags=re.IGNORECASE)
+    return " ".join(kept.split()) if kept != message else None
+
+
+_EVERYDAY_VERDICT = "danger words in an everyday use (a lesson's tools, a trip's passport, a dose, a joke)"
+
+
 def rule_verdict(text: str) -> RuleVerdict:
+    """`_rule_verdict` of the message, read without danger words in their everyday use (`everyday_use`): with none
+    left it is a cue against urgency, for the meaning detector too."""
+    message = unquoted(normalise(text))
+    everyday = everyday_use(message)
+    if everyday is None:
+        return _rule_verdict(message)
+    verdict = _rule_verdict(everyday)
+    if verdict.urgent or signals_in(everyday):
+        return verdict
+    return RuleVerdict(False, _EVERYDAY_VERDICT, next(iter(signals_in(message)), None), vetoed=True)
+
+
+def _rule_verdict(text: str) -> RuleVerdict:
     """Danger now, read clause by clause when only the way a question is asked argues against it.
 
     A question frame ("what do I do if…", "do I need permission to…") covers the clause it is in, not a

@@ -270,6 +270,13 @@ FLOORS = {
     # alone 1.000 / 0.896).
     "fifteenth tuning set, emergencies only the meaning detector caught": (CHECK_FILE.with_name("urgent_tune15.jsonl"),
                                                                            0.85),
+    # The sixteenth tuning set (80 in chat voice, 40 urgent; not trained on): danger words in everyday use (a DT
+    # hammer, a rounders or cricket bat, food tech knives, a craft knife missing from the art room, a passport missing
+    # for a school trip, paracetamol for a headache, "i'll kill myself if i fail maths lol", a ligature point in a risk
+    # assessment) beside the same objects in danger now ("he's swinging the DT hammer at another kid", "took 20
+    # paracetamol for her headache"). As first scored on main 944fb2a: 1.000 / 0.645 (rules alone 1.000 / 0.667);
+    # 1.000 / 0.976 after (rules alone 1.000 / 1.000).
+    "sixteenth tuning set, danger words in everyday use": (CHECK_FILE.with_name("urgent_tune16.jsonl"), 0.95),
 }
 
 
@@ -977,3 +984,37 @@ def test_a_weapon_at_hand_a_sold_marriage_a_child_taken_abroad_a_method_are_urge
 def test_a_wedding_welcomed_or_a_trip_abroad_is_no_emergency_for_the_rules(message: str) -> None:
     verdict = rule_verdict(message)
     assert not verdict.urgent, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "we're doing the DT hammer induction for year 8 tomorrow, what ppe do they need?",
+        "a baseball bat from the sports cupboard is missing again, probably borrowed for practice",
+        "a cook's knife is missing from the food tech room after the lesson, how should we record it?",
+        "a pupil's passport is missing for the geography trip, mum thinks it's at her nan's",
+        "he had two paracetamol for his toothache at lunch, mum sent a note",
+        "my son said 'mum will kill me if i lose another coat' haha",
+    ],
+)
+def test_danger_words_in_everyday_use_are_no_emergency(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert not verdict.urgent and verdict.vetoed, verdict.reason
+    assert not is_urgent(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "he's swinging the DT hammer at another kid right now",
+        "a craft knife is missing from the art room and she's locked in the toilets saying she wants to die",
+        "a cook's knife is missing from food tech and he's just told his friend he's going to stab Liam at lunch",
+        "her passport is missing for the school trip and her dad has taken her to the airport to be married",
+        "took 20 paracetamol for her headache and now she's being sick",
+        "he said 'i'll kill myself if i fail maths' and he's not laughing, he's written a note",
+        "on the school trip she is missing from the hostel and her passport is missing too",
+    ],
+)
+def test_the_same_objects_turned_on_someone_stay_urgent(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert verdict.urgent, verdict.reason
