@@ -1018,3 +1018,35 @@ def test_danger_words_in_everyday_use_are_no_emergency(message: str) -> None:
 def test_the_same_objects_turned_on_someone_stay_urgent(message: str) -> None:
     verdict = rule_verdict(message)
     assert verdict.urgent, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "on the school trip her passport was handed in and she is missing from the hostel",
+        "case was closed in march but she is missing from her placement since lunchtime",
+        "his phone was handed in at reception and he's missing, nobody has seen him since registration",
+        "the 13yo who was settled with his foster carers is missing from the campsite on the scout trip",
+        "they were found at a flat in town last month and they're missing again tonight",
+    ],
+)
+def test_someone_told_as_missing_now_is_an_emergency_beside_past_wording(message: str) -> None:
+    # The rest of the message told in the past ("was handed in", "was closed", "was settled") once made the whole of it
+    # past, and the first two were missed by the rules and the meaning detector alike.
+    verdict = rule_verdict(message)
+    assert verdict.urgent, verdict.reason
+    assert is_urgent(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "she was missing for two days in 2023 and was found safe, do we still flag it on the plan?",
+        "he is missing from school a lot since his dad left, is that an early help referral?",
+        "her passport was handed in at the office, she's missing her french trip because of it, who tells mum",
+        "she was reported missing last summer and is now back home doing well, can the flag come off?",
+    ],
+)
+def test_missing_told_as_past_absence_or_a_verb_is_no_emergency(message: str) -> None:
+    assert not rule_verdict(message).urgent
+    assert not is_urgent(message)
