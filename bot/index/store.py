@@ -33,6 +33,11 @@ from bot.config import Settings
 from bot.errors import UnavailableError
 
 DIMENSIONS = 384  # all-MiniLM-L6-v2
+# Dense search compares every vector up to this many (50,000 x 384 float64: ~154 MB, ~5 ms a question);
+# past it, Chroma's approximate search. Read from Chroma EXACT_PAGE at a time.
+EXACT_LIMIT = 50_000
+EXACT_PAGE = 5_000
+TIE_DIGITS = 9  # cosines equal to this many decimals are a tie, broken by id
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -392,6 +397,9 @@ class DenseIndex:
             configuration={"hnsw": {"space": "cosine", "ef_search": 100}},
         )
         self._counted: tuple[int, int] | None = None  # (catalog generation, vectors counted at it)
+        # (catalog generation, its vectors as `_held` reads them); one reader at a time fills it.
+        self._vectors: tuple[int, tuple[list[str], np.ndarray, np.ndarray] | None] | None = None
+        self._held_lock = threading.Lock()
 
     def add(self, ids: list[str], vectors: np.ndarray, metadatas: list[dict[str, Any]]) -> None:
         for start in range(0, len(ids), 1000):
@@ -418,7 +426,65 @@ class DenseIndex:
 
     def search(self, vector: np.ndarray, n: int, kinds: Sequence[str] | None = None,
                generation: int | None = None) -> list[tuple[str, float]]:
-        """The `n` passages closest to `vector`; `generation` (the catalog's) lets the count be kept."""
+        """The `n` passages closest to `vector` (cosine), best first, ties by id; `generation` (the
+        catalog's) lets the vectors be read once for it.
+
+        Every vector is compared (`_held`), not Chroma's HNSW graph walked: Chroma's approximate search
+        over the same stored collection answered differently from one process to the next (it rebuilds
+        its graph as it loads; chroma-core/chroma#2675, #3638): a passage with the best cosine of all
+        was missing from the top 30 in one run in ten, so a question's answer, and `sgbot eval`'s
+        figures, changed between runs with nothing changed. Past EXACT_LIMIT vectors Chroma searches."""
+        held = self._held(generation)
+        if held is None:
+            return self._approximate(vector, n, kinds, generation)
+        ids, vectors, chunk_kinds = held
+        if not ids:
+            return []
+        query = np.asarray(vector, dtype=np.float64)
+        norm = float(np.linalg.norm(query))
+        # In float64, to TIE_DIGITS: a matrix product's last bits depend on a row's place in the matrix
+        # (two equal vectors came out 1.0000007 and 0.9999996 in float32), and a tie must be seen as one.
+        scores = np.round(vectors @ (query / norm if norm > 0 else query), TIE_DIGITS)
+        rows = np.arange(len(ids))
+        if kinds:
+            rows = rows[np.isin(chunk_kinds, list(kinds))]
+        # Best cosine first; equal cosines in id order, so the order never depends on how they were stored.
+        ordered = sorted(rows.tolist(), key=lambda row: (-float(scores[row]), ids[row]))[:n]
+        return [(ids[row], float(scores[row])) for row in ordered]
+
+    def _held(self, generation: int | None) -> tuple[list[str], np.ndarray, np.ndarray] | None:
+        """Every vector of the collection, unit length, with its id and kind: read once per catalog
+        generation (ingest writes vectors before it bumps the generation, so vectors read for one can only
+        be ahead of the catalog, and the retriever drops ids the catalog does not know). None past
+        EXACT_LIMIT vectors, or when no generation says when to read them again."""
+        if generation is None:
+            return None
+        with self._held_lock:
+            if self._vectors is not None and self._vectors[0] == generation:
+                return self._vectors[1]
+            total = self.count(generation)
+            held: tuple[list[str], np.ndarray, np.ndarray] | None = None
+            if total <= EXACT_LIMIT:
+                ids: list[str] = []
+                kinds: list[str] = []
+                parts: list[np.ndarray] = []
+                for offset in range(0, total, EXACT_PAGE):
+                    page = self.collection.get(limit=EXACT_PAGE, offset=offset,
+                                               include=["embeddings", "metadatas"])  # type: ignore[list-item]
+                    ids.extend(page["ids"])
+                    kinds.extend(str((m or {}).get("kind", "")) for m in page.get("metadatas") or [])
+                    embeddings = page.get("embeddings")
+                    if embeddings is not None and len(embeddings):
+                        parts.append(np.asarray(embeddings, dtype=np.float32))
+                vectors = np.vstack(parts) if parts else np.zeros((0, DIMENSIONS), dtype=np.float32)
+                norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+                held = (ids, (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float64),
+                        np.asarray(kinds, dtype=object))
+            self._vectors = (generation, held)
+            return held
+
+    def _approximate(self, vector: np.ndarray, n: int, kinds: Sequence[str] | None,
+                     generation: int | None) -> list[tuple[str, float]]:
         total = self.count(generation)
         if total == 0:
             return []

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
-from bot.index.store import StoredChunk
+from bot.config import Settings
+from bot.index.store import KnowledgeIndex, StoredChunk
 from bot.index.tokens import tokenize
 from bot.qa.retrieval import (
     KEYWORD_SHARE,
@@ -183,7 +186,7 @@ def test_a_place_the_documents_mention_or_a_childs_origin_does_not_turn_a_questi
         assert answer.answered, question
 
 
-def test_dense_search_counts_the_collection_once_per_index_generation_and_still_finds_what_ingest_adds(
+def test_dense_search_reads_the_collection_once_per_index_generation_and_still_finds_what_ingest_adds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from ingest.pipeline import ingest_paths
@@ -196,22 +199,70 @@ def test_dense_search_counts_the_collection_once_per_index_generation_and_still_
     settings = make_settings(tmp_path / "data")
     ingest_paths([library], settings)
     retriever = Answerer.from_settings(settings).retriever
-    counts = 0
-    count = retriever.index.dense.collection.count
+    reads = 0
+    get = retriever.index.dense.collection.get
 
-    def counted() -> int:
-        nonlocal counts
-        counts += 1
-        return count()
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal reads
+        reads += 1
+        return get(*args, **kwargs)
 
-    monkeypatch.setattr(retriever.index.dense.collection, "count", counted)
+    monkeypatch.setattr(retriever.index.dense.collection, "get", counted)
 
     for question in ("Which leaflet do health visitors give on safe sleep?", "who do I ring out of hours?"):
         retriever.search(question, k=5, mode="dense")
-    assert counts == 1  # not once per question
+    assert reads == 1  # not once per question
 
     (aside / "sleep-safety.pdf").rename(library / "sleep-safety.pdf")
     ingest_paths([library], settings)  # as another process would: a new generation of the catalog
     hits = retriever.search("Which leaflet do health visitors give on safe sleep?", k=5, mode="dense")
-    assert counts == 2
+    assert reads == 2
     assert "sleep-safety.pdf" in {h.chunk.source for h in hits}
+
+
+def test_dense_search_ranks_every_passage_by_cosine_whatever_process_loads_the_index(
+    sample_settings: Settings,
+) -> None:
+    # Chroma's approximate search rebuilt its graph on each load and, on some loads, left the closest
+    # passage out of its top 30: the same question was answered differently from one run to the next.
+    from bot.index.embeddings import shared_query_encoder
+
+    index = KnowledgeIndex(sample_settings)  # a fresh load, as a new process would make
+    stored = index.dense.collection.get(include=["embeddings"])
+    ids = list(stored["ids"])
+    vectors = np.asarray(stored["embeddings"], dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    generation = index.catalog.generation()
+    for question in ("who do I ring out of hours?", "what's the dress code on fridays",
+                     "Which leaflet do health visitors give on safe sleep?"):
+        query = np.asarray(shared_query_encoder().encode_query(question), dtype=np.float32)
+        cosines = vectors @ (query / np.linalg.norm(query))
+        expected = sorted(range(len(ids)), key=lambda row: (-float(cosines[row]), ids[row]))[:len(ids)]
+        found = index.dense.search(query, len(ids), generation=generation)
+        assert [i for i, _ in found] == [ids[row] for row in expected], question
+        assert [s for _, s in found] == pytest.approx([float(cosines[row]) for row in expected], abs=1e-5)
+
+
+def test_passages_as_close_as_each_other_come_in_id_order_however_they_were_stored(tmp_path: Path) -> None:
+    index = KnowledgeIndex(make_settings(tmp_path / "data"))
+    same = np.ones((1, 384), dtype=np.float32)
+    index.dense.add(["c", "a"], np.vstack([same, same]), [{"kind": "procedure"}] * 2)
+    index.dense.add(["b"], same, [{"kind": "guidance"}])
+    found = index.dense.search(same[0], 3, generation=1)
+    assert [i for i, _ in found] == ["a", "b", "c"]
+    assert [i for i, _ in index.dense.search(same[0], 3, ["procedure"], generation=2)] == ["a", "c"]
+
+
+def test_a_question_gets_the_same_answer_whatever_was_asked_before_it(sample_answerer: Answerer) -> None:
+    first = "who do I ring out of hours?"
+    others = ["Which leaflet do health visitors give on safe sleep?", "what's the dress code on fridays",
+              "a 12yo from nigeria staying with a mum on my road, is that private fostering?",
+              "I can't get hold of the DSL, who do I ring?"]
+    for mode in ("hybrid", "bm25", "dense"):
+        before = sample_answerer.answer(first, mode=mode)
+        hits_before = [h.chunk.id for h in sample_answerer.retriever.search(first, k=5, mode=mode)]
+        for question in others:
+            sample_answerer.answer(question, mode=mode)
+        after = sample_answerer.answer(first, mode=mode)
+        assert (after.answered, after.text) == (before.answered, before.text), mode
+        assert [h.chunk.id for h in sample_answerer.retriever.search(first, k=5, mode=mode)] == hits_before
