@@ -448,6 +448,12 @@ class DenseIndex:
         rows = np.arange(len(ids))
         if kinds:
             rows = rows[np.isin(chunk_kinds, list(kinds))]
+        if 0 < n < len(rows):
+            # Only what can be among the first n is sorted: every row at least as close as the n-th best (so a
+            # tie at the n-th place is kept whole and settled by id below). Sorting all 10,000 rows in Python
+            # took warm ask p95 from 20 ms to 45 ms.
+            nth = np.partition(scores[rows], len(rows) - n)[len(rows) - n]
+            rows = rows[scores[rows] >= nth]
         # Best cosine first; equal cosines in id order, so the order never depends on how they were stored.
         ordered = sorted(rows.tolist(), key=lambda row: (-float(scores[row]), ids[row]))[:n]
         return [(ids[row], float(scores[row])) for row in ordered]
