@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.qa.urgent_model import WEIGHTS_FILE, Encode, EncodeMany, UrgencyModel, WeightsError
-from bot.qa.urgent_rules import RuleVerdict, everyday_use, normalise, rule_verdict, unquoted
+from bot.qa.urgent_rules import RuleVerdict, normalise, rule_verdict
 
 log = logging.getLogger(__name__)
 
@@ -96,14 +96,11 @@ class UrgencyDetector:
         pending = [i for i, (m, v) in enumerate(zip(messages, verdicts, strict=True)) if m and not v.urgent]
         probabilities: dict[int, float] = {}
         if pending and self.model is not None and self.encode is not None:
-            # The meaning detector reads what the rules read: danger words in an everyday use ("a craft knife is
-            # missing from the art room") pull its reading to the danger they name elsewhere.
-            read = [_meant(messages[i]) for i in pending]
             if len(pending) > 1 and self.encode_many is not None:
-                vectors = self.encode_many(read)
+                vectors = self.encode_many([messages[i] for i in pending])
             else:
-                vectors = np.stack([self.encode(text) for text in read])
-            scored = self.model.probabilities(vectors, read)
+                vectors = np.stack([self.encode(messages[i]) for i in pending])
+            scored = self.model.probabilities(vectors, [messages[i] for i in pending])
             probabilities = dict(zip(pending, (float(p) for p in scored), strict=True))
         return [self.decide(message, verdict, probabilities.get(i))
                 for i, (message, verdict) in enumerate(zip(messages, verdicts, strict=True))]
@@ -128,11 +125,6 @@ class UrgencyDetector:
             overruled = f" (overruling: {verdict.reason})" if verdict.vetoed else ""
             return UrgencyCheck(True, f"meaning: reads as danger now, p={probability:.2f}{overruled}", probability)
         return UrgencyCheck(False, f"rules: {verdict.reason}; meaning: p={probability:.2f}", probability)
-
-
-def _meant(message: str) -> str:
-    """The message as the meaning detector reads it: without danger words in an everyday use."""
-    return everyday_use(unquoted(message)) or message
 
 
 def _batch_encode(texts: list[str]) -> np.ndarray:
@@ -166,7 +158,7 @@ def check_urgency(text: str, *, vector: np.ndarray | None = None) -> UrgencyChec
     if verdict.urgent:  # settled without loading the model
         return UrgencyCheck(True, f"rules: {verdict.reason}")
     detector = default_detector()
-    if vector is not None and detector.model is not None and _meant(message) == message:
+    if vector is not None and detector.model is not None:
         return detector.decide(message, verdict, detector.model.probability(vector, message))
     return detector.check(message)
 

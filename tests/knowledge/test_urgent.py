@@ -271,12 +271,11 @@ FLOORS = {
     "fifteenth tuning set, emergencies only the meaning detector caught": (CHECK_FILE.with_name("urgent_tune15.jsonl"),
                                                                            0.85),
     # The sixteenth tuning set (80 in chat voice, 40 urgent; not trained on): danger words in everyday use (a DT
-    # hammer, a rounders or cricket bat, food tech knives, a craft knife missing from the art room, a passport missing
-    # for a school trip, paracetamol for a headache, "i'll kill myself if i fail maths lol", a ligature point in a risk
-    # assessment) beside the same objects in danger now ("he's swinging the DT hammer at another kid", "took 20
-    # paracetamol for her headache"). As first scored on main 944fb2a: 1.000 / 0.645 (rules alone 1.000 / 0.667);
-    # 1.000 / 0.976 after (rules alone 1.000 / 1.000).
-    "sixteenth tuning set, danger words in everyday use": (CHECK_FILE.with_name("urgent_tune16.jsonl"), 0.95),
+    # hammer, a rounders bat, food-tech knives, a passport lost for a school trip, paracetamol for a headache, a joke)
+    # beside the same objects turned on someone. 1.000 / 0.645 as first scored on 944fb2a; de96d74 took it to 0.976 by
+    # taking a danger word out in an everyday setting unless a listed cue turned it on someone, and missed "at scout
+    # camp an older lad just pulled a knife on one of the younger boys": reverted, the floor holds 0.645.
+    "sixteenth tuning set, danger words in everyday use": (CHECK_FILE.with_name("urgent_tune16.jsonl"), 0.64),
 }
 
 
@@ -989,23 +988,6 @@ def test_a_wedding_welcomed_or_a_trip_abroad_is_no_emergency_for_the_rules(messa
 @pytest.mark.parametrize(
     "message",
     [
-        "we're doing the DT hammer induction for year 8 tomorrow, what ppe do they need?",
-        "a baseball bat from the sports cupboard is missing again, probably borrowed for practice",
-        "a cook's knife is missing from the food tech room after the lesson, how should we record it?",
-        "a pupil's passport is missing for the geography trip, mum thinks it's at her nan's",
-        "he had two paracetamol for his toothache at lunch, mum sent a note",
-        "my son said 'mum will kill me if i lose another coat' haha",
-    ],
-)
-def test_danger_words_in_everyday_use_are_no_emergency(message: str) -> None:
-    verdict = rule_verdict(message)
-    assert not verdict.urgent and verdict.vetoed, verdict.reason
-    assert not is_urgent(message)
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
         "he's swinging the DT hammer at another kid right now",
         "a craft knife is missing from the art room and she's locked in the toilets saying she wants to die",
         "a cook's knife is missing from food tech and he's just told his friend he's going to stab Liam at lunch",
@@ -1018,6 +1000,24 @@ def test_danger_words_in_everyday_use_are_no_emergency(message: str) -> None:
 def test_the_same_objects_turned_on_someone_stay_urgent(message: str) -> None:
     verdict = rule_verdict(message)
     assert verdict.urgent, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # A lesson's or a camp's tools turned on someone in words no list of "turned on" cues holds: de96d74 took the
+        # weapon word out whenever a setting ("camp", "art room", "food tech") was named and none of its cues was, and
+        # these three were missed by the rules and the meaning detector alike; it was reverted.
+        "at scout camp an older lad just pulled a knife on one of the younger boys",
+        "kitchen knife missing from food tech and a year 10 has told his mate he'll sort out the lad who grassed on "
+        "him after school",
+        "she's in the art room with a craft knife pressed to her wrist",
+        "dad turned up at camp drunk with a kitchen knife demanding to take his son",
+    ],
+)
+def test_a_weapon_in_a_lesson_or_camp_setting_turned_on_someone_is_an_emergency(message: str) -> None:
+    assert rule_verdict(message).urgent
+    assert is_urgent(message)
 
 
 @pytest.mark.parametrize(
