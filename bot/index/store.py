@@ -483,9 +483,10 @@ class DenseIndex:
                     if embeddings is not None and len(embeddings):
                         parts.append(np.asarray(embeddings, dtype=np.float32))
                 vectors = np.vstack(parts) if parts else np.zeros((0, DIMENSIONS), dtype=np.float32)
+                # Unit length in place (vstack made a copy of its own): one float32 copy fewer at its peak.
                 norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-                held = (ids, (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float64),
-                        np.asarray(kinds, dtype=object))
+                vectors /= np.where(norms > 0, norms, 1.0)
+                held = (ids, vectors.astype(np.float64), np.asarray(kinds, dtype=object))
             self._vectors = (generation, held)
             return held
 

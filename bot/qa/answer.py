@@ -507,6 +507,7 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
         # document; every line of it is read under its name, as under its heading.
         document = _document_words(hit.chunk)
         document_set = set(document)  # read per line and per question word below
+        owner = _owner_words(hit.chunk.path)
         for number, unit in enumerate(units):
             if unit.position[0] <= 1 and heading.strip().endswith(unit.text.strip()) and len(units) > 1:
                 continue  # the heading line ("5. Using texts…", split after its number) is shown in the citation
@@ -532,7 +533,7 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
             # document, not the line: every line of it is read under them, and a line that repeats them
             # ("This policy applies to: … contracted by Together Assessments") says no more than the
             # line beside it that does not ("Consent will be sought unless…").
-            unit_tokens -= _owner_words(hit.chunk.path)
+            unit_tokens -= owner
             # The question's words in the question's order ("child death review partners") say more
             # than the same words scattered through a line.
             sequence = tokenize(text)
