@@ -36,6 +36,8 @@ URGENT_BLIND4 = URGENT_HOLDOUT.with_name("urgent_blind4.jsonl")
 URGENT_BLIND5 = URGENT_HOLDOUT.with_name("urgent_blind5.jsonl")
 # The sixth blind urgent set, written the same way at the start of stop 25.
 URGENT_BLIND6 = URGENT_HOLDOUT.with_name("urgent_blind6.jsonl")
+# The seventh blind urgent set, written the same way at the start of stop 26.
+URGENT_BLIND7 = URGENT_HOLDOUT.with_name("urgent_blind7.jsonl")
 
 # set file -> (corpus folder, answerable lines, out-of-scope lines)
 SETS = {
@@ -66,6 +68,10 @@ SETS = {
     "blind6_knowledge.jsonl": (KNOWLEDGE_DIR, 24, 6),
     "blind6_seeds.jsonl": (SEEDS_DIR, 24, 6),
     "blind6_real.jsonl": (REAL_DIR, 24, 6),
+    # Seventh blind sets, written at the start of stop 26 the same way (no code, no other set read); scored only.
+    "blind7_knowledge.jsonl": (KNOWLEDGE_DIR, 24, 6),
+    "blind7_seeds.jsonl": (SEEDS_DIR, 24, 6),
+    "blind7_real.jsonl": (REAL_DIR, 24, 6),
     # Development sets for the answer's fact (issue 8), in practitioners' words: tuned on, so held to the same rules.
     "knowledge_facts.jsonl": (KNOWLEDGE_DIR, 17, 0),
     "seeds_facts.jsonl": (SEEDS_DIR, 16, 0),
@@ -169,7 +175,9 @@ def test_urgent_holdout_is_well_formed() -> None:
 
 
 @pytest.mark.parametrize(
-    "blind", [URGENT_BLIND2, URGENT_BLIND3, URGENT_BLIND4, URGENT_BLIND5, URGENT_BLIND6], ids=lambda p: p.name
+    "blind",
+    [URGENT_BLIND2, URGENT_BLIND3, URGENT_BLIND4, URGENT_BLIND5, URGENT_BLIND6, URGENT_BLIND7],
+    ids=lambda p: p.name,
 )
 def test_blind_urgent_sets_are_well_formed(blind: Path) -> None:
     items = load_eval_file(blind)
@@ -184,7 +192,7 @@ def test_blind_urgent_sets_are_well_formed(blind: Path) -> None:
 
 @pytest.mark.parametrize(
     "held_out",
-    [URGENT_HOLDOUT, URGENT_BLIND2, URGENT_BLIND3, URGENT_BLIND4, URGENT_BLIND5, URGENT_BLIND6],
+    [URGENT_HOLDOUT, URGENT_BLIND2, URGENT_BLIND3, URGENT_BLIND4, URGENT_BLIND5, URGENT_BLIND6, URGENT_BLIND7],
     ids=lambda p: p.name,
 )
 def test_held_out_urgent_sets_reuse_no_message_from_the_other_urgent_sets(held_out: Path) -> None:

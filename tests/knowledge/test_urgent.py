@@ -225,6 +225,9 @@ FLOORS = {
     # scored on dc63ce1, below the 0.90; the floor holds what was measured, never tuned on. 0.909 with the
     # past episodes, traits and records of urgent_tune13.
     "sixth blind set, never tuned on": (CHECK_FILE.with_name("urgent_blind6.jsonl"), 0.88),
+    # Seventh blind set (60, half urgent), written at the start of stop 26 the same way: 1.000 / 0.857 as first
+    # scored on b970614, below the 0.90; the floor holds what was measured, never tuned on.
+    "seventh blind set, never tuned on": (CHECK_FILE.with_name("urgent_blind7.jsonl"), 0.85),
     # The ninth tuning set (202, 50 urgent; not trained on): procedure, training, record, outcome, role and
     # hypothetical questions on the hard topics in new wording, each batch scored before the rules were widened
     # after it (precision 0.833, 0.696, 0.588 on the three batches as first scored), with emergencies asked the same
