@@ -88,6 +88,69 @@ _NOT_RETURNED = (rf"\b(?:won'?t|wont|will not|refus\w* to|not going to|isn'?t go
 _AWAY = (r"\b(?:airport|flight|fly(?:ing)? (?:out|to|abroad|back)|plane|ferry|border|abroad|overseas|out of the "
          r"country|leaving the country|leave the country)\b|\b(?:they'?ll|will) be in \w+ by\b")
 
+# An everyday object turned on someone, whatever the object: no word list of weapons holds the scalpel, chisel,
+# golf club or broken bottle that spot checks found missed (urgent_tune18). Read as a construct: a verb of
+# brandishing, holding, pressing or swinging, any object, then at/to/against/into a person or a body part
+# ("waving a scalpel at the girl who…", "a chisel held to his mate's throat", "swung a chair into the TA's back").
+# Things held for comfort, care or fun are not turned on anyone ("the ice pack to his head", "his water bottle at
+# his mum", "the flag at the crowd"), nor is a thing aimed at a thing ("the scissors at the worksheet").
+# "her" is a person only where no noun follows ("swung a chair into her", not "pressed the money into her hand").
+_HER = (r"her(?=\s*$|\s*[,.!?;]| (?:and|with|in|on|at|while|when|as|because|so|but|again|until|till|then|to|for|"
+        r"from|over|before|after|across|outside|near|behind|round|around|if|saying|shouting|screaming|telling)\b)")
+_PERSON = (rf"(?:him|{_HER}|them|me|us|you|staff|people|everyone|everybody|someone|somebody|anyone|parents|kids|"
+           r"children|pupils|students|teachers|others|(?:the|a|an|another|other|his|her|their|my|our|your|"
+           r"one of the|some|two|three) (?:\w+ ){0,2}?(?:girl|boy|kid|child|children|pupil|student|teacher|ta|"
+           r"coach|ref|referee|mate|friend|parent|mum|mom|dad|man|men|woman|women|lady|ladies|lad|lass|staff|"
+           r"colleague|carer|worker|driver|receptionist|volunteer|head|headteacher|brother|sister|son|daughter|baby|"
+           r"toddler|partner|wife|husband|girlfriend|boyfriend|neighbour|nurse|officer|technician|resident|client|"
+           r"guy|bloke|player|classmate|tutor|caretaker|cleaner|guard|year \d+)(?:s|es)?)")
+_BODY = r"(?:neck|throat|wrists?|eyes?|face|head|temple|chest|stomach|belly|tummy|ribs|back|cheek|mouth)"
+_LIMB = r"(?:legs?|(?:fore)?arms?|knees?|shins?|thighs?|skin|side|groin)"  # struck or dug into
+_WHOSE = r"(?:his|her|their|my|your|(?:his|her|their|my|your) own|(?:(?:the|a|an|another) )?(?:\w+ )?\w+'s)"
+_NOT_TURNED_ON = (r"(?!(?:\w+ ){0,2}?(?:ice|packs?|flannel|cloth|tissues?|towel|plasters?|bandages?|dressing|"
+                  r"compress|phones?|mobile|hands?|fingers?|fists?|arms?|baby|babies|mic|microphone|stethoscope|"
+                  r"thermometer|cream|flags?|water bottle|glow ?sticks?|pom ?poms?|signs?|banners?|posters?|cards?|"
+                  r"tickets?|programmes?|camera|torch|mirror|sponge|hanky|hankie|teddy|toy|ear ?phones|headphones|"
+                  r"medal|trophy|certificate|stopwatch|whistle|go|pop|word|chat|laugh|look|grudge)\b)")
+_TURNED_ON = (rf"(?:(?:at|towards|into) (?:{_PERSON}\b(?!')|{_WHOSE} {_BODY})|(?:to|against|in) {_WHOSE} {_BODY}|"
+              rf"into {_WHOSE} {_LIMB}|over (?:(?:the|a|an|another) )?(?:\w+ )?\w+'s head)\b")
+# "a chisel", "his walking stick", "the point of a compass", or a bare plural ("holding scissors to a girl's neck")
+_A_THING = (rf"(?:a|an|the|his|her|their|my|this|that|some) {_NOT_TURNED_ON}(?:pair of |piece of |bit of )?"
+            rf"(?:\w+ ){{0,2}}(?:of (?:a|an|the|his|her|their|my) (?:\w+ ){{1,2}})?")
+_AN_OBJECT = rf"(?:{_A_THING}|{_NOT_TURNED_ON}(?:\w+s|it) )"
+_OBJECT_TURNED_ON = [
+    rf"\b(?:wav(?:e|es|ed|ing)|brandish\w*|wield\w*|point(?:s|ed|ing)?|swing(?:s|ing)?|swung|jab(?:s|bed|bing)?|"
+    rf"thrust\w*|hold(?:s|ing)?|held|press(?:es|ed|ing)?|put(?:s|ting)?|rais(?:e|es|ed|ing)|aim(?:s|ed|ing)?|"
+    rf"stick(?:s|ing)?|stuck|jam(?:s|med|ming)?|dig(?:s|ging)?|dug|got) {_AN_OBJECT}(?:up )?{_TURNED_ON}",
+    rf"\b{_A_THING}(?:held|pressed|pointed|put|jammed|stuck|aimed) (?:up )?{_TURNED_ON}",
+    # someone rushed with one: "a dad came at the teacher with a spanner", "went for the coach with a cricket stump"
+    rf"\b(?:came|come|comes|coming|went|goes|going|lunged|lunging|ran|running|charged|charging|rushed|rushing) "
+    rf"(?:at|for|towards) {_PERSON} with {_A_THING}\w+",
+]
+# Someone threatening a person with, or while holding, an object ("turned up at the club with a mallet threatening
+# the coach", "threatening the PE teacher with a cricket bat"); not a threat of a complaint, a sanction or the law.
+_NOT_A_THING = (r"(?!(?:\w+ ){0,2}?(?:solicitors?|lawyers?|legal|court|complaints?|tribunal|ofsted|press|police|"
+                r"detentions?|exclusions?|sanctions?|letters?|emails?|reports?|fines?|eviction|sack|dismissal|"
+                r"disciplinary|suspension|referrals?|consequences|action|grievance|petition|social|bad|list|questions?|"
+                r"camera|phone|video|recording|placard|clipboard|smile)\b)")
+_THREATENING = r"threat(?:en|ens|ened|ening)\b(?! to\b)"
+_HOLDING = r"(?:with|while holding|holding|carrying|waving|brandishing|wielding|got|has)"
+_THREAT_WITH_AN_OBJECT = [
+    rf"\b{_THREATENING} (?:[\w']+,? ){{1,6}}?{_HOLDING} (?:a|an|the|his|her|their|some) {_NOT_A_THING}\w+",
+    rf"\b{_HOLDING} (?:a|an|his|her|their|some) {_NOT_A_THING}(?:\w+ ){{1,3}}(?:[\w']+,? ){{0,6}}?{_THREATENING}",
+]
+# A note found or left while its writer is now not where they should be ("found a letter in her locker and she's
+# not in registration", "the note says don't look for me, he's not in his room"): unaccounted for, not a past note.
+_NOTE = (r"(?:\b(?:found|find|finds|left|leaves|discovered|wrote|written|writing)\b.{0,40}\b(?:note|letter)s?\b|"
+         r"\b(?:note|letter)s?\b.{0,60}\b(?:found|left|says|said|saying|reads)\b)")
+_ABSENT = (r"\b(?:(?:(?:is|was|has|have)n'?t|is not|was not|not|never|(?:has|have)n'?t been|has not been) (?:in|at) "
+           r"(?:registration|reg|form|tutor(?: time| group)?|class|lessons?|school|college|work|(?:any of )?(?:his|her|"
+           r"their) (?:lessons|classes|room|bed))|(?:hasn'?t|has not|haven'?t|didn'?t|did not|never) (?:turned up|"
+           r"come in|shown up|arrived|come to (?:school|form|class|registration|college))|(?:isn'?t|is not|not|won'?t) "
+           r"(?:answering|picking up)|phone(?:'s| is)? (?:off|dead|switched off)|(?:nobody|no one|no-one) knows where|"
+           r"(?:nobody|no one|no-one)(?:'s| has) seen|can'?t find|not been seen)\b")
+_NOTE_AND_ABSENT = rf"{_NOTE}.{{0,200}}{_ABSENT}|{_ABSENT}.{{0,200}}{_NOTE}"
+
 # Signals grouped by what they mean; the group name is the reason a decision gives.
 _SIGNALS: dict[str, list[str]] = {
     "suicidal intent": [
@@ -166,6 +229,7 @@ _SIGNALS: dict[str, list[str]] = {
         r"how many (?:of )?(?:\w+'?s? ){0,2}(?:paracetamol|pills|tablets|meds)\b.{0,30}\b(?:take|kill|enough)\b",
         r"\b(?:pills|tablets|paracetamol|meds) (?:it would|it'?d|would it) take\b",
         r"\b(?:be with|join|see) (?:\w+ ){0,3}in heaven\b", r"\bgo to heaven\b",
+        _NOTE_AND_ABSENT,
     ],
     "self-harm": [
         r"self[- ]?harm\w*", rf"(?:cut|cuts|cutting|burn|burns|burning|hurt|hurting|harm|harming) {_SELF}",
@@ -476,7 +540,7 @@ _SIGNALS: dict[str, list[str]] = {
                # not the record of one: "the knife incident report I made"
                r"\bknife\b(?! (?:incidents?|crime|arch|amnesty|wands?|polic(?:y|ies)|awareness))",
     r"\bstab\w*", r"\bshank\w*",
-               r"slashed", r"\bweapon\w*", r"\bacid\b"],
+               r"slashed", r"\bweapon\w*", r"\bacid\b", *_OBJECT_TURNED_ON, *_THREAT_WITH_AN_OBJECT],
     "danger": [
         r"(?<!not )(?<!n't )(?<!no )(?<!nt )in (?:immediate )?danger", r"\bnot safe\b", r"\bunsafe\b",
         r"(?:scared|afraid|frightened|terrified|too scared)"
@@ -676,7 +740,9 @@ _PAST = [
 _ABOUT_THE_TOPIC = [
     r"(?<!at )(?<!after )(?<!from )(?<!before )(?<!during )\btraining\b",  # not football "at training"
     r"\bcourse\b", r"\bsession\b", r"\blesson\b", r"\bassembly\b", r"\bslides\b", r"\bresources?\b",
-    r"\bmodule\b", r"e-?learning", r"\bworkshop\b", r"\bpresentation\b", r"\b(?:videos?|films?) (?:on|about|for)\b",
+    r"\bmodule\b", r"e-?learning",
+    # a training workshop, not the DT room: "has a screwdriver held against the technician's stomach in the workshop"
+    r"(?<!\bin the )\bworkshop\b", r"\bpresentation\b", r"\b(?:videos?|films?) (?:on|about|for)\b",
     r"\bbooks\b",
     r"\bbook (?:on|about|recommendations?)\b",
     r"\bdissertation\b", r"\bresearch\b", r"\bstats\b", r"\bstatistics\b", r"\bcase stud(?:y|ies)\b",

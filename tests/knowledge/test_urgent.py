@@ -279,6 +279,15 @@ FLOORS = {
     # taking a danger word out in an everyday setting unless a listed cue turned it on someone, and missed "at scout
     # camp an older lad just pulled a knife on one of the younger boys": reverted, the floor holds 0.645.
     "sixteenth tuning set, danger words in everyday use": (CHECK_FILE.with_name("urgent_tune16.jsonl"), 0.64),
+    # The eighteenth tuning set (86 in chat voice, 43 urgent; not trained on), written before any change: an everyday
+    # object not in the weapon words (scalpel, chisel, golf club, broken bottle, compass) brandished at someone, held
+    # to a throat or swung into someone; an adult arriving with one and threatening a coach or a teacher; a note found
+    # while its writer is now unaccounted for; beside them the same objects used for their purpose or asked about, and
+    # old notes. As first scored on main b970614: 0.791 / 0.694 (rules alone 0.465 / 0.769); 1.000 / 0.729 after the
+    # object-agnostic constructs (rules alone 1.000 / 0.860). Most false alarms left are the meaning detector's
+    # (retraining with this file in was tried: it missed t14u100 and was not kept).
+    "eighteenth tuning set, everyday objects turned on someone, notes": (CHECK_FILE.with_name("urgent_tune18.jsonl"),
+                                                                         0.72),
 }
 
 
@@ -1052,4 +1061,67 @@ def test_someone_told_as_missing_now_is_an_emergency_beside_past_wording(message
 )
 def test_missing_told_as_past_absence_or_a_verb_is_no_emergency(message: str) -> None:
     assert not rule_verdict(message).urgent
+    assert not is_urgent(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # an object no list of weapon words holds, turned on someone (urgent_tune18: missed by rules and model alike)
+        "boy in year 10 has got a scalpel up against another lad's neck in art",
+        "she's waving the scissors at the girl who called her names, what do i do",
+        "a man is swinging a spade at the kids in the park next to the nursery",
+        "a year 7 is pressing the point of a compass against his wrist",
+        "lad swung a golf club into his brother's face at the club",
+        "a dad came at the teacher with a spanner in the car park",
+        # an adult who arrives with one and threatens someone, at a club or a school
+        "a dad has just turned up to the tournament with a golf club and is threatening the ref",
+        "there's a parent at the gate threatening miss khan, he's holding a bottle",
+        "boyfriend turned up at the youth club threatening her with a chain",
+        # a note found while its writer is now unaccounted for
+        "found her goodbye note this morning, she's not in school and not picking up",
+        "the letter in his locker says he can't carry on, he wasn't in form",
+    ],
+)
+def test_an_everyday_object_turned_on_someone_or_a_note_with_its_writer_gone_is_urgent_for_the_rules(
+        message: str) -> None:
+    verdict = rule_verdict(message)
+    assert verdict.urgent, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "she pointed the scissors at the worksheet and asked if she had to cut along the dotted line",
+        "he held the ice pack to his head after PE, mum was informed",
+        "the kids were waving the flag at the crowd at sports day, such a lovely photo",
+        "the boy waved his water bottle at his mum across the playground",
+        "she held the baby to her chest and sang to her",
+        "pressed the money into her hand and said thank you",
+        "the golf club is running a summer camp, do they need DBS checks for the coaches?",
+        "do we need a risk assessment for chisels in year 9 DT?",
+        "the hockey coach threatened to drop him from the team if he missed training again",
+        "mum is threatening the head with legal action over the uniform",
+        "found an old note from last year in her planner, just a shopping list",
+        "the form tutor noticed he wasn't in registration, mum says he has a dentist appointment",
+    ],
+)
+def test_the_same_objects_used_for_their_purpose_or_asked_about_are_no_emergency_for_the_rules(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert not verdict.urgent, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "the kids were waving the flag at the crowd at sports day, such a lovely photo",
+        "the boy waved his water bottle at his mum across the playground",
+        "the golf club is running a summer camp, do they need DBS checks for the coaches?",
+        "do we need a risk assessment for chisels in year 9 DT?",
+        "found an old note from last year in her planner, just a shopping list",
+    ],
+)
+def test_an_object_waved_for_fun_or_asked_about_and_an_old_note_raise_no_alarm(message: str) -> None:
+    # The meaning detector still reads some of urgent_tune18's lookalikes as danger ("the ice pack to his head"):
+    # these it does not.
     assert not is_urgent(message)
