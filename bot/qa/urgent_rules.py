@@ -536,7 +536,10 @@ _SIGNALS: dict[str, list[str]] = {
         r"\b(?:bought|buying|buys|got hold of|ordered|ordering|stockpiling) (?:\w+ )?(?:chemicals|fertili[sz]er|"
         r"ammunition|ammo|detonators?)\b",
     ],
-    "weapon": [r"\b(?:baseball )?bat\b", r"\bknives\b", r"\bgun\b", r"\bhammer\b", r"machete",
+    "weapon": [r"\b(?:baseball )?bat\b",
+               # "at the gate with baseball bats" (urgent_tune17); not "the cricket bats are splitting", nor the animal
+               r"\b(?:baseball|metal|wooden) bats\b", r"\bwith (?:\w+ )?bats\b",
+               r"\bknives\b", r"\b(?:pen|pocket) ?kni(?:fe|ves)\b", r"\bgun\b", r"\bhammer\b", r"machete",
                # not the record of one: "the knife incident report I made"
                r"\bknife\b(?! (?:incidents?|crime|arch|amnesty|wands?|polic(?:y|ies)|awareness))",
     r"\bstab\w*", r"\bshank\w*",
@@ -884,6 +887,8 @@ IMMEDIATE_STRONG = _compile(_IMMEDIATE_STRONG)
 IMMEDIATE = _compile(_IMMEDIATE_STRONG + _IMMEDIATE_WEAK)
 IMMEDIATE_WEAK = _compile(_IMMEDIATE_WEAK)
 TIME_NOW = _compile(_TIME_NOW)
+# A weapon at hand or a person in its way, without the time words: what keeps kit from reading as everyday.
+_AT_HAND = _compile(_IMMEDIATE_STRONG[len(_TIME_NOW):])
 # "has just told me she was raped in the 1960s": the telling is now, not the event.
 # "told me today she was abused when she was 8": the day qualifies the telling.
 _TELLING_NOW = re.compile(r"\b(?:has|have)? ?just (?:told|said|disclosed|mentioned|shared)\b|\b(?:has|have) (?:just )?"
@@ -1539,6 +1544,9 @@ _WEAPON_REMOVED = re.compile(
     r"(?: (?:now|this morning|this afternoon|today|last night|earlier|yesterday|at (?:break|lunch|\d+\w*)))*",
     re.IGNORECASE)
 _RESOLVED_VERDICT = "someone missing back, or a weapon taken away, nothing going on"
+_KIT_VERDICT = "a tool or kit in its everyday use, turned on no one"
+_PASSPORT_VERDICT = "a passport in the paperwork of a trip, taken by no one"
+_DOSE_VERDICT = "an ordinary dose for an ordinary pain"
 
 
 def _resolved(message: str, found: list[str]) -> bool:
@@ -1563,6 +1571,182 @@ def _resolved(message: str, found: list[str]) -> bool:
         return False
     return not _present_strongly(rest) and not _STILL_GOING.search(reported or rest)
 
+
+# A tool or a piece of kit used for its everyday purpose (urgent_tune16, urgent_tune17): the DT hammers, a rounders
+# bat, food-tech and craft knives. The setting alone never settles it: "she's in the art room with a craft knife
+# pressed to her wrist" and "at scout camp a lad pulled a knife on a younger boy" are emergencies (de96d74, reverted).
+# What does is a sign that the thing is being used, kept or asked about as kit: its count or whereabouts
+# (`_KIT_WHEREABOUTS`: "one short", "turned up in the dishwasher", "was left on the field"), a question about the
+# rules for it (`_KIT_RULES`: a risk assessment, supervision, who may use it), or a task whose object is a material,
+# a ball or an ingredient, or a purpose named (`_KIT_TASK`: "dicing onions with the chef's knives", "hit the ball
+# with the bat", "a bat for rounders"). And nothing may turn it on anyone (`_KIT_TURNED`): a body part, a person it
+# is aimed at, a blow, a threat, an injury, fear, anger, someone holding or hiding it; nor any cue of a weapon at hand
+# (`_AT_HAND`), nor any danger besides.
+_KIT_NOUN = re.compile(r"^(?:(?:baseball |cricket |rounders |softball )?bats?|(?:pen ?|pocket ?)?kni(?:fe|ves)|"
+                       r"hammer)$", re.IGNORECASE)
+_KIT_WORD = r"(?:knife|knives|penknives|penknife|hammers?|bats?)"
+_KIT_PURPOSE = (r"for (?:rounders|cricket|baseball|softball|pe|games|practice|training|the match|a match|sports day|"
+                r"(?:the |their |his |her )?(?:lessons?|food tech|cookery|art|dt|woodwork)|whittling|cooking|"
+                r"(?:the |a )?first time)\b")
+_KIT_WHEREABOUTS = re.compile(
+    r"\b(?:count(?:ed|ing|s)?|one short|\w+ short after|sign(?:ed|ing)?[- ]?(?:out|in|back)|handed (?:in|to|back)|"
+    r"put (?:it |them )?back|(?:wasn'?t|weren'?t|not) (?:returned|put back)|turned up|"
+    r"(?:was|were|been|got|is|are|'s|it|them|" + _KIT_WORD + r") left (?:on|in|at|behind|out)|"
+    r"left (?:his|her|their|the|a|an|my|our) (?:[\w']+ ){0,2}?" + _KIT_WORD + r"|"
+    r"found (?:it |them )?(?:in|on|at) (?:the|a|an)(?: (?:[\w']+ ){0,2}?(?:cupboard|drawer|sink|dishwasher|rack|"
+    r"store|tray|"
+    r"bowl|box|office|reception|room|field|bench|workbench|tent|hall|kitchen))?|"
+    r"(?:went|gone|go|goes) missing|missing (?:from|after|at the end)|"
+    r"packed away|borrowed|writ(?:e|ing|ten) (?:it |them )?off|new handles|splitting)\b", re.IGNORECASE)
+_KIT_RULES = re.compile(
+    r"\b(?:risk assess\w*|supervis\w*|ratios?|template|sign[- ]?out|consent forms?|permission slips?|health and "
+    r"safety|ppe|goggles|cutting mats?|audit|insurance|allowed to (?:use|carry|bring|have)|safe to use|what age|"
+    r"age limit|(?:policy|rules?|guidance) (?:on|about|for)|storage|stored|kept in|locked|unlocked|no lock|"
+    r"(?:knife|tool) safety|induction|bin them|order(?:ing)? (?:new|more)|replac\w+|can (?:[\w']+ ){1,12}?use)\b",
+    re.IGNORECASE)
+_KIT_TASK = re.compile(
+    r"\b(?:cut|cutting|cuts|dice|dicing|chop|chopping|slice|slicing|peel|peeling|scor(?:e|ing)|trim|trimming|"
+    r"whittl\w*|hammer(?:ing|s|ed)?|hit|hitting|hits|strik(?:e|ing)|knock(?:ing)?|tap(?:ping)?|spread(?:ing)?|"
+    r"open(?:ing)?|practis\w*|practic\w*|carv(?:e|ing))"
+    r" (?:the |some |their |his |her |a |an )?(?:[\w']+ ){0,2}?(?:balls?|nails?|onions?|vegetables?|veg|carrots?|"
+    r"potatoes?|bread|fruit|meat|chicken|cheese|dough|pastry|card|cardboard|board|paper|fabric|foam|lino|wood|"
+    r"timber|dowel|clay|plastic|acrylic|sticks?|rope|string|tape|boxes|parcels?|packaging|apples?|herbs|tomatoes?|"
+    r"pizza|cake|butter|bird ?boxes|shots?|strokes?)\b(?: (?:[\w']+ ){0,3}?with (?:the |a |an |their |his |her )?"
+    r"(?:[\w']+ ){0,2}?" + _KIT_WORD + r"\b)?"
+    r"|\b" + _KIT_WORD + r" " + _KIT_PURPOSE +
+    r"|\b(?:learning|learn|taught|teach\w*) (?:to|how to)\b(?= (?:use|dice|chop|slice|cut|whittle|hammer|bat|hold)\b)"
+    r"|\busing (?:the |their |his |her )?(?:[\w']+ ){0,2}?" + _KIT_WORD + r" " + _KIT_PURPOSE,
+    re.IGNORECASE)
+_KIT_STORED = re.compile(r"\b(?:kept|stored|keeps?|stores?) in (?:a|an|the)\b|\b" + _KIT_WORD
+                         + r"\b(?: [\w']+){0,5}? (?:is|are|was|were|'s|has been|have been) missing\b"
+                         r"|\bcutting (?:mats?|boards?)\b", re.IGNORECASE)
+_BODY = (r"(?:arms?|wrists?|legs?|thighs?|throat|neck|face|head|hands?|chest|stomach|belly|skin|body|back|eyes?|"
+         r"fingers?|ribs|skull)")
+_KIT_TURNED = re.compile(
+    r"\b(?:his|her|their|my|your|our|someone'?s|somebody'?s|(?:an|the|a) ?other \w+'?s|\w+'s) (?:own )?" + _BODY + r"\b"
+    r"|\b(?:pull\w*|point\w*|held|hold\w*|wav\w*|swing\w*|swung|rais\w*|brandish\w*|wield\w*|threat\w*|attack\w*|"
+    r"chas\w*|lung\w*|went for|going (?:for|after)|went after|came at|coming at|hit|hits|hitting|smash\w*|beat\w*|"
+    r"batter\w*|bash\w*|hurt\w*|injur\w*|bleed\w*|blood\w*|kill\w*|die|dying|dead|stab\w*|fight\w*|scream\w*|"
+    r"shout\w*|crying|cried|scared|afraid|terrified|frightened|angry|furious|rag(?:e|ing)|kick(?:ing|ed) off|"
+    r"lost it|drunk|high|hid|hide|hidden|hiding|pockets?|bags?|blazer|coat|locker|sock|waistband|revenge|grass\w*|"
+    r"bull(?:y|ied|ies|ying)|gangs?|waiting|pressed|pressing|gone|went out|won'?t (?:put|give|hand|drop|let)|"
+    r"do (?:him|her|them|you|me) in|sort (?:him|her|them) out|get back at|get (?:him|her|them)|on (?:him|her|them)|"
+    r"at (?:him|her|them|me|us|you|another|someone|somebody|the other|each other|his|her|their)|"
+    r"(?:to|against|over|near|towards?) (?:him|her|them|me|us|another|someone|somebody|the other|each other)|"
+    r"use (?:it|them|that|this|the \w+) (?:on|against)|took (?:it|them|one) home|from home|to school|into school|"
+    r"with (?:it|them|one)|sleeves?|red|jab\w*|pok(?:e|es|ed|ing)|slash\w*|at (?:the )?others?|"
+    # someone doing something with it as it is told: "a lad is now jabbing it at the others"
+    r"(?:is|are|'s|'re) (?:now |still )?\w+ing (?:it|them)\b)\b"
+    r"|\b(?:has|had|'s got|has got|have got|got|holding|carrying|grabbed|took|taken|brought|bought|picked up|with) "
+    r"(?:a|an|the|his|her|their|one of the|my|our) (?:[\w']+ ){0,2}?" + _KIT_WORD + r"\b",
+    re.IGNORECASE)
+
+
+def kit_in_everyday_use(message: str, found: list[str]) -> bool:
+    """Every danger word is a tool or kit (a knife, a hammer, a bat) and the message uses, keeps or asks about it as
+    such, with nothing that turns it on anyone (see `_KIT_TURNED`)."""
+    if "weapon" not in found:
+        return False
+    if not all(_KIT_NOUN.match(m.group(0)) for m in SIGNALS["weapon"].finditer(message)):
+        return False
+    if not (_KIT_TASK.search(message) or _KIT_WHEREABOUTS.search(message)
+            or (is_question(message) and _KIT_RULES.search(message))):
+        return False
+    # Words of another danger that only say what happens to the kit ("went missing from DT", "cutting mount board",
+    # "kept in a drawer", "hit the ball") do not count; any other does ("…and she's been missing since lunch").
+    kept = _KIT_STORED.sub(" ", _KIT_WHEREABOUTS.sub(" ", _KIT_TASK.sub(" ", message)))
+    if set(signals_in(kept)) - {"weapon"}:
+        return False
+    # The task ("hit the ball with the bat", "a bat for rounders") is the everyday use, not a blow: read the rest.
+    rest = _KIT_TASK.sub(" ", message)
+    return not _KIT_TURNED.search(rest) and not _AT_HAND.search(rest)
+
+
+# A passport in the paperwork of a school trip (urgent_tune16, urgent_tune17): lost on the residential, handed in
+# late, expired. Read so only with a trip or its paperwork named, nothing of the passport taken, kept or hidden by
+# someone, no travel, marriage or fear, and no danger word once the passport and its loss are set aside: "…their
+# passports are missing from the drawer" beside "dad never brought the twins back" stays urgent.
+_PASSPORT_WORDS = re.compile(
+    r"\blost (?:a|an|the|her|his|their|one|our|my) (?:[\w']+ ){0,2}?passports?\b|\bpassports?\b(?: [\w']+){0,5}? "
+    r"missing\b|\bmissing (?:[\w']+ ){0,2}?passports?\b|\bpassports?\b", re.IGNORECASE)
+_TRIP_PAPERWORK = re.compile(
+    r"\b(?:trip|exchange|residential|ski|hostel|hotel|tour|expedition|school journey|expired|expir\w+|renew\w*|"
+    r"cop(?:y|ies)|deadline|handed (?:it |them |their \w+ )?in|hand (?:it |them |their \w+ )?in)\b", re.IGNORECASE)
+_PASSPORT_TAKEN = re.compile(
+    r"\b(?:tak(?:e|es|en|ing)|took|hid|hidden|hiding|kept|keeps|keeping|holds|held|confiscat\w*|has (?:her|his|their|"
+    r"my)|have (?:her|his|their|my)|got (?:her|his|their|my)|won'?t (?:give|let|hand)|airport|flights?|fly\w*|flown|"
+    r"ferry|border|married|marry|marrying|wedding|cousin|scared|terrified|frightened|crying|boss|employer|sent|"
+    r"send\w*|forced|made to|against (?:her|his|their) will|abroad|overseas|back home|never|not coming back|"
+    # someone taken with it: "…missing from the trip folder and the boy's dad, who isn't allowed contact, picked him
+    # up from the hostel"
+    r"picked (?:him|her|them) up|collect\w* (?:him|her|them)|contact|court|custody|allowed|without (?:permission|"
+    r"consent|telling)|collect\w*|driv\w*)\b",
+    re.IGNORECASE)
+
+
+def passport_for_a_trip(message: str, found: list[str]) -> bool:
+    """The only danger words are a passport (and its loss), in the paperwork of a trip, with nothing of it taken."""
+    if not _PASSPORT_WORDS.search(message) or not _TRIP_PAPERWORK.search(message):
+        return False
+    if _PASSPORT_TAKEN.search(message) or _present_strongly(message):
+        return False
+    return not signals_in(_PASSPORT_WORDS.sub(" ", message))
+
+
+# An ordinary dose for an ordinary pain (urgent_tune16, urgent_tune17): "took two paracetamol for period pain, office
+# has logged it". Only a small number or none, a pain or a fever named as what it was for, nothing of a larger amount,
+# of more afterwards, of intent or of a body reacting, and no danger word besides the taking.
+_ORDINARY_DOSE = re.compile(
+    r"\b(?:took|taken|take|takes|had|has|given|gave)(?: (?!and )[\w']+){0,2}?(?: and)?(?: (?:her|his|their|a|an|"
+    r"one|two|2|1|some|the usual|her usual|"
+    r"his usual|a dose of|a couple of))? (?:paracetamols?|ibuprofen|calpol|painkillers?|tablets?|pills?)\b"
+    r"(?: (?:[\w']+ ){0,3}?for (?:a |an |her |his |their |the )?(?:bad |sore |mild )?(?:headache|migraine|period "
+    r"(?:pain|cramps)|cramps|toothache|temperature|fever|cold|sore throat|hay ?fever|earache|back ache|backache|"
+    r"pain)\b)",
+    re.IGNORECASE)
+_MORE_THAN_A_DOSE = re.compile(
+    r"\b(?:all|whole|packets?|box(?:es)?|handful|lots|loads|too many|rest|more|extra|another|again|then|bottle|vodka|"
+    r"alcohol|drink|overdos\w*|dozen|"
+    r"(?:[3-9]|\d{2,}|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty) (?:[\w']+ ){0,2}?"
+    r"(?:paracetamols?|ibuprofen|calpol|painkillers?|tablets?|pills?|doses?)|"
+    r"purpose|deliberately|die|dying|dead|kill\w*|end it|sick|vomit\w*|drowsy|sleepy|won'?t wake|grey|gray|pale|"
+    r"unconscious|collapsed|floppy|respond\w*|slurring|crying|upset|hospital|ambulance|saved|stockpil\w*|secret\w*|"
+    r"hid|hidden|hiding)\b", re.IGNORECASE)
+
+
+def ordinary_dose(message: str, found: list[str]) -> bool:
+    """The only danger word is taking a painkiller, in a small dose, for a pain named, with nothing more."""
+    if found != ["self-harm"] or not _ORDINARY_DOSE.search(message) or _MORE_THAN_A_DOSE.search(message):
+        return False
+    return not signals_in(_ORDINARY_DOSE.sub(" ", message)) and not _AT_HAND.search(message)
+
+
+
+# A session named only as where and when something happened: "during the knife crime assembly a boy stood up and
+# pulled a knife on a year 11", "in the middle of the first aid course a student collapsed and isn't breathing"
+# (urgent_tune17). The session's topic is not what the message is about when no other word of a topic is left and
+# the rest tells of someone, with a strong danger or one that is present or going on.
+_SESSION_PLACE = re.compile(
+    r"\b(?:during|in the middle of|halfway through|part ?way through|at the (?:start|end) of) (?:(?:the|a|an|our|my|"
+    r"this|today'?s) )?(?:[\w']+ ){0,3}?(?:assembly|course|training|lesson|session|workshop|talk|presentation|class|"
+    r"inset|"
+    r"meeting|briefing)\b"
+    # or as a heading: "the whittling session at camp: a boy's used his knife to slash another scout's arm"
+    r"|^(?:the |a |our |at the |in the |on the )?(?:[\w']+ ){0,3}?(?:assembly|course|training|lesson|session|"
+    r"workshop|talk|presentation|class)(?: (?:at|in|on) (?:the |a )?[\w']+)?\s*[:,-]", re.IGNORECASE)
+
+
+# Something going on as it is told: "…her partner has locked her kids in the flat and is threatening to burn it".
+_GOING_ON = re.compile(r"\b(?:is|are|'s|'re) (?:still |now )?\w+ing\b", re.IGNORECASE)
+
+
+def _in_a_session(message: str, signal: str) -> bool:
+    if not _SESSION_PLACE.search(message):
+        return False
+    rest = _SESSION_PLACE.sub(" ", message)
+    going_on = _present(rest) or bool(_GOING_ON.search(rest))
+    return (not ABOUT_THE_TOPIC.search(rest) and not is_question(rest) and (bool(SITUATION.search(rest)) or going_on)
+            and (signal in _STRONG or going_on))
 
 # Help someone has now, after an episode: "is getting support from CAMHS now", "is seeing a counsellor now".
 _SUPPORTED_NOW = re.compile(
@@ -1639,13 +1823,20 @@ def _message_verdict(message: str, *, named_read: bool = False) -> RuleVerdict:
         return RuleVerdict(False, "danger signal in the past, nothing present", signal, vetoed=True)
     if _resolved(message, found):
         return RuleVerdict(False, _RESOLVED_VERDICT, signal, vetoed=True)
+    if kit_in_everyday_use(message, found):
+        return RuleVerdict(False, _KIT_VERDICT, signal, vetoed=True)
+    if passport_for_a_trip(message, found):
+        return RuleVerdict(False, _PASSPORT_VERDICT, signal, vetoed=True)
+    if ordinary_dose(message, found):
+        return RuleVerdict(False, _DOSE_VERDICT, signal, vetoed=True)
     situation = bool(SITUATION.search(message))
     # A made-up case is general even when someone in it "says" something; a real one tonight is not.
     if SCENARIO.search(message) and not TIME_NOW.search(message):
         return RuleVerdict(False, _SCENARIO_VERDICT, signal, vetoed=True)
     if procedure_not_danger(message, found):
         return RuleVerdict(False, _ASKS_ABOUT_PROCEDURE, signal, vetoed=True)
-    if not reported and not IMMEDIATE_STRONG.search(_TOPIC_TIMED.sub(" ", message)) and ABOUT_THE_TOPIC.search(message):
+    if (not reported and not IMMEDIATE_STRONG.search(_TOPIC_TIMED.sub(" ", message)) and ABOUT_THE_TOPIC.search(message)
+            and not _in_a_session(message, signal)):
         return RuleVerdict(False, _ABOUT_THE_TOPIC_VERDICT, signal, vetoed=True)
     if (question and not reported and not TIME_NOW.search(message) and HYPOTHETICAL.search(message)
             and not (WHEN_TOLD.search(message) and _present(message)) and not WHEN_SOMEONE_IS_DOING.search(message)):

@@ -270,15 +270,26 @@ FLOORS = {
     # returned and heading abroad, a method named with intent), beside training questions, holidays with consent, a
     # weapon found last term and historic disclosures. As first scored on main fe2cb3a: 0.950 / 0.884 (first 80;
     # rules alone 0.650 / 0.867), 0.933 / 0.812 (all 120; rules alone 0.583 / 0.778); 1.000 / 0.857 after (rules
-    # alone 1.000 / 0.896).
+    # alone 1.000 / 0.896); 0.923 with kit in its everyday use and passports and painkillers read as ordinary
+    # (urgent_tune17).
     "fifteenth tuning set, emergencies only the meaning detector caught": (CHECK_FILE.with_name("urgent_tune15.jsonl"),
-                                                                           0.85),
+                                                                           0.92),
     # The sixteenth tuning set (80 in chat voice, 40 urgent; not trained on): danger words in everyday use (a DT
     # hammer, a rounders bat, food-tech knives, a passport lost for a school trip, paracetamol for a headache, a joke)
     # beside the same objects turned on someone. 1.000 / 0.645 as first scored on 944fb2a; de96d74 took it to 0.976 by
     # taking a danger word out in an everyday setting unless a listed cue turned it on someone, and missed "at scout
-    # camp an older lad just pulled a knife on one of the younger boys": reverted, the floor holds 0.645.
-    "sixteenth tuning set, danger words in everyday use": (CHECK_FILE.with_name("urgent_tune16.jsonl"), 0.64),
+    # camp an older lad just pulled a knife on one of the younger boys": reverted. 0.833 once the rules read a sign that
+    # the thing is used, kept or asked about as kit (its count or whereabouts, the rules for it, a task on a material),
+    # never the setting alone, with nothing turning it on anyone; and a passport in a trip's paperwork and an ordinary
+    # dose for a pain named. The meaning detector still overrules three of those (p >= 0.9).
+    "sixteenth tuning set, danger words in everyday use": (CHECK_FILE.with_name("urgent_tune16.jsonl"), 0.83),
+    # The seventeenth tuning set (91 in chat voice, 48 urgent; not trained on): kit in lessons, sport, food tech, art
+    # and camp, passports for trips, painkillers for a pain, someone named by a past harm, an adult's self-neglect,
+    # jokes, beside emergencies in the same settings with the same words. As first scored on main b970614: 0.938 / 0.692
+    # (rules alone 0.875 / 0.737; missed: "…at the school gate with baseball bats…" and two emergencies during an
+    # assembly or a course, read as about its topic); 1.000 / 0.906 after (rules alone 0.979 / 1.000).
+    "seventeenth tuning set, kit and everyday words beside emergencies": (CHECK_FILE.with_name("urgent_tune17.jsonl"),
+                                                                          0.88),
     # The eighteenth tuning set (86 in chat voice, 43 urgent; not trained on), written before any change: an everyday
     # object not in the weapon words (scalpel, chisel, golf club, broken bottle, compass) brandished at someone, held
     # to a throat or swung into someone; an adult arriving with one and threatening a coach or a teacher; a note found
@@ -1125,3 +1136,107 @@ def test_an_object_waved_for_fun_or_asked_about_and_an_old_note_raise_no_alarm(m
     # The meaning detector still reads some of urgent_tune18's lookalikes as danger ("the ice pack to his head"):
     # these it does not.
     assert not is_urgent(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # kit counted, lost, left or put back: its whereabouts, not a hand that holds it
+        "food tech knife count was one short at the end of the lesson but it turned up in the washing up",
+        "a hammer went missing from DT, the technician found it in the cupboard, do we log that?",
+        "a year 7 left his cricket bat in the changing rooms after the match, it's at the PE office",
+        # the rules for it, asked as a question
+        "the stanley knives in the art department need a sign out sheet, is there a template?",
+        "can a 14 year old on work experience in the café use the bread knife?",
+        "the cookery club knives are kept in a drawer with no lock, is that ok for the audit?",
+        # a task whose object is a material, a ball or an ingredient, or a purpose named
+        "year 10 are learning to dice onions with the chef's knives in food tech, how many adults should be in?",
+        "in PE the year 5s hit the ball with the rounders bat for the first time today, they loved it",
+        "year 11 are cutting mount board with craft knives for their portfolios, do they need cutting mats?",
+        "a pupil brought a bat for rounders and left it in reception, who collects it?",
+    ],
+)
+def test_kit_used_kept_or_asked_about_as_kit_is_no_emergency_for_the_rules(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert not verdict.urgent, verdict.reason
+    assert verdict.vetoed  # the meaning detector must be sure (OVERRULE_VETO) to overrule it
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # the same settings and the same signs of kit, with the thing turned on someone (urgent_tune17 and the fresh
+        # emergencies written against the rule): a body part, a person it is aimed at, someone holding or hiding it
+        "in DT he's got the hammer raised over another kid's head",
+        "in PE a boy just hit another boy with the rounders bat and he's not getting up",
+        "she's in the food tech room with a knife to her arm",
+        "at scout camp a lad pulled a knife on a younger boy",
+        "the knife count in food tech came out one short and a year 10 just flashed a blade at a girl in the lunch "
+        "queue",
+        "a hammer went missing from DT this morning and now there's a lad at the bus stop with it, swinging it about",
+        "one of the craft knives wasn't returned and a girl is sat in the toilets with it, her sleeves are red",
+        "the rounders bat that was left on the field, a boy's using it to batter a younger kid behind the pavilion",
+        "a claw hammer is missing from DT and the lad who threatened to batter Jake after school has it in his bag",
+        "in cookery a girl's slicing at her forearm with the vegetable knife instead of the carrots",
+        "scouts: the leader's penknife was borrowed for whittling and a lad is now jabbing it at the others in the "
+        "woods",
+        "lads from the estate are at the school gate with baseball bats looking for a year 10",
+    ],
+)
+def test_the_same_kit_turned_on_someone_stays_urgent_for_the_rules(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert verdict.urgent, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "a year 9's passport got left at the hotel in berlin on the exchange, the hotel is posting it",
+        "mum says her son's passport has expired and he can't come on the italy trip, can she have a refund?",
+        "we lost a student's passport on the residential, it's been found at the hostel reception",
+        "year 8 girl took two paracetamol for a migraine that the office gave her with mum's permission, is that "
+        "logged?",
+        "year 6 girl took her inhaler and 2 paracetamol for period pain, office has logged it",
+        "she took a paracetamol for her sore throat at lunch, the office wrote it in the medicine book",
+    ],
+)
+def test_a_passport_for_a_trip_or_an_ordinary_dose_for_a_pain_is_no_emergency_for_the_rules(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert not verdict.urgent, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "on the exchange trip a girl says her dad has taken her passport and is flying her home to be married next "
+        "week",
+        "passport missing from the trip folder and the boy's dad, who isn't allowed contact, picked him up from the "
+        "hostel",
+        "dad never brought the twins back on sunday and his phone's off, their passports are missing from the drawer",
+        "she took a paracetamol for her headache and then the rest of the packet, she's being sick",
+        "he's had about 20 ibuprofen from his mum's drawer for his toothache and now he's drowsy",
+        "she took two tablets for period pain and now says she's saved up the rest to take tonight",
+        "passports for the trip were in the office and mum says dad has just collected their son's and is driving to "
+        "dover",
+    ],
+)
+def test_a_passport_taken_or_more_than_a_dose_stays_urgent(message: str) -> None:
+    assert is_urgent(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # a session named as where it happened, not as the topic (both missed by the rules and the model on b970614)
+        "during the knife crime assembly a boy stood up and pulled a knife on the year 11 at the front",
+        "in the middle of the first aid course a student collapsed and isn't breathing",
+        "the whittling session at camp: a boy's used his knife to slash another scout's arm",
+        "halfway through the pshe lesson a boy pulled a blade out and held it to his own wrist",
+        "halfway through the first aid course the trainer had a seizure and is still fitting",
+        "in the middle of training a delegate said her partner has locked her kids in the flat and is threatening to "
+        "burn it",
+    ],
+)
+def test_danger_during_a_session_is_not_a_question_about_its_topic(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert verdict.urgent, verdict.reason
