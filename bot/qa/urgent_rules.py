@@ -309,12 +309,16 @@ _SIGNALS: dict[str, list[str]] = {
         r"(?:go mad|go mental|go nuts|kill (?:him|her|them|me)|batter (?:him|her|them|me)) if (?:he|she|they|i) "
         r"(?:goes?|go|gets?|get) (?:back|home)",
         r"\bwon'?t (?:say|tell (?:me|us|anyone)) (?:what happened|how (?:he|she|they) (?:got|did) (?:it|that))",
-        r"\b(?:held|holding|holds|pushed|pushing|pushes) (?:him|her|them|the baby|the child|(?:his|her|their) head) "
+        r"\b(?:held|holding|holds|pushed|pushing|pushes) (?:him|her|them|(?:the|a|an|his|her|their) (?:\w+ )?"
+        r"(?:baby|child|kid|boy|girl|toddler|son|daughter|head)) "
         r"under\b",
         r"can'?t breathe", r"squeez\w* (?:his|her|their) (?:neck|throat)", r"\bwelts\b",
         # danger-now phrasings the meaning detector alone caught (urgent_tune14): "has his hands around her throat",
         # "shaking his baby really hard", "are coming for him tonight"
         r"\bhands? (?:round|around|on) (?:his|her|their|my|your|the \w+'s) (?:neck|throat)\b",
+        # a cord put round someone's neck: "a man in the park with a dog lead round a kid's neck"
+        r"\b(?:lead|rope|cord|belt|wire|cable|scarf|string|chain|strap|ligature|lace)s? (?:tied |wrapped |pulled )?"
+        r"(?:round|around) (?:(?:a|the|his|her|their|my|your) )?(?:\w+'s )?(?:\w+ )?(?:neck|throat)\b",
         r"\bshak(?:ing|es|e) (?:the|his|her|their|a|my) (?:\w+ )?(?:baby|newborn|infant|toddler)\b",
         r"\bcoming for (?:him|her|them|me|us)\b",
         r"bite marks?", r"\blump\b", r"\b(?:threw|throws|throwing) (?:a|the) \w+ at", r"in the cupboard",
@@ -456,7 +460,7 @@ _SIGNALS: dict[str, list[str]] = {
         r"\b(?:hasn'?t|has not|not|haven'?t) (?:come|came|been) out of (?:her|his|their) (?:room|flat|house|bedroom)\b",
     ],
     "FGM or forced marriage": [
-        r"\bfgm\b", r"\bto be cut\b", r"\bcutting\b", r"\bcutter\b", r"circumcis\w*", r"made clean",
+        r"\bfgm\b", r"\bto (?:be|get) cut\b", r"\bcutting\b", r"\bcutter\b", r"circumcis\w*", r"made clean",
         r"becom(?:e|es|ing) a (?:proper |real )?woman", r"made a (?:proper |real )?woman",
         r"\b(?:traditional|special|cultural) (?:procedure|ceremony|operation|cutting)\b",
         r"(?:get|got|getting|have|having) (?:her|them|the girls|(?:her|my|their|his|two|both) "
@@ -907,6 +911,26 @@ ORDINARY_CAUSE = _compile(_ORDINARY_CAUSE)
 # Harm done on purpose is no accident, whatever else the message says ("policy on first aid? lad has just cut his
 # arm deliberately").
 DELIBERATE = _compile([r"\b(?:deliberately|on purpose|intentionally|purposely|purposefully)\b"])
+# Harm someone is doing to someone as it is told, which a sport or a game named beside it does not explain: "at the
+# match a grown man grabbed a 10 year old by the neck and is shaking him", "one of the dads is punching his son on the
+# touchline and won't stop".
+DONE_TO_SOMEONE_NOW = _compile([
+    r"\b(?:is|are|'s|'re|keeps?|still) (?:\w+ )?(?:hitting|punching|kicking|slapping|beating|shaking|strangling|"
+    r"choking|dragging|attacking|stamping on|battering|throttling|whipping|pinning|throwing)\b",
+    r"\b(?:won'?t|will not|doesn'?t|does not) stop (?:hitting|punching|kicking|slapping|beating|shaking|hurting)?\b",
+    r"\b(?:grabbed|grabbing|grabs|held|holding|holds|pinned|pinning|dragged|dragging|lifted|lifting) (?:\w+ ){1,4}by "
+    r"(?:the|his|her|their) (?:neck|throat|hair)\b",
+])
+# A lesson, a session or training in a subject or a sport is where something happens, not a lesson about the topic:
+# "art lesson, he's got the scissors to her throat", "at football training a dad turned up with a golf club",
+# "during the drama session a student said she has taken an overdose". A lesson or training about the topic keeps
+# its own words ("a PSHE lesson on knife crime", "safeguarding training").
+ACTIVITY = re.compile(
+    r"\b(?:football|rugby|netball|hockey|cricket|tennis|basketball|rounders|athletics|swimming|swim|dance|dancing|"
+    r"ballet|gym|gymnastics|boxing|karate|judo|taekwondo|martial arts|climbing|cycling|riding|running|pe|p\.e\.?|games|"
+    r"art|music|drama|maths?|science|chemistry|biology|physics|english|history|geography|dt|d&t|design|food tech|"
+    r"food|cooking|french|spanish|german|computing|ict|guitar|piano|singing|choir|driving) (?:lessons?|training|"
+    r"sessions?|practice|class(?:es)?|club)\b", re.IGNORECASE)
 # A case made up to ask about: "training scenario: a boy says he'll jump", "hypothetically, if she…".
 # Someone who chooses to be on their own is not left alone: "resident with capacity wants to go to the pub on his own".
 _ALONE_SIGNALS = {"child alone or neglected"}
@@ -1033,6 +1057,9 @@ SCENARIO = _compile([r"\bscenarios?\b", r"\bhypothetical(?:ly)?\b", r"\brole[- ]
                      # a question set to learners: "true or false: you should promise a child…", "test question: a
                      # resident with dementia has unexplained bruising…", "multiple choice - …" (urgent_tune14)
                      r"\btrue or false\b", r"\bmultiple[- ]choice\b",
+                     # a part played: "in the drama lesson they acted out a scene about a stabbing"
+                     r"\b(?:act(?:ed|ing|s)?|perform(?:ed|ing|s)?) (?:out )?(?:a|the|their) (?:\w+ )?"
+                     r"(?:scene|play|sketch)\b",
                      r"\b(?:quiz|exam|test|assessment|course|training|revision) questions?\b",
                      r"\bquiz (?:for|on|about)\b"])
 
@@ -1835,13 +1862,14 @@ def _message_verdict(message: str, *, named_read: bool = False) -> RuleVerdict:
         return RuleVerdict(False, _SCENARIO_VERDICT, signal, vetoed=True)
     if procedure_not_danger(message, found):
         return RuleVerdict(False, _ASKS_ABOUT_PROCEDURE, signal, vetoed=True)
-    if (not reported and not IMMEDIATE_STRONG.search(_TOPIC_TIMED.sub(" ", message)) and ABOUT_THE_TOPIC.search(message)
-            and not _in_a_session(message, signal)):
+    if (not reported and not IMMEDIATE_STRONG.search(_TOPIC_TIMED.sub(" ", message))
+            and ABOUT_THE_TOPIC.search(ACTIVITY.sub(" ", message)) and not _in_a_session(message, signal)):
         return RuleVerdict(False, _ABOUT_THE_TOPIC_VERDICT, signal, vetoed=True)
     if (question and not reported and not TIME_NOW.search(message) and HYPOTHETICAL.search(message)
             and not (WHEN_TOLD.search(message) and _present(message)) and not WHEN_SOMEONE_IS_DOING.search(message)):
         return RuleVerdict(False, _GENERAL_QUESTION, signal, vetoed=True)
-    if signal not in _STRONG and ORDINARY_CAUSE.search(message) and not DELIBERATE.search(message):
+    if (signal not in _STRONG and ORDINARY_CAUSE.search(message) and not DELIBERATE.search(message)
+            and not DONE_TO_SOMEONE_NOW.search(message)):
         return RuleVerdict(False, "an ordinary, explained cause (an accident, sport)", signal, vetoed=True)
     if signal in _STRONG and (situation or immediate or not question):
         return RuleVerdict(True, f"{signal} now", signal)

@@ -313,6 +313,30 @@ def test_the_seventh_check_keeps_every_emergency() -> None:
     assert precision >= 0.86, f"false alarms {alarms}"
 
 
+# Two small sets written by the coordinator after spot checks found danger now in a lesson, a session, training or a
+# match read as a lesson about the topic or a sport injury ("art lesson, he's got the scissors to her throat", "at the
+# match a grown man grabbed a 10 year old by the neck and is shaking him"); both written before any change, neither
+# trained on. The tuning set (27, 15 urgent), as first scored on main be099ec: recall 0.467 / precision 0.778 (rules
+# alone 0.267 / 1.000); 1.000 / 0.882 after the activity and harm-done-now readings (rules alone 1.000 / 1.000).
+# Its check (22, 12 urgent), only measured: 0.750 / 1.000 on be099ec, 1.000 / 0.923 after (one lookalike, "in the
+# science lesson we talked about what acid does to skin", now alarms).
+SMALL_FLOORS = {
+    "nineteenth tuning set, danger in a lesson, training or a match": (CHECK_FILE.with_name("urgent_tune19.jsonl"),
+                                                                       0.88),
+    "ninth check, danger in a lesson, training or a match": (CHECK_FILE.with_name("urgent_check9.jsonl"), 0.92),
+}
+
+
+@pytest.mark.parametrize("name", list(SMALL_FLOORS))
+def test_danger_in_a_lesson_training_or_a_match_sets_keep_every_emergency(detector: UrgencyDetector,
+                                                                          name: str) -> None:
+    path, floor = SMALL_FLOORS[name]
+    items = load_labelled(path)
+    recall, precision, missed, alarms = _figures(detector, items)
+    assert recall == 1.0, f"missed {missed}"
+    assert precision >= floor, f"false alarms {alarms}"
+
+
 @pytest.mark.parametrize("name", list(FLOORS))
 def test_labelled_messages_meet_the_targets(detector: UrgencyDetector, name: str) -> None:
     path, floor = FLOORS[name]
@@ -1240,3 +1264,40 @@ def test_a_passport_taken_or_more_than_a_dose_stays_urgent(message: str) -> None
 def test_danger_during_a_session_is_not_a_question_about_its_topic(message: str) -> None:
     verdict = rule_verdict(message)
     assert verdict.urgent, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # a lesson, training or a session in a subject or a sport is where it happens, not a lesson about the topic
+        "art lesson, he's got the scissors to her throat",
+        "at football training a dad turned up with a golf club and is threatening the coach",
+        "during the drama session a student said she has taken an overdose before she came in",
+        "cricket session, a lad smashed another with the bat on purpose and he's out cold",
+        # harm being done to someone now, which a sport named beside it does not explain
+        "at the match a grown man grabbed a 10 year old by the neck and is shaking him",
+        "at rugby practice one of the dads is punching his son on the touchline and won't stop",
+        "swimming lesson, the instructor is holding a girl under the water and she's panicking",
+        "a man is in the park with a dog lead round a kid's neck",
+        "geography lesson, a year 9 says her uncle is waiting outside to take her to get cut",
+    ],
+)
+def test_danger_in_a_lesson_training_or_a_match_is_urgent_for_the_rules(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert verdict.urgent, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "we did a PSHE lesson on knife crime today, any follow up resources?",
+        "he got a bruise on his shin playing football at the match yesterday, mum knows",
+        "in the drama lesson they acted out a scene about a stabbing, parents asked if it was suitable",
+        "two boys bumped heads in the PE lesson, both fine, parents informed",
+        "is a cricket bat allowed on the school minibus for the away match?",
+        "does the safeguarding training cover knife crime?",
+    ],
+)
+def test_a_lesson_on_the_topic_a_sport_injury_or_a_part_played_is_no_emergency_for_the_rules(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert not verdict.urgent, verdict.reason
