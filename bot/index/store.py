@@ -368,13 +368,19 @@ class KeywordIndex:
         top = top[np.argsort(-scores[top])]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
+    def frequency(self, token: str) -> int:
+        """How many passages use `token` (0 for unknown words)."""
+        if token not in self.vocab or self.retriever is None:
+            return 0
+        column = self.vocab[token]
+        indptr = self.retriever.scores["indptr"]
+        return int(indptr[column + 1] - indptr[column])
+
     def idf(self, token: str) -> float:
         """Inverse document frequency (0 for unknown words), for weighting query words."""
         if token not in self.vocab or self.retriever is None:
             return 0.0
-        column = self.vocab[token]
-        scores = self.retriever.scores
-        frequency = int(scores["indptr"][column + 1] - scores["indptr"][column])
+        frequency = self.frequency(token)
         total = max(len(self.ids), 1)
         return float(np.log(1 + (total - frequency + 0.5) / (frequency + 0.5)))
 

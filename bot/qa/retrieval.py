@@ -18,7 +18,8 @@ import numpy as np
 from bot.config import Settings
 from bot.index.store import KnowledgeIndex, StoredChunk
 from bot.index.tokens import tokenize
-from bot.qa.vocabulary import corpus_expansion, vocabulary
+from bot.qa.spelling import speller
+from bot.qa.vocabulary import corpus_expansion, documents_words, vocabulary
 
 RetrieverMode = Literal["hybrid", "dense", "bm25"]
 # Hybrid retrieval in two steps.
@@ -120,6 +121,11 @@ class Retriever:
         model; "designated safeguarding lead" does)."""
         return vocabulary().spelled_out(query)
 
+    def spelled(self, text: str) -> str:
+        """`text` with each typing slip read as the index word it stands for ("referal" -> "referral"):
+        searched for, and weighed as evidence, as the word it meant (bot/qa/spelling.py)."""
+        return speller(self.index, documents_words(self.index, self.encode_query)).read(text)
+
     def question_vector(self, query: str) -> np.ndarray:
         """What dense search looks for: the question as typed and, when it has abbreviations, the
         question with them spelled out, read together (the unit vector of their sum, so a passage's
@@ -154,14 +160,17 @@ class Retriever:
         mode: RetrieverMode = "hybrid",
         query_vector: np.ndarray | None = None,
         follow_up: bool = False,
+        spelled: bool = False,
     ) -> list[Hit]:
         """The `k` best passages for `query`. A `follow_up`'s query is the question with the one before
         it: the line closest to both is as likely to answer the earlier one, so passages are not
         re-ordered by their closest line then (a short "who feeds into it?" after "when does Dudley
-        publish its annual report" found the report's publishing line first, not who contributes)."""
+        publish its annual report" found the report's publishing line first, not who contributes).
+        Its typing slips are read as the index's words (`spelled`) unless the caller has `spelled` it already."""
         dense: list[tuple[str, float]] = []
         keyword: list[tuple[str, float]] = []
         vector = np.zeros(0, dtype=np.float32)
+        query = query if spelled else self.spelled(query)
         tokens = tokenize(query)
         if mode in ("hybrid", "dense"):
             vector = query_vector if query_vector is not None else self.question_vector(query)

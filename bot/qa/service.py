@@ -130,6 +130,15 @@ class Answerer:
         self._learn_stems()
         if context and not reads_as_follow_up(text):
             context = None  # a new question in the same chat: earlier ones would only mislead retrieval
+        # Urgency and small talk read the question as typed; everything else reads its typing slips as
+        # the documents' words they stand for ("is this neglet?"), so that a slip neither misses passages
+        # nor counts against answering as a word the documents never use.
+        # The thread's earlier question, whose words only steer a follow-up, is read as it was typed: read as the
+        # documents' words, a word it slipped on weighs in and pulls a follow-up back to the earlier topic
+        # (tests/knowledge/data/followups_tune.jsonl fu23: "…adult asylum accomodation…" then "who does the
+        # assessment?").
+        typed = text
+        text = self.retriever.spelled(text)
         if not context:
             last = None
         # "Whats the MASH number in Eastbrook?" (or a follow-up to a question about Eastbrook) is
@@ -143,12 +152,12 @@ class Answerer:
         vector = self.retriever.encode_query(dense_text)
         # The urgency model reads the same vector when it encodes exactly the same words: encoding
         # is most of a warm answer's time, and one encoding per question halves it.
-        urgent = check_urgency(text, vector=vector if normalise(text) == dense_text else None).urgent
-        chat = small_talk(text)
+        urgent = check_urgency(typed, vector=vector if normalise(typed) == dense_text else None).urgent
+        chat = small_talk(typed)
         if chat is not None and not urgent:
             return Answer(question, False, False, say(chat))
         hits = self.retriever.search(query, k=5, area=area, kinds=kinds, mode=mode, query_vector=vector,
-                                     follow_up=bool(context))
+                                     follow_up=bool(context), spelled=True)
         if hits and asks_for_a_list(text):
             hits = self._join_split_lists(hits)
         bonus = None
@@ -166,7 +175,8 @@ class Answerer:
             details, title = found
             text = f"{answer.text}\n{say('abstain_documents_contact', details=details, title=title)}"
             answer = dataclasses.replace(answer, text=text)
-        return dataclasses.replace(answer, citations=mark_recent_updates(answer.citations, self.settings))
+        return dataclasses.replace(answer, question=typed,
+                                   citations=mark_recent_updates(answer.citations, self.settings))
 
     def _learn_stems(self) -> None:
         """The stems of the index's words, as its ingest kept them with its words (`bot.index.words`):

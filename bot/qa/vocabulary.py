@@ -33,6 +33,7 @@ class Vocabulary:
     long_forms: dict[str, str] = field(default_factory=dict)  # "dsl" -> "designated safeguarding lead"
     # A phrase's first word -> (the phrase, the other ways of saying it), to find phrases in a question.
     phrases: dict[str, tuple[tuple[Phrase, tuple[Alternative, ...]], ...]] = field(default_factory=dict)
+    written: frozenset[str] = frozenset()  # every word of the file as written, lower-cased: none is a typing slip
 
     def of(self, token: str) -> tuple[Alternative, ...]:
         """Other ways of saying `token` (a stemmed question word)."""
@@ -121,8 +122,9 @@ def build_vocabulary(data: dict[str, object]) -> Vocabulary:
     by_first: dict[str, list[tuple[Phrase, tuple[Alternative, ...]]]] = {}
     for words, others in phrases.items():
         by_first.setdefault(words[0], []).append((words, tuple(others)))
+    written = frozenset(word for group in groups for member in group for word in _WORD.findall(member.lower()))
     return Vocabulary({k: tuple(v) for k, v in alternatives.items()}, long_forms,
-                      {k: tuple(v) for k, v in by_first.items()})
+                      {k: tuple(v) for k, v in by_first.items()}, written)
 
 
 @cache
