@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 from bot.index.tokens import sentences, tokenize
 from bot.index.units import Unit, is_row, passage_units
 from bot.qa.intent import (
+    Want,
     asked_about,
     asks_for_a_deadline,
     carries_required,
@@ -340,7 +341,8 @@ def _table_header(text: str, row_position: int) -> list[str]:
     return [c.strip() for c in lines[position].split(" | ")]
 
 
-def render_row(unit: Unit, header: list[str], weights: dict[str, float], *, whole_list: bool) -> str:
+def render_row(unit: Unit, header: list[str], weights: dict[str, float], *, whole_list: bool,
+               asked: list[Want] | None = None, deadline: bool = False) -> str:
     """A table row as one readable line: its first cell (what the row is about), then the cells
     that answer the question, each after its column's header. A list question gets each row's
     first two cells ("1. Universal — Description: Needs met by everyday services")."""
@@ -352,8 +354,14 @@ def render_row(unit: Unit, header: list[str], weights: dict[str, float], *, whol
         keep = rest[:1]
     else:
         def matters(cell: str) -> float:
+            if _plain(cell).casefold() == _plain(label).casefold():
+                return 0.0  # "Dudley CCG | 107,100 | Dudley CCG": the label again says nothing new
             words = set(tokenize(cell))
-            return sum(w for t, w in weights.items() if _found(t, words))
+            # A cell carrying the kind of fact asked for answers as the question's words do: "how fast
+            # does the Front Door decide on a red referral?" is answered by "Decision and action within
+            # 4 hours", not by "Child may be at immediate risk".
+            return (sum(w for t, w in weights.items() if _found(t, words))
+                    + (fit(asked, cell, deadline=deadline) if asked else 0.0))
 
         ranked = sorted(rest, key=lambda c: -matters(c[1]))
         keep = [c for c in ranked if matters(c[1]) > 0][:2] or rest[:1]
@@ -672,7 +680,8 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
             fresh = [g for g in fresh if g == picked or opens_list(*g) or not _repeats(g[1], quoted_units)]
         if not fresh or any(_repeats(u, quoted_units) for _, u in fresh):
             continue  # it, or the line it must come with, says what a quoted line says
-        lengths = [len(_shown(h, u, hits, weights, whole_list=False).split()) for h, u in fresh]
+        lengths = [len(_shown(h, u, hits, weights, whole_list=False, asked=asked, deadline=deadline).split())
+                   for h, u in fresh]
         # What must go together: a lead-in ("… the foster carer should:") with at least its first item,
         # the sentence a short one finishes with it.
         needed = next((i + 1 for i, g in enumerate(fresh) if not opens_list(*g)), len(fresh))
@@ -696,7 +705,8 @@ def select_sentences(question_tokens: list[str], hits: list[Hit], idf: Any, limi
             group.append(member)
             taken_units.add(member)
     ordered = groups[:1] + sorted(groups[1:], key=lambda g: (g[0][0], g[0][1].position))
-    return [(h, _shown(h, u, hits, weights, whole_list=False)) for group in ordered for h, u in group]
+    return [(h, _shown(h, u, hits, weights, whole_list=False, asked=asked, deadline=deadline))
+            for group in ordered for h, u in group]
 
 
 @lru_cache(maxsize=256)
@@ -821,7 +831,8 @@ def _polarities(text: str, heading: str) -> dict[tuple[int, int], str]:
     return found
 
 
-def _shown(hit_index: int, unit: Unit, hits: list[Hit], weights: dict[str, float], *, whole_list: bool) -> str:
+def _shown(hit_index: int, unit: Unit, hits: list[Hit], weights: dict[str, float], *, whole_list: bool,
+           asked: list[Want] | None = None, deadline: bool = False) -> str:
     if unit.kind in ("sentence", "item"):
         chunk = hits[hit_index].chunk
         polarity = _polarities(chunk.text, chunk.section.rsplit(" › ", 1)[-1]).get(unit.position)
@@ -829,7 +840,7 @@ def _shown(hit_index: int, unit: Unit, hits: list[Hit], weights: dict[str, float
     if unit.kind != "row":
         return unit.shown
     header = _table_header(hits[hit_index].chunk.text, unit.position[0])
-    return render_row(unit, header, weights, whole_list=whole_list)
+    return render_row(unit, header, weights, whole_list=whole_list, asked=asked, deadline=deadline)
 
 
 def _window(run: list[Any], centre: Any, size: int) -> list[Any]:

@@ -434,3 +434,39 @@ def test_asked_about_the_documents_review_date_the_review_line_is_quoted() -> No
     quoted = select_sentences(tokenize(question), hits, lambda token: 1.0, 3, question=question)
 
     assert quoted[0][1] == review
+
+
+RATINGS = """Every referral is rated when it arrives.
+Rating | Meaning | Riverside timescale
+Red | Child may be at immediate risk | Decision and action within 4 hours; strategy discussion the same day if needed
+Amber | Possible significant harm, not immediate | Decision within 1 working day"""
+
+
+@pytest.mark.parametrize("question", [
+    "how fast does the front door decide on a red referral",
+    "a red rated referral - how quickly is it dealt with?",
+    "when is a red referral decided",
+])
+def test_a_table_row_is_quoted_with_the_cell_that_carries_the_kind_of_fact_asked_for(question: str) -> None:
+    """A row is quoted as its first cell and the cells that answer: asked how fast or when, the cell
+    with the timescale answers, though none of the question's words is in it."""
+    hits = [_passage("Riverside referrals", "Ratings", RATINGS)]
+
+    quoted = [line for _, line in select_sentences(tokenize(question), hits, lambda token: 1.0, 3,
+                                                   question=question)]
+
+    row = next(line for line in quoted if line.startswith("Red"))
+    assert "Decision and action within 4 hours" in row, quoted
+
+
+def test_a_cell_repeating_the_rows_first_cell_is_not_quoted_in_place_of_the_figure() -> None:
+    """"Dudley CCG | 107,100 | Dudley CCG | 20,000": the name again says nothing; asked how much,
+    the sums are the answer."""
+    text = "Partner | Children | Partner | Adults\nRiverside CCG | 107,100 | Riverside CCG | 20,000"
+    question = "how much does riverside ccg give for children"
+    hits = [_passage("Riverside funding", "Funding", text)]
+
+    quoted = [line for _, line in select_sentences(tokenize(question), hits, lambda token: 1.0, 3,
+                                                   question=question)]
+
+    assert any("107,100" in line for line in quoted), quoted
