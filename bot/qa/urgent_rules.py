@@ -435,14 +435,20 @@ _SIGNALS: dict[str, list[str]] = {
         r"bedroom|car|shed|garage|cellar|loft|bathroom)\b",
     ],
     "missing": [
-        r"\bmissing\b(?! (?:(?!since\b|after\b|before\b)\w+ ){0,2}(?:of )?(?:education|school|lessons|out|data|"
+        # "missing school", "missing from education": the record; "missing from the school trip": someone gone
+        r"\bmissing\b(?! (?:(?!since\b|after\b|before\b|from (?:the|a|an|his|her|their|our)\b)\w+ ){0,2}(?:of )?"
+        r"(?:education|school|lessons|out|data|"
         r"information|documents?|from education|"
         r"days|sessions|appointments|classes|forms?|episodes?|persons?|person'?s|reports?|strategy|protocol|"
         r"co-?ordinator|notifications?|procedures?|incidents?|log|from (?:care|home) (?:forms?|reports?|episodes?|"
         r"protocol|procedures?|notifications?)))",  # "the missing from care form", "a missing episode": the record
         r"\b(?:not|never|didn'?t|did not|hasn'?t|has not|haven'?t) (?:come|came|been|returned|return|got)"
         r"(?: back)?(?: home| back| to (?:placement|school|the home))",
-        r"can'?t find", r"walked out", r"wandered off", r"ran (?:off|away)", r"run(?:ning)? (?:off|away)",
+        r"can'?t find", r"walked out",
+        # "a year 3 pupil has vanished from the trip": someone gone, said without "missing"
+        r"\b(?:has|have|had|'s|'ve) (?:just |suddenly )?(?:vanished|disappeared)\b(?! (?:from|off) (?:the |my |our )?"
+        r"(?:system|record|list|register|file|screen|website|server|drive|app)s?\b)",
+        r"wandered off", r"ran (?:off|away)", r"run(?:ning)? (?:off|away)",
         r"\bnot been (?:seen|home)", r"\bnobody (?:\w+ ){0,3}knows where\b",
         r"\b(?:isn'?t|is not|wasn'?t|was not) in (?:his|her|their) (?:room|bed)\b",
         r"nobody has seen", r"hasn'?t been seen", r"(?:last )?seen getting in",
@@ -460,7 +466,8 @@ _SIGNALS: dict[str, list[str]] = {
         r"\b(?:hasn'?t|has not|not|haven'?t) (?:come|came|been) out of (?:her|his|their) (?:room|flat|house|bedroom)\b",
     ],
     "FGM or forced marriage": [
-        r"\bfgm\b", r"\bto (?:be|get) cut\b", r"\bcutting\b", r"\bcutter\b", r"circumcis\w*", r"made clean",
+        r"\bfgm\b", r"\b(?:fgm ?|fm)pos?\b",  # the protection orders by their initials: "an FMPO", "FGMPOs"
+        r"\bto (?:be|get) cut\b", r"\bcutting\b", r"\bcutter\b", r"circumcis\w*", r"made clean",
         r"becom(?:e|es|ing) a (?:proper |real )?woman", r"made a (?:proper |real )?woman",
         r"\b(?:traditional|special|cultural) (?:procedure|ceremony|operation|cutting)\b",
         r"(?:get|got|getting|have|having) (?:her|them|the girls|(?:her|my|their|his|two|both) "
@@ -650,6 +657,11 @@ _IMMEDIATE_STRONG = _TIME_NOW + [
     r"\bwhen (?:he|she|they) gets? (?:home|back)\b", r"\bafter this\b", r"\bgoing (?:back )?home\b",
     r"\b(?:is|'s|are|'re|am|'m) (?:scared|terrified|frightened|afraid|in pain|bleeding|crying|shaking|hurt|hiding)\b",
     r"\blater\b",
+    # at the airport as it is told, or in touch from there: "she's messaged me from the departure lounge"
+    r"\b(?:is|'s|are|'re|am|'m) (?:now |already |still )?(?:at|in) (?:the )?(?:airport|departure (?:lounge|gate)s?|"
+    r"check-?in)\b",
+    r"\b(?:messag\w*|text\w*|rang|rung|ringing|called|calling|phoned|phoning|snapchat\w*|whatsapp\w*) (?:(?:me|us|"
+    r"(?:her|his|the) \w+) )?from (?:the )?(?:airport|departure (?:lounge|gate)s?|plane|check-?in)\b",
     r"\b(?:won'?t|will not|wont|can'?t|cannot) stop (?:bleeding|fitting|shaking|vomiting|being sick)\b",
 ]
 # "Still" of a role someone keeps ("the coach who abused her still works with kids", "he still babysits his
@@ -1221,7 +1233,8 @@ _HANDLING = re.compile(
 # An incident named by its day, as the record names it: "writing up the self-harm incident from monday", "the incident
 # form for the overdose on friday", "last thursday's assault". The day is when it happened, not when it goes on.
 _INCIDENT_DATED = re.compile(
-    r"\b(?:incident|episode|overdose|assault|attack|fight|disclosure)s? (?:from|on) (?:the weekend|(?:last )?"
+    r"\b(?:incident|episode|overdose|assault|attack|fight|disclosure)s?(?: (?:form|report|log|record|write-?up|"
+    r"paperwork))? (?:from|on) (?:the weekend|(?:last )?"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
     r"|\b(?:last )?(?:mon|tues|wednes|thurs|fri|satur|sun)day'?s (?:\w+ )?(?:incident|episode|overdose|assault|attack|"
     r"fight|disclosure)\b", re.IGNORECASE)
@@ -1354,8 +1367,10 @@ PROCEDURE_ASKED = _compile([
     r"\b(?:can|could|should|may|do) (?:i|we) (?:tell|share (?:it |this |that )?with|inform) (?:colleagues|"
     r"(?:the |other )?staff|the (?:class|team|staff|governors)|other (?:parents|pupils|teachers|staff)|"
     r"(?:his|her|their) (?:\w+ )?(?:teachers?|tutor|head of year|key ?worker))\b",
-    r"\b(?:do|should|must|what do|what should) (?:i|we) (?:put|write|include|note|list|name|mention) (?:down |in |on )?"
-    r"(?:the|her|his|their|what|when|it|this|that|a)\b",
+    r"\b(?:do|should|must|what do|what should) (?:i|we) (?:put|write|include|note|list|name|mention|describe|specify|"
+    r"detail|record) (?:down |in |on )?(?:the|her|his|their|what|when|it|this|that|a|which|where|who|how|exactly)\b",
+    # what the record says: "what do we note before the holidays", "what should I write"
+    r"\bwhat (?:do|should|must) (?:i|we) (?:put|write|note|record|include|log)\b",
     r"\b(?:email|e-mail|upload|forward|send|share) (?:them|it|this|my|the|her|his|their)\b",
     r"\b(?:put|write|include|say|use|record) (?:\w+ ){0,3}(?:in|on) (?:the|my|her|his|their) (?:\w+ )?(?:notes|record|"
     r"form|report|file|log)\b",
@@ -1468,10 +1483,21 @@ def asks_about_procedure(message: str) -> bool:
             and any(AFTERMATH_ASKED.search(part) for part in asked))
 
 
+# A protective order or plan now in place: "is on a protection order now", "now have FGM protection orders in place".
+# Its "now" tells how she is kept safe, not that the danger is now.
+_PROTECTION = r"(?:(?:protection|cp) (?:plans?|orders?)|(?:fgm ?|fm)pos?)"
+_PROTECTED_NOW = re.compile(
+    r"\b(?:is|are|'s|'re) (?:now )?(?:on|under|subject to) (?:a |an |the )?(?:\w+ ){0,2}?" + _PROTECTION
+    + r"(?: in place)? now\b"
+    r"|\bnow (?:has|have|got|on|under) (?:a |an |the )?(?:\w+ ){0,2}?" + _PROTECTION + r"(?: in place)?\b"
+    r"|\b(?:has|have|got) (?:a |an |the )?(?:\w+ ){0,2}?" + _PROTECTION + r" in place now\b"
+    r"|" + _PROTECTION + r" (?:is |are )?(?:now )?in place(?: now)?\b", re.IGNORECASE)
+
+
 def _happening_now(message: str) -> bool:
     """A cue, in what is reported, that the danger is now, ongoing or coming; the practitioner's own step
-    ("sent the form this morning") does not time the danger."""
-    message = _INCIDENT_DATED.sub(" ", _OWN_STEP_TIMED.sub(" ", message))
+    ("sent the form this morning") and a protective order now in place do not time the danger."""
+    message = _PROTECTED_NOW.sub(" ", _INCIDENT_DATED.sub(" ", _OWN_STEP_TIMED.sub(" ", message)))
     if _present_strongly(message):
         return True
     reported = [part for part in clauses(message, asking_tails=True) if not is_question(part)]
@@ -1566,10 +1592,14 @@ _WEAPON_REMOVED = re.compile(
     r"|\b" + _WEAPONS + r" (?:was|were|has been|have been|got|'s been) (?:\w+ )?(?:taken|confiscated|removed|seized|"
     r"handed (?:in|over|to)|given to|passed to)\b"
     r"|\bconfiscated (?:the|a|an|his|her|their) (?:\w+ )?" + _WEAPONS + r"\b"
+    # "the knife found in his blazer on tuesday has gone to the police": the weapon itself sent on
+    r"|\b" + _WEAPONS + r" (?:(?!and\b|but\b)[\w']+ ){0,8}?(?:has|have) (?:gone|been sent|been passed|been given|"
+    r"been handed) (?:over )?to (?:the )?police\b"
     r"|\b(?:police|security|staff|we|i|the school)(?: have| has|'ve|'s)(?: got)? (?:it|them|the " + _WEAPONS + r")\b)"
     r"(?: (?:at|in|on|outside|by) (?:the |his |her |their )?\w+)?"  # "…off him at the gate this morning"
     r"(?: (?:now|this morning|this afternoon|today|last night|earlier|yesterday|at (?:break|lunch|\d+\w*)))*",
     re.IGNORECASE)
+_ANOTHER_ONE = re.compile(r"\b(?:another|a second|second one|one more|a spare|more of them)\b", re.IGNORECASE)
 _RESOLVED_VERDICT = "someone missing back, or a weapon taken away, nothing going on"
 _KIT_VERDICT = "a tool or kit in its everyday use, turned on no one"
 _PASSPORT_VERDICT = "a passport in the paperwork of a trip, taken by no one"
@@ -1589,6 +1619,9 @@ def _resolved(message: str, found: list[str]) -> bool:
         return False
     rest = marker.sub(" ", message)
     if marker is _WEAPON_REMOVED and set(signals_in(rest)) & kinds:  # another weapon, or harm besides
+        return False
+    # …or another one, not named again: "…has gone to the police but he's pulled another one out in the corridor".
+    if marker is _WEAPON_REMOVED and _ANOTHER_ONE.search(rest):
         return False
     # "Still" counts in what is told, not in what is asked: "…is home safe now, does school still need to log it?"
     reported = " ".join(part for part in clauses(rest, asking_tails=True) if not is_question(part))

@@ -299,6 +299,16 @@ FLOORS = {
     # (retraining with this file in was tried: it missed t14u100 and was not kept).
     "eighteenth tuning set, everyday objects turned on someone, notes": (CHECK_FILE.with_name("urgent_tune18.jsonl"),
                                                                          0.72),
+    # The twentieth tuning set (82 in chat voice, 32 urgent; not trained on), written before any change: procedure,
+    # record, role and policy questions on forced marriage, weapons, overdose, FGM, missing and suicide with nobody in
+    # danger now, and the same topics asked as procedure questions while the danger is now ("how do I record it, she
+    # says she's taken 20 paracetamol"). The first 64 as first scored on main f8f4c8f: recall 0.964 / precision 1.000
+    # (missed: a pupil who "has vanished from the school trip"); a second batch of record and status questions (a
+    # write-up of a dated incident, a protection order in place now, a weapon gone to the police) took all 82 to
+    # 0.969 / 0.795 (rules alone 0.875). 1.000 / 0.914 after; the false alarms left are a missing episode told with
+    # "again" (kept: "again" is how a new episode is told) and one the meaning detector raises.
+    "twentieth tuning set, procedure questions on hard topics, chat voice": (
+        CHECK_FILE.with_name("urgent_tune20.jsonl"), 0.91),
 }
 
 
@@ -306,11 +316,12 @@ def test_the_seventh_check_keeps_every_emergency() -> None:
     """urgent_check7.jsonl (60 in new wording, 20 urgent; written with tune7 before any change, only measured):
     precision 0.513 before the procedure-question rule, 0.625 after, 0.741 with the aftermath questions of
     urgent_tune12 (a question about what follows for someone named by a harm done, nothing present), 0.870 with the
-    past episodes, traits and records of urgent_tune13."""
+    past episodes, traits and records of urgent_tune13, 0.952 with the record questions and protective orders of
+    urgent_tune20."""
     items = load_labelled(CHECK_FILE.with_name("urgent_check7.jsonl"))
     recall, precision, missed, alarms = _figures(UrgencyDetector.load(), items)
     assert recall == 1.0, f"missed {missed}"
-    assert precision >= 0.86, f"false alarms {alarms}"
+    assert precision >= 0.95, f"false alarms {alarms}"
 
 
 # Two small sets written by the coordinator after spot checks found danger now in a lesson, a session, training or a
@@ -1301,3 +1312,37 @@ def test_danger_in_a_lesson_training_or_a_match_is_urgent_for_the_rules(message:
 def test_a_lesson_on_the_topic_a_sport_injury_or_a_part_played_is_no_emergency_for_the_rules(message: str) -> None:
     verdict = rule_verdict(message)
     assert not verdict.urgent, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "writing up the overdose from last tuesday, do i name which tablets she took or just say overdose?",
+        "recording the self-harm disclosure from friday, do i describe where she cut?",
+        "filling in the incident report from monday when he took too many pills, does the discharge letter go on file?",
+        "the girl at risk of FGM is on a protection order now, what do we note on her file",
+        "the twins now have FGM protection orders in place, how often do we review their records?",
+        "the knife found in his locker on thursday has gone to the police, what goes on cpoms",
+    ],
+)
+def test_a_record_question_about_a_past_incident_or_a_protective_order_now_is_no_emergency_for_the_rules(
+        message: str) -> None:
+    verdict = rule_verdict(message)
+    assert not verdict.urgent, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "do i write down exactly what she said? her uncle is coming to take her to the cutter tonight",
+        "what should I note on cpoms, he swallowed a packet of his nan's pills ten minutes ago",
+        "the knife we took has gone to the police but he's pulled another one out in the corridor, what do i record?",
+        "they have an FMPO in place now but she's messaged me from the departure lounge, what do i put on the file?",
+        "she's on an FGM protection order now and her aunt is taking her for the cutting tonight, who do we tell?",
+        "who do we notify, a year 3 pupil has vanished from the school trip at the zoo",
+        "how do i record it - reception child has gone missing from the playground at pick up",
+    ],
+)
+def test_the_same_record_questions_asked_while_the_danger_is_now_stay_urgent_for_the_rules(message: str) -> None:
+    verdict = rule_verdict(message)
+    assert verdict.urgent, verdict.reason
