@@ -112,7 +112,7 @@ def _stem_now(word: str) -> str:
 # never use ("whats", "cant"), which retrieval ignores and abstention counts against the question.
 _CLITICS = {"s": "", "re": "", "ve": "", "ll": "", "d": "", "m": ""}
 _NEGATED = {"can": "can", "won": "will", "shan": "shall", "ain": "is"}
-_RUN_TOGETHER = {
+RUN_TOGETHER = {
     "whats": "what", "thats": "that", "whos": "who", "hows": "how", "wheres": "where", "whens": "when",
     "theres": "there", "hes": "he", "shes": "she", "till": "until", "thru": "through",
     "heres": "here", "its": "it", "im": "i", "ive": "i", "youre": "you", "youve": "you",
@@ -142,8 +142,8 @@ def _words(raw: str) -> list[str]:
             return [_NEGATED.get(base, base[:-1]), "not"]
         if clitic in _CLITICS:
             return [base]
-    if raw in _RUN_TOGETHER:
-        return _RUN_TOGETHER[raw].split()
+    if raw in RUN_TOGETHER:
+        return RUN_TOGETHER[raw].split()
     return [raw]
 
 

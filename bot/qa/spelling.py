@@ -23,7 +23,7 @@ from importlib import resources
 from symspellpy import SymSpell, Verbosity
 
 from bot.index.store import KnowledgeIndex
-from bot.index.tokens import _RUN_TOGETHER, STOPWORDS, tokenize
+from bot.index.tokens import RUN_TOGETHER, STOPWORDS, tokenize
 from bot.index.words import CorpusWords
 from bot.qa.vocabulary import places, vocabulary
 
@@ -40,7 +40,7 @@ CORRECTION_CACHE = 10_000
 # n-grams and the SCOWL word lists), shipped with symspellpy.
 ENGLISH_WORDS = "frequency_dictionary_en_82_765.txt"
 
-SMALL_WORDS = STOPWORDS | frozenset(_RUN_TOGETHER)  # and chat's run-together words ("whats", "dont")
+SMALL_WORDS = STOPWORDS | frozenset(RUN_TOGETHER)  # and chat's run-together words ("whats", "dont")
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 
 
