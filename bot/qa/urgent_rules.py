@@ -1680,10 +1680,13 @@ _KIT_TASK = re.compile(
 _KIT_STORED = re.compile(r"\b(?:kept|stored|keeps?|stores?) in (?:a|an|the)\b|\b" + _KIT_WORD
                          + r"\b(?: [\w']+){0,5}? (?:is|are|was|were|'s|has been|have been) missing\b"
                          r"|\bcutting (?:mats?|boards?)\b", re.IGNORECASE)
-_BODY = (r"(?:arms?|wrists?|legs?|thighs?|throat|neck|face|head|hands?|chest|stomach|belly|skin|body|back|eyes?|"
-         r"fingers?|ribs|skull)")
+# Any part of the body, a hand included: kit near a hand is kit in someone's grip, not only a blow (`_BODY` above
+# names where a blow or a point is aimed).
+_KIT_BODY = (r"(?:arms?|wrists?|legs?|thighs?|throat|neck|face|head|hands?|chest|stomach|belly|skin|body|back|"
+             r"eyes?|fingers?|ribs|skull)")
 _KIT_TURNED = re.compile(
-    r"\b(?:his|her|their|my|your|our|someone'?s|somebody'?s|(?:an|the|a) ?other \w+'?s|\w+'s) (?:own )?" + _BODY + r"\b"
+    r"\b(?:his|her|their|my|your|our|someone'?s|somebody'?s|(?:an|the|a) ?other \w+'?s|\w+'s) (?:own )?" + _KIT_BODY
+    + r"\b"
     r"|\b(?:pull\w*|point\w*|held|hold\w*|wav\w*|swing\w*|swung|rais\w*|brandish\w*|wield\w*|threat\w*|attack\w*|"
     r"chas\w*|lung\w*|went for|going (?:for|after)|went after|came at|coming at|hit|hits|hitting|smash\w*|beat\w*|"
     r"batter\w*|bash\w*|hurt\w*|injur\w*|bleed\w*|blood\w*|kill\w*|die|dying|dead|stab\w*|fight\w*|scream\w*|"
@@ -1779,7 +1782,6 @@ def ordinary_dose(message: str, found: list[str]) -> bool:
     if found != ["self-harm"] or not _ORDINARY_DOSE.search(message) or _MORE_THAN_A_DOSE.search(message):
         return False
     return not signals_in(_ORDINARY_DOSE.sub(" ", message)) and not _AT_HAND.search(message)
-
 
 
 # A session named only as where and when something happened: "during the knife crime assembly a boy stood up and
