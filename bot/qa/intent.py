@@ -21,8 +21,9 @@ Want = Literal["time", "contact", "count", "rule"]
 
 _ASKS: dict[Want, re.Pattern[str]] = {
     "time": re.compile(
-        r"\b(?:when|how (?:long|soon|quick(?:ly)?|fast|often)|what time|which days?|deadline|timescales?|time ?frame|"
-        r"by when|how many (?:days|hours|weeks|months)|opening hours|open|shut|close)\b", re.IGNORECASE),
+        r"\b(?:when|how (?:long|soon|quick(?:ly)?|fast|often)|(?:what|which) (?:times?|days?|hours)|deadline|"
+        r"timescales?|time ?frame|by when|how many (?:days|hours|weeks|months)|opening hours|open|shut|close)\b",
+        re.IGNORECASE),
     "contact": re.compile(
         r"\b(?:who|whom|which (?:team|number|person|service)|numbers?|phone (?:no|number)|contact (?:details|number)|"
         r"(?:email|e-mail) address|address|get hold of|tel(?:ephone)?(?: no)?)\b", re.IGNORECASE),
@@ -39,21 +40,36 @@ _ASKS: dict[Want, re.Pattern[str]] = {
 }
 # "Phone" and "email" alone name what the question is about, not a contact it asks for, unless
 # nothing else is asked: "skelton club welfare officer phone?" wants the number; "can I just email
-# the front door the referral?" wants the rule.
-_CONTACT_NOUN = re.compile(r"\b(?:phone|e-?mail|mobile)\b", re.IGNORECASE)
+# the front door the referral?" wants the rule. A "non-mobile baby" is one not yet crawling.
+_CONTACT_NOUN = re.compile(r"\b(?:phone|e-?mail|(?<!non )(?<!non-)mobile)\b", re.IGNORECASE)
 
 # A UK phone number and an email address as written in the documents; read by several patterns below.
 _UK_PHONE = r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,5}\b"
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _NUMBER_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|\d+)"
+# How often something happens answers "how often…?" and "when…?": "annually", "each year", "twice a year",
+# "six times per year", "every 6 weeks", "every other month".
+_PERIOD = r"(?:years?|months?|weeks?|days?|terms?|quarters?|fortnights?|annum)"
+_FREQUENCY = (
+    r"\b(?:daily|weekly|fortnightly|monthly|quarterly|termly|annually|yearly|bi-?annually|bi-?monthly|"
+    r"twice-yearly|half-yearly|six-monthly)\b|"
+    rf"\b(?:each|every|per) (?:(?:other|{_NUMBER_WORDS}) )?{_PERIOD}\b|"
+    rf"\b(?:once|twice|{_NUMBER_WORDS} times) (?:a|an|per|each|every) {_PERIOD}\b")
+# A month is a time only where it dates something: beside a day or a year ("12 May", "May 2024", "March 3rd")
+# or after a word that places something in the calendar ("in May", "by the end of March", "each April").
+# Alone, "may" is a verb ("you may need to…") and "march" can be one.
+_MONTHS = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+_MONTH_DATE = (
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?: of)? {_MONTHS}\b|\b{_MONTHS},? (?:\d{{1,2}}(?:st|nd|rd|th)?|(?:19|20)\d{{2}})\b|"
+    rf"\b(?:in|by|from|until|till|since|during|before|after|each|every|early|late|mid|end of|start of|"
+    rf"beginning of|this|next|last)[ -]{_MONTHS}\b")
 _CARRIES: dict[Want, re.Pattern[str]] = {
     "time": re.compile(
         rf"\b{_NUMBER_WORDS}\s*(?:working\s+|calendar\s+|school\s+)?(?:minutes?|hours?|days?|weeks?|months?|years?)\b|"
         r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)\b|\bsame (?:working )?day\b|\bnext working day\b|\bimmediately\b|"
         r"\bstraight away\b|\bas soon as\b|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b|"
-        r"\bweekends?\b|\bbank holidays?\b|\bout of hours\b|\b(?:daily|weekly|monthly|quarterly|annually|yearly)\b|"
-        r"\bevery (?:year|month|week|day|quarter)\b|\b(?:january|february|march|april|may|june|july|august|"
-        r"september|october|november|december)\b|\b(?:19|20)\d{2}\b|"
+        r"\bweekends?\b|\bbank holidays?\b|\bout of hours\b|"
+        rf"{_FREQUENCY}|{_MONTH_DATE}|\b(?:19|20)\d{{2}}\b|"
         rf"\bwithin (?:a|an|the (?:next|same)|{_NUMBER_WORDS})\b|"
         r"\bby the (?:end|close)\b",
         re.IGNORECASE),

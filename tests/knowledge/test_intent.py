@@ -7,6 +7,35 @@ import pytest
 from bot.qa.intent import asked_about, asks_for_a_deadline, carries, carries_required, fit, required_kinds, wants
 
 
+@pytest.mark.parametrize(("sentence", "is_time"), [
+    ("You may need to tell the police as well.", False),
+    ("March on with the referral.", False),
+    ("The partnership publishes its report in May.", True),
+    ("Reviewed 12 May 2024.", True),
+    ("The panel meets each year to agree its priorities.", True),
+    ("The sub-group meets six times per year.", True),
+    ("Supervision takes place every 6 weeks.", True),
+    ("Training is refreshed annually.", True),
+    ("The board meets twice a year.", True),
+])
+def test_a_month_is_a_time_only_where_it_dates_something_and_how_often_is_a_time(sentence: str,
+                                                                                 is_time: bool) -> None:
+    assert (carries("time", sentence) == 1.0) is is_time
+
+
+@pytest.mark.parametrize("question", [
+    "eastbrook consultation line, what days and times can i ring it", "what times are the drop-in sessions",
+    "which hours is the front door staffed",
+])
+def test_what_days_or_what_times_asks_for_a_time(question: str) -> None:
+    assert "time" in wants(question)
+
+
+def test_a_non_mobile_baby_asks_for_no_phone_number() -> None:
+    assert "contact" not in wants("roughly what age counts as a non mobile baby")
+    assert wants("whats his mobile") == ["contact"]
+
+
 @pytest.mark.parametrize("question", [
     "cant get through on the phone so can i just email the front door the referral instead?",
     "should I phone the parents first?",
