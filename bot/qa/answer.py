@@ -363,8 +363,9 @@ def render_row(unit: Unit, header: list[str], weights: dict[str, float], *, whol
             return (sum(w for t, w in weights.items() if _found(t, words))
                     + (fit(asked, cell, deadline=deadline) if asked else 0.0))
 
-        ranked = sorted(rest, key=lambda c: -matters(c[1]))
-        keep = [c for c in ranked if matters(c[1]) > 0][:2] or rest[:1]
+        score = {i: matters(cell) for i, cell in rest}  # each cell read once (fit runs every kind's patterns)
+        ranked = sorted(rest, key=lambda c: -score[c[0]])
+        keep = [c for c in ranked if score[c[0]] > 0][:2] or rest[:1]
         keep.sort()
     parts = [f"{header[i]}: {cell}" if i < len(header) and header[i] else cell for i, cell in keep]
     return f"{label} — {'; '.join(parts)}"
